@@ -1,0 +1,50 @@
+//! Constant expressions (global initialisers, segment offsets and items).
+
+use crate::{FuncIndex, GlobalIndex};
+
+/// One operator of a constant expression.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum ConstOp {
+    /// Push an i32.
+    I32Const(i32),
+    /// Push an i64.
+    I64Const(i64),
+    /// Push an f32 (bits).
+    F32Const(u32),
+    /// Push an f64 (bits).
+    F64Const(u64),
+    /// Push a v128.
+    V128Const(u128),
+    /// Push the value of a global.
+    GlobalGet(GlobalIndex),
+    /// Push a null reference.
+    RefNull,
+    /// Push a reference to a function.
+    RefFunc(FuncIndex),
+    /// Extended-const arithmetic.
+    I32Add,
+    /// Extended-const arithmetic.
+    I32Sub,
+    /// Extended-const arithmetic.
+    I32Mul,
+    /// Extended-const arithmetic.
+    I64Add,
+    /// Extended-const arithmetic.
+    I64Sub,
+    /// Extended-const arithmetic.
+    I64Mul,
+}
+
+/// A validated constant expression: a short stack program producing one value.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ConstExpr {
+    /// The operators, in order (without the final `end`).
+    pub ops: Vec<ConstOp>,
+}
+
+impl ConstExpr {
+    /// An expression made of a single operator.
+    pub fn single(op: ConstOp) -> Self {
+        Self { ops: vec![op] }
+    }
+}

@@ -1,0 +1,28 @@
+//! Shared vocabulary of Kiln: entity indices, wasm types, the compiled module's
+//! metadata ([`ModuleInfo`]) and [`VMOffsets`], the single source of every
+//! offset that compiled code uses to reach into a `VMContext`.
+//!
+//! Both the compiler and the VM read this crate; neither reads the other.
+
+mod builtins;
+mod const_expr;
+mod indices;
+mod module;
+mod reloc;
+mod trap;
+mod tunables;
+mod types;
+mod vmoffsets;
+
+pub use builtins::{BuiltinFunctionIndex, BuiltinParam, BuiltinSignature};
+pub use const_expr::{ConstExpr, ConstOp};
+pub use indices::*;
+pub use module::{
+    DataSegment, DataSegmentKind, ElementSegment, ElementSegmentKind, EntityIndex, Export, Import,
+    ModuleInfo,
+};
+pub use trap::TrapCode;
+pub use types::{FuncType, GlobalType, MemoryType, TableType, ValType};
+pub use vmoffsets::{VMOffsets, VMStoreContextOffsets};
+pub use reloc::{LibCall, Relocation};
+pub use tunables::Tunables;

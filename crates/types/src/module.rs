@@ -1,0 +1,172 @@
+//! Everything about a module except its code: the result of parsing its sections.
+
+use crate::*;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// A reference to one entity in its index space.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum EntityIndex {
+    /// A function.
+    Function(FuncIndex),
+    /// A table.
+    Table(TableIndex),
+    /// A memory.
+    Memory(MemoryIndex),
+    /// A global.
+    Global(GlobalIndex),
+}
+
+/// One import of a module.
+#[derive(Clone, Debug)]
+pub struct Import {
+    /// The module name.
+    pub module: String,
+    /// The field name.
+    pub name: String,
+    /// The entity the import fills.
+    pub index: EntityIndex,
+}
+
+/// One export of a module.
+#[derive(Clone, Debug)]
+pub struct Export {
+    /// The export name.
+    pub name: String,
+    /// The exported entity.
+    pub index: EntityIndex,
+}
+
+/// Where an element segment goes.
+#[derive(Clone, Debug)]
+pub enum ElementSegmentKind {
+    /// Copied into a table at instantiation.
+    Active {
+        /// Destination table.
+        table: TableIndex,
+        /// Offset expression.
+        offset: ConstExpr,
+    },
+    /// Available to `table.init`.
+    Passive,
+    /// Only declares functions as referenceable; dropped at instantiation.
+    Declared,
+}
+
+/// An element segment.
+#[derive(Clone, Debug)]
+pub struct ElementSegment {
+    /// Active, passive or declared.
+    pub kind: ElementSegmentKind,
+    /// The element type.
+    pub ty: ValType,
+    /// One constant expression per element.
+    pub items: Vec<ConstExpr>,
+}
+
+/// Where a data segment goes.
+#[derive(Clone, Debug)]
+pub enum DataSegmentKind {
+    /// Copied into a memory at instantiation.
+    Active {
+        /// Destination memory.
+        memory: MemoryIndex,
+        /// Offset expression.
+        offset: ConstExpr,
+    },
+    /// Available to `memory.init`.
+    Passive,
+}
+
+/// A data segment.
+#[derive(Clone, Debug)]
+pub struct DataSegment {
+    /// Active or passive.
+    pub kind: DataSegmentKind,
+    /// The bytes' range within [`ModuleInfo::data_bytes`].
+    pub range: Range<usize>,
+}
+
+/// The parsed, validated description of a module.
+#[derive(Clone, Debug, Default)]
+pub struct ModuleInfo {
+    /// The name from the name section, if any.
+    pub name: Option<String>,
+    /// Function types, by [`TypeIndex`].
+    pub types: Vec<FuncType>,
+    /// Every function's type, imports first.
+    pub functions: Vec<TypeIndex>,
+    /// Every table, imports first.
+    pub tables: Vec<TableType>,
+    /// Every memory, imports first.
+    pub memories: Vec<MemoryType>,
+    /// Every global, imports first.
+    pub globals: Vec<GlobalType>,
+    /// Initialisers of the defined globals.
+    pub global_inits: Vec<ConstExpr>,
+    /// Imports in declaration order.
+    pub imports: Vec<Import>,
+    /// Exports in declaration order.
+    pub exports: Vec<Export>,
+    /// Number of imported functions.
+    pub num_imported_funcs: usize,
+    /// Number of imported tables.
+    pub num_imported_tables: usize,
+    /// Number of imported memories.
+    pub num_imported_memories: usize,
+    /// Number of imported globals.
+    pub num_imported_globals: usize,
+    /// The start function.
+    pub start: Option<FuncIndex>,
+    /// Element segments.
+    pub elements: Vec<ElementSegment>,
+    /// Data segments.
+    pub data: Vec<DataSegment>,
+    /// All data segment bytes, concatenated.
+    pub data_bytes: Vec<u8>,
+    /// Function names from the name section.
+    pub func_names: HashMap<FuncIndex, String>,
+}
+
+impl ModuleInfo {
+    /// The type of a function.
+    pub fn func_type(&self, f: FuncIndex) -> &FuncType {
+        &self.types[self.functions[f.index()].index()]
+    }
+    /// Number of functions defined by the module.
+    pub fn num_defined_funcs(&self) -> usize {
+        self.functions.len() - self.num_imported_funcs
+    }
+    /// Whether the function is imported.
+    pub fn is_imported_func(&self, f: FuncIndex) -> bool {
+        f.index() < self.num_imported_funcs
+    }
+    /// The module-wide index of a defined function.
+    pub fn func_index(&self, d: DefinedFuncIndex) -> FuncIndex {
+        FuncIndex::from_usize(d.index() + self.num_imported_funcs)
+    }
+    /// The defined index of a function, if it is not imported.
+    pub fn defined_func(&self, f: FuncIndex) -> Option<DefinedFuncIndex> {
+        f.index().checked_sub(self.num_imported_funcs).map(DefinedFuncIndex::from_usize)
+    }
+    /// The defined index of a table, if it is not imported.
+    pub fn defined_table(&self, t: TableIndex) -> Option<DefinedTableIndex> {
+        t.index().checked_sub(self.num_imported_tables).map(DefinedTableIndex::from_usize)
+    }
+    /// The defined index of a memory, if it is not imported.
+    pub fn defined_memory(&self, m: MemoryIndex) -> Option<DefinedMemoryIndex> {
+        m.index().checked_sub(self.num_imported_memories).map(DefinedMemoryIndex::from_usize)
+    }
+    /// The defined index of a global, if it is not imported.
+    pub fn defined_global(&self, g: GlobalIndex) -> Option<DefinedGlobalIndex> {
+        g.index().checked_sub(self.num_imported_globals).map(DefinedGlobalIndex::from_usize)
+    }
+    /// The bytes of a data segment.
+    pub fn data_segment_bytes(&self, d: DataIndex) -> &[u8] {
+        &self.data_bytes[self.data[d.index()].range.clone()]
+    }
+    /// Looks up an export by name.
+    pub fn export(&self, name: &str) -> Option<EntityIndex> {
+        self.exports.iter().find(|e| e.name == name).map(|e| e.index)
+    }
+}

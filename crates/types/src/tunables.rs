@@ -1,0 +1,26 @@
+//! Settings that both code generation and the runtime must agree on.
+
+/// How memories are laid out; compiled code relies on these values.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Tunables {
+    /// Bytes of address space reserved for each linear memory (its growth limit).
+    pub memory_reservation: u64,
+    /// Inaccessible bytes after the reservation, so constant offsets up to
+    /// this size need no explicit bounds check.
+    pub memory_guard_size: u64,
+}
+
+impl Default for Tunables {
+    fn default() -> Self {
+        Self { memory_reservation: 1 << 32, memory_guard_size: 32 << 20 }
+    }
+}
+
+impl Tunables {
+    /// Whether a 32-bit access at `index + offset` of `size` bytes needs no
+    /// explicit check: the largest address reachable stays in reservation + guard.
+    pub fn elides_bounds_check(&self, offset: u64, size: u64) -> bool {
+        self.memory_reservation >= 1 << 32
+            && offset.saturating_add(size) <= self.memory_guard_size
+    }
+}

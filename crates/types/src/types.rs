@@ -1,0 +1,144 @@
+//! WebAssembly value and entity types, independent of any parser.
+
+use std::fmt;
+
+/// The type of a WebAssembly value.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ValType {
+    /// 32-bit integer.
+    I32,
+    /// 64-bit integer.
+    I64,
+    /// 32-bit IEEE float.
+    F32,
+    /// 64-bit IEEE float.
+    F64,
+    /// 128-bit vector.
+    V128,
+    /// Nullable function reference.
+    FuncRef,
+    /// Nullable host reference.
+    ExternRef,
+}
+
+impl ValType {
+    /// Whether the type is a reference type.
+    pub fn is_ref(self) -> bool {
+        matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+}
+
+impl fmt::Display for ValType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::V128 => "v128",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        })
+    }
+}
+
+/// A function signature.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct FuncType {
+    params: Box<[ValType]>,
+    results: Box<[ValType]>,
+}
+
+impl FuncType {
+    /// Creates a signature from parameter and result types.
+    pub fn new(
+        params: impl IntoIterator<Item = ValType>,
+        results: impl IntoIterator<Item = ValType>,
+    ) -> Self {
+        Self {
+            params: params.into_iter().collect(),
+            results: results.into_iter().collect(),
+        }
+    }
+    /// The parameter types.
+    pub fn params(&self) -> &[ValType] {
+        &self.params
+    }
+    /// The result types.
+    pub fn results(&self) -> &[ValType] {
+        &self.results
+    }
+}
+
+impl fmt::Display for FuncType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |v: &[ValType]| v.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
+        write!(f, "(func (param {}) (result {}))", list(&self.params), list(&self.results))
+    }
+}
+
+/// A linear memory's type; sizes are in 64 KiB pages.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MemoryType {
+    /// Initial size in pages.
+    pub minimum: u64,
+    /// Largest size in pages, if bounded.
+    pub maximum: Option<u64>,
+    /// Whether the memory may be shared between threads.
+    pub shared: bool,
+    /// Whether addresses are 64-bit.
+    pub memory64: bool,
+}
+
+impl fmt::Display for MemoryType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "(memory {}", self.minimum)?;
+        if let Some(m) = self.maximum {
+            write!(f, " {m}")?;
+        }
+        if self.shared {
+            f.write_str(" shared")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// A table's type.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TableType {
+    /// The element type (a reference type).
+    pub element: ValType,
+    /// Initial number of elements.
+    pub minimum: u32,
+    /// Largest number of elements, if bounded.
+    pub maximum: Option<u32>,
+}
+
+impl fmt::Display for TableType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "(table {}", self.minimum)?;
+        if let Some(m) = self.maximum {
+            write!(f, " {m}")?;
+        }
+        write!(f, " {})", self.element)
+    }
+}
+
+/// A global's type.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GlobalType {
+    /// The value type.
+    pub ty: ValType,
+    /// Whether `global.set` is allowed.
+    pub mutable: bool,
+}
+
+impl fmt::Display for GlobalType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mutable {
+            write!(f, "(global (mut {}))", self.ty)
+        } else {
+            write!(f, "(global {})", self.ty)
+        }
+    }
+}

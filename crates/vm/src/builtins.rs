@@ -1,0 +1,288 @@
+//! The runtime functions behind `VMBuiltinFunctionsArray`. Compiled code calls
+//! them with its own vmctx first; indices are module-wide. A builtin that
+//! must trap calls [`raise`], which leaves wasm without unwinding, so each
+//! builtin finishes with everything it owns before raising.
+
+use crate::instance::Instance;
+use crate::traps::raise;
+use crate::vmcontext::*;
+use kiln_types::*;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// # Safety
+/// `vmctx` must be the vmctx of a live instance that compiled code is running in.
+unsafe fn instance<'a>(vmctx: *mut VMContext) -> &'a mut Instance {
+    // SAFETY: guaranteed by the caller.
+    unsafe { &mut *Instance::from_vmctx(vmctx) }
+}
+
+fn check<T>(r: Result<T, TrapCode>) -> T {
+    match r {
+        Ok(v) => v,
+        // SAFETY: builtins call `check` last, with nothing owned alive.
+        Err(code) => unsafe { raise(code) },
+    }
+}
+
+unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u64) -> u64 {
+    // SAFETY: called by compiled code with its vmctx; memories outlive it.
+    let m = unsafe { &mut *instance(vmctx).memory(MemoryIndex(mem)) };
+    m.grow(delta).unwrap_or(u64::MAX)
+}
+
+unsafe extern "C" fn memory_copy(vmctx: *mut VMContext, mem: u32, dst: u32, src: u32, len: u32) {
+    // SAFETY: as in `memory_grow`.
+    let def = unsafe { &*(*instance(vmctx).memory(MemoryIndex(mem))).definition() };
+    check(crate::vmcontext::memory_copy(def, dst, src, len));
+}
+
+unsafe extern "C" fn memory_copy_cross(
+    vmctx: *mut VMContext,
+    dst_mem: u32,
+    dst: u64,
+    src_mem: u32,
+    src: u64,
+    len: u64,
+) {
+    // SAFETY: as in `memory_grow`.
+    let (d, s) = unsafe {
+        let inst = instance(vmctx);
+        (&*(*inst.memory(MemoryIndex(dst_mem))).definition(), &*(*inst.memory(MemoryIndex(src_mem))).definition())
+    };
+    let in_bounds = |m: &VMMemoryDefinition, a: u64| a.checked_add(len).is_some_and(|e| e <= m.len() as u64);
+    if !in_bounds(s, src) || !in_bounds(d, dst) {
+        check::<()>(Err(TrapCode::MemoryOutOfBounds));
+    }
+    // SAFETY: both ranges are in bounds; `copy` allows overlap.
+    unsafe { std::ptr::copy(s.base.add(src as usize), d.base.add(dst as usize), len as usize) };
+}
+
+unsafe extern "C" fn memory_fill(vmctx: *mut VMContext, mem: u32, dst: u32, val: u32, len: u32) {
+    // SAFETY: as in `memory_grow`.
+    let def = unsafe { &*(*instance(vmctx).memory(MemoryIndex(mem))).definition() };
+    check(crate::vmcontext::memory_fill(def, dst, val, len));
+}
+
+unsafe extern "C" fn memory_init(
+    vmctx: *mut VMContext,
+    mem: u32,
+    data: u32,
+    dst: u64,
+    src: u32,
+    len: u32,
+) {
+    // SAFETY: as in `memory_grow`.
+    let inst = unsafe { instance(vmctx) };
+    let bytes = inst.data_segment(DataIndex(data));
+    // SAFETY: as in `memory_grow`.
+    let def = unsafe { &*(*inst.memory(MemoryIndex(mem))).definition() };
+    let src_ok = (src as usize).checked_add(len as usize).is_some_and(|e| e <= bytes.len());
+    let dst_ok = dst.checked_add(u64::from(len)).is_some_and(|e| e <= def.len() as u64);
+    if !src_ok || !dst_ok {
+        check::<()>(Err(TrapCode::MemoryOutOfBounds));
+    }
+    // SAFETY: both ranges were checked; a segment never aliases linear memory.
+    unsafe {
+        std::ptr::copy_nonoverlapping(bytes.as_ptr().add(src as usize), def.base.add(dst as usize), len as usize)
+    };
+}
+
+unsafe extern "C" fn data_drop(vmctx: *mut VMContext, data: u32) {
+    // SAFETY: as in `memory_grow`.
+    unsafe { instance(vmctx).drop_data(DataIndex(data)) };
+}
+
+unsafe extern "C" fn table_grow(vmctx: *mut VMContext, table: u32, init: *mut u8, delta: u32) -> u32 {
+    // SAFETY: as in `memory_grow`; tables outlive the instance.
+    let t = unsafe { &mut *instance(vmctx).table(TableIndex(table)) };
+    t.grow(delta, init).unwrap_or(u32::MAX)
+}
+
+unsafe extern "C" fn table_fill(vmctx: *mut VMContext, table: u32, dst: u32, val: *mut u8, len: u32) {
+    // SAFETY: as in `table_grow`.
+    let t = unsafe { &mut *instance(vmctx).table(TableIndex(table)) };
+    check(t.fill(dst, val, len));
+}
+
+unsafe extern "C" fn table_copy(vmctx: *mut VMContext, dst_t: u32, src_t: u32, dst: u32, src: u32, len: u32) {
+    // SAFETY: as in `table_grow`.
+    let inst = unsafe { instance(vmctx) };
+    let (d, s) = (inst.table(TableIndex(dst_t)), inst.table(TableIndex(src_t)));
+    let r = if d == s {
+        // SAFETY: a single live table.
+        unsafe { (*d).copy_within(dst, src, len) }
+    } else {
+        // SAFETY: two distinct live tables.
+        unsafe { (*d).copy_from(&*s, dst, src, len) }
+    };
+    check(r);
+}
+
+unsafe extern "C" fn table_init(vmctx: *mut VMContext, table: u32, elem: u32, dst: u32, src: u32, len: u32) {
+    // SAFETY: as in `table_grow`.
+    let inst = unsafe { instance(vmctx) };
+    let items = inst.passive_element(ElemIndex(elem));
+    let items = (src as usize)
+        .checked_add(len as usize)
+        .and_then(|end| items.get(src as usize..end))
+        .ok_or(TrapCode::TableOutOfBounds);
+    // SAFETY: the table is live and distinct from the segment storage.
+    let r = items.and_then(|items| unsafe { (*inst.table(TableIndex(table))).init(dst, items) });
+    check(r);
+}
+
+unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
+    // SAFETY: as in `memory_grow`.
+    unsafe { instance(vmctx).drop_element(ElemIndex(elem)) };
+}
+
+unsafe extern "C" fn raise_pending(_vmctx: *mut VMContext) {
+    // SAFETY: called by a compiled host-call adapter after the host recorded a trap.
+    unsafe { raise(TrapCode::UnreachableCodeReached) }
+}
+
+unsafe extern "C" fn out_of_fuel(_vmctx: *mut VMContext) {
+    // SAFETY: called by compiled code at a fuel check.
+    unsafe { raise(TrapCode::OutOfFuel) }
+}
+
+unsafe extern "C" fn epoch_interrupt(_vmctx: *mut VMContext) {
+    // SAFETY: called by compiled code at an epoch check.
+    unsafe { raise(TrapCode::Interrupt) }
+}
+
+// ---- wait / notify ----
+
+struct Waiter {
+    notified: AtomicBool,
+}
+
+#[derive(Default)]
+struct ParkingLot {
+    waiters: HashMap<usize, Vec<Arc<Waiter>>>,
+}
+
+static PARKING: Mutex<Option<ParkingLot>> = Mutex::new(None);
+static WAKE: Condvar = Condvar::new();
+
+fn atomic_target(vmctx: *mut VMContext, mem: u32, addr: u64) -> Result<(&'static VMMemoryDefinition, bool, u32), TrapCode> {
+    // SAFETY: as in `memory_grow`.
+    let m = unsafe { &*instance(vmctx).memory(MemoryIndex(mem)) };
+    let shared = m.declared_type().shared;
+    // SAFETY: the definition lives as long as the memory.
+    let def = unsafe { &*m.definition() };
+    let addr = u32::try_from(addr).map_err(|_| TrapCode::MemoryOutOfBounds)?;
+    Ok((def, shared, addr))
+}
+
+fn wait(vmctx: *mut VMContext, mem: u32, addr: u64, timeout: i64, check_value: impl Fn(&VMMemoryDefinition, u32) -> Result<u32, TrapCode>) -> Result<u32, TrapCode> {
+    let (def, shared, addr) = atomic_target(vmctx, mem, addr)?;
+    // Bounds and alignment are checked before sharedness.
+    let mismatch = {
+        let mut lot = PARKING.lock().unwrap();
+        let mismatch = check_value(def, addr)?;
+        if !shared {
+            return Err(TrapCode::AtomicWaitNonSharedMemory);
+        }
+        if mismatch == 1 {
+            return Ok(1);
+        }
+        let key = def.base as usize + addr as usize;
+        let me = Arc::new(Waiter { notified: AtomicBool::new(false) });
+        lot.get_or_insert_with(Default::default).waiters.entry(key).or_default().push(me.clone());
+        let deadline = (timeout >= 0).then(|| Instant::now() + Duration::from_nanos(timeout as u64));
+        loop {
+            if me.notified.load(Ordering::SeqCst) {
+                break 0;
+            }
+            match deadline {
+                None => lot = WAKE.wait(lot).unwrap(),
+                Some(d) => {
+                    let now = Instant::now();
+                    if now >= d {
+                        let list = lot.as_mut().unwrap().waiters.get_mut(&key).unwrap();
+                        list.retain(|w| !Arc::ptr_eq(w, &me));
+                        break 2;
+                    }
+                    lot = WAKE.wait_timeout(lot, d - now).unwrap().0;
+                }
+            }
+        }
+    };
+    Ok(mismatch)
+}
+
+unsafe extern "C" fn memory_atomic_wait32(vmctx: *mut VMContext, mem: u32, addr: u64, expected: u32, timeout: i64) -> u32 {
+    let r = wait(vmctx, mem, addr, timeout, |d, a| memory32_atomic_check32(d, a, expected));
+    check(r)
+}
+
+unsafe extern "C" fn memory_atomic_wait64(vmctx: *mut VMContext, mem: u32, addr: u64, expected: u64, timeout: i64) -> u32 {
+    let r = wait(vmctx, mem, addr, timeout, |d, a| memory32_atomic_check64(d, a, expected));
+    check(r)
+}
+
+fn notify(vmctx: *mut VMContext, mem: u32, addr: u64, count: u32) -> Result<u32, TrapCode> {
+    let (def, shared, addr) = atomic_target(vmctx, mem, addr)?;
+    if addr % 4 != 0 {
+        return Err(TrapCode::HeapMisaligned);
+    }
+    if u64::from(addr) + 4 > def.len() as u64 {
+        return Err(TrapCode::MemoryOutOfBounds);
+    }
+    if !shared {
+        return Ok(0);
+    }
+    let mut lot = PARKING.lock().unwrap();
+    let key = def.base as usize + addr as usize;
+    let Some(list) = lot.as_mut().and_then(|l| l.waiters.get_mut(&key)) else { return Ok(0) };
+    let n = list.len().min(count as usize);
+    for w in list.drain(..n) {
+        w.notified.store(true, Ordering::SeqCst);
+    }
+    WAKE.notify_all();
+    Ok(n as u32)
+}
+
+unsafe extern "C" fn memory_atomic_notify(vmctx: *mut VMContext, mem: u32, addr: u64, count: u32) -> u32 {
+    let r = notify(vmctx, mem, addr, count);
+    check(r)
+}
+
+/// The builtin addresses, in [`BuiltinFunctionIndex`] order.
+pub(crate) const fn addresses() -> [*const VMFunctionBody; BuiltinFunctionIndex::COUNT] {
+    let mut out = [std::ptr::null(); BuiltinFunctionIndex::COUNT];
+    let mut i = 0;
+    while i < BuiltinFunctionIndex::COUNT {
+        out[i] = address(BuiltinFunctionIndex::ALL[i]);
+        i += 1;
+    }
+    out
+}
+
+const fn address(b: BuiltinFunctionIndex) -> *const VMFunctionBody {
+    use BuiltinFunctionIndex as B;
+    let p: *const () = match b {
+        B::MemoryGrow => memory_grow as *const (),
+        B::MemoryCopy => memory_copy as *const (),
+        B::MemoryCopyCross => memory_copy_cross as *const (),
+        B::MemoryFill => memory_fill as *const (),
+        B::MemoryInit => memory_init as *const (),
+        B::DataDrop => data_drop as *const (),
+        B::TableGrow => table_grow as *const (),
+        B::TableFill => table_fill as *const (),
+        B::TableCopy => table_copy as *const (),
+        B::TableInit => table_init as *const (),
+        B::ElemDrop => elem_drop as *const (),
+        B::Raise => raise_pending as *const (),
+        B::MemoryAtomicWait32 => memory_atomic_wait32 as *const (),
+        B::MemoryAtomicWait64 => memory_atomic_wait64 as *const (),
+        B::MemoryAtomicNotify => memory_atomic_notify as *const (),
+        B::OutOfFuel => out_of_fuel as *const (),
+        B::EpochInterrupt => epoch_interrupt as *const (),
+    };
+    p.cast()
+}

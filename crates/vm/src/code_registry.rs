@@ -1,0 +1,148 @@
+//! The process-wide map from machine-code addresses to what they are: which
+//! wasm function, and which instructions may trap with which code. The signal
+//! handler consults it to decide whether a fault is a wasm trap.
+
+use kiln_types::{FuncIndex, ModuleInfo, TrapCode};
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+
+/// A compiled wasm function's place in its code blob.
+#[derive(Copy, Clone, Debug)]
+pub struct FunctionSite {
+    /// Offset of the first instruction.
+    pub start: u32,
+    /// Offset just past the last instruction.
+    pub end: u32,
+    /// The function's module-wide index.
+    pub index: FuncIndex,
+}
+
+/// An instruction that may trap.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct TrapSite {
+    /// Offset of the trapping instruction.
+    pub offset: u32,
+    /// What the trap means.
+    pub code: TrapCode,
+}
+
+/// What the registry knows about one code blob.
+#[derive(Debug)]
+pub struct CodeRegistration {
+    /// Address of the blob's first byte.
+    pub start: usize,
+    /// Length of the blob.
+    pub len: usize,
+    /// Wasm functions, sorted by `start`.
+    pub functions: Vec<FunctionSite>,
+    /// Trap sites, sorted by `offset`.
+    pub traps: Vec<TrapSite>,
+    /// The module the functions belong to (names for backtraces).
+    pub module: Arc<ModuleInfo>,
+}
+
+/// One wasm frame of a backtrace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameInfo {
+    /// The function's module-wide index.
+    pub func_index: u32,
+    /// The function's name from the name section.
+    pub func_name: Option<String>,
+    /// The module's name from the name section.
+    pub module_name: Option<String>,
+    /// Offset of the pc from the start of the function's machine code.
+    pub code_offset: u32,
+}
+
+static REGISTRY: RwLock<BTreeMap<usize, Arc<CodeRegistration>>> = RwLock::new(BTreeMap::new());
+
+/// Keeps a blob registered; unregisters it when dropped.
+#[derive(Debug)]
+pub struct RegisteredCode {
+    end: usize,
+}
+
+/// Registers a blob so faults in it are recognised as wasm traps.
+pub fn register_code(reg: CodeRegistration) -> RegisteredCode {
+    let end = reg.start + reg.len;
+    REGISTRY.write().unwrap().insert(end, Arc::new(reg));
+    RegisteredCode { end }
+}
+
+impl Drop for RegisteredCode {
+    fn drop(&mut self) {
+        REGISTRY.write().unwrap().remove(&self.end);
+    }
+}
+
+fn with_blob<R>(pc: usize, f: impl FnOnce(&CodeRegistration, u32) -> Option<R>) -> Option<R> {
+    let map = REGISTRY.read().ok()?;
+    let (_, reg) = map.range(pc + 1..).next()?;
+    if pc < reg.start {
+        return None;
+    }
+    f(reg, (pc - reg.start) as u32)
+}
+
+/// The trap code of the instruction at `pc`, if `pc` is a registered trap site.
+pub fn lookup_trap(pc: usize) -> Option<TrapCode> {
+    with_blob(pc, |reg, off| {
+        let i = reg.traps.binary_search_by_key(&off, |t| t.offset).ok()?;
+        Some(reg.traps[i].code)
+    })
+}
+
+/// The wasm function containing `pc`, if any.
+pub fn lookup_frame(pc: usize) -> Option<FrameInfo> {
+    with_blob(pc, |reg, off| {
+        let i = reg.functions.partition_point(|f| f.start <= off).checked_sub(1)?;
+        let f = reg.functions[i];
+        (off < f.end).then(|| FrameInfo {
+            func_index: f.index.0,
+            func_name: reg.module.func_names.get(&f.index).cloned(),
+            module_name: reg.module.name.clone(),
+            code_offset: off - f.start,
+        })
+    })
+}
+
+/// Whether `pc` lies in a registered wasm function (cheap; no allocation).
+pub fn is_wasm_pc(pc: usize) -> bool {
+    with_blob(pc, |reg, off| {
+        let i = reg.functions.partition_point(|f| f.start <= off).checked_sub(1)?;
+        (off < reg.functions[i].end).then_some(())
+    })
+    .is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_find_functions_and_trap_sites() {
+        let base = 0x7000_0000_0000usize;
+        let _reg = register_code(CodeRegistration {
+            start: base,
+            len: 100,
+            functions: vec![
+                FunctionSite { start: 0, end: 40, index: FuncIndex(3) },
+                FunctionSite { start: 48, end: 100, index: FuncIndex(4) },
+            ],
+            traps: vec![
+                TrapSite { offset: 10, code: TrapCode::UnreachableCodeReached },
+                TrapSite { offset: 60, code: TrapCode::MemoryOutOfBounds },
+            ],
+            module: Arc::new(ModuleInfo::default()),
+        });
+        assert_eq!(lookup_trap(base + 10), Some(TrapCode::UnreachableCodeReached));
+        assert_eq!(lookup_trap(base + 60), Some(TrapCode::MemoryOutOfBounds));
+        assert_eq!(lookup_trap(base + 11), None);
+        assert_eq!(lookup_trap(base + 100), None);
+        assert_eq!(lookup_frame(base + 50).unwrap().func_index, 4);
+        assert_eq!(lookup_frame(base + 50).unwrap().code_offset, 2);
+        assert!(lookup_frame(base + 44).is_none());
+        assert!(is_wasm_pc(base));
+        assert!(!is_wasm_pc(base - 1));
+    }
+}

@@ -1,0 +1,31 @@
+//! Kiln's VM layer: the records compiled code reads (`vmcontext`), instances
+//! with a trailing `VMContext`, linear memories, tables, the signature
+//! registry, the static builtins array, code memory and trap handling.
+//!
+//! This crate knows nothing about Cranelift; offsets come from
+//! [`kiln_types::VMOffsets`].
+
+mod builtins;
+mod code_memory;
+mod code_registry;
+mod instance;
+mod libcalls;
+mod memory;
+mod sig_registry;
+mod store_context;
+mod table;
+mod traps;
+pub mod vmcontext;
+
+pub use code_memory::CodeMemory;
+pub use code_registry::{
+    CodeRegistration, FrameInfo, FunctionSite, RegisteredCode, TrapSite, lookup_frame, lookup_trap,
+    register_code,
+};
+pub use instance::{Imports, InitError, Instance, InstanceHandle, ModuleRuntime};
+pub use memory::{LinearMemory, MAX_PAGES_32, MemoryError, WASM_PAGE_SIZE};
+pub use sig_registry::SignatureRegistry;
+pub use store_context::VMStoreContext;
+pub use table::{Table, TableElement};
+pub use traps::{Trap, TrapReason, catch_traps, record_host_trap};
+pub use vmcontext::*;

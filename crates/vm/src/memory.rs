@@ -1,0 +1,206 @@
+//! Linear memories: a `PROT_NONE` reservation (4 GiB plus a guard for 32-bit
+//! memories) of which the first `current_length` bytes are readable and
+//! writable. Memories never move, so compiled code may keep their base.
+
+use crate::vmcontext::VMMemoryDefinition;
+use kiln_types::{MemoryType, Tunables};
+use rustix::mm::{MapFlags, MprotectFlags, ProtFlags};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The size of a wasm page.
+pub const WASM_PAGE_SIZE: u64 = 0x1_0000;
+
+/// The largest page count of a 32-bit memory.
+pub const MAX_PAGES_32: u64 = 0x1_0000;
+
+/// A memory could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum MemoryError {
+    /// The address-space reservation failed.
+    #[error("failed to reserve {size} bytes of address space for a linear memory: {source}")]
+    Reserve {
+        /// Bytes requested.
+        size: u64,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The minimum size does not fit the reservation.
+    #[error("memory minimum of {0} pages exceeds the reservation")]
+    TooLarge(u64),
+}
+
+/// A linear memory owning its mapping and its `VMMemoryDefinition`.
+#[derive(Debug)]
+pub struct LinearMemory {
+    reservation: *mut u8,
+    reservation_len: usize,
+    /// Bytes that may ever become accessible (reservation minus guard).
+    max_accessible: u64,
+    definition: Box<VMMemoryDefinition>,
+    ty: MemoryType,
+}
+
+// SAFETY: the memory owns its mapping exclusively; access through `&mut self`
+// (or through compiled code of the owning store's thread) is serialised by the store.
+unsafe impl Send for LinearMemory {}
+// SAFETY: shared references only read the length atomically.
+unsafe impl Sync for LinearMemory {}
+
+impl LinearMemory {
+    /// Reserves the memory's address space and makes its minimum size accessible.
+    pub fn new(ty: MemoryType, tunables: &Tunables) -> Result<Self, MemoryError> {
+        let max_accessible = if ty.memory64 {
+            tunables.memory_reservation
+        } else {
+            tunables.memory_reservation.min(MAX_PAGES_32 * WASM_PAGE_SIZE)
+        };
+        let min_bytes = ty.minimum.checked_mul(WASM_PAGE_SIZE).unwrap_or(u64::MAX);
+        if min_bytes > max_accessible {
+            return Err(MemoryError::TooLarge(ty.minimum));
+        }
+        let total = max_accessible + tunables.memory_guard_size;
+        let total_len = usize::try_from(total).map_err(|_| MemoryError::TooLarge(ty.minimum))?;
+        // SAFETY: an anonymous, private, inaccessible mapping at an address
+        // the kernel chooses aliases nothing.
+        let reservation = unsafe {
+            rustix::mm::mmap_anonymous(
+                std::ptr::null_mut(),
+                total_len,
+                ProtFlags::empty(),
+                MapFlags::PRIVATE | MapFlags::NORESERVE,
+            )
+        }
+        .map_err(|e| MemoryError::Reserve { size: total, source: e.into() })?
+            as *mut u8;
+        let mut me = Self {
+            reservation,
+            reservation_len: total_len,
+            max_accessible,
+            definition: Box::new(VMMemoryDefinition {
+                base: reservation,
+                current_length: AtomicUsize::new(0),
+            }),
+            ty,
+        };
+        me.make_accessible(0, min_bytes as usize)
+            .map_err(|e| MemoryError::Reserve { size: min_bytes, source: e })?;
+        me.definition.current_length.store(min_bytes as usize, Ordering::Release);
+        Ok(me)
+    }
+
+    fn make_accessible(&mut self, from: usize, to: usize) -> std::io::Result<()> {
+        if to > from {
+            // SAFETY: `[from, to)` lies inside our own reservation (callers
+            // check `to <= max_accessible`), which nothing else maps.
+            unsafe {
+                rustix::mm::mprotect(
+                    self.reservation.add(from).cast(),
+                    to - from,
+                    MprotectFlags::READ | MprotectFlags::WRITE,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The memory's type, with `minimum` the current size.
+    pub fn ty(&self) -> MemoryType {
+        MemoryType { minimum: self.size_pages(), ..self.ty }
+    }
+
+    /// The declared type.
+    pub fn declared_type(&self) -> MemoryType {
+        self.ty
+    }
+
+    /// The largest page count this memory may reach.
+    pub fn maximum_pages(&self) -> u64 {
+        let limit = self.max_accessible / WASM_PAGE_SIZE;
+        self.ty.maximum.map_or(limit, |m| m.min(limit))
+    }
+
+    /// Current size in pages.
+    pub fn size_pages(&self) -> u64 {
+        self.byte_size() as u64 / WASM_PAGE_SIZE
+    }
+
+    /// Current size in bytes.
+    pub fn byte_size(&self) -> usize {
+        self.definition.len()
+    }
+
+    /// Grows by `delta` pages, returning the old size in pages, or `None` if
+    /// the maximum would be exceeded or the OS refuses.
+    pub fn grow(&mut self, delta: u64) -> Option<u64> {
+        let old = self.size_pages();
+        let new = old.checked_add(delta)?;
+        if new > self.maximum_pages() {
+            return None;
+        }
+        let (from, to) = (self.byte_size(), (new * WASM_PAGE_SIZE) as usize);
+        self.make_accessible(from, to).ok()?;
+        self.definition.current_length.store(to, Ordering::Release);
+        Some(old)
+    }
+
+    /// The record compiled code reads (stable for the memory's lifetime).
+    pub fn definition(&self) -> *mut VMMemoryDefinition {
+        &*self.definition as *const VMMemoryDefinition as *mut VMMemoryDefinition
+    }
+
+    /// The accessible bytes.
+    pub fn data(&self) -> &[u8] {
+        // SAFETY: the first `byte_size` bytes of the reservation are mapped
+        // readable and writable for as long as `self` lives.
+        unsafe { std::slice::from_raw_parts(self.reservation, self.byte_size()) }
+    }
+
+    /// The accessible bytes, mutably.
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as in `data`, and `&mut self` gives exclusive access.
+        unsafe { std::slice::from_raw_parts_mut(self.reservation, self.byte_size()) }
+    }
+}
+
+impl Drop for LinearMemory {
+    fn drop(&mut self) {
+        // SAFETY: we own the whole reservation and nothing refers to it any more.
+        unsafe {
+            let _ = rustix::mm::munmap(self.reservation.cast(), self.reservation_len);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(min: u64, max: Option<u64>) -> MemoryType {
+        MemoryType { minimum: min, maximum: max, shared: false, memory64: false }
+    }
+
+    #[test]
+    fn grows_up_to_its_maximum() {
+        let mut m = LinearMemory::new(ty(1, Some(3)), &Tunables::default()).unwrap();
+        assert_eq!(m.byte_size(), 65536);
+        m.data_mut()[65535] = 9;
+        assert_eq!(m.grow(2), Some(1));
+        assert_eq!(m.data()[65535], 9);
+        m.data_mut()[3 * 65536 - 1] = 1;
+        assert_eq!(m.grow(1), None);
+        assert_eq!(m.grow(0), Some(3));
+        assert_eq!(m.size_pages(), 3);
+    }
+
+    #[test]
+    fn definition_tracks_growth() {
+        let mut m = LinearMemory::new(ty(0, None), &Tunables::default()).unwrap();
+        // SAFETY: the definition lives as long as `m`.
+        let def = unsafe { &*m.definition() };
+        assert_eq!(def.len(), 0);
+        m.grow(1).unwrap();
+        assert_eq!(def.len(), 65536);
+        assert_eq!(m.maximum_pages(), MAX_PAGES_32);
+        assert_eq!(m.grow(MAX_PAGES_32), None);
+    }
+}

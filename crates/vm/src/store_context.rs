@@ -1,0 +1,76 @@
+//! `VMStoreContext`: per-store state that compiled code reaches from any
+//! vmctx (stack limit, fuel, epoch deadline).
+
+use kiln_types::VMStoreContextOffsets;
+use std::ffi::c_void;
+use std::sync::atomic::AtomicU64;
+
+/// Per-store execution state, pointed to by every vmctx of the store.
+#[derive(Debug)]
+#[repr(C)]
+pub struct VMStoreContext {
+    /// Lowest stack address wasm may use; function prologues trap below it.
+    pub stack_limit: usize,
+    /// Fuel consumed minus fuel granted: negative while fuel remains.
+    pub fuel_consumed: i64,
+    /// The epoch at which wasm is interrupted.
+    pub epoch_deadline: u64,
+    /// The engine's epoch counter.
+    pub epoch_counter: *const AtomicU64,
+    /// The embedder's store, for host functions (not read by compiled code).
+    pub store: *mut c_void,
+}
+
+impl VMStoreContext {
+    /// A context with no stack limit set yet (nothing can run until
+    /// [`crate::catch_traps`] sets one).
+    pub fn new(epoch_counter: *const AtomicU64) -> Self {
+        Self {
+            stack_limit: usize::MAX,
+            fuel_consumed: 0,
+            epoch_deadline: u64::MAX,
+            epoch_counter,
+            store: std::ptr::null_mut(),
+        }
+    }
+}
+
+// The offsets compiled code uses must match this struct.
+const _: () = {
+    use std::mem::offset_of;
+    assert!(offset_of!(VMStoreContext, stack_limit) == VMStoreContextOffsets::STACK_LIMIT as usize);
+    assert!(
+        offset_of!(VMStoreContext, fuel_consumed) == VMStoreContextOffsets::FUEL_CONSUMED as usize
+    );
+    assert!(
+        offset_of!(VMStoreContext, epoch_deadline) == VMStoreContextOffsets::EPOCH_DEADLINE as usize
+    );
+    assert!(
+        offset_of!(VMStoreContext, epoch_counter) == VMStoreContextOffsets::EPOCH_COUNTER as usize
+    );
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::{align_of, offset_of, size_of};
+
+    #[test]
+    fn layout_matches_offsets() {
+        assert_eq!(offset_of!(VMStoreContext, stack_limit), VMStoreContextOffsets::STACK_LIMIT as usize);
+        assert_eq!(
+            offset_of!(VMStoreContext, fuel_consumed),
+            VMStoreContextOffsets::FUEL_CONSUMED as usize
+        );
+        assert_eq!(
+            offset_of!(VMStoreContext, epoch_deadline),
+            VMStoreContextOffsets::EPOCH_DEADLINE as usize
+        );
+        assert_eq!(
+            offset_of!(VMStoreContext, epoch_counter),
+            VMStoreContextOffsets::EPOCH_COUNTER as usize
+        );
+        assert!(size_of::<VMStoreContext>() >= VMStoreContextOffsets::SIZE as usize);
+        assert_eq!(align_of::<VMStoreContext>(), 8);
+    }
+}

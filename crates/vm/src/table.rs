@@ -1,0 +1,162 @@
+//! Tables: growable arrays of pointer-sized references (null = null ref).
+
+use crate::vmcontext::VMTableDefinition;
+use kiln_types::{TableType, TrapCode};
+
+/// A raw table element: a `*const VMCallerCheckedAnyfunc` or an extern-ref pointer.
+pub type TableElement = *mut u8;
+
+/// A table owning its elements and its `VMTableDefinition`.
+#[derive(Debug)]
+pub struct Table {
+    elements: Vec<TableElement>,
+    definition: Box<VMTableDefinition>,
+    ty: TableType,
+}
+
+// SAFETY: elements are plain addresses of store-owned objects; the store
+// serialises all access.
+unsafe impl Send for Table {}
+// SAFETY: as above.
+unsafe impl Sync for Table {}
+
+impl Table {
+    /// A table of `ty.minimum` copies of `init`.
+    pub fn new(ty: TableType, init: TableElement) -> Self {
+        let mut me = Self {
+            elements: vec![init; ty.minimum as usize],
+            definition: Box::new(VMTableDefinition {
+                base: std::ptr::null_mut(),
+                current_elements: 0,
+            }),
+            ty,
+        };
+        me.sync_definition();
+        me
+    }
+
+    fn sync_definition(&mut self) {
+        self.definition.base = self.elements.as_mut_ptr().cast();
+        self.definition.current_elements = self.elements.len() as u32;
+    }
+
+    /// The record compiled code reads (stable for the table's lifetime).
+    pub fn definition(&self) -> *mut VMTableDefinition {
+        &*self.definition as *const VMTableDefinition as *mut VMTableDefinition
+    }
+
+    /// The type, with `minimum` the current size.
+    pub fn ty(&self) -> TableType {
+        TableType { minimum: self.size(), ..self.ty }
+    }
+
+    /// The declared type.
+    pub fn declared_type(&self) -> TableType {
+        self.ty
+    }
+
+    /// Number of elements.
+    pub fn size(&self) -> u32 {
+        self.elements.len() as u32
+    }
+
+    /// Grows by `delta` elements set to `init`; returns the old size or `None`.
+    pub fn grow(&mut self, delta: u32, init: TableElement) -> Option<u32> {
+        let old = self.size();
+        let new = old.checked_add(delta)?;
+        if new > self.ty.maximum.unwrap_or(u32::MAX) || new > 10_000_000 {
+            return None;
+        }
+        self.elements.resize(new as usize, init);
+        self.sync_definition();
+        Some(old)
+    }
+
+    /// The element at `i`.
+    pub fn get(&self, i: u32) -> Option<TableElement> {
+        self.elements.get(i as usize).copied()
+    }
+
+    /// Sets the element at `i`.
+    pub fn set(&mut self, i: u32, v: TableElement) -> Result<(), TrapCode> {
+        *self.elements.get_mut(i as usize).ok_or(TrapCode::TableOutOfBounds)? = v;
+        Ok(())
+    }
+
+    fn range(&self, start: u32, len: u32) -> Result<std::ops::Range<usize>, TrapCode> {
+        match start.checked_add(len) {
+            Some(end) if end <= self.size() => Ok(start as usize..end as usize),
+            _ => Err(TrapCode::TableOutOfBounds),
+        }
+    }
+
+    /// `table.fill`.
+    pub fn fill(&mut self, dst: u32, v: TableElement, len: u32) -> Result<(), TrapCode> {
+        let r = self.range(dst, len)?;
+        self.elements[r].fill(v);
+        Ok(())
+    }
+
+    /// Writes `items` at `dst` (`table.init` and active segments).
+    pub fn init(&mut self, dst: u32, items: &[TableElement]) -> Result<(), TrapCode> {
+        let len = u32::try_from(items.len()).map_err(|_| TrapCode::TableOutOfBounds)?;
+        let r = self.range(dst, len)?;
+        self.elements[r].copy_from_slice(items);
+        Ok(())
+    }
+
+    /// `table.copy` within this table (overlap-safe).
+    pub fn copy_within(&mut self, dst: u32, src: u32, len: u32) -> Result<(), TrapCode> {
+        let s = self.range(src, len)?;
+        self.range(dst, len)?;
+        self.elements.copy_within(s, dst as usize);
+        Ok(())
+    }
+
+    /// `table.copy` from another table.
+    pub fn copy_from(&mut self, src_table: &Table, dst: u32, src: u32, len: u32) -> Result<(), TrapCode> {
+        let s = src_table.range(src, len)?;
+        let d = self.range(dst, len)?;
+        self.elements[d].copy_from_slice(&src_table.elements[s]);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kiln_types::ValType;
+
+    fn ty(min: u32, max: Option<u32>) -> TableType {
+        TableType { element: ValType::FuncRef, minimum: min, maximum: max }
+    }
+
+    #[test]
+    fn grow_updates_definition() {
+        let mut t = Table::new(ty(1, Some(4)), std::ptr::null_mut());
+        let p = 8 as TableElement;
+        assert_eq!(t.grow(2, p), Some(1));
+        // SAFETY: the definition lives as long as `t`.
+        let def = unsafe { &*t.definition() };
+        assert_eq!(def.current_elements, 3);
+        assert_eq!(def.base, t.elements.as_mut_ptr().cast());
+        assert_eq!(t.get(2), Some(p));
+        assert_eq!(t.grow(2, p), None);
+        assert_eq!(t.get(3), None);
+    }
+
+    #[test]
+    fn bulk_ops_check_bounds_and_overlap() {
+        let mut t = Table::new(ty(4, None), std::ptr::null_mut());
+        let e = |n: usize| n as TableElement;
+        t.init(0, &[e(1), e(2), e(3), e(4)]).unwrap();
+        t.copy_within(1, 0, 3).unwrap();
+        assert_eq!(t.elements, vec![e(1), e(1), e(2), e(3)]);
+        t.copy_within(0, 1, 3).unwrap();
+        assert_eq!(t.elements, vec![e(1), e(2), e(3), e(3)]);
+        assert_eq!(t.fill(3, e(9), 2), Err(TrapCode::TableOutOfBounds));
+        assert_eq!(t.init(u32::MAX, &[e(1)]), Err(TrapCode::TableOutOfBounds));
+        t.fill(4, e(9), 0).unwrap();
+        assert_eq!(t.set(4, e(1)), Err(TrapCode::TableOutOfBounds));
+    }
+}

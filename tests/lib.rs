@@ -1,0 +1,1 @@
+//! Kiln's integration tests live in this crate's test targets.
