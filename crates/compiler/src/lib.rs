@@ -1,1 +1,122 @@
+//! Kiln's compiler: validates a module with wasmparser, translates each
+//! function body to Cranelift IR with our own translator, compiles the
+//! functions in parallel and links them into one relocatable code blob with
+//! trap tables and host↔wasm trampolines.
 
+mod isa;
+mod link;
+mod module_env;
+mod signatures;
+mod trampolines;
+mod translate;
+
+pub use isa::{OptLevel, build_isa};
+pub use link::{CompiledModule, CompiledTrampolines, FunctionLoc};
+pub use module_env::val_type;
+
+use anyhow::{Context as _, Result};
+use cranelift_codegen::Context;
+use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_frontend::FunctionBuilderContext;
+use kiln_types::{DefinedFuncIndex, FuncType, Tunables, VMOffsets};
+use rayon::prelude::*;
+use wasmparser::{Validator, WasmFeatures};
+
+/// Compiles modules for one target and configuration.
+pub struct Compiler {
+    isa: OwnedTargetIsa,
+    tunables: Tunables,
+    features: WasmFeatures,
+    parallel: bool,
+}
+
+impl Compiler {
+    /// A compiler for the host CPU.
+    pub fn new(features: WasmFeatures, tunables: Tunables, opt: OptLevel, parallel: bool) -> Result<Self> {
+        Ok(Self { isa: build_isa(opt)?, tunables, features, parallel })
+    }
+
+    /// The target ISA.
+    pub fn isa(&self) -> &dyn cranelift_codegen::isa::TargetIsa {
+        &*self.isa
+    }
+
+    /// The enabled wasm features.
+    pub fn features(&self) -> WasmFeatures {
+        self.features
+    }
+
+    /// The memory layout settings compiled code relies on.
+    pub fn tunables(&self) -> &Tunables {
+        &self.tunables
+    }
+
+    /// A string identifying everything that affects generated code
+    /// (target, ISA flags, features, tunables).
+    pub fn fingerprint(&self) -> String {
+        format!(
+            "{} {} {:?} {:?} {:?}",
+            self.isa.triple(),
+            self.isa.flags(),
+            self.isa.isa_flags().iter().map(|f| f.to_string()).collect::<Vec<_>>(),
+            self.features,
+            self.tunables
+        )
+    }
+
+    /// Validates `bytes` with this compiler's features.
+    pub fn validate(&self, bytes: &[u8]) -> Result<()> {
+        Validator::new_with_features(self.features).validate_all(bytes)?;
+        Ok(())
+    }
+
+    /// Validates and compiles a binary module.
+    pub fn compile_module(&self, bytes: &[u8]) -> Result<CompiledModule> {
+        self.validate(bytes)?;
+        let (info, bodies) = module_env::parse_module(bytes)?;
+        let offsets = VMOffsets::new(self.isa.pointer_type().bytes() as u8, &info);
+        let env = translate::ModuleEnv { info: &info, offsets: &offsets, tunables: &self.tunables, isa: &*self.isa };
+        let compile = |(ctx, fctx): &mut (Context, FunctionBuilderContext), (i, body): (usize, &module_env::FunctionBodyInput<'_>)| {
+            let index = info.func_index(DefinedFuncIndex::from_usize(i));
+            ctx.clear();
+            translate::translate_function(&env, index, &body.body, &mut ctx.func, fctx)
+                .with_context(|| format!("translating function {}", index.0))?;
+            link::CompiledFunction::compile(ctx, &*self.isa)
+                .with_context(|| format!("compiling function {}", index.0))
+        };
+        let init = || (Context::new(), FunctionBuilderContext::new());
+        let functions: Vec<link::CompiledFunction> = if self.parallel {
+            bodies.par_iter().enumerate().map_init(init, compile).collect::<Result<_>>()?
+        } else {
+            let mut state = init();
+            bodies.iter().enumerate().map(|x| compile(&mut state, x)).collect::<Result<_>>()?
+        };
+        let mut ctx = Context::new();
+        let mut fctx = FunctionBuilderContext::new();
+        let trampolines = info
+            .types
+            .iter()
+            .map(|ty| trampolines::host_to_wasm(&mut ctx, &mut fctx, &*self.isa, ty))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(link::link_module(info, functions, trampolines))
+    }
+
+    /// Compiles the two trampolines a host function of type `ty` needs.
+    pub fn compile_host_trampolines(&self, ty: &FuncType) -> Result<CompiledTrampolines> {
+        let mut ctx = Context::new();
+        let mut fctx = FunctionBuilderContext::new();
+        let to_wasm = trampolines::host_to_wasm(&mut ctx, &mut fctx, &*self.isa, ty)?;
+        let to_host = trampolines::wasm_to_host(&mut ctx, &mut fctx, &*self.isa, ty)?;
+        Ok(link::link_trampolines(to_wasm, to_host))
+    }
+}
+
+/// Compiles `ctx.func` into a finished `CompiledCode` (a helper shared by functions and trampolines).
+pub(crate) fn compile_ctx<'a>(
+    ctx: &'a mut Context,
+    isa: &dyn cranelift_codegen::isa::TargetIsa,
+) -> Result<&'a cranelift_codegen::CompiledCode> {
+    ctx.compile(isa, &mut ControlPlane::default())
+        .map_err(|e| anyhow::anyhow!("cranelift: {:?}", e.inner))
+}

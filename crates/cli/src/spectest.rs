@@ -1,0 +1,44 @@
+//! The `spectest` module the official test scripts import.
+
+use anyhow::Result;
+use kiln::{
+    Func, FuncType, Global, GlobalType, Linker, Memory, MemoryType, Store, Table, TableType, Val,
+    ValType,
+};
+
+/// Defines `spectest` in `linker`: print functions, four globals, a table and a memory.
+pub fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>) -> Result<()> {
+    use ValType::*;
+    let prints: [(&str, Vec<ValType>); 7] = [
+        ("print", vec![]),
+        ("print_i32", vec![I32]),
+        ("print_i64", vec![I64]),
+        ("print_f32", vec![F32]),
+        ("print_f64", vec![F64]),
+        ("print_i32_f32", vec![I32, F32]),
+        ("print_f64_f64", vec![F64, F64]),
+    ];
+    for (name, params) in prints {
+        let f = Func::new(store, FuncType::new(params, []), |_, _, _| Ok(()));
+        linker.define("spectest", name, f)?;
+    }
+    let globals = [
+        ("global_i32", I32, Val::I32(666)),
+        ("global_i64", I64, Val::I64(666)),
+        ("global_f32", F32, Val::F32(666.6f32.to_bits())),
+        ("global_f64", F64, Val::F64(666.6f64.to_bits())),
+    ];
+    for (name, ty, v) in globals {
+        let g = Global::new(store, GlobalType { ty, mutable: false }, v)?;
+        linker.define("spectest", name, g)?;
+    }
+    let table = Table::new(
+        store,
+        TableType { element: FuncRef, minimum: 10, maximum: Some(20) },
+        Val::FuncRef(None),
+    )?;
+    linker.define("spectest", "table", table)?;
+    let memory = Memory::new(store, MemoryType { minimum: 1, maximum: Some(2), shared: false, memory64: false })?;
+    linker.define("spectest", "memory", memory)?;
+    Ok(())
+}

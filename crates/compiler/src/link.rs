@@ -1,0 +1,166 @@
+//! Turning Cranelift output into one code blob: functions laid out back to
+//! back, direct calls patched, libcall relocations and trap sites collected.
+
+use crate::translate::kiln_trap;
+use anyhow::{Result, bail};
+use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::ir::{ExternalName, LibCall as ClifLibCall, UserExternalNameRef};
+use cranelift_codegen::{Context, FinalizedRelocTarget};
+use kiln_types::{FuncIndex, LibCall, ModuleInfo, Relocation, TrapCode};
+
+/// Where a function sits in the code blob.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct FunctionLoc {
+    /// Offset of its first byte.
+    pub start: u32,
+    /// Its length.
+    pub len: u32,
+}
+
+enum RelocTarget {
+    Function(FuncIndex),
+    LibCall(LibCall),
+}
+
+struct PendingReloc {
+    offset: u32,
+    kind: Reloc,
+    target: RelocTarget,
+    addend: i64,
+}
+
+/// One function's machine code and what the linker must do with it.
+pub(crate) struct CompiledFunction {
+    code: Vec<u8>,
+    relocs: Vec<PendingReloc>,
+    traps: Vec<(u32, TrapCode)>,
+}
+
+fn libcall(l: ClifLibCall) -> Result<LibCall> {
+    Ok(match l {
+        ClifLibCall::FloorF32 => LibCall::FloorF32,
+        ClifLibCall::FloorF64 => LibCall::FloorF64,
+        ClifLibCall::CeilF32 => LibCall::CeilF32,
+        ClifLibCall::CeilF64 => LibCall::CeilF64,
+        ClifLibCall::TruncF32 => LibCall::TruncF32,
+        ClifLibCall::TruncF64 => LibCall::TruncF64,
+        ClifLibCall::NearestF32 => LibCall::NearestF32,
+        ClifLibCall::NearestF64 => LibCall::NearestF64,
+        ClifLibCall::FmaF32 => LibCall::FmaF32,
+        ClifLibCall::FmaF64 => LibCall::FmaF64,
+        other => bail!("unsupported libcall {other:?}"),
+    })
+}
+
+impl CompiledFunction {
+    /// Compiles `ctx.func` and collects its relocations and trap sites.
+    pub(crate) fn compile(ctx: &mut Context, isa: &dyn cranelift_codegen::isa::TargetIsa) -> Result<Self> {
+        crate::compile_ctx(ctx, isa)?;
+        let compiled = ctx.compiled_code().expect("just compiled");
+        let names = ctx.func.params.user_named_funcs();
+        let mut relocs = Vec::new();
+        for r in compiled.buffer.relocs() {
+            let target = match &r.target {
+                FinalizedRelocTarget::ExternalName(ExternalName::User(n)) => {
+                    let n: &UserExternalNameRef = n;
+                    RelocTarget::Function(FuncIndex(names[*n].index))
+                }
+                FinalizedRelocTarget::ExternalName(ExternalName::LibCall(l)) => RelocTarget::LibCall(libcall(*l)?),
+                other => bail!("unsupported relocation target {other:?}"),
+            };
+            relocs.push(PendingReloc { offset: r.offset, kind: r.kind, target, addend: r.addend });
+        }
+        let mut traps = Vec::new();
+        for t in compiled.buffer.traps() {
+            let Some(code) = kiln_trap(t.code) else { bail!("unexpected trap code {}", t.code) };
+            traps.push((t.offset, code));
+        }
+        Ok(Self { code: compiled.code_buffer().to_vec(), relocs, traps })
+    }
+}
+
+/// A module's compiled code, ready to load.
+#[derive(Debug)]
+pub struct CompiledModule {
+    /// The module's metadata.
+    pub info: ModuleInfo,
+    /// Machine code of all functions and trampolines.
+    pub code: Vec<u8>,
+    /// Each defined function's location.
+    pub functions: Vec<FunctionLoc>,
+    /// Each module type's host→wasm trampoline offset.
+    pub trampolines: Vec<u32>,
+    /// Trap sites, sorted by offset.
+    pub traps: Vec<(u32, TrapCode)>,
+    /// Absolute relocations the loader resolves.
+    pub relocs: Vec<Relocation>,
+}
+
+/// The trampolines of one host-function signature, in one blob.
+#[derive(Debug)]
+pub struct CompiledTrampolines {
+    /// Machine code.
+    pub code: Vec<u8>,
+    /// Offset of the host→wasm `VMTrampoline`.
+    pub host_to_wasm: u32,
+    /// Offset of the wasm→host adapter (wasm calling convention).
+    pub wasm_to_host: u32,
+    /// Absolute relocations the loader resolves.
+    pub relocs: Vec<Relocation>,
+}
+
+#[derive(Default)]
+struct Blob {
+    code: Vec<u8>,
+    traps: Vec<(u32, TrapCode)>,
+    relocs: Vec<Relocation>,
+    calls: Vec<(u32, FuncIndex, i64)>,
+}
+
+impl Blob {
+    fn append(&mut self, f: CompiledFunction) -> FunctionLoc {
+        while self.code.len() % 16 != 0 {
+            self.code.push(0xcc);
+        }
+        let start = self.code.len() as u32;
+        self.code.extend_from_slice(&f.code);
+        self.traps.extend(f.traps.iter().map(|(o, c)| (start + o, *c)));
+        for r in f.relocs {
+            match (r.kind, r.target) {
+                (Reloc::X86CallPCRel4, RelocTarget::Function(f)) => self.calls.push((start + r.offset, f, r.addend)),
+                (Reloc::Abs8, RelocTarget::LibCall(l)) => {
+                    self.relocs.push(Relocation { offset: start + r.offset, target: l, addend: r.addend })
+                }
+                (kind, _) => panic!("unsupported relocation kind {kind:?}"),
+            }
+        }
+        FunctionLoc { start, len: f.code.len() as u32 }
+    }
+}
+
+/// Lays out a module's functions and trampolines and patches direct calls.
+pub(crate) fn link_module(
+    info: ModuleInfo,
+    functions: Vec<CompiledFunction>,
+    trampolines: Vec<CompiledFunction>,
+) -> CompiledModule {
+    let mut blob = Blob::default();
+    let functions: Vec<FunctionLoc> = functions.into_iter().map(|f| blob.append(f)).collect();
+    let trampolines = trampolines.into_iter().map(|t| blob.append(t).start).collect();
+    for (at, callee, addend) in std::mem::take(&mut blob.calls) {
+        let def = info.defined_func(callee).expect("direct calls target defined functions");
+        let target = i64::from(functions[def.index()].start);
+        let rel = (target - i64::from(at) + addend) as i32;
+        blob.code[at as usize..at as usize + 4].copy_from_slice(&rel.to_le_bytes());
+    }
+    blob.traps.sort_by_key(|t| t.0);
+    CompiledModule { info, code: blob.code, functions, trampolines, traps: blob.traps, relocs: blob.relocs }
+}
+
+/// Lays out a host function's two trampolines.
+pub(crate) fn link_trampolines(to_wasm: CompiledFunction, to_host: CompiledFunction) -> CompiledTrampolines {
+    let mut blob = Blob::default();
+    let host_to_wasm = blob.append(to_wasm).start;
+    let wasm_to_host = blob.append(to_host).start;
+    CompiledTrampolines { code: blob.code, host_to_wasm, wasm_to_host, relocs: blob.relocs }
+}

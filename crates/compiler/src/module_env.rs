@@ -1,0 +1,239 @@
+//! Reads a validated module's sections into a [`ModuleInfo`] plus the
+//! function bodies still to be translated.
+
+use anyhow::{Result, bail};
+use kiln_types::*;
+use wasmparser::{
+    BinaryReader, DataKind, ElementItems, ElementKind, ExternalKind, Name, NameSectionReader,
+    Operator, Parser, Payload, TypeRef,
+};
+
+/// One function body, not yet translated.
+pub struct FunctionBodyInput<'a> {
+    /// The body's reader (locals and operators).
+    pub body: wasmparser::FunctionBody<'a>,
+}
+
+/// Converts a wasmparser value type.
+pub fn val_type(t: wasmparser::ValType) -> Result<ValType> {
+    use wasmparser::ValType as V;
+    Ok(match t {
+        V::I32 => ValType::I32,
+        V::I64 => ValType::I64,
+        V::F32 => ValType::F32,
+        V::F64 => ValType::F64,
+        V::V128 => ValType::V128,
+        V::Ref(r) => ref_type(r)?,
+    })
+}
+
+fn ref_type(r: wasmparser::RefType) -> Result<ValType> {
+    if r.is_func_ref() {
+        Ok(ValType::FuncRef)
+    } else if r.is_extern_ref() {
+        Ok(ValType::ExternRef)
+    } else {
+        bail!("unsupported reference type {r:?}")
+    }
+}
+
+fn table_type(t: &wasmparser::TableType) -> Result<TableType> {
+    if t.table64 {
+        bail!("64-bit tables are not supported");
+    }
+    Ok(TableType {
+        element: ref_type(t.element_type)?,
+        minimum: u32::try_from(t.initial)?,
+        maximum: t.maximum.map(u32::try_from).transpose()?,
+    })
+}
+
+fn memory_type(m: &wasmparser::MemoryType) -> Result<MemoryType> {
+    if m.page_size_log2.is_some_and(|p| p != 16) {
+        bail!("custom page sizes are not supported");
+    }
+    Ok(MemoryType { minimum: m.initial, maximum: m.maximum, shared: m.shared, memory64: m.memory64 })
+}
+
+fn global_type(g: &wasmparser::GlobalType) -> Result<GlobalType> {
+    Ok(GlobalType { ty: val_type(g.content_type)?, mutable: g.mutable })
+}
+
+/// Converts a constant expression.
+pub fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
+    let mut ops = Vec::new();
+    for op in e.get_operators_reader() {
+        ops.push(match op? {
+            Operator::I32Const { value } => ConstOp::I32Const(value),
+            Operator::I64Const { value } => ConstOp::I64Const(value),
+            Operator::F32Const { value } => ConstOp::F32Const(value.bits()),
+            Operator::F64Const { value } => ConstOp::F64Const(value.bits()),
+            Operator::V128Const { value } => ConstOp::V128Const(u128::from_le_bytes(*value.bytes())),
+            Operator::GlobalGet { global_index } => ConstOp::GlobalGet(GlobalIndex(global_index)),
+            Operator::RefNull { .. } => ConstOp::RefNull,
+            Operator::RefFunc { function_index } => ConstOp::RefFunc(FuncIndex(function_index)),
+            Operator::I32Add => ConstOp::I32Add,
+            Operator::I32Sub => ConstOp::I32Sub,
+            Operator::I32Mul => ConstOp::I32Mul,
+            Operator::I64Add => ConstOp::I64Add,
+            Operator::I64Sub => ConstOp::I64Sub,
+            Operator::I64Mul => ConstOp::I64Mul,
+            Operator::End => continue,
+            other => bail!("unsupported constant operator {other:?}"),
+        });
+    }
+    Ok(ConstExpr { ops })
+}
+
+/// Parses an already validated module.
+pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'_>>)> {
+    let mut info = ModuleInfo::default();
+    let mut bodies = Vec::new();
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload? {
+            Payload::TypeSection(s) => {
+                for ty in s.into_iter_err_on_gc_types() {
+                    let ty = ty?;
+                    let params = ty.params().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>>>()?;
+                    let results = ty.results().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>>>()?;
+                    info.types.push(FuncType::new(params, results));
+                }
+            }
+            Payload::ImportSection(s) => {
+                for import in s.into_imports() {
+                    let import = import?;
+                    let index = match import.ty {
+                        TypeRef::Func(t) | TypeRef::FuncExact(t) => {
+                            info.functions.push(TypeIndex(t));
+                            info.num_imported_funcs += 1;
+                            EntityIndex::Function(FuncIndex::from_usize(info.functions.len() - 1))
+                        }
+                        TypeRef::Table(t) => {
+                            info.tables.push(table_type(&t)?);
+                            info.num_imported_tables += 1;
+                            EntityIndex::Table(TableIndex::from_usize(info.tables.len() - 1))
+                        }
+                        TypeRef::Memory(m) => {
+                            info.memories.push(memory_type(&m)?);
+                            info.num_imported_memories += 1;
+                            EntityIndex::Memory(MemoryIndex::from_usize(info.memories.len() - 1))
+                        }
+                        TypeRef::Global(g) => {
+                            info.globals.push(global_type(&g)?);
+                            info.num_imported_globals += 1;
+                            EntityIndex::Global(GlobalIndex::from_usize(info.globals.len() - 1))
+                        }
+                        TypeRef::Tag(_) => bail!("exception tags are not supported"),
+                    };
+                    info.imports.push(Import { module: import.module.into(), name: import.name.into(), index });
+                }
+            }
+            Payload::FunctionSection(s) => {
+                for t in s {
+                    info.functions.push(TypeIndex(t?));
+                }
+            }
+            Payload::TableSection(s) => {
+                for t in s {
+                    let t = t?;
+                    if !matches!(t.init, wasmparser::TableInit::RefNull) {
+                        bail!("table initialiser expressions are not supported");
+                    }
+                    info.tables.push(table_type(&t.ty)?);
+                }
+            }
+            Payload::MemorySection(s) => {
+                for m in s {
+                    info.memories.push(memory_type(&m?)?);
+                }
+            }
+            Payload::GlobalSection(s) => {
+                for g in s {
+                    let g = g?;
+                    info.globals.push(global_type(&g.ty)?);
+                    info.global_inits.push(const_expr(&g.init_expr)?);
+                }
+            }
+            Payload::ExportSection(s) => {
+                for e in s {
+                    let e = e?;
+                    let index = match e.kind {
+                        ExternalKind::Func | ExternalKind::FuncExact => EntityIndex::Function(FuncIndex(e.index)),
+                        ExternalKind::Table => EntityIndex::Table(TableIndex(e.index)),
+                        ExternalKind::Memory => EntityIndex::Memory(MemoryIndex(e.index)),
+                        ExternalKind::Global => EntityIndex::Global(GlobalIndex(e.index)),
+                        ExternalKind::Tag => bail!("exception tags are not supported"),
+                    };
+                    info.exports.push(Export { name: e.name.into(), index });
+                }
+            }
+            Payload::StartSection { func, .. } => info.start = Some(FuncIndex(func)),
+            Payload::ElementSection(s) => {
+                for e in s {
+                    let e = e?;
+                    let (ty, items) = match e.items {
+                        ElementItems::Functions(f) => {
+                            let items = f
+                                .into_iter()
+                                .map(|i| Ok(ConstExpr::single(ConstOp::RefFunc(FuncIndex(i?)))))
+                                .collect::<Result<Vec<_>>>()?;
+                            (ValType::FuncRef, items)
+                        }
+                        ElementItems::Expressions(t, exprs) => {
+                            let items = exprs.into_iter().map(|x| const_expr(&x?)).collect::<Result<Vec<_>>>()?;
+                            (ref_type(t)?, items)
+                        }
+                    };
+                    let kind = match e.kind {
+                        ElementKind::Passive => ElementSegmentKind::Passive,
+                        ElementKind::Declared => ElementSegmentKind::Declared,
+                        ElementKind::Active { table_index, offset_expr } => ElementSegmentKind::Active {
+                            table: TableIndex(table_index.unwrap_or(0)),
+                            offset: const_expr(&offset_expr)?,
+                        },
+                    };
+                    info.elements.push(ElementSegment { kind, ty, items });
+                }
+            }
+            Payload::DataSection(s) => {
+                for d in s {
+                    let d = d?;
+                    let start = info.data_bytes.len();
+                    info.data_bytes.extend_from_slice(d.data);
+                    let kind = match d.kind {
+                        DataKind::Passive => DataSegmentKind::Passive,
+                        DataKind::Active { memory_index, offset_expr } => DataSegmentKind::Active {
+                            memory: MemoryIndex(memory_index),
+                            offset: const_expr(&offset_expr)?,
+                        },
+                    };
+                    info.data.push(DataSegment { kind, range: start..info.data_bytes.len() });
+                }
+            }
+            Payload::CodeSectionEntry(body) => bodies.push(FunctionBodyInput { body }),
+            Payload::CustomSection(c) if c.name() == "name" => {
+                // Names are best-effort: a malformed name section is ignored.
+                let reader = NameSectionReader::new(BinaryReader::new(c.data(), c.data_offset()));
+                let _ = read_names(reader, &mut info);
+            }
+            _ => {}
+        }
+    }
+    Ok((info, bodies))
+}
+
+fn read_names(reader: NameSectionReader<'_>, info: &mut ModuleInfo) -> Result<()> {
+    for name in reader {
+        match name? {
+            Name::Module { name, .. } => info.name = Some(name.into()),
+            Name::Function(map) => {
+                for n in map {
+                    let n = n?;
+                    info.func_names.insert(FuncIndex(n.index), n.name.into());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}

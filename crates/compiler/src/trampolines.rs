@@ -1,0 +1,126 @@
+//! Trampolines between the host's uniform array-of-values calling convention
+//! and the wasm calling convention.
+
+use crate::link::CompiledFunction;
+use crate::signatures::{builtin_signature, clif_type, wasm_signature};
+use crate::translate::clif_trap;
+use anyhow::Result;
+use cranelift_codegen::Context;
+use cranelift_codegen::ir::{self, AbiParam, InstBuilder, MemFlagsData, types};
+use cranelift_codegen::isa::{CallConv, TargetIsa};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use kiln_types::{BuiltinFunctionIndex, FuncType, TrapCode, VMOffsets};
+
+const SLOT: i32 = 16;
+
+/// The `VMTrampoline` for `ty`: `(vmctx, body, values)`, System V. Reads the
+/// arguments from `values`, calls `body(vmctx, vmctx, args…)`, stores the
+/// results back into `values`.
+pub(crate) fn host_to_wasm(
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    isa: &dyn TargetIsa,
+    ty: &FuncType,
+) -> Result<CompiledFunction> {
+    let ptr = isa.pointer_type();
+    ctx.clear();
+    let mut sig = ir::Signature::new(CallConv::SystemV);
+    sig.params.extend([AbiParam::new(ptr), AbiParam::new(ptr), AbiParam::new(ptr)]);
+    ctx.func.signature = sig;
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let p = b.block_params(entry).to_vec();
+    let (vmctx, body, values) = (p[0], p[1], p[2]);
+    let mut args = vec![vmctx, vmctx];
+    for (i, t) in ty.params().iter().enumerate() {
+        args.push(b.ins().load(clif_type(*t, ptr), MemFlagsData::trusted(), values, i as i32 * SLOT));
+    }
+    let wsig = b.import_signature(wasm_signature(ty, ptr));
+    let call = b.ins().call_indirect(wsig, body, &args);
+    let results = b.inst_results(call).to_vec();
+    for (i, r) in results.iter().enumerate() {
+        b.ins().store(MemFlagsData::trusted(), *r, values, i as i32 * SLOT);
+    }
+    b.ins().return_(&[]);
+    b.finalize(isa.frontend_config());
+    CompiledFunction::compile(ctx, isa)
+}
+
+/// The wasm-callable adapter of a host function of type `ty`:
+/// `(env, caller_vmctx, params…) -> results`, wasm convention. Spills the
+/// arguments into 16-byte slots, calls the host entry stored at offset 0 of
+/// `env` (`VMDynamicFunctionContext::address`) as
+/// `(env, caller_vmctx, values, len) -> ok`, and on failure calls the
+/// `Raise` builtin of the caller's vmctx.
+pub(crate) fn wasm_to_host(
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    isa: &dyn TargetIsa,
+    ty: &FuncType,
+) -> Result<CompiledFunction> {
+    let ptr = isa.pointer_type();
+    let offsets = VMOffsets::from_counts(ptr.bytes() as u8, [0; 9]);
+    ctx.clear();
+    ctx.func.signature = wasm_signature(ty, ptr);
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let p = b.block_params(entry).to_vec();
+    let (env, caller) = (p[0], p[1]);
+    let slots = ty.params().len().max(ty.results().len()).max(1);
+    let slot = b.create_sized_stack_slot(ir::StackSlotData::new(
+        ir::StackSlotKind::ExplicitSlot,
+        (slots as u32) * SLOT as u32,
+        4,
+    ));
+    for (i, v) in p[2..].iter().enumerate() {
+        b.ins().stack_store(ptr, *v, slot, i as i32 * SLOT);
+    }
+    let values = b.ins().stack_addr(ptr, slot, 0);
+    let mut hsig = ir::Signature::new(CallConv::SystemV);
+    hsig.params.extend([AbiParam::new(ptr), AbiParam::new(ptr), AbiParam::new(ptr), AbiParam::new(ptr)]);
+    hsig.returns.push(AbiParam::new(types::I8));
+    let hsig = b.import_signature(hsig);
+    let address = b.ins().load(
+        ptr,
+        MemFlagsData::trusted().with_readonly(),
+        env,
+        offsets.vmdynamic_function_context_address() as i32,
+    );
+    let len = b.ins().iconst(ptr, slots as i64);
+    let call = b.ins().call_indirect(hsig, address, &[env, caller, values, len]);
+    let ok = b.inst_results(call)[0];
+    let done = b.create_block();
+    let fail = b.create_block();
+    b.ins().brif(ok, done, &[], fail, &[]);
+    b.seal_block(done);
+    b.seal_block(fail);
+
+    b.switch_to_block(fail);
+    let array = b.ins().load(ptr, MemFlagsData::trusted(), caller, offsets.vmctx_builtin_functions() as i32);
+    let raise = b.ins().load(
+        ptr,
+        MemFlagsData::trusted(),
+        array,
+        offsets.builtin_function(BuiltinFunctionIndex::Raise) as i32,
+    );
+    let rsig = b.import_signature(builtin_signature(BuiltinFunctionIndex::Raise, ptr));
+    b.ins().call_indirect(rsig, raise, &[caller]);
+    b.ins().trap(clif_trap(TrapCode::UnreachableCodeReached));
+
+    b.switch_to_block(done);
+    let results: Vec<_> = ty
+        .results()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| b.ins().stack_load(ptr, clif_type(*t, ptr), slot, i as i32 * SLOT))
+        .collect();
+    b.ins().return_(&results);
+    b.finalize(isa.frontend_config());
+    CompiledFunction::compile(ctx, isa)
+}

@@ -1,0 +1,283 @@
+//! Structured control flow: blocks, loops, ifs, branches, calls and returns.
+
+use super::FuncTranslator;
+use crate::signatures::clif_type;
+use anyhow::Result;
+use cranelift_codegen::ir::{self, BlockArg, InstBuilder, JumpTableData};
+use kiln_types::*;
+use wasmparser::{BlockType, Operator};
+
+/// What kind of construct a control frame is.
+#[derive(Debug)]
+enum FrameKind {
+    Block,
+    Loop { header: ir::Block },
+    /// `else_block` is `Some` until the `else` is reached.
+    If { else_block: Option<ir::Block> },
+}
+
+/// One open block, loop or if.
+#[derive(Debug)]
+pub struct Frame {
+    kind: FrameKind,
+    /// The block after `end`; its parameters are the construct's results.
+    dest: ir::Block,
+    /// Operand stack height below the construct's parameters.
+    height: usize,
+    params: usize,
+    results: usize,
+    /// Whether any edge reaches `dest`.
+    dest_reached: bool,
+}
+
+impl Frame {
+    /// The frame of the function body itself, ending in `ret`.
+    pub fn function(ret: ir::Block, results: usize) -> Self {
+        Frame { kind: FrameKind::Block, dest: ret, height: 0, params: 0, results, dest_reached: false }
+    }
+
+    /// The block a branch to this frame jumps to, and how many values it carries.
+    fn branch_target(&self) -> (ir::Block, usize) {
+        match self.kind {
+            FrameKind::Loop { header } => (header, self.params),
+            _ => (self.dest, self.results),
+        }
+    }
+}
+
+fn bargs(vals: &[ir::Value]) -> Vec<BlockArg> {
+    vals.iter().map(|v| BlockArg::Value(*v)).collect()
+}
+
+impl FuncTranslator<'_, '_> {
+    fn block_type(&self, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
+        match bt {
+            BlockType::Empty => (vec![], vec![]),
+            BlockType::Type(t) => (vec![], vec![crate::module_env::val_type(t).expect("validated")]),
+            BlockType::FuncType(i) => {
+                let f = &self.env.info.types[i as usize];
+                (f.params().to_vec(), f.results().to_vec())
+            }
+        }
+    }
+
+    fn block_with_params(&mut self, tys: &[ValType]) -> ir::Block {
+        let block = self.b.create_block();
+        for t in tys {
+            self.b.append_block_param(block, clif_type(*t, self.ptr));
+        }
+        block
+    }
+
+    fn jump(&mut self, target: ir::Block, args: &[ir::Value]) {
+        self.b.ins().jump(target, &bargs(args));
+    }
+
+    /// Skips operators in dead code, tracking nesting to find the matching `else`/`end`.
+    pub(super) fn translate_unreachable(&mut self, op: &Operator<'_>) -> Result<()> {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                self.unreachable_depth += 1
+            }
+            Operator::Else if self.unreachable_depth == 0 => self.translate_else(),
+            Operator::End if self.unreachable_depth == 0 => self.translate_end(),
+            Operator::End => self.unreachable_depth -= 1,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn translate_else(&mut self) {
+        let frame = self.control.last_mut().expect("validated: else inside if");
+        let FrameKind::If { else_block } = &mut frame.kind else { unreachable!("validated") };
+        let else_block = else_block.take().expect("validated: one else");
+        let (dest, results, height) = (frame.dest, frame.results, frame.height);
+        if self.reachable {
+            frame.dest_reached = true;
+            let args = self.popn(results);
+            self.jump(dest, &args);
+        }
+        self.stack.truncate(height);
+        self.b.switch_to_block(else_block);
+        let params = self.b.block_params(else_block).to_vec();
+        self.stack.extend(params);
+        self.reachable = true;
+    }
+
+    fn translate_end(&mut self) {
+        let mut frame = self.control.pop().expect("validated: end matches a block");
+        if self.reachable {
+            frame.dest_reached = true;
+            let args = self.popn(frame.results);
+            self.jump(frame.dest, &args);
+        }
+        match frame.kind {
+            FrameKind::If { else_block: Some(else_block) } => {
+                // No `else`: the false edge passes the parameters through.
+                self.b.switch_to_block(else_block);
+                let params = self.b.block_params(else_block).to_vec();
+                self.jump(frame.dest, &params);
+                frame.dest_reached = true;
+            }
+            FrameKind::Loop { header } => self.b.seal_block(header),
+            _ => {}
+        }
+        self.stack.truncate(frame.height);
+        self.b.switch_to_block(frame.dest);
+        self.b.seal_block(frame.dest);
+        let results = self.b.block_params(frame.dest).to_vec();
+        self.reachable = frame.dest_reached;
+        if self.control.is_empty() {
+            // The function's end: `dest` is the return block.
+            if self.reachable {
+                self.b.ins().return_(&results);
+            } else {
+                self.trap(TrapCode::UnreachableCodeReached);
+            }
+            return;
+        }
+        self.stack.extend(results);
+        if !self.reachable {
+            // Nothing reaches the code after this `end`; keep the block well formed.
+            self.trap(TrapCode::UnreachableCodeReached);
+        }
+    }
+
+    fn branch(&mut self, depth: u32) {
+        let i = self.control.len() - 1 - depth as usize;
+        let (target, n) = self.control[i].branch_target();
+        if !matches!(self.control[i].kind, FrameKind::Loop { .. }) {
+            self.control[i].dest_reached = true;
+        }
+        let args = self.peekn(n).to_vec();
+        self.jump(target, &args);
+        self.reachable = false;
+    }
+
+    /// Control operators; returns `false` if `op` is not one.
+    pub(super) fn translate_control(&mut self, op: &Operator<'_>) -> Result<bool> {
+        match op {
+            Operator::Nop => {}
+            Operator::Unreachable => {
+                self.trap(TrapCode::UnreachableCodeReached);
+                self.reachable = false;
+            }
+            Operator::Block { blockty } => {
+                let (params, results) = self.block_type(*blockty);
+                let dest = self.block_with_params(&results);
+                self.control.push(Frame {
+                    kind: FrameKind::Block,
+                    dest,
+                    height: self.stack.len() - params.len(),
+                    params: params.len(),
+                    results: results.len(),
+                    dest_reached: false,
+                });
+            }
+            Operator::Loop { blockty } => {
+                let (params, results) = self.block_type(*blockty);
+                let header = self.block_with_params(&params);
+                let dest = self.block_with_params(&results);
+                let args = self.popn(params.len());
+                self.jump(header, &args);
+                self.b.switch_to_block(header);
+                let header_params = self.b.block_params(header).to_vec();
+                self.stack.extend(header_params);
+                self.control.push(Frame {
+                    kind: FrameKind::Loop { header },
+                    dest,
+                    height: self.stack.len() - params.len(),
+                    params: params.len(),
+                    results: results.len(),
+                    dest_reached: false,
+                });
+                self.loop_header_checks();
+            }
+            Operator::If { blockty } => {
+                let cond = self.pop();
+                let (params, results) = self.block_type(*blockty);
+                let then_block = self.b.create_block();
+                let else_block = self.block_with_params(&params);
+                let dest = self.block_with_params(&results);
+                let args = bargs(self.peekn(params.len()));
+                self.b.ins().brif(cond, then_block, &[], else_block, &args);
+                self.b.seal_block(then_block);
+                self.b.seal_block(else_block);
+                self.b.switch_to_block(then_block);
+                self.control.push(Frame {
+                    kind: FrameKind::If { else_block: Some(else_block) },
+                    dest,
+                    height: self.stack.len() - params.len(),
+                    params: params.len(),
+                    results: results.len(),
+                    dest_reached: false,
+                });
+            }
+            Operator::Else => self.translate_else(),
+            Operator::End => self.translate_end(),
+            Operator::Br { relative_depth } => self.branch(*relative_depth),
+            Operator::Return => self.branch(self.control.len() as u32 - 1),
+            Operator::BrIf { relative_depth } => {
+                let cond = self.pop();
+                let i = self.control.len() - 1 - *relative_depth as usize;
+                let (target, n) = self.control[i].branch_target();
+                if !matches!(self.control[i].kind, FrameKind::Loop { .. }) {
+                    self.control[i].dest_reached = true;
+                }
+                let args = bargs(self.peekn(n));
+                let next = self.b.create_block();
+                self.b.ins().brif(cond, target, &args, next, &[]);
+                self.b.seal_block(next);
+                self.b.switch_to_block(next);
+            }
+            Operator::BrTable { targets } => {
+                let index = self.pop();
+                let default = targets.default();
+                let depths: Vec<u32> = targets.targets().collect::<Result<_, _>>()?;
+                let n = {
+                    let i = self.control.len() - 1 - default as usize;
+                    self.control[i].branch_target().1
+                };
+                let args = bargs(self.peekn(n));
+                let call = |t: &mut Self, depth: u32| {
+                    let i = t.control.len() - 1 - depth as usize;
+                    let (target, _) = t.control[i].branch_target();
+                    if !matches!(t.control[i].kind, FrameKind::Loop { .. }) {
+                        t.control[i].dest_reached = true;
+                    }
+                    t.b.func.dfg.block_call(target, &args)
+                };
+                let default_call = call(self, default);
+                let calls: Vec<_> = depths.iter().map(|d| call(self, *d)).collect();
+                let jt = self.b.create_jump_table(JumpTableData::new(default_call, &calls));
+                self.b.ins().br_table(index, jt);
+                self.reachable = false;
+            }
+            Operator::Call { function_index } => {
+                let f = FuncIndex(*function_index);
+                let n = self.env.info.func_type(f).params().len();
+                let args = self.popn(n);
+                let results = self.call_function(f, &args);
+                self.stack.extend(results);
+            }
+            Operator::CallIndirect { type_index, table_index } => {
+                let ty = TypeIndex(*type_index);
+                let index = self.pop();
+                let n = self.env.info.types[ty.index()].params().len();
+                let args = self.popn(n);
+                let results = self.call_indirect(TableIndex(*table_index), ty, index, &args);
+                self.stack.extend(results);
+            }
+            Operator::Drop => {
+                self.pop();
+            }
+            Operator::Select | Operator::TypedSelect { .. } | Operator::TypedSelectMulti { .. } => {
+                let (a, b, c) = self.pop3();
+                let v = self.b.ins().select(c, a, b);
+                self.push(v);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}

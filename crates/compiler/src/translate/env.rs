@@ -1,0 +1,279 @@
+//! Everything reached through the vmctx: globals, tables, references,
+//! function calls and runtime builtins.
+
+use super::{FuncTranslator, clif_trap};
+use crate::signatures::{builtin_signature, clif_type, wasm_signature};
+use anyhow::Result;
+use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, condcodes::IntCC, types};
+use kiln_types::*;
+use wasmparser::Operator;
+
+/// Flags for vmctx fields that never change after instantiation.
+fn readonly() -> MemFlagsData {
+    MemFlagsData::trusted().with_readonly().with_can_move()
+}
+
+impl FuncTranslator<'_, '_> {
+    fn load_ptr(&mut self, flags: MemFlagsData, base: ir::Value, offset: u32) -> ir::Value {
+        self.b.ins().load(self.ptr, flags, base, offset as i32)
+    }
+
+    /// Loads, in the entry block, each memory's definition pointer and base
+    /// (memories never move, so the base is constant for the whole call).
+    pub(super) fn load_memory_bases(&mut self) {
+        let o = self.env.offsets;
+        for m in 0..self.env.info.memories.len() {
+            let m = MemoryIndex::from_usize(m);
+            let def = match self.env.info.defined_memory(m) {
+                Some(dm) => self.load_ptr(readonly(), self.vmctx, o.vmctx_vmmemory_pointer(dm)),
+                None => self.load_ptr(
+                    readonly(),
+                    self.vmctx,
+                    o.vmctx_vmmemory_import(m) + o.vmmemory_import_definition(),
+                ),
+            };
+            let base = self.load_ptr(readonly(), def, o.vmmemory_definition_base());
+            self.memories.push((def, base));
+        }
+    }
+
+    /// The current byte length of memory `m`.
+    pub(super) fn memory_length(&mut self, m: MemoryIndex) -> ir::Value {
+        let def = self.memories[m.index()].0;
+        let off = self.env.offsets.vmmemory_definition_current_length();
+        self.load_ptr(MemFlagsData::trusted(), def, off)
+    }
+
+    /// The address and type of global `g`'s storage.
+    fn global_addr(&mut self, g: GlobalIndex) -> (ir::Value, i32) {
+        let o = self.env.offsets;
+        match self.env.info.defined_global(g) {
+            Some(dg) => (self.vmctx, o.vmctx_vmglobal_definition(dg) as i32),
+            None => {
+                let off = o.vmctx_vmglobal_import(g) + o.vmglobal_import_definition();
+                (self.load_ptr(readonly(), self.vmctx, off), 0)
+            }
+        }
+    }
+
+    /// The `VMTableDefinition` pointer of table `t`.
+    fn table_definition(&mut self, t: TableIndex) -> ir::Value {
+        let o = self.env.offsets;
+        let off = match self.env.info.defined_table(t) {
+            Some(dt) => o.vmctx_vmtable_pointer(dt),
+            None => o.vmctx_vmtable_import(t) + o.vmtable_import_definition(),
+        };
+        self.load_ptr(readonly(), self.vmctx, off)
+    }
+
+    /// The address of element `index` of table `t`, trapping `TableOutOfBounds` if out of range.
+    fn table_element_addr(&mut self, t: TableIndex, index: ir::Value) -> ir::Value {
+        let o = self.env.offsets;
+        let def = self.table_definition(t);
+        let len = self.b.ins().load(
+            types::I32,
+            MemFlagsData::trusted(),
+            def,
+            o.vmtable_definition_current_elements() as i32,
+        );
+        let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
+        self.b.ins().trapnz(oob, clif_trap(TrapCode::TableOutOfBounds));
+        let base = self.load_ptr(MemFlagsData::trusted(), def, o.vmtable_definition_base());
+        let index = self.b.ins().uextend(self.ptr, index);
+        let scaled = self.b.ins().imul_imm_s(index, i64::from(self.ptr.bytes()));
+        self.b.ins().iadd(base, scaled)
+    }
+
+    /// Calls builtin `f` with the vmctx and `args`; returns its result, if any.
+    pub(super) fn call_builtin(&mut self, f: BuiltinFunctionIndex, args: &[ir::Value]) -> Option<ir::Value> {
+        let sig = match self.builtin_sigs.get(&f) {
+            Some(s) => *s,
+            None => {
+                let s = self.b.import_signature(builtin_signature(f, self.ptr));
+                self.builtin_sigs.insert(f, s);
+                s
+            }
+        };
+        let o = self.env.offsets;
+        let array = self.load_ptr(readonly(), self.vmctx, o.vmctx_builtin_functions());
+        let callee = self.load_ptr(readonly(), array, o.builtin_function(f));
+        let mut all = vec![self.vmctx];
+        all.extend_from_slice(args);
+        let call = self.b.ins().call_indirect(sig, callee, &all);
+        self.b.inst_results(call).first().copied()
+    }
+
+    fn wasm_sig(&mut self, ty: TypeIndex) -> ir::SigRef {
+        if let Some(s) = self.sigs.get(&ty) {
+            return *s;
+        }
+        let sig = wasm_signature(&self.env.info.types[ty.index()], self.ptr);
+        let s = self.b.import_signature(sig);
+        self.sigs.insert(ty, s);
+        s
+    }
+
+    /// A direct call to function `f`.
+    pub(super) fn call_function(&mut self, f: FuncIndex, args: &[ir::Value]) -> Vec<ir::Value> {
+        let o = self.env.offsets;
+        let call = if self.env.info.is_imported_func(f) {
+            let sig = self.wasm_sig(self.env.info.functions[f.index()]);
+            let rec = o.vmctx_vmfunction_import(f);
+            let body = self.load_ptr(readonly(), self.vmctx, rec + o.vmfunction_import_body());
+            let env = self.load_ptr(readonly(), self.vmctx, rec + o.vmfunction_import_environment());
+            let mut all = vec![env, self.vmctx];
+            all.extend_from_slice(args);
+            self.b.ins().call_indirect(sig, body, &all)
+        } else {
+            let fref = match self.func_refs.get(&f) {
+                Some(r) => *r,
+                None => {
+                    let sig = self.wasm_sig(self.env.info.functions[f.index()]);
+                    let name = self.b.func.declare_imported_user_function(ir::UserExternalName::new(0, f.0));
+                    let r = self.b.import_function(ir::ExtFuncData {
+                        name: ir::ExternalName::user(name),
+                        signature: sig,
+                        colocated: true,
+                        patchable: false,
+                    });
+                    self.func_refs.insert(f, r);
+                    r
+                }
+            };
+            let mut all = vec![self.vmctx, self.vmctx];
+            all.extend_from_slice(args);
+            self.b.ins().call(fref, &all)
+        };
+        self.b.inst_results(call).to_vec()
+    }
+
+    /// `call_indirect`: bounds check, null check, signature check, call.
+    pub(super) fn call_indirect(
+        &mut self,
+        table: TableIndex,
+        ty: TypeIndex,
+        index: ir::Value,
+        args: &[ir::Value],
+    ) -> Vec<ir::Value> {
+        let o = self.env.offsets;
+        let addr = self.table_element_addr(table, index);
+        let anyfunc = self.load_ptr(MemFlagsData::trusted(), addr, 0);
+        self.b.ins().trapz(anyfunc, clif_trap(TrapCode::IndirectCallToNull));
+        let actual = self.b.ins().load(
+            types::I32,
+            MemFlagsData::trusted().with_readonly(),
+            anyfunc,
+            o.vmcaller_checked_anyfunc_type_index() as i32,
+        );
+        let expected = self.b.ins().load(types::I32, readonly(), self.vmctx, o.vmctx_signature_id(ty) as i32);
+        let mismatch = self.b.ins().icmp(IntCC::NotEqual, actual, expected);
+        self.b.ins().trapnz(mismatch, clif_trap(TrapCode::BadSignature));
+        let flags = MemFlagsData::trusted().with_readonly();
+        let body = self.load_ptr(flags, anyfunc, o.vmcaller_checked_anyfunc_func_ptr());
+        let callee_vmctx = self.load_ptr(flags, anyfunc, o.vmcaller_checked_anyfunc_vmctx());
+        let sig = self.wasm_sig(ty);
+        let mut all = vec![callee_vmctx, self.vmctx];
+        all.extend_from_slice(args);
+        let call = self.b.ins().call_indirect(sig, body, &all);
+        self.b.inst_results(call).to_vec()
+    }
+
+    /// Checks done at each loop header (fuel and epochs, when enabled).
+    pub(super) fn loop_header_checks(&mut self) {}
+
+    fn i32_const(&mut self, v: u32) -> ir::Value {
+        self.b.ins().iconst(types::I32, i64::from(v))
+    }
+
+    /// Operators on globals, locals, tables and references; `false` if `op` is none of them.
+    pub(super) fn translate_env(&mut self, op: &Operator<'_>) -> Result<bool> {
+        use BuiltinFunctionIndex as B;
+        match *op {
+            Operator::LocalGet { local_index } => {
+                let v = self.b.use_var(self.locals[local_index as usize].0);
+                self.push(v);
+            }
+            Operator::LocalSet { local_index } => {
+                let v = self.pop();
+                self.b.def_var(self.locals[local_index as usize].0, v);
+            }
+            Operator::LocalTee { local_index } => {
+                let v = *self.stack.last().expect("validated");
+                self.b.def_var(self.locals[local_index as usize].0, v);
+            }
+            Operator::GlobalGet { global_index } => {
+                let g = GlobalIndex(global_index);
+                let ty = clif_type(self.env.info.globals[g.index()].ty, self.ptr);
+                let (base, off) = self.global_addr(g);
+                let v = self.b.ins().load(ty, MemFlagsData::trusted(), base, off);
+                self.push(v);
+            }
+            Operator::GlobalSet { global_index } => {
+                let v = self.pop();
+                let (base, off) = self.global_addr(GlobalIndex(global_index));
+                self.b.ins().store(MemFlagsData::trusted(), v, base, off);
+            }
+            Operator::RefNull { .. } => {
+                let v = self.b.ins().iconst(self.ptr, 0);
+                self.push(v);
+            }
+            Operator::RefIsNull => {
+                let r = self.pop();
+                let z = self.b.ins().icmp_imm_s(IntCC::Equal, r, 0);
+                let v = self.b.ins().uextend(types::I32, z);
+                self.push(v);
+            }
+            Operator::RefFunc { function_index } => {
+                let off = self.env.offsets.vmctx_anyfunc(FuncIndex(function_index));
+                let v = self.b.ins().iadd_imm_s(self.vmctx, i64::from(off));
+                self.push(v);
+            }
+            Operator::TableGet { table } => {
+                let i = self.pop();
+                let addr = self.table_element_addr(TableIndex(table), i);
+                let v = self.load_ptr(MemFlagsData::trusted(), addr, 0);
+                self.push(v);
+            }
+            Operator::TableSet { table } => {
+                let (i, v) = self.pop2();
+                let addr = self.table_element_addr(TableIndex(table), i);
+                self.b.ins().store(MemFlagsData::trusted(), v, addr, 0);
+            }
+            Operator::TableSize { table } => {
+                let def = self.table_definition(TableIndex(table));
+                let off = self.env.offsets.vmtable_definition_current_elements() as i32;
+                let v = self.b.ins().load(types::I32, MemFlagsData::trusted(), def, off);
+                self.push(v);
+            }
+            Operator::TableGrow { table } => {
+                let (init, delta) = self.pop2();
+                let t = self.i32_const(table);
+                let v = self.call_builtin(B::TableGrow, &[t, init, delta]).unwrap();
+                self.push(v);
+            }
+            Operator::TableFill { table } => {
+                let (dst, val, len) = self.pop3();
+                let t = self.i32_const(table);
+                self.call_builtin(B::TableFill, &[t, dst, val, len]);
+            }
+            Operator::TableCopy { dst_table, src_table } => {
+                let (dst, src, len) = self.pop3();
+                let d = self.i32_const(dst_table);
+                let s = self.i32_const(src_table);
+                self.call_builtin(B::TableCopy, &[d, s, dst, src, len]);
+            }
+            Operator::TableInit { elem_index, table } => {
+                let (dst, src, len) = self.pop3();
+                let t = self.i32_const(table);
+                let e = self.i32_const(elem_index);
+                self.call_builtin(B::TableInit, &[t, e, dst, src, len]);
+            }
+            Operator::ElemDrop { elem_index } => {
+                let e = self.i32_const(elem_index);
+                self.call_builtin(B::ElemDrop, &[e]);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}

@@ -1,0 +1,215 @@
+//! Translation of one wasm function body straight from the operator stream
+//! to Cranelift IR: wasm locals become `Variable`s, the operand stack is a
+//! vector of SSA values, and a control stack maps blocks, loops and ifs to
+//! Cranelift blocks.
+
+mod control;
+mod env;
+mod memory;
+mod numeric;
+
+use crate::signatures::{clif_type, wasm_signature};
+use anyhow::{Result, bail};
+use cranelift_codegen::ir::{self, InstBuilder, types};
+use cranelift_codegen::isa::TargetIsa;
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use kiln_types::*;
+use std::collections::HashMap;
+use wasmparser::{FunctionBody, Operator};
+
+pub use control::Frame;
+
+/// What translation needs to know about the module and target.
+pub struct ModuleEnv<'a> {
+    /// The module being compiled.
+    pub info: &'a ModuleInfo,
+    /// Its vmctx layout.
+    pub offsets: &'a VMOffsets,
+    /// Memory layout settings.
+    pub tunables: &'a Tunables,
+    /// The target.
+    pub isa: &'a dyn TargetIsa,
+}
+
+/// The Cranelift trap code for a Kiln trap.
+pub fn clif_trap(code: TrapCode) -> ir::TrapCode {
+    match code {
+        TrapCode::StackOverflow => ir::TrapCode::STACK_OVERFLOW,
+        TrapCode::MemoryOutOfBounds => ir::TrapCode::HEAP_OUT_OF_BOUNDS,
+        TrapCode::IntegerOverflow => ir::TrapCode::INTEGER_OVERFLOW,
+        TrapCode::IntegerDivisionByZero => ir::TrapCode::INTEGER_DIVISION_BY_ZERO,
+        TrapCode::BadConversionToInteger => ir::TrapCode::BAD_CONVERSION_TO_INTEGER,
+        other => ir::TrapCode::user(other.to_u8()).expect("user trap codes are non-zero"),
+    }
+}
+
+/// The Kiln trap for a Cranelift trap code produced by [`clif_trap`].
+pub fn kiln_trap(code: ir::TrapCode) -> Option<TrapCode> {
+    TrapCode::ALL.iter().copied().find(|c| clif_trap(*c) == code)
+}
+
+/// Translates defined function `index` into `func`.
+pub fn translate_function(
+    env: &ModuleEnv<'_>,
+    index: FuncIndex,
+    body: &FunctionBody<'_>,
+    func: &mut ir::Function,
+    fctx: &mut FunctionBuilderContext,
+) -> Result<()> {
+    let ptr = env.isa.pointer_type();
+    let ty = env.info.func_type(index).clone();
+    func.signature = wasm_signature(&ty, ptr);
+    func.name = ir::UserFuncName::user(0, index.0);
+    let ro_flags = func.dfg.mem_flags.insert_unchecked(ir::MemFlagsData::trusted().with_readonly());
+    let flags = func.dfg.mem_flags.insert_unchecked(ir::MemFlagsData::trusted());
+    let vmctx_gv = func.create_global_value(ir::GlobalValueData::VMContext);
+    let store_ctx = func.create_global_value(ir::GlobalValueData::Load {
+        base: vmctx_gv,
+        offset: (env.offsets.vmctx_store_context() as i32).into(),
+        global_type: ptr,
+        flags: ro_flags,
+    });
+    let limit = func.create_global_value(ir::GlobalValueData::Load {
+        base: store_ctx,
+        offset: (VMStoreContextOffsets::STACK_LIMIT as i32).into(),
+        global_type: ptr,
+        flags,
+    });
+    func.stack_limit = Some(limit);
+
+    let mut b = FunctionBuilder::new(func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let params = b.block_params(entry).to_vec();
+    let vmctx = params[0];
+
+    let mut locals = Vec::new();
+    for (i, t) in ty.params().iter().enumerate() {
+        let v = b.declare_var(clif_type(*t, ptr));
+        b.def_var(v, params[i + 2]);
+        locals.push((v, *t));
+    }
+    let mut reader = body.get_locals_reader()?;
+    for _ in 0..reader.get_count() {
+        let (count, t) = reader.read()?;
+        let t = crate::module_env::val_type(t)?;
+        for _ in 0..count {
+            let v = b.declare_var(clif_type(t, ptr));
+            let zero = zero_value(&mut b, t, ptr);
+            b.def_var(v, zero);
+            locals.push((v, t));
+        }
+    }
+
+    let ret = b.create_block();
+    for t in ty.results() {
+        b.append_block_param(ret, clif_type(*t, ptr));
+    }
+    let mut t = FuncTranslator {
+        env,
+        b,
+        ptr,
+        vmctx,
+        locals,
+        stack: Vec::new(),
+        control: Vec::new(),
+        reachable: true,
+        unreachable_depth: 0,
+        memories: Vec::new(),
+        sigs: HashMap::new(),
+        builtin_sigs: HashMap::new(),
+        func_refs: HashMap::new(),
+    };
+    t.load_memory_bases();
+    t.control.push(Frame::function(ret, ty.results().len()));
+
+    let mut ops = body.get_operators_reader()?;
+    while !ops.eof() {
+        let (op, offset) = ops.read_with_offset()?;
+        t.b.set_srcloc(ir::SourceLoc::new(offset as u32));
+        t.translate(&op)?;
+    }
+    if !t.control.is_empty() {
+        bail!("function body ended inside a block");
+    }
+    t.b.finalize(env.isa.frontend_config());
+    Ok(())
+}
+
+fn zero_value(b: &mut FunctionBuilder<'_>, t: ValType, ptr: ir::Type) -> ir::Value {
+    match t {
+        ValType::I32 => b.ins().iconst(types::I32, 0),
+        ValType::I64 => b.ins().iconst(types::I64, 0),
+        ValType::F32 => b.ins().f32const(0.0),
+        ValType::F64 => b.ins().f64const(0.0),
+        ValType::V128 => {
+            let c = b.func.dfg.constants.insert(vec![0u8; 16].into());
+            b.ins().vconst(types::I8X16, c)
+        }
+        ValType::FuncRef | ValType::ExternRef => b.ins().iconst(ptr, 0),
+    }
+}
+
+/// Per-function translation state.
+pub struct FuncTranslator<'a, 'f> {
+    env: &'a ModuleEnv<'a>,
+    b: FunctionBuilder<'f>,
+    ptr: ir::Type,
+    vmctx: ir::Value,
+    locals: Vec<(Variable, ValType)>,
+    stack: Vec<ir::Value>,
+    control: Vec<Frame>,
+    reachable: bool,
+    unreachable_depth: u32,
+    /// Per memory: (definition pointer, base), loaded once in the entry block.
+    memories: Vec<(ir::Value, ir::Value)>,
+    sigs: HashMap<TypeIndex, ir::SigRef>,
+    builtin_sigs: HashMap<BuiltinFunctionIndex, ir::SigRef>,
+    func_refs: HashMap<FuncIndex, ir::FuncRef>,
+}
+
+impl FuncTranslator<'_, '_> {
+    fn pop(&mut self) -> ir::Value {
+        self.stack.pop().expect("validated: operand stack underflow")
+    }
+
+    fn pop2(&mut self) -> (ir::Value, ir::Value) {
+        let b = self.pop();
+        let a = self.pop();
+        (a, b)
+    }
+
+    fn pop3(&mut self) -> (ir::Value, ir::Value, ir::Value) {
+        let c = self.pop();
+        let (a, b) = self.pop2();
+        (a, b, c)
+    }
+
+    fn popn(&mut self, n: usize) -> Vec<ir::Value> {
+        self.stack.split_off(self.stack.len() - n)
+    }
+
+    fn peekn(&self, n: usize) -> &[ir::Value] {
+        &self.stack[self.stack.len() - n..]
+    }
+
+    fn push(&mut self, v: ir::Value) {
+        self.stack.push(v);
+    }
+
+    fn trap(&mut self, code: TrapCode) {
+        self.b.ins().trap(clif_trap(code));
+    }
+
+    fn translate(&mut self, op: &Operator<'_>) -> Result<()> {
+        if !self.reachable {
+            return self.translate_unreachable(op);
+        }
+        if self.translate_control(op)? || self.translate_env(op)? || self.translate_memory(op)? {
+            return Ok(());
+        }
+        self.translate_numeric(op)
+    }
+}

@@ -1,0 +1,113 @@
+//! Engine configuration.
+
+pub use kiln_compiler::OptLevel;
+use kiln_types::Tunables;
+use wasmparser::WasmFeatures;
+
+/// Settings for an [`crate::Engine`].
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) features: WasmFeatures,
+    pub(crate) tunables: Tunables,
+    pub(crate) opt_level: OptLevel,
+    pub(crate) max_wasm_stack: usize,
+    pub(crate) parallel_compilation: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            features: WasmFeatures::WASM2,
+            tunables: Tunables::default(),
+            opt_level: OptLevel::Speed,
+            max_wasm_stack: 1 << 20,
+            parallel_compilation: true,
+        }
+    }
+}
+
+macro_rules! feature_switches {
+    ($($(#[$doc:meta])* $name:ident => $flag:ident;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(&mut self, enable: bool) -> &mut Self {
+            self.features.set(WasmFeatures::$flag, enable);
+            self
+        }
+    )*};
+}
+
+impl Config {
+    /// The default configuration: Wasm 2.0 features, optimised code.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    feature_switches! {
+        /// Enables 128-bit SIMD.
+        wasm_simd => SIMD;
+        /// Enables reference types.
+        wasm_reference_types => REFERENCE_TYPES;
+        /// Enables bulk memory operations.
+        wasm_bulk_memory => BULK_MEMORY;
+        /// Enables multi-value blocks and functions.
+        wasm_multi_value => MULTI_VALUE;
+        /// Enables sign-extension operators.
+        wasm_sign_extension => SIGN_EXTENSION;
+        /// Enables non-trapping float-to-int conversions.
+        wasm_saturating_float_to_int => SATURATING_FLOAT_TO_INT;
+        /// Enables mutable global imports and exports.
+        wasm_mutable_global => MUTABLE_GLOBAL;
+        /// Enables shared memories and atomics.
+        wasm_threads => THREADS;
+        /// Enables multiple memories.
+        wasm_multi_memory => MULTI_MEMORY;
+        /// Enables tail calls.
+        wasm_tail_call => TAIL_CALL;
+        /// Enables extended constant expressions.
+        wasm_extended_const => EXTENDED_CONST;
+        /// Enables 64-bit memories.
+        wasm_memory64 => MEMORY64;
+    }
+
+    /// Replaces the whole feature set.
+    pub fn wasm_features(&mut self, features: WasmFeatures) -> &mut Self {
+        self.features = features;
+        self
+    }
+
+    /// The most stack, in bytes, wasm may use before it traps with
+    /// [`crate::Trap::StackOverflow`].
+    pub fn max_wasm_stack(&mut self, bytes: usize) -> &mut Self {
+        self.max_wasm_stack = bytes;
+        self
+    }
+
+    /// How hard Cranelift optimises.
+    pub fn cranelift_opt_level(&mut self, level: OptLevel) -> &mut Self {
+        self.opt_level = level;
+        self
+    }
+
+    /// Address space reserved per linear memory, in bytes.
+    pub fn memory_reservation(&mut self, bytes: u64) -> &mut Self {
+        self.tunables.memory_reservation = bytes;
+        self
+    }
+
+    /// Inaccessible guard bytes after each linear memory.
+    pub fn memory_guard_size(&mut self, bytes: u64) -> &mut Self {
+        self.tunables.memory_guard_size = bytes;
+        self
+    }
+
+    /// Whether functions are compiled on several threads.
+    pub fn parallel_compilation(&mut self, enable: bool) -> &mut Self {
+        self.parallel_compilation = enable;
+        self
+    }
+
+    /// Whether bulk memory is on (which also selects Wasm 2.0 segment semantics).
+    pub(crate) fn bulk_memory(&self) -> bool {
+        self.features.contains(WasmFeatures::BULK_MEMORY)
+    }
+}

@@ -1,0 +1,104 @@
+//! The Engine: compiler, configuration and signature registry shared by modules and stores.
+
+use crate::Config;
+use anyhow::Result;
+use kiln_compiler::Compiler;
+use kiln_types::FuncType;
+use kiln_vm::{
+    CodeMemory, SignatureRegistry, VMFunctionBody, VMSharedSignatureIndex, VMTrampoline,
+};
+use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
+
+/// Compiled trampolines for host functions of one signature.
+pub(crate) struct HostTrampolines {
+    _code: CodeMemory,
+    pub(crate) host_to_wasm: VMTrampoline,
+    pub(crate) wasm_to_host: *const VMFunctionBody,
+    pub(crate) signature: VMSharedSignatureIndex,
+}
+
+// SAFETY: the trampolines are immutable executable code owned by `_code`.
+unsafe impl Send for HostTrampolines {}
+// SAFETY: as above.
+unsafe impl Sync for HostTrampolines {}
+
+pub(crate) struct EngineInner {
+    pub(crate) config: Config,
+    pub(crate) compiler: Compiler,
+    pub(crate) signatures: SignatureRegistry,
+    pub(crate) epoch: AtomicU64,
+    host_trampolines: Mutex<HashMap<FuncType, Arc<HostTrampolines>>>,
+}
+
+/// Compiles modules and owns what they share. Cheap to clone.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) inner: Arc<EngineInner>,
+}
+
+impl Engine {
+    /// An engine with `config`.
+    pub fn new(config: &Config) -> Result<Engine> {
+        let compiler = Compiler::new(
+            config.features,
+            config.tunables.clone(),
+            config.opt_level,
+            config.parallel_compilation,
+        )?;
+        Ok(Engine {
+            inner: Arc::new(EngineInner {
+                config: config.clone(),
+                compiler,
+                signatures: SignatureRegistry::new(),
+                epoch: AtomicU64::new(0),
+                host_trampolines: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    /// The engine's configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Advances the epoch counter (for epoch interruption).
+    pub fn increment_epoch(&self) {
+        self.inner.epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Whether two handles are the same engine.
+    pub fn same(a: &Engine, b: &Engine) -> bool {
+        Arc::ptr_eq(&a.inner, &b.inner)
+    }
+
+    /// The trampolines host functions of type `ty` use, compiled once per engine.
+    pub(crate) fn host_trampolines(&self, ty: &FuncType) -> Result<Arc<HostTrampolines>> {
+        let mut cache = self.inner.host_trampolines.lock().unwrap();
+        if let Some(t) = cache.get(ty) {
+            return Ok(t.clone());
+        }
+        let compiled = self.inner.compiler.compile_host_trampolines(ty)?;
+        let code = CodeMemory::new(&compiled.code, &compiled.relocs)?;
+        // SAFETY: the offsets point at the compiled trampolines, whose
+        // signatures match `VMTrampoline` and the wasm ABI respectively.
+        let (host_to_wasm, wasm_to_host) = unsafe {
+            (
+                std::mem::transmute::<*const u8, VMTrampoline>(code.base().add(compiled.host_to_wasm as usize)),
+                code.base().add(compiled.wasm_to_host as usize) as *const VMFunctionBody,
+            )
+        };
+        // Host-function signatures stay registered for the engine's lifetime.
+        let signature = self.inner.signatures.register(ty);
+        let t = Arc::new(HostTrampolines { _code: code, host_to_wasm, wasm_to_host, signature });
+        cache.insert(ty.clone(), t.clone());
+        Ok(t)
+    }
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new(&Config::default()).expect("the default configuration is valid")
+    }
+}

@@ -1,0 +1,247 @@
+//! Memories, tables and globals, and the `Extern` union of importable things.
+
+use crate::store::GlobalData;
+use crate::{Func, GlobalType, MemoryType, Store, TableType, Val, ValType};
+use anyhow::{Result, bail};
+use kiln_vm::{LinearMemory, Table as VmTable, VMGlobalDefinition};
+
+/// Anything a module can import or export.
+#[derive(Clone, Debug)]
+pub enum Extern {
+    /// A function.
+    Func(Func),
+    /// A global.
+    Global(Global),
+    /// A memory.
+    Memory(Memory),
+    /// A table.
+    Table(Table),
+}
+
+impl Extern {
+    /// The function, if this is one.
+    pub fn into_func(self) -> Option<Func> {
+        match self {
+            Extern::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+    /// The global, if this is one.
+    pub fn into_global(self) -> Option<Global> {
+        match self {
+            Extern::Global(g) => Some(g),
+            _ => None,
+        }
+    }
+    /// The memory, if this is one.
+    pub fn into_memory(self) -> Option<Memory> {
+        match self {
+            Extern::Memory(m) => Some(m),
+            _ => None,
+        }
+    }
+    /// The table, if this is one.
+    pub fn into_table(self) -> Option<Table> {
+        match self {
+            Extern::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl From<Func> for Extern {
+    fn from(f: Func) -> Extern {
+        Extern::Func(f)
+    }
+}
+impl From<Global> for Extern {
+    fn from(g: Global) -> Extern {
+        Extern::Global(g)
+    }
+}
+impl From<Memory> for Extern {
+    fn from(m: Memory) -> Extern {
+        Extern::Memory(m)
+    }
+}
+impl From<Table> for Extern {
+    fn from(t: Table) -> Extern {
+        Extern::Table(t)
+    }
+}
+
+/// A linear memory in a store.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Memory {
+    pub(crate) store: u64,
+    pub(crate) index: usize,
+}
+
+impl Memory {
+    /// Creates a memory of type `ty`.
+    pub fn new<T>(store: &mut Store<T>, ty: MemoryType) -> Result<Memory> {
+        let m = LinearMemory::new(ty, &store.engine().config().tunables)?;
+        Ok(Self::push(store, m))
+    }
+
+    pub(crate) fn push<T>(store: &mut Store<T>, m: LinearMemory) -> Memory {
+        store.inner.memories.push(Box::new(m));
+        Memory { store: store.inner.id, index: store.inner.memories.len() - 1 }
+    }
+
+    fn get<'a, T>(&self, store: &'a Store<T>) -> &'a LinearMemory {
+        assert_eq!(self.store, store.inner.id, "memory used with a different store");
+        &store.inner.memories[self.index]
+    }
+
+    /// The memory's current type.
+    pub fn ty<T>(&self, store: &Store<T>) -> MemoryType {
+        self.get(store).ty()
+    }
+    /// Size in pages.
+    pub fn size<T>(&self, store: &Store<T>) -> u64 {
+        self.get(store).size_pages()
+    }
+    /// Size in bytes.
+    pub fn data_size<T>(&self, store: &Store<T>) -> usize {
+        self.get(store).byte_size()
+    }
+    /// The memory's bytes.
+    pub fn data<'a, T>(&self, store: &'a Store<T>) -> &'a [u8] {
+        self.get(store).data()
+    }
+    /// The memory's bytes, mutably.
+    pub fn data_mut<'a, T>(&self, store: &'a mut Store<T>) -> &'a mut [u8] {
+        assert_eq!(self.store, store.inner.id, "memory used with a different store");
+        store.inner.memories[self.index].data_mut()
+    }
+    /// Grows by `delta` pages, returning the old size.
+    pub fn grow<T>(&self, store: &mut Store<T>, delta: u64) -> Result<u64> {
+        store.check(self.store, "memory")?;
+        match store.inner.memories[self.index].grow(delta) {
+            Some(old) => Ok(old),
+            None => bail!("failed to grow memory by {delta} pages"),
+        }
+    }
+    pub(crate) fn raw<T>(&self, store: &mut Store<T>) -> *mut LinearMemory {
+        &mut *store.inner.memories[self.index]
+    }
+}
+
+/// A table in a store.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    pub(crate) store: u64,
+    pub(crate) index: usize,
+}
+
+impl Table {
+    /// Creates a table of type `ty` filled with `init`.
+    pub fn new<T>(store: &mut Store<T>, ty: TableType, init: Val) -> Result<Table> {
+        if init.ty() != ty.element {
+            bail!("table initial value is a {} but the table holds {}", init.ty(), ty.element);
+        }
+        let raw = init.to_raw(&mut store.inner)?;
+        Ok(Self::push(store, VmTable::new(ty, raw.ptr().cast())))
+    }
+
+    pub(crate) fn push<T>(store: &mut Store<T>, t: VmTable) -> Table {
+        store.inner.tables.push(Box::new(t));
+        Table { store: store.inner.id, index: store.inner.tables.len() - 1 }
+    }
+
+    /// The table's current type.
+    pub fn ty<T>(&self, store: &Store<T>) -> TableType {
+        store.inner.tables[self.index].ty()
+    }
+    /// Number of elements.
+    pub fn size<T>(&self, store: &Store<T>) -> u32 {
+        store.inner.tables[self.index].size()
+    }
+    /// The element at `index`.
+    pub fn get<T>(&self, store: &mut Store<T>, index: u32) -> Option<Val> {
+        let t = &store.inner.tables[self.index];
+        let raw = t.get(index)?;
+        let ty = t.ty().element;
+        Some(Val::from_raw(&mut store.inner, kiln_vm::RawValue::from_ptr(raw.cast()), ty))
+    }
+    /// Sets the element at `index`.
+    pub fn set<T>(&self, store: &mut Store<T>, index: u32, val: Val) -> Result<()> {
+        store.check(self.store, "table")?;
+        let ty = store.inner.tables[self.index].ty().element;
+        if val.ty() != ty {
+            bail!("cannot store a {} in a table of {ty}", val.ty());
+        }
+        let raw = val.to_raw(&mut store.inner)?;
+        store.inner.tables[self.index].set(index, raw.ptr().cast()).map_err(anyhow::Error::new)
+    }
+    /// Grows by `delta` elements set to `init`, returning the old size.
+    pub fn grow<T>(&self, store: &mut Store<T>, delta: u32, init: Val) -> Result<u32> {
+        store.check(self.store, "table")?;
+        let raw = init.to_raw(&mut store.inner)?;
+        match store.inner.tables[self.index].grow(delta, raw.ptr().cast()) {
+            Some(old) => Ok(old),
+            None => bail!("failed to grow table by {delta} elements"),
+        }
+    }
+    pub(crate) fn raw<T>(&self, store: &mut Store<T>) -> *mut VmTable {
+        &mut *store.inner.tables[self.index]
+    }
+}
+
+/// A global in a store.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Global {
+    pub(crate) store: u64,
+    pub(crate) index: usize,
+}
+
+impl Global {
+    /// Creates a global of type `ty` holding `val`.
+    pub fn new<T>(store: &mut Store<T>, ty: GlobalType, val: Val) -> Result<Global> {
+        if val.ty() != ty.ty {
+            bail!("global initial value is a {} but the global is {}", val.ty(), ty.ty);
+        }
+        let mut def = Box::new(VMGlobalDefinition::new());
+        def.set(val.to_raw(&mut store.inner)?);
+        let definition = &mut *def as *mut VMGlobalDefinition;
+        store.inner.host_globals.push(def);
+        Ok(Self::push(store, GlobalData { ty, definition }))
+    }
+
+    pub(crate) fn push<T>(store: &mut Store<T>, data: GlobalData) -> Global {
+        store.inner.globals.push(data);
+        Global { store: store.inner.id, index: store.inner.globals.len() - 1 }
+    }
+
+    /// The global's type.
+    pub fn ty<T>(&self, store: &Store<T>) -> GlobalType {
+        store.inner.globals[self.index].ty
+    }
+    /// The current value.
+    pub fn get<T>(&self, store: &mut Store<T>) -> Val {
+        let g = &store.inner.globals[self.index];
+        // SAFETY: global storage lives as long as the store.
+        let raw = unsafe { (*g.definition).get() };
+        let ty: ValType = g.ty.ty;
+        Val::from_raw(&mut store.inner, raw, ty)
+    }
+    /// Sets the value of a mutable global.
+    pub fn set<T>(&self, store: &mut Store<T>, val: Val) -> Result<()> {
+        store.check(self.store, "global")?;
+        let ty = store.inner.globals[self.index].ty;
+        if !ty.mutable {
+            bail!("cannot set an immutable global");
+        }
+        if val.ty() != ty.ty {
+            bail!("cannot set a {} global to a {}", ty.ty, val.ty());
+        }
+        let raw = val.to_raw(&mut store.inner)?;
+        // SAFETY: as in `get`.
+        unsafe { (*store.inner.globals[self.index].definition).set(raw) };
+        Ok(())
+    }
+    pub(crate) fn raw<T>(&self, store: &Store<T>) -> *mut VMGlobalDefinition {
+        store.inner.globals[self.index].definition
+    }
+}

@@ -1,0 +1,260 @@
+//! Functions: wasm exports and host functions, callable from both sides.
+
+use crate::store::StoreInner;
+use crate::trap::WasmBacktrace;
+use crate::{Extern, FuncType, Store, Val};
+use anyhow::{Result, bail};
+use kiln_vm::{
+    Instance as VmInstance, RawValue, TrapReason, VMCallerCheckedAnyfunc, VMContext,
+    VMDynamicFunctionContext, VMFunctionBody, VMFunctionContext, VMFunctionKind,
+};
+use std::any::Any;
+use std::ffi::c_void;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+
+/// A host closure over untyped values.
+type HostFn<T> = dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
+
+/// What a host function's `VMDynamicFunctionContext` carries.
+pub(crate) struct HostState<T> {
+    func: Box<HostFn<T>>,
+    ty: FuncType,
+    kind: VMFunctionKind,
+    anyfunc: VMCallerCheckedAnyfunc,
+    _trampolines: std::sync::Arc<crate::engine::HostTrampolines>,
+}
+
+pub(crate) enum FuncKind {
+    Wasm,
+    /// A `Box<VMDynamicFunctionContext<HostState<T>>>`, type-erased.
+    Host(Box<dyn Any + Send + Sync>),
+}
+
+/// The store's record of one function.
+pub(crate) struct FuncData {
+    pub(crate) ty: FuncType,
+    pub(crate) anyfunc: *const VMCallerCheckedAnyfunc,
+    pub(crate) kind: FuncKind,
+}
+
+impl FuncData {
+    pub(crate) fn wasm(ty: FuncType, anyfunc: *const VMCallerCheckedAnyfunc) -> Self {
+        FuncData { ty, anyfunc, kind: FuncKind::Wasm }
+    }
+}
+
+/// A function in a [`Store`]: a wasm export or a host function.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Func {
+    pub(crate) store: u64,
+    pub(crate) index: usize,
+}
+
+/// The view of the store a host function gets while wasm calls it.
+pub struct Caller<'a, T> {
+    pub(crate) store: &'a mut Store<T>,
+    pub(crate) instance: Option<usize>,
+}
+
+impl<T> Caller<'_, T> {
+    /// The store's data.
+    pub fn data(&self) -> &T {
+        self.store.data()
+    }
+    /// The store's data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        self.store.data_mut()
+    }
+    /// The engine.
+    pub fn engine(&self) -> &crate::Engine {
+        self.store.engine()
+    }
+    /// An export of the calling instance (e.g. its `memory`).
+    pub fn get_export(&mut self, name: &str) -> Option<Extern> {
+        let i = self.instance?;
+        crate::Instance { store: self.store.inner.id, index: i }.get_export(&mut *self.store, name)
+    }
+    /// The whole store.
+    pub fn store(&mut self) -> &mut Store<T> {
+        self.store
+    }
+}
+
+/// The host entry compiled adapters call: decodes arguments, runs the
+/// closure (catching panics), encodes results. Returns `false` after
+/// recording an error or panic for the adapter to raise.
+unsafe extern "C" fn host_entry<T: 'static>(
+    env: *mut c_void,
+    caller_vmctx: *mut VMContext,
+    values: *mut RawValue,
+    len: usize,
+) -> bool {
+    // SAFETY: `env` is the context this entry was created with, and
+    // `caller_vmctx` the vmctx of the calling instance, whose store context
+    // points at the `Store<T>` that entered wasm (set by `Store::enter`).
+    let (ctx, store, instance, values) = unsafe {
+        let ctx = &*(env as *const VMDynamicFunctionContext<HostState<T>>);
+        let store_ctx = *(caller_vmctx as *const *mut kiln_vm::VMStoreContext);
+        let store = &mut *((*store_ctx).store as *mut Store<T>);
+        let instance = (*VmInstance::from_vmctx(caller_vmctx)).host_data;
+        (ctx, store, instance, std::slice::from_raw_parts_mut(values, len))
+    };
+    let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<()> {
+        let state = &ctx.ctx;
+        let params: Vec<Val> = state
+            .ty
+            .params()
+            .iter()
+            .zip(values.iter())
+            .map(|(t, v)| Val::from_raw(&mut store.inner, *v, *t))
+            .collect();
+        let mut results: Vec<Val> = state.ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        (state.func)(Caller { store: &mut *store, instance: Some(instance) }, &params, &mut results)?;
+        for (i, (r, t)) in results.iter().zip(state.ty.results()).enumerate() {
+            if r.ty() != *t {
+                bail!("host function returned a {} where {} was expected", r.ty(), t);
+            }
+            values[i] = r.to_raw(&mut store.inner)?;
+        }
+        Ok(())
+    }));
+    let reason = match outcome {
+        Ok(Ok(())) => return true,
+        Ok(Err(e)) => TrapReason::Host(Box::new(e)),
+        Err(panic) => TrapReason::Panic(panic),
+    };
+    kiln_vm::record_host_trap(reason);
+    false
+}
+
+impl Func {
+    /// A host function of type `ty` implemented by `f` over untyped values.
+    pub fn new<T: 'static>(
+        store: &mut Store<T>,
+        ty: FuncType,
+        f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
+    ) -> Func {
+        Self::new_host(store, ty, Box::new(f), VMFunctionKind::Dynamic)
+    }
+
+    pub(crate) fn new_host<T: 'static>(
+        store: &mut Store<T>,
+        ty: FuncType,
+        func: Box<HostFn<T>>,
+        kind: VMFunctionKind,
+    ) -> Func {
+        let trampolines = store
+            .engine()
+            .host_trampolines(&ty)
+            .expect("compiling host trampolines for a valid signature");
+        let mut ctx = Box::new(VMDynamicFunctionContext {
+            address: host_entry::<T> as *const () as *const VMFunctionBody,
+            ctx: HostState {
+                func,
+                ty: ty.clone(),
+                kind,
+                anyfunc: VMCallerCheckedAnyfunc {
+                    func_ptr: trampolines.wasm_to_host,
+                    type_index: trampolines.signature,
+                    vmctx: VMFunctionContext { host_env: std::ptr::null_mut() },
+                    call_trampoline: trampolines.host_to_wasm,
+                },
+                _trampolines: trampolines.clone(),
+            },
+        });
+        let env = &mut *ctx as *mut VMDynamicFunctionContext<HostState<T>> as *mut c_void;
+        ctx.ctx.anyfunc.vmctx = VMFunctionContext { host_env: env };
+        let anyfunc = &ctx.ctx.anyfunc as *const VMCallerCheckedAnyfunc;
+        store.inner.push_func(FuncData { ty, anyfunc, kind: FuncKind::Host(Box::new(SendBox(ctx))) })
+    }
+
+    /// The function's type.
+    pub fn ty<T>(&self, store: &Store<T>) -> FuncType {
+        store.inner.funcs[self.index].ty.clone()
+    }
+
+    pub(crate) fn anyfunc(&self, store: &StoreInner) -> *const VMCallerCheckedAnyfunc {
+        store.funcs[self.index].anyfunc
+    }
+
+    /// Calls the function with `params`, writing `results`.
+    pub fn call<T: 'static>(&self, store: &mut Store<T>, params: &[Val], results: &mut [Val]) -> Result<()> {
+        store.check(self.store, "function")?;
+        let ty = store.inner.funcs[self.index].ty.clone();
+        if params.len() != ty.params().len() || results.len() != ty.results().len() {
+            bail!(
+                "wrong number of values for {ty}: {} params and {} results given",
+                params.len(),
+                results.len()
+            );
+        }
+        for (i, (p, t)) in params.iter().zip(ty.params()).enumerate() {
+            if p.ty() != *t {
+                bail!("argument {i} is a {} but the function takes {t}", p.ty());
+            }
+        }
+        if let FuncKind::Host(state) = &store.inner.funcs[self.index].kind {
+            let state = state.downcast_ref::<SendBox<VMDynamicFunctionContext<HostState<T>>>>();
+            let Some(state) = state else { bail!("host function belongs to a store of another type") };
+            let f = &state.0.ctx.func as *const Box<HostFn<T>>;
+            // SAFETY: the closure is owned by the store and is not removed
+            // while the store lives; the call only borrows the store mutably.
+            return unsafe { (*f)(Caller { store, instance: None }, params, results) };
+        }
+        let mut values = vec![RawValue::default(); params.len().max(results.len()).max(1)];
+        for (v, p) in values.iter_mut().zip(params) {
+            *v = p.to_raw(&mut store.inner)?;
+        }
+        // SAFETY: the anyfunc belongs to this store and stays alive with it.
+        let anyfunc = unsafe { *self.anyfunc(&store.inner) };
+        invoke(store, anyfunc, &mut values)?;
+        for (i, t) in ty.results().iter().enumerate() {
+            results[i] = Val::from_raw(&mut store.inner, values[i], *t);
+        }
+        Ok(())
+    }
+
+    /// A typed view of the function; fails if the types differ.
+    pub fn typed<P: crate::WasmParams, R: crate::WasmResults, T>(
+        &self,
+        store: &Store<T>,
+    ) -> Result<crate::TypedFunc<P, R>> {
+        crate::TypedFunc::new(*self, store)
+    }
+}
+
+/// Runs a wasm function through its host→wasm trampoline, turning traps into errors.
+pub(crate) fn invoke<T>(store: &mut Store<T>, anyfunc: VMCallerCheckedAnyfunc, values: &mut [RawValue]) -> Result<()> {
+    let max_stack = store.engine().config().max_wasm_stack;
+    let vm = store.enter();
+    let values = values.as_mut_ptr();
+    // SAFETY: the store context is valid for the call; the trampoline has the
+    // anyfunc's signature and `values` has room for its params and results.
+    let r = unsafe {
+        kiln_vm::catch_traps(vm, max_stack, || {
+            (anyfunc.call_trampoline)(anyfunc.vmctx.as_ptr(), anyfunc.func_ptr, values)
+        })
+    };
+    r.map_err(|trap| trap_to_error(*trap))
+}
+
+/// Converts a VM trap to the error the embedder sees (resuming panics).
+pub(crate) fn trap_to_error(trap: kiln_vm::Trap) -> anyhow::Error {
+    let backtrace = WasmBacktrace::new(trap.backtrace);
+    match trap.reason {
+        TrapReason::Wasm(code) => anyhow::Error::new(code).context(backtrace),
+        TrapReason::Host(e) => match e.downcast::<anyhow::Error>() {
+            Ok(e) => *e,
+            Err(_) => anyhow::anyhow!("host function failed"),
+        },
+        TrapReason::Panic(p) => resume_unwind(p),
+    }
+}
+
+/// Marks a host-function context as sendable: it is only touched by the
+/// thread that owns the store.
+struct SendBox<T>(Box<T>);
+// SAFETY: see the type's doc; the closure inside is `Send + Sync` already.
+unsafe impl<T> Send for SendBox<T> {}
+// SAFETY: as above.
+unsafe impl<T> Sync for SendBox<T> {}

@@ -1,0 +1,235 @@
+//! Instantiation: resolving imports, creating memories and tables, applying
+//! segments and running the start function.
+
+use crate::func::invoke;
+use crate::store::{GlobalData, InstanceData};
+use crate::{Extern, Func, Global, Memory, Module, Store, Table, TypedFunc, WasmParams, WasmResults};
+use anyhow::{Context, Result, bail};
+use kiln_types::{EntityIndex, FuncIndex, GlobalIndex, MemoryIndex, TableIndex};
+use kiln_vm::{
+    Imports, InitError, InstanceHandle, LinearMemory, RawValue, Table as VmTable, VMCallerCheckedAnyfunc,
+};
+
+/// An instantiated module in a store.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Instance {
+    pub(crate) store: u64,
+    pub(crate) index: usize,
+}
+
+fn limits_match(actual_min: u64, actual_max: Option<u64>, min: u64, max: Option<u64>) -> bool {
+    actual_min >= min
+        && match max {
+            None => true,
+            Some(max) => actual_max.is_some_and(|a| a <= max),
+        }
+}
+
+impl Instance {
+    /// Instantiates `module` with `imports`, given in the module's import order.
+    pub fn new<T: 'static>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> Result<Instance> {
+        if !crate::Engine::same(store.engine(), module.engine()) {
+            bail!("the module was compiled for a different engine than the store's");
+        }
+        let info = module.info().clone();
+        if imports.len() != info.imports.len() {
+            bail!("expected {} imports, found {}", info.imports.len(), imports.len());
+        }
+        let mut funcs: Vec<VMCallerCheckedAnyfunc> = Vec::new();
+        let mut imported_funcs: Vec<Func> = Vec::new();
+        let (mut tables, mut memories, mut globals) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut table_ids, mut memory_ids, mut global_ids) = (Vec::new(), Vec::new(), Vec::new());
+        for (import, ext) in info.imports.iter().zip(imports) {
+            let what = || format!("import `{}::{}`", import.module, import.name);
+            match (import.index, ext) {
+                (EntityIndex::Function(f), Extern::Func(func)) => {
+                    store.check(func.store, "imported function")?;
+                    let expected = info.func_type(f);
+                    let actual = func.ty(store);
+                    if &actual != expected {
+                        bail!("incompatible import type for {}: expected {expected}, found {actual}", what());
+                    }
+                    // SAFETY: the anyfunc is owned by the store.
+                    funcs.push(unsafe { *func.anyfunc(&store.inner) });
+                    imported_funcs.push(*func);
+                }
+                (EntityIndex::Table(t), Extern::Table(table)) => {
+                    store.check(table.store, "imported table")?;
+                    let expected = info.tables[t.index()];
+                    let actual = table.ty(store);
+                    if actual.element != expected.element
+                        || !limits_match(
+                            actual.minimum.into(),
+                            actual.maximum.map(Into::into),
+                            expected.minimum.into(),
+                            expected.maximum.map(Into::into),
+                        )
+                    {
+                        bail!("incompatible import type for {}: expected {expected}, found {actual}", what());
+                    }
+                    tables.push(table.raw(store));
+                    table_ids.push(table.index);
+                }
+                (EntityIndex::Memory(m), Extern::Memory(mem)) => {
+                    store.check(mem.store, "imported memory")?;
+                    let expected = info.memories[m.index()];
+                    let actual = mem.ty(store);
+                    if actual.shared != expected.shared
+                        || actual.memory64 != expected.memory64
+                        || !limits_match(actual.minimum, actual.maximum, expected.minimum, expected.maximum)
+                    {
+                        bail!("incompatible import type for {}: expected {expected}, found {actual}", what());
+                    }
+                    memories.push(mem.raw(store));
+                    memory_ids.push(mem.index);
+                }
+                (EntityIndex::Global(g), Extern::Global(global)) => {
+                    store.check(global.store, "imported global")?;
+                    let expected = info.globals[g.index()];
+                    let actual = global.ty(store);
+                    if actual != expected {
+                        bail!("incompatible import type for {}: expected {expected}, found {actual}", what());
+                    }
+                    globals.push(global.raw(store));
+                    global_ids.push(global.index);
+                }
+                (_, ext) => bail!("incompatible import type for {}: found {}", what(), kind_name(ext)),
+            }
+        }
+
+        let tunables = store.engine().config().tunables.clone();
+        let mut defined_memories = Vec::new();
+        for ty in &info.memories[info.num_imported_memories..] {
+            let m = Memory::push(store, LinearMemory::new(*ty, &tunables)?);
+            defined_memories.push(m.raw(store));
+            memory_ids.push(m.index);
+        }
+        let mut defined_tables = Vec::new();
+        for ty in &info.tables[info.num_imported_tables..] {
+            let t = Table::push(store, VmTable::new(*ty, std::ptr::null_mut()));
+            defined_tables.push(t.raw(store));
+            table_ids.push(t.index);
+        }
+        let vm = store.enter();
+        // SAFETY: every import was type-checked above and, like the new
+        // memories and tables, is owned by the store, which outlives the instance.
+        let mut handle = unsafe {
+            InstanceHandle::new(
+                module.runtime.clone(),
+                vm,
+                Imports { functions: &funcs, tables: &tables, memories: &memories, globals: &globals },
+                &defined_memories,
+                &defined_tables,
+            )
+        };
+        let index = store.inner.instances.len();
+        handle.instance_mut().host_data = index;
+        // Imported functions keep their identity when read back from tables.
+        for (i, f) in imported_funcs.iter().enumerate() {
+            let copy = handle.instance().anyfunc(FuncIndex::from_usize(i)) as usize;
+            store.inner.func_by_anyfunc.insert(copy, f.index);
+        }
+        for (i, ty) in info.globals.iter().enumerate().skip(info.num_imported_globals) {
+            let definition = handle.instance().global(GlobalIndex::from_usize(i));
+            global_ids.push(Global::push(store, GlobalData { ty: *ty, definition }).index);
+        }
+        let bulk = store.engine().config().bulk_memory();
+        let init = handle.instance_mut().initialize(bulk);
+        store.inner.instances.push(InstanceData {
+            handle,
+            module: module.clone(),
+            memories: memory_ids,
+            tables: table_ids,
+            globals: global_ids,
+            imported_funcs,
+        });
+        match init {
+            Ok(()) => {}
+            Err(InitError::Unlinkable(msg)) => bail!("{msg}"),
+            Err(InitError::Trap(code)) => return Err(anyhow::Error::new(code)),
+        }
+        let instance = Instance { store: store.inner.id, index };
+        if let Some(start) = info.start {
+            let anyfunc = instance.anyfunc(store, start);
+            let mut values = vec![RawValue::default(); 1];
+            invoke(store, anyfunc, &mut values).context("running the start function")?;
+        }
+        Ok(instance)
+    }
+
+    fn anyfunc<T>(&self, store: &Store<T>, f: FuncIndex) -> VMCallerCheckedAnyfunc {
+        // SAFETY: the anyfunc lives in the instance's vmctx.
+        unsafe { *store.inner.instances[self.index].handle.instance().anyfunc(f) }
+    }
+
+    /// The export called `name`.
+    pub fn get_export<T>(&self, store: &mut Store<T>, name: &str) -> Option<Extern> {
+        assert_eq!(self.store, store.inner.id, "instance used with a different store");
+        let data = &store.inner.instances[self.index];
+        let entity = data.module.info().export(name)?;
+        let id = store.inner.id;
+        Some(match entity {
+            EntityIndex::Function(f) => {
+                if let Some(func) = data.imported_funcs.get(f.index()) {
+                    Extern::Func(*func)
+                } else {
+                    let anyfunc = data.handle.instance().anyfunc(f);
+                    Extern::Func(store.inner.func_for_anyfunc(anyfunc))
+                }
+            }
+            EntityIndex::Table(TableIndex(t)) => Extern::Table(Table { store: id, index: data.tables[t as usize] }),
+            EntityIndex::Memory(MemoryIndex(m)) => {
+                Extern::Memory(Memory { store: id, index: data.memories[m as usize] })
+            }
+            EntityIndex::Global(GlobalIndex(g)) => {
+                Extern::Global(Global { store: id, index: data.globals[g as usize] })
+            }
+        })
+    }
+
+    /// All exports, by name.
+    pub fn exports<T>(&self, store: &mut Store<T>) -> Vec<(String, Extern)> {
+        let names: Vec<String> =
+            store.inner.instances[self.index].module.info().exports.iter().map(|e| e.name.clone()).collect();
+        names.into_iter().filter_map(|n| Some((n.clone(), self.get_export(store, &n)?))).collect()
+    }
+
+    /// The exported function `name`.
+    pub fn get_func<T>(&self, store: &mut Store<T>, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+
+    /// The exported function `name`, typed.
+    pub fn get_typed_func<P: WasmParams, R: WasmResults, T>(
+        &self,
+        store: &mut Store<T>,
+        name: &str,
+    ) -> Result<TypedFunc<P, R>> {
+        let f = self.get_func(store, name).with_context(|| format!("no exported function `{name}`"))?;
+        f.typed(store)
+    }
+
+    /// The exported memory `name`.
+    pub fn get_memory<T>(&self, store: &mut Store<T>, name: &str) -> Option<Memory> {
+        self.get_export(store, name)?.into_memory()
+    }
+
+    /// The exported global `name`.
+    pub fn get_global<T>(&self, store: &mut Store<T>, name: &str) -> Option<Global> {
+        self.get_export(store, name)?.into_global()
+    }
+
+    /// The exported table `name`.
+    pub fn get_table<T>(&self, store: &mut Store<T>, name: &str) -> Option<Table> {
+        self.get_export(store, name)?.into_table()
+    }
+}
+
+fn kind_name(e: &Extern) -> &'static str {
+    match e {
+        Extern::Func(_) => "a function",
+        Extern::Global(_) => "a global",
+        Extern::Memory(_) => "a memory",
+        Extern::Table(_) => "a table",
+    }
+}

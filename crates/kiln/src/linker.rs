@@ -1,0 +1,80 @@
+//! Name-based import resolution.
+
+use crate::{Caller, Extern, Func, FuncType, Instance, Module, Store, Val};
+use anyhow::{Result, bail};
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+/// Resolves a module's imports by `(module, name)` and instantiates it.
+pub struct Linker<T> {
+    items: HashMap<(String, String), Extern>,
+    allow_shadowing: bool,
+    _marker: PhantomData<fn(T)>,
+}
+
+impl<T: 'static> Default for Linker<T> {
+    fn default() -> Self {
+        Self { items: HashMap::new(), allow_shadowing: false, _marker: PhantomData }
+    }
+}
+
+impl<T: 'static> Linker<T> {
+    /// An empty linker.
+    pub fn new(_engine: &crate::Engine) -> Self {
+        Self::default()
+    }
+
+    /// Whether later definitions may replace earlier ones.
+    pub fn allow_shadowing(&mut self, allow: bool) -> &mut Self {
+        self.allow_shadowing = allow;
+        self
+    }
+
+    /// Defines `module::name`.
+    pub fn define(&mut self, module: &str, name: &str, item: impl Into<Extern>) -> Result<&mut Self> {
+        let key = (module.to_string(), name.to_string());
+        if !self.allow_shadowing && self.items.contains_key(&key) {
+            bail!("`{module}::{name}` is already defined");
+        }
+        self.items.insert(key, item.into());
+        Ok(self)
+    }
+
+    /// Defines `module::name` as a host function over untyped values.
+    pub fn func_new(
+        &mut self,
+        store: &mut Store<T>,
+        module: &str,
+        name: &str,
+        ty: FuncType,
+        f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
+    ) -> Result<&mut Self> {
+        let func = Func::new(store, ty, f);
+        self.define(module, name, func)
+    }
+
+    /// Defines every export of `instance` under `module`.
+    pub fn instance(&mut self, store: &mut Store<T>, module: &str, instance: Instance) -> Result<&mut Self> {
+        for (name, ext) in instance.exports(store) {
+            self.define(module, &name, ext)?;
+        }
+        Ok(self)
+    }
+
+    /// The definition of `module::name`.
+    pub fn get(&self, _store: &Store<T>, module: &str, name: &str) -> Option<Extern> {
+        self.items.get(&(module.to_string(), name.to_string())).cloned()
+    }
+
+    /// Instantiates `module`, resolving each import by name.
+    pub fn instantiate(&self, store: &mut Store<T>, module: &Module) -> Result<Instance> {
+        let imports = module
+            .imports()
+            .map(|(m, n, _)| match self.items.get(&(m.to_string(), n.to_string())) {
+                Some(e) => Ok(e.clone()),
+                None => bail!("unknown import: `{m}::{n}` has not been defined"),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Instance::new(store, module, &imports)
+    }
+}

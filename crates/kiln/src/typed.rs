@@ -1,0 +1,172 @@
+//! Statically typed function calls.
+
+use crate::func::invoke;
+use crate::{Func, Store, ValType};
+use anyhow::{Result, bail};
+use kiln_vm::RawValue;
+use std::marker::PhantomData;
+
+/// A Rust type that is a wasm value type.
+pub trait WasmTy: Copy + 'static {
+    /// The wasm type.
+    fn valtype() -> ValType;
+    /// Encodes the value.
+    fn into_raw(self) -> RawValue;
+    /// Decodes the value.
+    fn from_raw(raw: RawValue) -> Self;
+}
+
+macro_rules! wasm_ty {
+    ($($t:ty => $vt:ident, |$v:ident| $to:expr, |$r:ident| $from:expr;)*) => {$(
+        impl WasmTy for $t {
+            fn valtype() -> ValType { ValType::$vt }
+            fn into_raw(self) -> RawValue { let $v = self; $to }
+            fn from_raw($r: RawValue) -> Self { $from }
+        }
+    )*};
+}
+
+wasm_ty! {
+    i32 => I32, |v| RawValue::from_u32(v as u32), |r| r.u32() as i32;
+    u32 => I32, |v| RawValue::from_u32(v), |r| r.u32();
+    i64 => I64, |v| RawValue::from_u64(v as u64), |r| r.u64() as i64;
+    u64 => I64, |v| RawValue::from_u64(v), |r| r.u64();
+    f32 => F32, |v| RawValue::from_u32(v.to_bits()), |r| f32::from_bits(r.u32());
+    f64 => F64, |v| RawValue::from_u64(v.to_bits()), |r| f64::from_bits(r.u64());
+    u128 => V128, |v| RawValue(v), |r| r.0;
+}
+
+/// Function parameters: `()`, a single [`WasmTy`], or a tuple of them.
+pub trait WasmParams: Sized {
+    /// The parameter types.
+    fn types() -> Vec<ValType>;
+    /// Writes the values into `out`.
+    fn store(self, out: &mut [RawValue]);
+}
+
+/// Function results: `()`, a single [`WasmTy`], or a tuple of them.
+pub trait WasmResults: Sized {
+    /// The result types.
+    fn types() -> Vec<ValType>;
+    /// Reads the values from `raw`.
+    fn load(raw: &[RawValue]) -> Self;
+}
+
+impl<A: WasmTy> WasmParams for A {
+    fn types() -> Vec<ValType> {
+        vec![A::valtype()]
+    }
+    fn store(self, out: &mut [RawValue]) {
+        out[0] = self.into_raw();
+    }
+}
+
+impl<A: WasmTy> WasmResults for A {
+    fn types() -> Vec<ValType> {
+        vec![A::valtype()]
+    }
+    fn load(raw: &[RawValue]) -> Self {
+        A::from_raw(raw[0])
+    }
+}
+
+macro_rules! tuples {
+    ($($n:ident)*) => {
+        #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments)]
+        impl<$($n: WasmTy),*> WasmParams for ($($n,)*) {
+            fn types() -> Vec<ValType> { vec![$($n::valtype()),*] }
+            fn store(self, out: &mut [RawValue]) {
+                let ($($n,)*) = self;
+                let mut i = 0;
+                $( out[i] = $n.into_raw(); i += 1; )*
+            }
+        }
+        #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments, clippy::unused_unit)]
+        impl<$($n: WasmTy),*> WasmResults for ($($n,)*) {
+            fn types() -> Vec<ValType> { vec![$($n::valtype()),*] }
+            fn load(raw: &[RawValue]) -> Self {
+                let mut i = 0;
+                ($({ let v = $n::from_raw(raw[i]); i += 1; v },)*)
+            }
+        }
+    };
+}
+
+tuples!();
+tuples!(A1 A2);
+tuples!(A1 A2 A3);
+tuples!(A1 A2 A3 A4);
+tuples!(A1 A2 A3 A4 A5);
+tuples!(A1 A2 A3 A4 A5 A6);
+tuples!(A1 A2 A3 A4 A5 A6 A7);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15);
+tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16);
+
+/// A function whose parameter and result types were checked once, so calls
+/// skip per-value type checks.
+pub struct TypedFunc<P, R> {
+    func: Func,
+    _marker: PhantomData<fn(P) -> R>,
+}
+
+impl<P, R> Clone for TypedFunc<P, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<P, R> Copy for TypedFunc<P, R> {}
+
+impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
+    pub(crate) fn new<T>(func: Func, store: &Store<T>) -> Result<Self> {
+        store.check(func.store, "function")?;
+        let ty = func.ty(store);
+        if ty.params() != P::types().as_slice() || ty.results() != R::types().as_slice() {
+            bail!(
+                "type mismatch: the function is {ty} but the typed view is {}",
+                kiln_types::FuncType::new(P::types(), R::types())
+            );
+        }
+        Ok(Self { func, _marker: PhantomData })
+    }
+
+    /// The untyped function.
+    pub fn func(&self) -> &Func {
+        &self.func
+    }
+
+    /// Calls the function.
+    pub fn call<T: 'static>(&self, store: &mut Store<T>, params: P) -> Result<R> {
+        store.check(self.func.store, "function")?;
+        if matches!(store.inner.funcs[self.func.index].kind, crate::func::FuncKind::Host(_)) {
+            let ty = self.func.ty(store);
+            let mut raw = vec![RawValue::default(); ty.params().len().max(1)];
+            params.store(&mut raw);
+            let args: Vec<_> = ty.params().iter().zip(&raw).map(|(t, r)| crate::Val::from_raw(&mut store.inner, *r, *t)).collect();
+            let mut results: Vec<_> = ty.results().iter().map(|t| crate::Val::default_for(*t)).collect();
+            self.func.call(store, &args, &mut results)?;
+            let raw: Vec<RawValue> = results.iter().map(|v| v.to_raw(&mut store.inner)).collect::<Result<_>>()?;
+            return Ok(R::load(&raw));
+        }
+        let n = P::types().len().max(R::types().len()).max(1);
+        let mut values = [RawValue::default(); 16];
+        let mut heap;
+        let values: &mut [RawValue] = if n <= 16 {
+            &mut values[..n]
+        } else {
+            heap = vec![RawValue::default(); n];
+            &mut heap
+        };
+        params.store(values);
+        // SAFETY: the anyfunc belongs to this store.
+        let anyfunc = unsafe { *self.func.anyfunc(&store.inner) };
+        invoke(store, anyfunc, values)?;
+        Ok(R::load(values))
+    }
+}

@@ -1,0 +1,190 @@
+//! Wasm values as the host sees them.
+
+use crate::store::StoreInner;
+use crate::{Func, ValType};
+use anyhow::{Result, bail};
+use kiln_vm::RawValue;
+use std::any::Any;
+use std::sync::Arc;
+
+/// An opaque host value that wasm can hold as an `externref`.
+#[derive(Clone)]
+pub struct ExternRef {
+    value: Arc<dyn Any + Send + Sync>,
+}
+
+impl ExternRef {
+    /// Wraps a host value.
+    pub fn new<T: Any + Send + Sync>(value: T) -> ExternRef {
+        ExternRef { value: Arc::new(value) }
+    }
+
+    /// The wrapped value, if it is a `T`.
+    pub fn downcast_ref<T: Any>(&self) -> Option<&T> {
+        self.value.downcast_ref()
+    }
+
+    /// Whether two references name the same host value.
+    pub fn ptr_eq(a: &ExternRef, b: &ExternRef) -> bool {
+        Arc::ptr_eq(&a.value, &b.value)
+    }
+}
+
+impl std::fmt::Debug for ExternRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ExternRef(..)")
+    }
+}
+
+/// Where the store keeps an externref while wasm may hold it; its address is the raw value.
+pub(crate) struct ExternRefSlot(pub(crate) ExternRef);
+
+/// A wasm value. Floats are kept as bits so NaN payloads survive.
+#[derive(Clone, Debug)]
+pub enum Val {
+    /// An `i32`.
+    I32(i32),
+    /// An `i64`.
+    I64(i64),
+    /// An `f32`, as its bits.
+    F32(u32),
+    /// An `f64`, as its bits.
+    F64(u64),
+    /// A `v128`.
+    V128(u128),
+    /// A `funcref`.
+    FuncRef(Option<Func>),
+    /// An `externref`.
+    ExternRef(Option<ExternRef>),
+}
+
+macro_rules! accessors {
+    ($($get:ident $unwrap:ident $variant:ident $t:ty;)*) => {$(
+        /// The value, if it has this type.
+        pub fn $get(&self) -> Option<$t> {
+            match self { Val::$variant(v) => Some(v.clone()), _ => None }
+        }
+        /// The value; panics if it has another type.
+        pub fn $unwrap(&self) -> $t {
+            self.$get().expect(concat!("expected ", stringify!($variant)))
+        }
+    )*};
+}
+
+impl Val {
+    accessors! {
+        i32 unwrap_i32 I32 i32;
+        i64 unwrap_i64 I64 i64;
+        v128 unwrap_v128 V128 u128;
+        funcref unwrap_funcref FuncRef Option<Func>;
+        externref unwrap_externref ExternRef Option<ExternRef>;
+    }
+
+    /// An `f32` value, if this is one.
+    pub fn f32(&self) -> Option<f32> {
+        match self {
+            Val::F32(b) => Some(f32::from_bits(*b)),
+            _ => None,
+        }
+    }
+
+    /// An `f64` value, if this is one.
+    pub fn f64(&self) -> Option<f64> {
+        match self {
+            Val::F64(b) => Some(f64::from_bits(*b)),
+            _ => None,
+        }
+    }
+
+    /// The value's type.
+    pub fn ty(&self) -> ValType {
+        match self {
+            Val::I32(_) => ValType::I32,
+            Val::I64(_) => ValType::I64,
+            Val::F32(_) => ValType::F32,
+            Val::F64(_) => ValType::F64,
+            Val::V128(_) => ValType::V128,
+            Val::FuncRef(_) => ValType::FuncRef,
+            Val::ExternRef(_) => ValType::ExternRef,
+        }
+    }
+
+    /// The default (zero or null) value of `ty`.
+    pub fn default_for(ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(0),
+            ValType::F64 => Val::F64(0),
+            ValType::V128 => Val::V128(0),
+            ValType::FuncRef => Val::FuncRef(None),
+            ValType::ExternRef => Val::ExternRef(None),
+        }
+    }
+
+    /// Encodes the value for compiled code, checking it belongs to `store`.
+    pub(crate) fn to_raw(&self, store: &mut StoreInner) -> Result<RawValue> {
+        Ok(match self {
+            Val::I32(v) => RawValue::from_u32(*v as u32),
+            Val::I64(v) => RawValue::from_u64(*v as u64),
+            Val::F32(v) => RawValue::from_u32(*v),
+            Val::F64(v) => RawValue::from_u64(*v),
+            Val::V128(v) => RawValue(*v),
+            Val::FuncRef(None) | Val::ExternRef(None) => RawValue(0),
+            Val::FuncRef(Some(f)) => {
+                if f.store != store.id {
+                    bail!("function belongs to a different store");
+                }
+                RawValue::from_ptr(store.funcs[f.index].anyfunc as *mut _)
+            }
+            Val::ExternRef(Some(r)) => {
+                let slot = Box::new(ExternRefSlot(r.clone()));
+                let p = &*slot as *const ExternRefSlot as *mut std::ffi::c_void;
+                store.externrefs.push(slot);
+                RawValue::from_ptr(p)
+            }
+        })
+    }
+
+    /// Decodes a value of type `ty` produced by compiled code.
+    pub(crate) fn from_raw(store: &mut StoreInner, raw: RawValue, ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(raw.u32() as i32),
+            ValType::I64 => Val::I64(raw.u64() as i64),
+            ValType::F32 => Val::F32(raw.u32()),
+            ValType::F64 => Val::F64(raw.u64()),
+            ValType::V128 => Val::V128(raw.0),
+            ValType::FuncRef => {
+                let p = raw.ptr();
+                Val::FuncRef((!p.is_null()).then(|| store.func_for_anyfunc(p.cast())))
+            }
+            ValType::ExternRef => {
+                let p = raw.ptr() as *const ExternRefSlot;
+                // SAFETY: non-null externref values are addresses of slots
+                // the store owns (created by `to_raw`).
+                Val::ExternRef((!p.is_null()).then(|| unsafe { (*p).0.clone() }))
+            }
+        }
+    }
+}
+
+impl From<i32> for Val {
+    fn from(v: i32) -> Val {
+        Val::I32(v)
+    }
+}
+impl From<i64> for Val {
+    fn from(v: i64) -> Val {
+        Val::I64(v)
+    }
+}
+impl From<f32> for Val {
+    fn from(v: f32) -> Val {
+        Val::F32(v.to_bits())
+    }
+}
+impl From<f64> for Val {
+    fn from(v: f64) -> Val {
+        Val::F64(v.to_bits())
+    }
+}
