@@ -105,9 +105,4 @@ impl Config {
         self.parallel_compilation = enable;
         self
     }
-
-    /// Whether bulk memory is on (which also selects Wasm 2.0 segment semantics).
-    pub(crate) fn bulk_memory(&self) -> bool {
-        self.features.contains(WasmFeatures::BULK_MEMORY)
-    }
 }

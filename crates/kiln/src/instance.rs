@@ -7,7 +7,7 @@ use crate::{Extern, Func, Global, Memory, Module, Store, Table, TypedFunc, WasmP
 use anyhow::{Context, Result, bail};
 use kiln_types::{EntityIndex, FuncIndex, GlobalIndex, MemoryIndex, TableIndex};
 use kiln_vm::{
-    Imports, InitError, InstanceHandle, LinearMemory, RawValue, Table as VmTable, VMCallerCheckedAnyfunc,
+    Imports, InstanceHandle, LinearMemory, RawValue, Table as VmTable, VMCallerCheckedAnyfunc,
 };
 
 /// An instantiated module in a store.
@@ -133,8 +133,7 @@ impl Instance {
             let definition = handle.instance().global(GlobalIndex::from_usize(i));
             global_ids.push(Global::push(store, GlobalData { ty: *ty, definition }).index);
         }
-        let bulk = store.engine().config().bulk_memory();
-        let init = handle.instance_mut().initialize(bulk);
+        let init = handle.instance_mut().initialize();
         store.inner.instances.push(InstanceData {
             handle,
             module: module.clone(),
@@ -143,11 +142,7 @@ impl Instance {
             globals: global_ids,
             imported_funcs,
         });
-        match init {
-            Ok(()) => {}
-            Err(InitError::Unlinkable(msg)) => bail!("{msg}"),
-            Err(InitError::Trap(code)) => return Err(anyhow::Error::new(code)),
-        }
+        init.map_err(anyhow::Error::new)?;
         let instance = Instance { store: store.inner.id, index };
         if let Some(start) = info.start {
             let anyfunc = instance.anyfunc(store, start);

@@ -22,7 +22,7 @@ pub use code_registry::{
     CodeRegistration, FrameInfo, FunctionSite, RegisteredCode, TrapSite, lookup_frame, lookup_trap,
     register_code,
 };
-pub use instance::{Imports, InitError, Instance, InstanceHandle, ModuleRuntime};
+pub use instance::{Imports, Instance, InstanceHandle, ModuleRuntime};
 pub use memory::{LinearMemory, MAX_PAGES_32, MemoryError, WASM_PAGE_SIZE};
 pub use sig_registry::SignatureRegistry;
 pub use store_context::VMStoreContext;
