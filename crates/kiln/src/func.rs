@@ -168,6 +168,31 @@ impl Func {
         store.inner.push_func(FuncData { ty, anyfunc, kind: FuncKind::Host(Box::new(SendBox(ctx))) })
     }
 
+    /// How a host function was created: [`VMFunctionKind::Static`] by
+    /// [`Func::wrap`], [`VMFunctionKind::Dynamic`] by [`Func::new`]; `None`
+    /// for wasm functions.
+    pub fn kind<T: 'static>(&self, store: &Store<T>) -> Option<VMFunctionKind> {
+        match &store.inner.funcs[self.index].kind {
+            FuncKind::Wasm => None,
+            FuncKind::Host(state) => state
+                .downcast_ref::<SendBox<VMDynamicFunctionContext<HostState<T>>>>()
+                .map(|s| s.0.ctx.kind),
+        }
+    }
+
+    /// A host function from a closure over Rust values (`i32`, `f64`, tuples, …).
+    pub fn wrap<T: 'static, P: crate::WasmParams, R: crate::WasmResults>(
+        store: &mut Store<T>,
+        f: impl Fn(Caller<'_, T>, P) -> R + Send + Sync + 'static,
+    ) -> Func {
+        let ty = FuncType::new(P::types(), R::types());
+        let func: Box<HostFn<T>> = Box::new(move |caller, params, results| {
+            f(caller, P::from_vals(params)).into_vals(results);
+            Ok(())
+        });
+        Self::new_host(store, ty, func, VMFunctionKind::Static)
+    }
+
     /// The function's type.
     pub fn ty<T>(&self, store: &Store<T>) -> FuncType {
         store.inner.funcs[self.index].ty.clone()
@@ -215,9 +240,9 @@ impl Func {
     }
 
     /// A typed view of the function; fails if the types differ.
-    pub fn typed<P: crate::WasmParams, R: crate::WasmResults, T>(
+    pub fn typed<P: crate::WasmParams, R: crate::WasmResults>(
         &self,
-        store: &Store<T>,
+        store: &Store<impl Sized>,
     ) -> Result<crate::TypedFunc<P, R>> {
         crate::TypedFunc::new(*self, store)
     }

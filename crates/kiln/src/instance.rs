@@ -195,9 +195,9 @@ impl Instance {
     }
 
     /// The exported function `name`, typed.
-    pub fn get_typed_func<P: WasmParams, R: WasmResults, T>(
+    pub fn get_typed_func<P: WasmParams, R: WasmResults>(
         &self,
-        store: &mut Store<T>,
+        store: &mut Store<impl Sized>,
         name: &str,
     ) -> Result<TypedFunc<P, R>> {
         let f = self.get_func(store, name).with_context(|| format!("no exported function `{name}`"))?;

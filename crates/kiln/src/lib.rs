@@ -37,6 +37,7 @@ pub use module::Module;
 pub use store::Store;
 pub use trap::{FrameInfo, Trap, WasmBacktrace};
 pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
+pub use kiln_vm::VMFunctionKind;
 pub use values::{ExternRef, Val};
 
 /// Kiln's error type (an `anyhow::Error`; traps downcast to [`Trap`]).

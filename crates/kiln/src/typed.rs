@@ -1,7 +1,7 @@
 //! Statically typed function calls.
 
 use crate::func::invoke;
-use crate::{Func, Store, ValType};
+use crate::{Func, Store, Val, ValType};
 use anyhow::{Result, bail};
 use kiln_vm::RawValue;
 use std::marker::PhantomData;
@@ -14,6 +14,28 @@ pub trait WasmTy: Copy + 'static {
     fn into_raw(self) -> RawValue;
     /// Decodes the value.
     fn from_raw(raw: RawValue) -> Self;
+    /// Converts from a [`Val`] of the right type.
+    fn from_val(v: &Val) -> Self {
+        Self::from_raw(match v {
+            Val::I32(x) => RawValue::from_u32(*x as u32),
+            Val::I64(x) => RawValue::from_u64(*x as u64),
+            Val::F32(x) => RawValue::from_u32(*x),
+            Val::F64(x) => RawValue::from_u64(*x),
+            Val::V128(x) => RawValue(*x),
+            _ => RawValue::default(),
+        })
+    }
+    /// Converts to a [`Val`].
+    fn into_val(self) -> Val {
+        let raw = self.into_raw();
+        match Self::valtype() {
+            ValType::I32 => Val::I32(raw.u32() as i32),
+            ValType::I64 => Val::I64(raw.u64() as i64),
+            ValType::F32 => Val::F32(raw.u32()),
+            ValType::F64 => Val::F64(raw.u64()),
+            _ => Val::V128(raw.0),
+        }
+    }
 }
 
 macro_rules! wasm_ty {
@@ -42,6 +64,8 @@ pub trait WasmParams: Sized {
     fn types() -> Vec<ValType>;
     /// Writes the values into `out`.
     fn store(self, out: &mut [RawValue]);
+    /// Reads the values from host-call arguments.
+    fn from_vals(vals: &[Val]) -> Self;
 }
 
 /// Function results: `()`, a single [`WasmTy`], or a tuple of them.
@@ -50,6 +74,8 @@ pub trait WasmResults: Sized {
     fn types() -> Vec<ValType>;
     /// Reads the values from `raw`.
     fn load(raw: &[RawValue]) -> Self;
+    /// Writes the values as host-call results.
+    fn into_vals(self, out: &mut [Val]);
 }
 
 impl<A: WasmTy> WasmParams for A {
@@ -59,6 +85,9 @@ impl<A: WasmTy> WasmParams for A {
     fn store(self, out: &mut [RawValue]) {
         out[0] = self.into_raw();
     }
+    fn from_vals(vals: &[Val]) -> Self {
+        A::from_val(&vals[0])
+    }
 }
 
 impl<A: WasmTy> WasmResults for A {
@@ -67,6 +96,9 @@ impl<A: WasmTy> WasmResults for A {
     }
     fn load(raw: &[RawValue]) -> Self {
         A::from_raw(raw[0])
+    }
+    fn into_vals(self, out: &mut [Val]) {
+        out[0] = self.into_val();
     }
 }
 
@@ -80,6 +112,10 @@ macro_rules! tuples {
                 let mut i = 0;
                 $( out[i] = $n.into_raw(); i += 1; )*
             }
+            fn from_vals(vals: &[Val]) -> Self {
+                let mut i = 0;
+                ($({ let v = $n::from_val(&vals[i]); i += 1; v },)*)
+            }
         }
         #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments, clippy::unused_unit)]
         impl<$($n: WasmTy),*> WasmResults for ($($n,)*) {
@@ -87,6 +123,11 @@ macro_rules! tuples {
             fn load(raw: &[RawValue]) -> Self {
                 let mut i = 0;
                 ($({ let v = $n::from_raw(raw[i]); i += 1; v },)*)
+            }
+            fn into_vals(self, out: &mut [Val]) {
+                let ($($n,)*) = self;
+                let mut i = 0;
+                $( out[i] = $n.into_val(); i += 1; )*
             }
         }
     };

@@ -1,0 +1,106 @@
+//! The first embedding API: host functions in both styles, imports by name,
+//! memories and globals from the host, and misuse reported as errors.
+
+use kiln::{Caller, Engine, Extern, Func, FuncType, Instance, Linker, Module, Store, Val, ValType, VMFunctionKind};
+
+#[test]
+fn host_functions_static_and_dynamic() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, 0i32);
+    let add = Func::wrap(&mut store, |mut c: Caller<'_, i32>, (a, b): (i32, i32)| {
+        *c.data_mut() += 1;
+        a + b
+    });
+    let neg = Func::new(&mut store, FuncType::new([ValType::I64], [ValType::I64]), |_, p, r| {
+        r[0] = Val::I64(-p[0].unwrap_i64());
+        Ok(())
+    });
+    assert_eq!(add.kind(&store), Some(VMFunctionKind::Static));
+    assert_eq!(neg.kind(&store), Some(VMFunctionKind::Dynamic));
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (import "env" "add" (func $add (param i32 i32) (result i32)))
+            (import "env" "neg" (func $neg (param i64) (result i64)))
+            (func (export "run") (param i32) (result i32)
+              (call $add (local.get 0) (i32.wrap_i64 (call $neg (i64.const 5))))))"#,
+    )
+    .unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.define("env", "add", add).unwrap().define("env", "neg", neg).unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance.get_typed_func::<i32, i32>(&mut store, "run").unwrap();
+    assert_eq!(run.call(&mut store, 7).unwrap(), 2);
+    assert_eq!(*store.data(), 1);
+    assert_eq!(instance.get_func(&mut store, "run").unwrap().kind(&store), None);
+}
+
+#[test]
+fn host_errors_become_call_errors_and_the_store_stays_usable() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let fail = Func::new(&mut store, FuncType::new([], []), |_, _, _| anyhow::bail!("host says no"));
+    let module = Module::new(
+        &engine,
+        r#"(module (import "" "f" (func $f)) (func (export "run") (call $f)) (func (export "ok") (result i32) i32.const 1))"#,
+    )
+    .unwrap();
+    let instance = Instance::new(&mut store, &module, &[Extern::Func(fail)]).unwrap();
+    let run = instance.get_func(&mut store, "run").unwrap();
+    let err = run.call(&mut store, &[], &mut []).unwrap_err();
+    assert!(err.to_string().contains("host says no"), "{err:#}");
+    let ok = instance.get_typed_func::<(), i32>(&mut store, "ok").unwrap();
+    assert_eq!(ok.call(&mut store, ()).unwrap(), 1);
+}
+
+#[test]
+fn memory_and_globals_from_the_host() {
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let module = Module::new(
+        &engine,
+        r#"(module (memory (export "mem") 1 3) (global (export "g") (mut i32) (i32.const 4))
+            (data (i32.const 8) "kiln")
+            (func (export "grow") (result i32) (memory.grow (i32.const 1)))
+            (func (export "get") (result i32) (i32.load8_u (i32.const 65536))))"#,
+    )
+    .unwrap();
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let mem = instance.get_memory(&mut store, "mem").unwrap();
+    assert_eq!(&mem.data(&store)[8..12], b"kiln");
+    assert_eq!(mem.size(&store), 1);
+    let grow = instance.get_typed_func::<(), i32>(&mut store, "grow").unwrap();
+    assert_eq!(grow.call(&mut store, ()).unwrap(), 1);
+    mem.data_mut(&mut store)[65536] = 9;
+    let get = instance.get_typed_func::<(), i32>(&mut store, "get").unwrap();
+    assert_eq!(get.call(&mut store, ()).unwrap(), 9);
+    assert_eq!(mem.grow(&mut store, 1).unwrap(), 2);
+    assert!(mem.grow(&mut store, 1).is_err());
+    let g = instance.get_global(&mut store, "g").unwrap();
+    assert_eq!(g.get(&mut store).unwrap_i32(), 4);
+    g.set(&mut store, Val::I32(5)).unwrap();
+    assert_eq!(g.get(&mut store).unwrap_i32(), 5);
+    assert!(g.set(&mut store, Val::I64(5)).is_err());
+}
+
+#[test]
+fn misuse_is_an_error() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, r#"(module (import "m" "f" (func (param i32))) (func (export "id") (param i32) (result i32) local.get 0))"#).unwrap();
+    let mut store = Store::new(&engine, ());
+    let wrong = Func::wrap(&mut store, |_: Caller<'_, ()>, _: i64| ());
+    let err = Instance::new(&mut store, &module, &[Extern::Func(wrong)]).err().unwrap();
+    assert!(format!("{err}").contains("m::f"), "{err}");
+    assert!(Instance::new(&mut store, &module, &[]).is_err());
+    let right = Func::wrap(&mut store, |_: Caller<'_, ()>, _: i32| ());
+    let instance = Instance::new(&mut store, &module, &[Extern::Func(right)]).unwrap();
+    let id = instance.get_func(&mut store, "id").unwrap();
+    assert!(id.typed::<i64, i32>(&store).is_err());
+    let mut out = [Val::I32(0)];
+    assert!(id.call(&mut store, &[Val::I64(1)], &mut out).is_err());
+    assert!(id.call(&mut store, &[], &mut out).is_err());
+    let mut other = Store::new(&engine, ());
+    assert!(id.call(&mut other, &[Val::I32(1)], &mut out).is_err());
+    assert!(Module::new(&engine, b"\0asm\x02\0\0\0").is_err());
+    assert!(Module::new(&engine, "(module (func (result i32)))").is_err());
+}
