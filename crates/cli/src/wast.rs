@@ -5,11 +5,13 @@ use crate::spectest;
 use anyhow::{Context, Result, anyhow, bail};
 use kiln::{Config, Engine, ExternRef, Instance, Linker, Module, Store, Trap, Val};
 use std::collections::HashMap;
+use wasmparser::WasmFeatures;
 use wast::core::{HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
 use wast::token::{F32, F64};
-use wast::{QuoteWat, QuoteWatTest, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet};
-use wasmparser::WasmFeatures;
+use wast::{
+    QuoteWat, QuoteWatTest, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet,
+};
 
 /// The outcome of running one or more scripts.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -70,8 +72,7 @@ pub fn features_for_path(path: &str) -> WasmFeatures {
 pub fn run_wast(path: &str, text: &str, config: &Config) -> Result<Summary> {
     let mut lexer = wast::lexer::Lexer::new(text);
     lexer.allow_confusing_unicode(true);
-    let buf = ParseBuffer::new_with_lexer(lexer)
-        .map_err(|e| anyhow!("{path}: {e}"))?;
+    let buf = ParseBuffer::new_with_lexer(lexer).map_err(|e| anyhow!("{path}: {e}"))?;
     let script: Wast<'_> = parser::parse(&buf).map_err(|mut e| {
         e.set_path(path.as_ref());
         e.set_text(text);
@@ -133,7 +134,11 @@ impl Runner {
 
     fn instance(&self, name: Option<wast::token::Id<'_>>) -> Result<Instance> {
         match name {
-            Some(id) => self.instances.get(id.name()).copied().with_context(|| format!("unknown module ${}", id.name())),
+            Some(id) => self
+                .instances
+                .get(id.name())
+                .copied()
+                .with_context(|| format!("unknown module ${}", id.name())),
             None => self.current.context("no module has been instantiated"),
         }
     }
@@ -194,9 +199,15 @@ impl Runner {
                     self.definitions.insert(n, module);
                 }
             }
-            WastDirective::ModuleInstance { instance, module, .. } => {
+            WastDirective::ModuleInstance {
+                instance, module, ..
+            } => {
                 let def = module.context("module instance without a definition")?;
-                let m = self.definitions.get(def.name()).cloned().context("unknown module definition")?;
+                let m = self
+                    .definitions
+                    .get(def.name())
+                    .cloned()
+                    .context("unknown module definition")?;
                 self.instantiate(&m, instance.map(|i| i.name()))?;
             }
             WastDirective::Register { name, module, .. } => {
@@ -228,7 +239,11 @@ impl Runner {
                     _ => bail!("expected `{message}`, got: {e:#}"),
                 },
             },
-            WastDirective::AssertInvalid { mut module, message, .. } => {
+            WastDirective::AssertInvalid {
+                mut module,
+                message,
+                ..
+            } => {
                 let bytes = match module_bytes(&mut module) {
                     Ok(b) => b,
                     Err(_) => return Ok(Outcome::Pass),
@@ -237,7 +252,11 @@ impl Runner {
                     bail!("expected an invalid module ({message}), but it compiled");
                 }
             }
-            WastDirective::AssertMalformed { mut module, message, .. } => {
+            WastDirective::AssertMalformed {
+                mut module,
+                message,
+                ..
+            } => {
                 let bytes = match module_bytes(&mut module) {
                     Ok(b) => b,
                     Err(_) => return Ok(Outcome::Pass),
@@ -246,7 +265,11 @@ impl Runner {
                     bail!("expected a malformed module ({message}), but it compiled");
                 }
             }
-            WastDirective::AssertUnlinkable { mut module, message, .. } => {
+            WastDirective::AssertUnlinkable {
+                mut module,
+                message,
+                ..
+            } => {
                 let bytes = module.encode()?;
                 let module = Module::new(&self.engine, bytes)?;
                 if self.linker.instantiate(&mut self.store, &module).is_ok() {
@@ -264,7 +287,9 @@ impl Runner {
     }
 
     fn matches(&mut self, actual: &Val, expected: &WastRet<'_>) -> Result<bool> {
-        let WastRet::Core(expected) = expected else { bail!("component values are not supported") };
+        let WastRet::Core(expected) = expected else {
+            bail!("component values are not supported")
+        };
         Ok(match (actual, expected) {
             (Val::I32(a), WastRetCore::I32(e)) => a == e,
             (Val::I64(a), WastRetCore::I64(e)) => a == e,
@@ -285,16 +310,19 @@ impl Runner {
 }
 
 fn arg(a: &WastArg<'_>) -> Result<Val> {
-    let WastArg::Core(a) = a else { bail!("component arguments are not supported") };
+    let WastArg::Core(a) = a else {
+        bail!("component arguments are not supported")
+    };
     Ok(match a {
         WastArgCore::I32(v) => Val::I32(*v),
         WastArgCore::I64(v) => Val::I64(*v),
         WastArgCore::F32(f) => Val::F32(f.bits),
         WastArgCore::F64(f) => Val::F64(f.bits),
         WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
-        WastArgCore::RefNull(HeapType::Abstract { ty: wast::core::AbstractHeapType::Extern, .. }) => {
-            Val::ExternRef(None)
-        }
+        WastArgCore::RefNull(HeapType::Abstract {
+            ty: wast::core::AbstractHeapType::Extern,
+            ..
+        }) => Val::ExternRef(None),
         WastArgCore::RefNull(_) => Val::FuncRef(None),
         WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(*n))),
         WastArgCore::RefHost(_) => bail!("host references are not supported"),
@@ -325,22 +353,45 @@ fn v128_matches(v: u128, e: &V128Pattern) -> bool {
         u64::from_le_bytes(x)
     };
     match e {
-        V128Pattern::I8x16(l) => l.iter().enumerate().all(|(i, x)| lane(i, 1) as u8 == *x as u8),
-        V128Pattern::I16x8(l) => l.iter().enumerate().all(|(i, x)| lane(i, 2) as u16 == *x as u16),
-        V128Pattern::I32x4(l) => l.iter().enumerate().all(|(i, x)| lane(i, 4) as u32 == *x as u32),
+        V128Pattern::I8x16(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(i, 1) as u8 == *x as u8),
+        V128Pattern::I16x8(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(i, 2) as u16 == *x as u16),
+        V128Pattern::I32x4(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(i, 4) as u32 == *x as u32),
         V128Pattern::I64x2(l) => l.iter().enumerate().all(|(i, x)| lane(i, 8) == *x as u64),
-        V128Pattern::F32x4(l) => l.iter().enumerate().all(|(i, p)| f32_matches(lane(i, 4) as u32, p)),
-        V128Pattern::F64x2(l) => l.iter().enumerate().all(|(i, p)| f64_matches(lane(i, 8), p)),
+        V128Pattern::F32x4(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, p)| f32_matches(lane(i, 4) as u32, p)),
+        V128Pattern::F64x2(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, p)| f64_matches(lane(i, 8), p)),
     }
 }
 
 /// Other spellings the spec uses for the same trap.
 fn trap_aliases(t: Trap) -> &'static [&'static str] {
     match t {
-        Trap::TableOutOfBounds => &["undefined element", "out of bounds table access", "table index is out of bounds"],
+        Trap::TableOutOfBounds => &[
+            "undefined element",
+            "out of bounds table access",
+            "table index is out of bounds",
+        ],
         Trap::IndirectCallToNull => &["uninitialized element", "uninitialized"],
         Trap::MemoryOutOfBounds => &["out of bounds memory access", "memory access out of bounds"],
-        Trap::NullReference => &["null reference", "null function reference", "null structure reference"],
+        Trap::NullReference => &[
+            "null reference",
+            "null function reference",
+            "null structure reference",
+        ],
         Trap::IntegerDivisionByZero => &["integer divide by zero"],
         _ => &[],
     }
@@ -352,7 +403,9 @@ fn check_trap(e: &anyhow::Error, expected: &str) -> Result<()> {
     };
     let ok = trap.message().contains(expected)
         || expected.contains(trap.message())
-        || trap_aliases(*trap).iter().any(|a| a.contains(expected) || expected.contains(a));
+        || trap_aliases(*trap)
+            .iter()
+            .any(|a| a.contains(expected) || expected.contains(a));
     if !ok {
         bail!("expected trap `{expected}`, got `{}`", trap.message());
     }

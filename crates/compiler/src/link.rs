@@ -119,7 +119,7 @@ struct Blob {
 
 impl Blob {
     fn append(&mut self, f: CompiledFunction) -> FunctionLoc {
-        while self.code.len() % 16 != 0 {
+        while !self.code.len().is_multiple_of(16) {
             self.code.push(0xcc);
         }
         let start = self.code.len() as u32;

@@ -65,7 +65,9 @@ impl Engine {
 
     /// Advances the epoch counter (for epoch interruption).
     pub fn increment_epoch(&self) {
-        self.inner.epoch.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner
+            .epoch
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Whether two handles are the same engine.
@@ -85,13 +87,20 @@ impl Engine {
         // signatures match `VMTrampoline` and the wasm ABI respectively.
         let (host_to_wasm, wasm_to_host) = unsafe {
             (
-                std::mem::transmute::<*const u8, VMTrampoline>(code.base().add(compiled.host_to_wasm as usize)),
+                std::mem::transmute::<*const u8, VMTrampoline>(
+                    code.base().add(compiled.host_to_wasm as usize),
+                ),
                 code.base().add(compiled.wasm_to_host as usize) as *const VMFunctionBody,
             )
         };
         // Host-function signatures stay registered for the engine's lifetime.
         let signature = self.inner.signatures.register(ty);
-        let t = Arc::new(HostTrampolines { _code: code, host_to_wasm, wasm_to_host, signature });
+        let t = Arc::new(HostTrampolines {
+            _code: code,
+            host_to_wasm,
+            wasm_to_host,
+            signature,
+        });
         cache.insert(ty.clone(), t.clone());
         Ok(t)
     }

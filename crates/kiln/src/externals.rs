@@ -86,11 +86,17 @@ impl Memory {
 
     pub(crate) fn push<T>(store: &mut Store<T>, m: LinearMemory) -> Memory {
         store.inner.memories.push(Box::new(m));
-        Memory { store: store.inner.id, index: store.inner.memories.len() - 1 }
+        Memory {
+            store: store.inner.id,
+            index: store.inner.memories.len() - 1,
+        }
     }
 
     fn get<'a, T>(&self, store: &'a Store<T>) -> &'a LinearMemory {
-        assert_eq!(self.store, store.inner.id, "memory used with a different store");
+        assert_eq!(
+            self.store, store.inner.id,
+            "memory used with a different store"
+        );
         &store.inner.memories[self.index]
     }
 
@@ -112,7 +118,10 @@ impl Memory {
     }
     /// The memory's bytes, mutably.
     pub fn data_mut<'a, T>(&self, store: &'a mut Store<T>) -> &'a mut [u8] {
-        assert_eq!(self.store, store.inner.id, "memory used with a different store");
+        assert_eq!(
+            self.store, store.inner.id,
+            "memory used with a different store"
+        );
         store.inner.memories[self.index].data_mut()
     }
     /// Grows by `delta` pages, returning the old size.
@@ -139,7 +148,11 @@ impl Table {
     /// Creates a table of type `ty` filled with `init`.
     pub fn new<T>(store: &mut Store<T>, ty: TableType, init: Val) -> Result<Table> {
         if init.ty() != ty.element {
-            bail!("table initial value is a {} but the table holds {}", init.ty(), ty.element);
+            bail!(
+                "table initial value is a {} but the table holds {}",
+                init.ty(),
+                ty.element
+            );
         }
         let raw = init.to_raw(&mut store.inner)?;
         Ok(Self::push(store, VmTable::new(ty, raw.ptr().cast())))
@@ -147,7 +160,10 @@ impl Table {
 
     pub(crate) fn push<T>(store: &mut Store<T>, t: VmTable) -> Table {
         store.inner.tables.push(Box::new(t));
-        Table { store: store.inner.id, index: store.inner.tables.len() - 1 }
+        Table {
+            store: store.inner.id,
+            index: store.inner.tables.len() - 1,
+        }
     }
 
     /// The table's current type.
@@ -163,7 +179,11 @@ impl Table {
         let t = &store.inner.tables[self.index];
         let raw = t.get(index)?;
         let ty = t.ty().element;
-        Some(Val::from_raw(&mut store.inner, kiln_vm::RawValue::from_ptr(raw.cast()), ty))
+        Some(Val::from_raw(
+            &mut store.inner,
+            kiln_vm::RawValue::from_ptr(raw.cast()),
+            ty,
+        ))
     }
     /// Sets the element at `index`.
     pub fn set<T>(&self, store: &mut Store<T>, index: u32, val: Val) -> Result<()> {
@@ -173,7 +193,9 @@ impl Table {
             bail!("cannot store a {} in a table of {ty}", val.ty());
         }
         let raw = val.to_raw(&mut store.inner)?;
-        store.inner.tables[self.index].set(index, raw.ptr().cast()).map_err(anyhow::Error::new)
+        store.inner.tables[self.index]
+            .set(index, raw.ptr().cast())
+            .map_err(anyhow::Error::new)
     }
     /// Grows by `delta` elements set to `init`, returning the old size.
     pub fn grow<T>(&self, store: &mut Store<T>, delta: u32, init: Val) -> Result<u32> {
@@ -200,7 +222,11 @@ impl Global {
     /// Creates a global of type `ty` holding `val`.
     pub fn new<T>(store: &mut Store<T>, ty: GlobalType, val: Val) -> Result<Global> {
         if val.ty() != ty.ty {
-            bail!("global initial value is a {} but the global is {}", val.ty(), ty.ty);
+            bail!(
+                "global initial value is a {} but the global is {}",
+                val.ty(),
+                ty.ty
+            );
         }
         let mut def = Box::new(VMGlobalDefinition::new());
         def.set(val.to_raw(&mut store.inner)?);
@@ -211,7 +237,10 @@ impl Global {
 
     pub(crate) fn push<T>(store: &mut Store<T>, data: GlobalData) -> Global {
         store.inner.globals.push(data);
-        Global { store: store.inner.id, index: store.inner.globals.len() - 1 }
+        Global {
+            store: store.inner.id,
+            index: store.inner.globals.len() - 1,
+        }
     }
 
     /// The global's type.

@@ -39,7 +39,11 @@ pub(crate) struct FuncData {
 
 impl FuncData {
     pub(crate) fn wasm(ty: FuncType, anyfunc: *const VMCallerCheckedAnyfunc) -> Self {
-        FuncData { ty, anyfunc, kind: FuncKind::Wasm }
+        FuncData {
+            ty,
+            anyfunc,
+            kind: FuncKind::Wasm,
+        }
     }
 }
 
@@ -72,7 +76,11 @@ impl<T> Caller<'_, T> {
     /// An export of the calling instance (e.g. its `memory`).
     pub fn get_export(&mut self, name: &str) -> Option<Extern> {
         let i = self.instance?;
-        crate::Instance { store: self.store.inner.id, index: i }.get_export(&mut *self.store, name)
+        crate::Instance {
+            store: self.store.inner.id,
+            index: i,
+        }
+        .get_export(&mut *self.store, name)
     }
     /// The whole store.
     pub fn store(&mut self) -> &mut Store<T> {
@@ -97,7 +105,12 @@ unsafe extern "C" fn host_entry<T: 'static>(
         let store_ctx = *(caller_vmctx as *const *mut kiln_vm::VMStoreContext);
         let store = &mut *((*store_ctx).store as *mut Store<T>);
         let instance = (*VmInstance::from_vmctx(caller_vmctx)).host_data;
-        (ctx, store, instance, std::slice::from_raw_parts_mut(values, len))
+        (
+            ctx,
+            store,
+            instance,
+            std::slice::from_raw_parts_mut(values, len),
+        )
     };
     let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<()> {
         let state = &ctx.ctx;
@@ -108,11 +121,27 @@ unsafe extern "C" fn host_entry<T: 'static>(
             .zip(values.iter())
             .map(|(t, v)| Val::from_raw(&mut store.inner, *v, *t))
             .collect();
-        let mut results: Vec<Val> = state.ty.results().iter().map(|t| Val::default_for(*t)).collect();
-        (state.func)(Caller { store: &mut *store, instance: Some(instance) }, &params, &mut results)?;
+        let mut results: Vec<Val> = state
+            .ty
+            .results()
+            .iter()
+            .map(|t| Val::default_for(*t))
+            .collect();
+        (state.func)(
+            Caller {
+                store: &mut *store,
+                instance: Some(instance),
+            },
+            &params,
+            &mut results,
+        )?;
         for (i, (r, t)) in results.iter().zip(state.ty.results()).enumerate() {
             if r.ty() != *t {
-                bail!("host function returned a {} where {} was expected", r.ty(), t);
+                bail!(
+                    "host function returned a {} where {} was expected",
+                    r.ty(),
+                    t
+                );
             }
             values[i] = r.to_raw(&mut store.inner)?;
         }
@@ -156,7 +185,9 @@ impl Func {
                 anyfunc: VMCallerCheckedAnyfunc {
                     func_ptr: trampolines.wasm_to_host,
                     type_index: trampolines.signature,
-                    vmctx: VMFunctionContext { host_env: std::ptr::null_mut() },
+                    vmctx: VMFunctionContext {
+                        host_env: std::ptr::null_mut(),
+                    },
                     call_trampoline: trampolines.host_to_wasm,
                 },
                 _trampolines: trampolines.clone(),
@@ -165,7 +196,11 @@ impl Func {
         let env = &mut *ctx as *mut VMDynamicFunctionContext<HostState<T>> as *mut c_void;
         ctx.ctx.anyfunc.vmctx = VMFunctionContext { host_env: env };
         let anyfunc = &ctx.ctx.anyfunc as *const VMCallerCheckedAnyfunc;
-        store.inner.push_func(FuncData { ty, anyfunc, kind: FuncKind::Host(Box::new(SendBox(ctx))) })
+        store.inner.push_func(FuncData {
+            ty,
+            anyfunc,
+            kind: FuncKind::Host(Box::new(SendBox(ctx))),
+        })
     }
 
     /// How a host function was created: [`VMFunctionKind::Static`] by
@@ -203,7 +238,12 @@ impl Func {
     }
 
     /// Calls the function with `params`, writing `results`.
-    pub fn call<T: 'static>(&self, store: &mut Store<T>, params: &[Val], results: &mut [Val]) -> Result<()> {
+    pub fn call<T: 'static>(
+        &self,
+        store: &mut Store<T>,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<()> {
         store.check(self.store, "function")?;
         let ty = store.inner.funcs[self.index].ty.clone();
         if params.len() != ty.params().len() || results.len() != ty.results().len() {
@@ -220,11 +260,22 @@ impl Func {
         }
         if let FuncKind::Host(state) = &store.inner.funcs[self.index].kind {
             let state = state.downcast_ref::<SendBox<VMDynamicFunctionContext<HostState<T>>>>();
-            let Some(state) = state else { bail!("host function belongs to a store of another type") };
+            let Some(state) = state else {
+                bail!("host function belongs to a store of another type")
+            };
             let f = &state.0.ctx.func as *const Box<HostFn<T>>;
             // SAFETY: the closure is owned by the store and is not removed
             // while the store lives; the call only borrows the store mutably.
-            return unsafe { (*f)(Caller { store, instance: None }, params, results) };
+            return unsafe {
+                (*f)(
+                    Caller {
+                        store,
+                        instance: None,
+                    },
+                    params,
+                    results,
+                )
+            };
         }
         let mut values = vec![RawValue::default(); params.len().max(results.len()).max(1)];
         for (v, p) in values.iter_mut().zip(params) {
@@ -249,7 +300,11 @@ impl Func {
 }
 
 /// Runs a wasm function through its host→wasm trampoline, turning traps into errors.
-pub(crate) fn invoke<T>(store: &mut Store<T>, anyfunc: VMCallerCheckedAnyfunc, values: &mut [RawValue]) -> Result<()> {
+pub(crate) fn invoke<T>(
+    store: &mut Store<T>,
+    anyfunc: VMCallerCheckedAnyfunc,
+    values: &mut [RawValue],
+) -> Result<()> {
     let max_stack = store.engine().config().max_wasm_stack;
     let vm = store.enter();
     let values = values.as_mut_ptr();

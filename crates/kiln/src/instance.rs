@@ -3,7 +3,9 @@
 
 use crate::func::invoke;
 use crate::store::{GlobalData, InstanceData};
-use crate::{Extern, Func, Global, Memory, Module, Store, Table, TypedFunc, WasmParams, WasmResults};
+use crate::{
+    Extern, Func, Global, Memory, Module, Store, Table, TypedFunc, WasmParams, WasmResults,
+};
 use anyhow::{Context, Result, bail};
 use kiln_types::{EntityIndex, FuncIndex, GlobalIndex, MemoryIndex, TableIndex};
 use kiln_vm::{
@@ -27,13 +29,21 @@ fn limits_match(actual_min: u64, actual_max: Option<u64>, min: u64, max: Option<
 
 impl Instance {
     /// Instantiates `module` with `imports`, given in the module's import order.
-    pub fn new<T: 'static>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> Result<Instance> {
+    pub fn new<T: 'static>(
+        store: &mut Store<T>,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance> {
         if !crate::Engine::same(store.engine(), module.engine()) {
             bail!("the module was compiled for a different engine than the store's");
         }
         let info = module.info().clone();
         if imports.len() != info.imports.len() {
-            bail!("expected {} imports, found {}", info.imports.len(), imports.len());
+            bail!(
+                "expected {} imports, found {}",
+                info.imports.len(),
+                imports.len()
+            );
         }
         let mut funcs: Vec<VMCallerCheckedAnyfunc> = Vec::new();
         let mut imported_funcs: Vec<Func> = Vec::new();
@@ -47,7 +57,10 @@ impl Instance {
                     let expected = info.func_type(f);
                     let actual = func.ty(store);
                     if &actual != expected {
-                        bail!("incompatible import type for {}: expected {expected}, found {actual}", what());
+                        bail!(
+                            "incompatible import type for {}: expected {expected}, found {actual}",
+                            what()
+                        );
                     }
                     // SAFETY: the anyfunc is owned by the store.
                     funcs.push(unsafe { *func.anyfunc(&store.inner) });
@@ -65,7 +78,10 @@ impl Instance {
                             expected.maximum.map(Into::into),
                         )
                     {
-                        bail!("incompatible import type for {}: expected {expected}, found {actual}", what());
+                        bail!(
+                            "incompatible import type for {}: expected {expected}, found {actual}",
+                            what()
+                        );
                     }
                     tables.push(table.raw(store));
                     table_ids.push(table.index);
@@ -76,9 +92,17 @@ impl Instance {
                     let actual = mem.ty(store);
                     if actual.shared != expected.shared
                         || actual.memory64 != expected.memory64
-                        || !limits_match(actual.minimum, actual.maximum, expected.minimum, expected.maximum)
+                        || !limits_match(
+                            actual.minimum,
+                            actual.maximum,
+                            expected.minimum,
+                            expected.maximum,
+                        )
                     {
-                        bail!("incompatible import type for {}: expected {expected}, found {actual}", what());
+                        bail!(
+                            "incompatible import type for {}: expected {expected}, found {actual}",
+                            what()
+                        );
                     }
                     memories.push(mem.raw(store));
                     memory_ids.push(mem.index);
@@ -88,12 +112,19 @@ impl Instance {
                     let expected = info.globals[g.index()];
                     let actual = global.ty(store);
                     if actual != expected {
-                        bail!("incompatible import type for {}: expected {expected}, found {actual}", what());
+                        bail!(
+                            "incompatible import type for {}: expected {expected}, found {actual}",
+                            what()
+                        );
                     }
                     globals.push(global.raw(store));
                     global_ids.push(global.index);
                 }
-                (_, ext) => bail!("incompatible import type for {}: found {}", what(), kind_name(ext)),
+                (_, ext) => bail!(
+                    "incompatible import type for {}: found {}",
+                    what(),
+                    kind_name(ext)
+                ),
             }
         }
 
@@ -117,7 +148,12 @@ impl Instance {
             InstanceHandle::new(
                 module.runtime.clone(),
                 vm,
-                Imports { functions: &funcs, tables: &tables, memories: &memories, globals: &globals },
+                Imports {
+                    functions: &funcs,
+                    tables: &tables,
+                    memories: &memories,
+                    globals: &globals,
+                },
                 &defined_memories,
                 &defined_tables,
             )
@@ -129,9 +165,23 @@ impl Instance {
             let copy = handle.instance().anyfunc(FuncIndex::from_usize(i)) as usize;
             store.inner.func_by_anyfunc.insert(copy, f.index);
         }
-        for (i, ty) in info.globals.iter().enumerate().skip(info.num_imported_globals) {
+        for (i, ty) in info
+            .globals
+            .iter()
+            .enumerate()
+            .skip(info.num_imported_globals)
+        {
             let definition = handle.instance().global(GlobalIndex::from_usize(i));
-            global_ids.push(Global::push(store, GlobalData { ty: *ty, definition }).index);
+            global_ids.push(
+                Global::push(
+                    store,
+                    GlobalData {
+                        ty: *ty,
+                        definition,
+                    },
+                )
+                .index,
+            );
         }
         let init = handle.instance_mut().initialize();
         store.inner.instances.push(InstanceData {
@@ -143,7 +193,10 @@ impl Instance {
             imported_funcs,
         });
         init.map_err(anyhow::Error::new)?;
-        let instance = Instance { store: store.inner.id, index };
+        let instance = Instance {
+            store: store.inner.id,
+            index,
+        };
         if let Some(start) = info.start {
             let anyfunc = instance.anyfunc(store, start);
             let mut values = vec![RawValue::default(); 1];
@@ -154,12 +207,20 @@ impl Instance {
 
     fn anyfunc<T>(&self, store: &Store<T>, f: FuncIndex) -> VMCallerCheckedAnyfunc {
         // SAFETY: the anyfunc lives in the instance's vmctx.
-        unsafe { *store.inner.instances[self.index].handle.instance().anyfunc(f) }
+        unsafe {
+            *store.inner.instances[self.index]
+                .handle
+                .instance()
+                .anyfunc(f)
+        }
     }
 
     /// The export called `name`.
     pub fn get_export<T>(&self, store: &mut Store<T>, name: &str) -> Option<Extern> {
-        assert_eq!(self.store, store.inner.id, "instance used with a different store");
+        assert_eq!(
+            self.store, store.inner.id,
+            "instance used with a different store"
+        );
         let data = &store.inner.instances[self.index];
         let entity = data.module.info().export(name)?;
         let id = store.inner.id;
@@ -172,21 +233,34 @@ impl Instance {
                     Extern::Func(store.inner.func_for_anyfunc(anyfunc))
                 }
             }
-            EntityIndex::Table(TableIndex(t)) => Extern::Table(Table { store: id, index: data.tables[t as usize] }),
-            EntityIndex::Memory(MemoryIndex(m)) => {
-                Extern::Memory(Memory { store: id, index: data.memories[m as usize] })
-            }
-            EntityIndex::Global(GlobalIndex(g)) => {
-                Extern::Global(Global { store: id, index: data.globals[g as usize] })
-            }
+            EntityIndex::Table(TableIndex(t)) => Extern::Table(Table {
+                store: id,
+                index: data.tables[t as usize],
+            }),
+            EntityIndex::Memory(MemoryIndex(m)) => Extern::Memory(Memory {
+                store: id,
+                index: data.memories[m as usize],
+            }),
+            EntityIndex::Global(GlobalIndex(g)) => Extern::Global(Global {
+                store: id,
+                index: data.globals[g as usize],
+            }),
         })
     }
 
     /// All exports, by name.
     pub fn exports<T>(&self, store: &mut Store<T>) -> Vec<(String, Extern)> {
-        let names: Vec<String> =
-            store.inner.instances[self.index].module.info().exports.iter().map(|e| e.name.clone()).collect();
-        names.into_iter().filter_map(|n| Some((n.clone(), self.get_export(store, &n)?))).collect()
+        let names: Vec<String> = store.inner.instances[self.index]
+            .module
+            .info()
+            .exports
+            .iter()
+            .map(|e| e.name.clone())
+            .collect();
+        names
+            .into_iter()
+            .filter_map(|n| Some((n.clone(), self.get_export(store, &n)?)))
+            .collect()
     }
 
     /// The exported function `name`.
@@ -200,7 +274,9 @@ impl Instance {
         store: &mut Store<impl Sized>,
         name: &str,
     ) -> Result<TypedFunc<P, R>> {
-        let f = self.get_func(store, name).with_context(|| format!("no exported function `{name}`"))?;
+        let f = self
+            .get_func(store, name)
+            .with_context(|| format!("no exported function `{name}`"))?;
         f.typed(store)
     }
 

@@ -32,12 +32,12 @@ pub use externals::{Extern, Global, Memory, Table};
 pub use func::{Caller, Func};
 pub use instance::Instance;
 pub use kiln_types::{FuncType, GlobalType, MemoryType, TableType, ValType};
+pub use kiln_vm::VMFunctionKind;
 pub use linker::Linker;
 pub use module::Module;
 pub use store::Store;
 pub use trap::{FrameInfo, Trap, WasmBacktrace};
 pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
-pub use kiln_vm::VMFunctionKind;
 pub use values::{ExternRef, Val};
 
 /// Kiln's error type (an `anyhow::Error`; traps downcast to [`Trap`]).

@@ -14,7 +14,11 @@ pub struct Linker<T> {
 
 impl<T: 'static> Default for Linker<T> {
     fn default() -> Self {
-        Self { items: HashMap::new(), allow_shadowing: false, _marker: PhantomData }
+        Self {
+            items: HashMap::new(),
+            allow_shadowing: false,
+            _marker: PhantomData,
+        }
     }
 }
 
@@ -31,7 +35,12 @@ impl<T: 'static> Linker<T> {
     }
 
     /// Defines `module::name`.
-    pub fn define(&mut self, module: &str, name: &str, item: impl Into<Extern>) -> Result<&mut Self> {
+    pub fn define(
+        &mut self,
+        module: &str,
+        name: &str,
+        item: impl Into<Extern>,
+    ) -> Result<&mut Self> {
         let key = (module.to_string(), name.to_string());
         if !self.allow_shadowing && self.items.contains_key(&key) {
             bail!("`{module}::{name}` is already defined");
@@ -54,7 +63,12 @@ impl<T: 'static> Linker<T> {
     }
 
     /// Defines every export of `instance` under `module`.
-    pub fn instance(&mut self, store: &mut Store<T>, module: &str, instance: Instance) -> Result<&mut Self> {
+    pub fn instance(
+        &mut self,
+        store: &mut Store<T>,
+        module: &str,
+        instance: Instance,
+    ) -> Result<&mut Self> {
         for (name, ext) in instance.exports(store) {
             self.define(module, &name, ext)?;
         }
@@ -63,17 +77,21 @@ impl<T: 'static> Linker<T> {
 
     /// The definition of `module::name`.
     pub fn get(&self, _store: &Store<T>, module: &str, name: &str) -> Option<Extern> {
-        self.items.get(&(module.to_string(), name.to_string())).cloned()
+        self.items
+            .get(&(module.to_string(), name.to_string()))
+            .cloned()
     }
 
     /// Instantiates `module`, resolving each import by name.
     pub fn instantiate(&self, store: &mut Store<T>, module: &Module) -> Result<Instance> {
         let imports = module
             .imports()
-            .map(|(m, n, _)| match self.items.get(&(m.to_string(), n.to_string())) {
-                Some(e) => Ok(e.clone()),
-                None => bail!("unknown import: `{m}::{n}` has not been defined"),
-            })
+            .map(
+                |(m, n, _)| match self.items.get(&(m.to_string(), n.to_string())) {
+                    Some(e) => Ok(e.clone()),
+                    None => bail!("unknown import: `{m}::{n}` has not been defined"),
+                },
+            )
             .collect::<Result<Vec<_>>>()?;
         Instance::new(store, module, &imports)
     }

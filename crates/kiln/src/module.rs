@@ -42,7 +42,8 @@ impl Module {
     /// Compiles a module from its binary form.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let compiled = engine.inner.compiler.compile_module(bytes)?;
-        let code = CodeMemory::new(&compiled.code, &compiled.relocs).context("loading compiled code")?;
+        let code =
+            CodeMemory::new(&compiled.code, &compiled.relocs).context("loading compiled code")?;
         let base = code.base();
         let info = Arc::new(compiled.info);
         let functions = compiled
@@ -55,7 +56,14 @@ impl Module {
                 index: info.func_index(kiln_types::DefinedFuncIndex::from_usize(i)),
             })
             .collect();
-        let traps = compiled.traps.iter().map(|(offset, code)| TrapSite { offset: *offset, code: *code }).collect();
+        let traps = compiled
+            .traps
+            .iter()
+            .map(|(offset, code)| TrapSite {
+                offset: *offset,
+                code: *code,
+            })
+            .collect();
         let registration = register_code(CodeRegistration {
             start: base as usize,
             len: code.len(),
@@ -63,11 +71,19 @@ impl Module {
             traps,
             module: info.clone(),
         });
-        let signatures: Vec<_> = info.types.iter().map(|t| engine.inner.signatures.register(t)).collect();
+        let signatures: Vec<_> = info
+            .types
+            .iter()
+            .map(|t| engine.inner.signatures.register(t))
+            .collect();
         // SAFETY: every offset is the start of a function in the mapped code.
         let (function_bodies, trampolines) = unsafe {
             (
-                compiled.functions.iter().map(|f| base.add(f.start as usize) as *const VMFunctionBody).collect(),
+                compiled
+                    .functions
+                    .iter()
+                    .map(|f| base.add(f.start as usize) as *const VMFunctionBody)
+                    .collect(),
                 compiled
                     .trampolines
                     .iter()
@@ -89,7 +105,10 @@ impl Module {
                 signatures,
             }),
         };
-        Ok(Module { engine: engine.clone(), runtime: Arc::new(runtime) })
+        Ok(Module {
+            engine: engine.clone(),
+            runtime: Arc::new(runtime),
+        })
     }
 
     /// Checks that `bytes` is a valid module for `engine`, without compiling it.
@@ -113,11 +132,17 @@ impl Module {
 
     /// The module's exports, by name and kind.
     pub fn exports(&self) -> impl Iterator<Item = (&str, EntityIndex)> {
-        self.info().exports.iter().map(|e| (e.name.as_str(), e.index))
+        self.info()
+            .exports
+            .iter()
+            .map(|e| (e.name.as_str(), e.index))
     }
 
     /// The module's imports: (module, name, kind).
     pub fn imports(&self) -> impl Iterator<Item = (&str, &str, EntityIndex)> {
-        self.info().imports.iter().map(|i| (i.module.as_str(), i.name.as_str(), i.index))
+        self.info()
+            .imports
+            .iter()
+            .map(|i| (i.module.as_str(), i.name.as_str(), i.index))
     }
 }

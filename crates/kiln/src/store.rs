@@ -4,8 +4,7 @@ use crate::func::FuncData;
 use crate::{Engine, Func};
 use kiln_types::GlobalType;
 use kiln_vm::{
-    InstanceHandle, LinearMemory, Table, VMCallerCheckedAnyfunc, VMGlobalDefinition,
-    VMStoreContext,
+    InstanceHandle, LinearMemory, Table, VMCallerCheckedAnyfunc, VMGlobalDefinition, VMStoreContext,
 };
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -29,6 +28,10 @@ pub(crate) struct InstanceData {
 }
 
 /// The store's type-independent state.
+#[allow(
+    clippy::vec_box,
+    reason = "compiled code and vmctx records hold the boxed objects' addresses, which must not move"
+)]
 pub(crate) struct StoreInner {
     pub(crate) id: u64,
     pub(crate) engine: Engine,
@@ -53,11 +56,19 @@ impl StoreInner {
     /// The function handle for an anyfunc, creating one if it is new to the store.
     pub(crate) fn func_for_anyfunc(&mut self, anyfunc: *const VMCallerCheckedAnyfunc) -> Func {
         if let Some(i) = self.func_by_anyfunc.get(&(anyfunc as usize)) {
-            return Func { store: self.id, index: *i };
+            return Func {
+                store: self.id,
+                index: *i,
+            };
         }
         // SAFETY: anyfuncs reachable from this store live as long as the store.
         let sig = unsafe { (*anyfunc).type_index };
-        let ty = self.engine.inner.signatures.lookup(sig).expect("live signature");
+        let ty = self
+            .engine
+            .inner
+            .signatures
+            .lookup(sig)
+            .expect("live signature");
         self.push_func(FuncData::wasm(ty, anyfunc))
     }
 
@@ -65,7 +76,10 @@ impl StoreInner {
         let index = self.funcs.len();
         self.func_by_anyfunc.insert(data.anyfunc as usize, index);
         self.funcs.push(data);
-        Func { store: self.id, index }
+        Func {
+            store: self.id,
+            index,
+        }
     }
 }
 

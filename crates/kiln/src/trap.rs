@@ -32,8 +32,16 @@ impl fmt::Display for WasmBacktrace {
         for (i, fr) in self.frames.iter().enumerate() {
             let module = fr.module_name.as_deref().unwrap_or("<unknown>");
             match &fr.func_name {
-                Some(n) => writeln!(f, "  {i:>3}: {module}!{n} (function {}) +{:#x}", fr.func_index, fr.code_offset)?,
-                None => writeln!(f, "  {i:>3}: {module}!<wasm function {}> +{:#x}", fr.func_index, fr.code_offset)?,
+                Some(n) => writeln!(
+                    f,
+                    "  {i:>3}: {module}!{n} (function {}) +{:#x}",
+                    fr.func_index, fr.code_offset
+                )?,
+                None => writeln!(
+                    f,
+                    "  {i:>3}: {module}!<wasm function {}> +{:#x}",
+                    fr.func_index, fr.code_offset
+                )?,
             }
         }
         Ok(())

@@ -104,7 +104,7 @@ impl<A: WasmTy> WasmResults for A {
 
 macro_rules! tuples {
     ($($n:ident)*) => {
-        #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments)]
+        #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments, clippy::unused_unit)]
         impl<$($n: WasmTy),*> WasmParams for ($($n,)*) {
             fn types() -> Vec<ValType> { vec![$($n::valtype()),*] }
             fn store(self, out: &mut [RawValue]) {
@@ -174,7 +174,10 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
                 kiln_types::FuncType::new(P::types(), R::types())
             );
         }
-        Ok(Self { func, _marker: PhantomData })
+        Ok(Self {
+            func,
+            _marker: PhantomData,
+        })
     }
 
     /// The untyped function.
@@ -185,14 +188,29 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     /// Calls the function.
     pub fn call<T: 'static>(&self, store: &mut Store<T>, params: P) -> Result<R> {
         store.check(self.func.store, "function")?;
-        if matches!(store.inner.funcs[self.func.index].kind, crate::func::FuncKind::Host(_)) {
+        if matches!(
+            store.inner.funcs[self.func.index].kind,
+            crate::func::FuncKind::Host(_)
+        ) {
             let ty = self.func.ty(store);
             let mut raw = vec![RawValue::default(); ty.params().len().max(1)];
             params.store(&mut raw);
-            let args: Vec<_> = ty.params().iter().zip(&raw).map(|(t, r)| crate::Val::from_raw(&mut store.inner, *r, *t)).collect();
-            let mut results: Vec<_> = ty.results().iter().map(|t| crate::Val::default_for(*t)).collect();
+            let args: Vec<_> = ty
+                .params()
+                .iter()
+                .zip(&raw)
+                .map(|(t, r)| crate::Val::from_raw(&mut store.inner, *r, *t))
+                .collect();
+            let mut results: Vec<_> = ty
+                .results()
+                .iter()
+                .map(|t| crate::Val::default_for(*t))
+                .collect();
             self.func.call(store, &args, &mut results)?;
-            let raw: Vec<RawValue> = results.iter().map(|v| v.to_raw(&mut store.inner)).collect::<Result<_>>()?;
+            let raw: Vec<RawValue> = results
+                .iter()
+                .map(|v| v.to_raw(&mut store.inner))
+                .collect::<Result<_>>()?;
             return Ok(R::load(&raw));
         }
         let n = P::types().len().max(R::types().len()).max(1);

@@ -16,7 +16,9 @@ pub struct ExternRef {
 impl ExternRef {
     /// Wraps a host value.
     pub fn new<T: Any + Send + Sync>(value: T) -> ExternRef {
-        ExternRef { value: Arc::new(value) }
+        ExternRef {
+            value: Arc::new(value),
+        }
     }
 
     /// The wrapped value, if it is a `T`.

@@ -21,8 +21,8 @@ pub use module::{
     DataSegment, DataSegmentKind, ElementSegment, ElementSegmentKind, EntityIndex, Export, Import,
     ModuleInfo,
 };
+pub use reloc::{LibCall, Relocation};
 pub use trap::TrapCode;
+pub use tunables::Tunables;
 pub use types::{FuncType, GlobalType, MemoryType, TableType, ValType};
 pub use vmoffsets::{VMOffsets, VMStoreContextOffsets};
-pub use reloc::{LibCall, Relocation};
-pub use tunables::Tunables;

@@ -147,19 +147,27 @@ impl ModuleInfo {
     }
     /// The defined index of a function, if it is not imported.
     pub fn defined_func(&self, f: FuncIndex) -> Option<DefinedFuncIndex> {
-        f.index().checked_sub(self.num_imported_funcs).map(DefinedFuncIndex::from_usize)
+        f.index()
+            .checked_sub(self.num_imported_funcs)
+            .map(DefinedFuncIndex::from_usize)
     }
     /// The defined index of a table, if it is not imported.
     pub fn defined_table(&self, t: TableIndex) -> Option<DefinedTableIndex> {
-        t.index().checked_sub(self.num_imported_tables).map(DefinedTableIndex::from_usize)
+        t.index()
+            .checked_sub(self.num_imported_tables)
+            .map(DefinedTableIndex::from_usize)
     }
     /// The defined index of a memory, if it is not imported.
     pub fn defined_memory(&self, m: MemoryIndex) -> Option<DefinedMemoryIndex> {
-        m.index().checked_sub(self.num_imported_memories).map(DefinedMemoryIndex::from_usize)
+        m.index()
+            .checked_sub(self.num_imported_memories)
+            .map(DefinedMemoryIndex::from_usize)
     }
     /// The defined index of a global, if it is not imported.
     pub fn defined_global(&self, g: GlobalIndex) -> Option<DefinedGlobalIndex> {
-        g.index().checked_sub(self.num_imported_globals).map(DefinedGlobalIndex::from_usize)
+        g.index()
+            .checked_sub(self.num_imported_globals)
+            .map(DefinedGlobalIndex::from_usize)
     }
     /// The bytes of a data segment.
     pub fn data_segment_bytes(&self, d: DataIndex) -> &[u8] {
@@ -167,6 +175,9 @@ impl ModuleInfo {
     }
     /// Looks up an export by name.
     pub fn export(&self, name: &str) -> Option<EntityIndex> {
-        self.exports.iter().find(|e| e.name == name).map(|e| e.index)
+        self.exports
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| e.index)
     }
 }

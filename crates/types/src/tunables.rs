@@ -12,7 +12,10 @@ pub struct Tunables {
 
 impl Default for Tunables {
     fn default() -> Self {
-        Self { memory_reservation: 1 << 32, memory_guard_size: 32 << 20 }
+        Self {
+            memory_reservation: 1 << 32,
+            memory_guard_size: 32 << 20,
+        }
     }
 }
 
@@ -20,7 +23,6 @@ impl Tunables {
     /// Whether a 32-bit access at `index + offset` of `size` bytes needs no
     /// explicit check: the largest address reachable stays in reservation + guard.
     pub fn elides_bounds_check(&self, offset: u64, size: u64) -> bool {
-        self.memory_reservation >= 1 << 32
-            && offset.saturating_add(size) <= self.memory_guard_size
+        self.memory_reservation >= 1 << 32 && offset.saturating_add(size) <= self.memory_guard_size
     }
 }

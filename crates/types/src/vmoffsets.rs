@@ -136,7 +136,8 @@ impl VMOffsets {
             start
         };
         me.signature_ids = region(me.num_signature_ids, 4, 4);
-        me.imported_functions = region(me.num_imported_functions, me.size_of_vmfunction_import(), p);
+        me.imported_functions =
+            region(me.num_imported_functions, me.size_of_vmfunction_import(), p);
         me.imported_tables = region(me.num_imported_tables, me.size_of_vmtable_import(), p);
         me.imported_memories = region(me.num_imported_memories, me.size_of_vmmemory_import(), p);
         me.imported_globals = region(me.num_imported_globals, me.size_of_vmglobal_import(), p);

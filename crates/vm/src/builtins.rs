@@ -50,14 +50,24 @@ unsafe extern "C" fn memory_copy_cross(
     // SAFETY: as in `memory_grow`.
     let (d, s) = unsafe {
         let inst = instance(vmctx);
-        (&*(*inst.memory(MemoryIndex(dst_mem))).definition(), &*(*inst.memory(MemoryIndex(src_mem))).definition())
+        (
+            &*(*inst.memory(MemoryIndex(dst_mem))).definition(),
+            &*(*inst.memory(MemoryIndex(src_mem))).definition(),
+        )
     };
-    let in_bounds = |m: &VMMemoryDefinition, a: u64| a.checked_add(len).is_some_and(|e| e <= m.len() as u64);
+    let in_bounds =
+        |m: &VMMemoryDefinition, a: u64| a.checked_add(len).is_some_and(|e| e <= m.len() as u64);
     if !in_bounds(s, src) || !in_bounds(d, dst) {
         check::<()>(Err(TrapCode::MemoryOutOfBounds));
     }
     // SAFETY: both ranges are in bounds; `copy` allows overlap.
-    unsafe { std::ptr::copy(s.base.add(src as usize), d.base.add(dst as usize), len as usize) };
+    unsafe {
+        std::ptr::copy(
+            s.base.add(src as usize),
+            d.base.add(dst as usize),
+            len as usize,
+        )
+    };
 }
 
 unsafe extern "C" fn memory_fill(vmctx: *mut VMContext, mem: u32, dst: u32, val: u32, len: u32) {
@@ -79,14 +89,22 @@ unsafe extern "C" fn memory_init(
     let bytes = inst.data_segment(DataIndex(data));
     // SAFETY: as in `memory_grow`.
     let def = unsafe { &*(*inst.memory(MemoryIndex(mem))).definition() };
-    let src_ok = (src as usize).checked_add(len as usize).is_some_and(|e| e <= bytes.len());
-    let dst_ok = dst.checked_add(u64::from(len)).is_some_and(|e| e <= def.len() as u64);
+    let src_ok = (src as usize)
+        .checked_add(len as usize)
+        .is_some_and(|e| e <= bytes.len());
+    let dst_ok = dst
+        .checked_add(u64::from(len))
+        .is_some_and(|e| e <= def.len() as u64);
     if !src_ok || !dst_ok {
         check::<()>(Err(TrapCode::MemoryOutOfBounds));
     }
     // SAFETY: both ranges were checked; a segment never aliases linear memory.
     unsafe {
-        std::ptr::copy_nonoverlapping(bytes.as_ptr().add(src as usize), def.base.add(dst as usize), len as usize)
+        std::ptr::copy_nonoverlapping(
+            bytes.as_ptr().add(src as usize),
+            def.base.add(dst as usize),
+            len as usize,
+        )
     };
 }
 
@@ -95,19 +113,37 @@ unsafe extern "C" fn data_drop(vmctx: *mut VMContext, data: u32) {
     unsafe { instance(vmctx).drop_data(DataIndex(data)) };
 }
 
-unsafe extern "C" fn table_grow(vmctx: *mut VMContext, table: u32, init: *mut u8, delta: u32) -> u32 {
+unsafe extern "C" fn table_grow(
+    vmctx: *mut VMContext,
+    table: u32,
+    init: *mut u8,
+    delta: u32,
+) -> u32 {
     // SAFETY: as in `memory_grow`; tables outlive the instance.
     let t = unsafe { &mut *instance(vmctx).table(TableIndex(table)) };
     t.grow(delta, init).unwrap_or(u32::MAX)
 }
 
-unsafe extern "C" fn table_fill(vmctx: *mut VMContext, table: u32, dst: u32, val: *mut u8, len: u32) {
+unsafe extern "C" fn table_fill(
+    vmctx: *mut VMContext,
+    table: u32,
+    dst: u32,
+    val: *mut u8,
+    len: u32,
+) {
     // SAFETY: as in `table_grow`.
     let t = unsafe { &mut *instance(vmctx).table(TableIndex(table)) };
     check(t.fill(dst, val, len));
 }
 
-unsafe extern "C" fn table_copy(vmctx: *mut VMContext, dst_t: u32, src_t: u32, dst: u32, src: u32, len: u32) {
+unsafe extern "C" fn table_copy(
+    vmctx: *mut VMContext,
+    dst_t: u32,
+    src_t: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) {
     // SAFETY: as in `table_grow`.
     let inst = unsafe { instance(vmctx) };
     let (d, s) = (inst.table(TableIndex(dst_t)), inst.table(TableIndex(src_t)));
@@ -121,7 +157,14 @@ unsafe extern "C" fn table_copy(vmctx: *mut VMContext, dst_t: u32, src_t: u32, d
     check(r);
 }
 
-unsafe extern "C" fn table_init(vmctx: *mut VMContext, table: u32, elem: u32, dst: u32, src: u32, len: u32) {
+unsafe extern "C" fn table_init(
+    vmctx: *mut VMContext,
+    table: u32,
+    elem: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) {
     // SAFETY: as in `table_grow`.
     let inst = unsafe { instance(vmctx) };
     let items = inst.passive_element(ElemIndex(elem));
@@ -168,7 +211,11 @@ struct ParkingLot {
 static PARKING: Mutex<Option<ParkingLot>> = Mutex::new(None);
 static WAKE: Condvar = Condvar::new();
 
-fn atomic_target(vmctx: *mut VMContext, mem: u32, addr: u64) -> Result<(&'static VMMemoryDefinition, bool, u32), TrapCode> {
+fn atomic_target(
+    vmctx: *mut VMContext,
+    mem: u32,
+    addr: u64,
+) -> Result<(&'static VMMemoryDefinition, bool, u32), TrapCode> {
     // SAFETY: as in `memory_grow`.
     let m = unsafe { &*instance(vmctx).memory(MemoryIndex(mem)) };
     let shared = m.declared_type().shared;
@@ -178,7 +225,13 @@ fn atomic_target(vmctx: *mut VMContext, mem: u32, addr: u64) -> Result<(&'static
     Ok((def, shared, addr))
 }
 
-fn wait(vmctx: *mut VMContext, mem: u32, addr: u64, timeout: i64, check_value: impl Fn(&VMMemoryDefinition, u32) -> Result<u32, TrapCode>) -> Result<u32, TrapCode> {
+fn wait(
+    vmctx: *mut VMContext,
+    mem: u32,
+    addr: u64,
+    timeout: i64,
+    check_value: impl Fn(&VMMemoryDefinition, u32) -> Result<u32, TrapCode>,
+) -> Result<u32, TrapCode> {
     let (def, shared, addr) = atomic_target(vmctx, mem, addr)?;
     // Bounds and alignment are checked before sharedness.
     let mismatch = {
@@ -191,9 +244,16 @@ fn wait(vmctx: *mut VMContext, mem: u32, addr: u64, timeout: i64, check_value: i
             return Ok(1);
         }
         let key = def.base as usize + addr as usize;
-        let me = Arc::new(Waiter { notified: AtomicBool::new(false) });
-        lot.get_or_insert_with(Default::default).waiters.entry(key).or_default().push(me.clone());
-        let deadline = (timeout >= 0).then(|| Instant::now() + Duration::from_nanos(timeout as u64));
+        let me = Arc::new(Waiter {
+            notified: AtomicBool::new(false),
+        });
+        lot.get_or_insert_with(Default::default)
+            .waiters
+            .entry(key)
+            .or_default()
+            .push(me.clone());
+        let deadline =
+            (timeout >= 0).then(|| Instant::now() + Duration::from_nanos(timeout as u64));
         loop {
             if me.notified.load(Ordering::SeqCst) {
                 break 0;
@@ -215,13 +275,29 @@ fn wait(vmctx: *mut VMContext, mem: u32, addr: u64, timeout: i64, check_value: i
     Ok(mismatch)
 }
 
-unsafe extern "C" fn memory_atomic_wait32(vmctx: *mut VMContext, mem: u32, addr: u64, expected: u32, timeout: i64) -> u32 {
-    let r = wait(vmctx, mem, addr, timeout, |d, a| memory32_atomic_check32(d, a, expected));
+unsafe extern "C" fn memory_atomic_wait32(
+    vmctx: *mut VMContext,
+    mem: u32,
+    addr: u64,
+    expected: u32,
+    timeout: i64,
+) -> u32 {
+    let r = wait(vmctx, mem, addr, timeout, |d, a| {
+        memory32_atomic_check32(d, a, expected)
+    });
     check(r)
 }
 
-unsafe extern "C" fn memory_atomic_wait64(vmctx: *mut VMContext, mem: u32, addr: u64, expected: u64, timeout: i64) -> u32 {
-    let r = wait(vmctx, mem, addr, timeout, |d, a| memory32_atomic_check64(d, a, expected));
+unsafe extern "C" fn memory_atomic_wait64(
+    vmctx: *mut VMContext,
+    mem: u32,
+    addr: u64,
+    expected: u64,
+    timeout: i64,
+) -> u32 {
+    let r = wait(vmctx, mem, addr, timeout, |d, a| {
+        memory32_atomic_check64(d, a, expected)
+    });
     check(r)
 }
 
@@ -238,7 +314,9 @@ fn notify(vmctx: *mut VMContext, mem: u32, addr: u64, count: u32) -> Result<u32,
     }
     let mut lot = PARKING.lock().unwrap();
     let key = def.base as usize + addr as usize;
-    let Some(list) = lot.as_mut().and_then(|l| l.waiters.get_mut(&key)) else { return Ok(0) };
+    let Some(list) = lot.as_mut().and_then(|l| l.waiters.get_mut(&key)) else {
+        return Ok(0);
+    };
     let n = list.len().min(count as usize);
     for w in list.drain(..n) {
         w.notified.store(true, Ordering::SeqCst);
@@ -247,7 +325,12 @@ fn notify(vmctx: *mut VMContext, mem: u32, addr: u64, count: u32) -> Result<u32,
     Ok(n as u32)
 }
 
-unsafe extern "C" fn memory_atomic_notify(vmctx: *mut VMContext, mem: u32, addr: u64, count: u32) -> u32 {
+unsafe extern "C" fn memory_atomic_notify(
+    vmctx: *mut VMContext,
+    mem: u32,
+    addr: u64,
+    count: u32,
+) -> u32 {
     let r = notify(vmctx, mem, addr, count);
     check(r)
 }

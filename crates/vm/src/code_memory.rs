@@ -32,7 +32,11 @@ impl CodeMemory {
                 MapFlags::PRIVATE,
             )?
         } as *mut u8;
-        let me = Self { ptr, len: code.len(), mapped };
+        let me = Self {
+            ptr,
+            len: code.len(),
+            mapped,
+        };
         // SAFETY: the mapping is `mapped >= code.len()` bytes and writable.
         let buf = unsafe { std::slice::from_raw_parts_mut(ptr, code.len()) };
         buf.copy_from_slice(code);
@@ -46,7 +50,13 @@ impl CodeMemory {
         }
         // SAFETY: switching our own mapping to read+execute; no other
         // reference to it is live.
-        unsafe { rustix::mm::mprotect(ptr.cast(), mapped, MprotectFlags::READ | MprotectFlags::EXEC)? };
+        unsafe {
+            rustix::mm::mprotect(
+                ptr.cast(),
+                mapped,
+                MprotectFlags::READ | MprotectFlags::EXEC,
+            )?
+        };
         Ok(me)
     }
 
@@ -94,7 +104,11 @@ mod tests {
         let mut code = vec![0x48, 0xb8];
         code.extend_from_slice(&[0; 8]);
         code.push(0xc3);
-        let reloc = Relocation { offset: 2, target: LibCall::FloorF64, addend: 0 };
+        let reloc = Relocation {
+            offset: 2,
+            target: LibCall::FloorF64,
+            addend: 0,
+        };
         let m = CodeMemory::new(&code, &[reloc]).unwrap();
         // SAFETY: as above, returning a pointer-sized value.
         let f: extern "C" fn() -> usize = unsafe { std::mem::transmute(m.base()) };
@@ -103,7 +117,11 @@ mod tests {
 
     #[test]
     fn rejects_out_of_range_relocations() {
-        let reloc = Relocation { offset: 2, target: LibCall::FloorF64, addend: 0 };
+        let reloc = Relocation {
+            offset: 2,
+            target: LibCall::FloorF64,
+            addend: 0,
+        };
         assert!(CodeMemory::new(&[0xc3], &[reloc]).is_err());
     }
 }

@@ -95,7 +95,10 @@ pub fn lookup_trap(pc: usize) -> Option<TrapCode> {
 /// The wasm function containing `pc`, if any.
 pub fn lookup_frame(pc: usize) -> Option<FrameInfo> {
     with_blob(pc, |reg, off| {
-        let i = reg.functions.partition_point(|f| f.start <= off).checked_sub(1)?;
+        let i = reg
+            .functions
+            .partition_point(|f| f.start <= off)
+            .checked_sub(1)?;
         let f = reg.functions[i];
         (off < f.end).then(|| FrameInfo {
             func_index: f.index.0,
@@ -109,7 +112,10 @@ pub fn lookup_frame(pc: usize) -> Option<FrameInfo> {
 /// Whether `pc` lies in a registered wasm function (cheap; no allocation).
 pub fn is_wasm_pc(pc: usize) -> bool {
     with_blob(pc, |reg, off| {
-        let i = reg.functions.partition_point(|f| f.start <= off).checked_sub(1)?;
+        let i = reg
+            .functions
+            .partition_point(|f| f.start <= off)
+            .checked_sub(1)?;
         (off < reg.functions[i].end).then_some(())
     })
     .is_some()
@@ -126,16 +132,33 @@ mod tests {
             start: base,
             len: 100,
             functions: vec![
-                FunctionSite { start: 0, end: 40, index: FuncIndex(3) },
-                FunctionSite { start: 48, end: 100, index: FuncIndex(4) },
+                FunctionSite {
+                    start: 0,
+                    end: 40,
+                    index: FuncIndex(3),
+                },
+                FunctionSite {
+                    start: 48,
+                    end: 100,
+                    index: FuncIndex(4),
+                },
             ],
             traps: vec![
-                TrapSite { offset: 10, code: TrapCode::UnreachableCodeReached },
-                TrapSite { offset: 60, code: TrapCode::MemoryOutOfBounds },
+                TrapSite {
+                    offset: 10,
+                    code: TrapCode::UnreachableCodeReached,
+                },
+                TrapSite {
+                    offset: 60,
+                    code: TrapCode::MemoryOutOfBounds,
+                },
             ],
             module: Arc::new(ModuleInfo::default()),
         });
-        assert_eq!(lookup_trap(base + 10), Some(TrapCode::UnreachableCodeReached));
+        assert_eq!(
+            lookup_trap(base + 10),
+            Some(TrapCode::UnreachableCodeReached)
+        );
         assert_eq!(lookup_trap(base + 60), Some(TrapCode::MemoryOutOfBounds));
         assert_eq!(lookup_trap(base + 11), None);
         assert_eq!(lookup_trap(base + 100), None);

@@ -66,7 +66,12 @@ impl Instance {
     /// `vmctx` must be the vmctx of a live instance.
     pub unsafe fn from_vmctx(vmctx: *mut VMContext) -> *mut Instance {
         // SAFETY: the vmctx is the last field of the instance allocation.
-        unsafe { vmctx.cast::<u8>().sub(std::mem::offset_of!(Instance, vmctx)).cast() }
+        unsafe {
+            vmctx
+                .cast::<u8>()
+                .sub(std::mem::offset_of!(Instance, vmctx))
+                .cast()
+        }
     }
 
     /// The vmctx pointer compiled code receives.
@@ -154,7 +159,12 @@ impl Instance {
         let elements: Vec<Box<[TableElement]>> = info
             .elements
             .iter()
-            .map(|seg| seg.items.iter().map(|e| self.eval_const(e).ptr().cast()).collect())
+            .map(|seg| {
+                seg.items
+                    .iter()
+                    .map(|e| self.eval_const(e).ptr().cast())
+                    .collect()
+            })
             .collect();
         for (i, seg) in info.elements.iter().enumerate() {
             match &seg.kind {
@@ -173,7 +183,11 @@ impl Instance {
             match &seg.kind {
                 DataSegmentKind::Active { memory, offset } => {
                     let at = self.eval_const(offset).u64();
-                    let at = if info.memories[memory.index()].memory64 { at } else { at as u32 as u64 };
+                    let at = if info.memories[memory.index()].memory64 {
+                        at
+                    } else {
+                        at as u32 as u64
+                    };
                     let bytes = info.data_segment_bytes(DataIndex::from_usize(i));
                     // SAFETY: memories outlive the instance.
                     let m = unsafe { &mut *self.memory(*memory) };
@@ -252,9 +266,21 @@ impl InstanceHandle {
             .pad_to_align();
         // SAFETY: the layout is non-zero-sized (the instance record).
         let ptr = unsafe { std::alloc::alloc_zeroed(layout) } as *mut Instance;
-        let Some(ptr) = NonNull::new(ptr) else { std::alloc::handle_alloc_error(layout) };
-        let memories: Box<[_]> = imports.memories.iter().chain(defined_memories).copied().collect();
-        let tables: Box<[_]> = imports.tables.iter().chain(defined_tables).copied().collect();
+        let Some(ptr) = NonNull::new(ptr) else {
+            std::alloc::handle_alloc_error(layout)
+        };
+        let memories: Box<[_]> = imports
+            .memories
+            .iter()
+            .chain(defined_memories)
+            .copied()
+            .collect();
+        let tables: Box<[_]> = imports
+            .tables
+            .iter()
+            .chain(defined_tables)
+            .copied()
+            .collect();
         // SAFETY: `ptr` is a fresh allocation of the right layout.
         unsafe {
             ptr.as_ptr().write(Instance {
@@ -265,7 +291,9 @@ impl InstanceHandle {
                 passive_elements: Vec::new(),
                 dropped_data: Vec::new(),
                 host_data: 0,
-                vmctx: VMContext { _pin: std::marker::PhantomPinned },
+                vmctx: VMContext {
+                    _pin: std::marker::PhantomPinned,
+                },
             });
         }
         // SAFETY: just initialised; we hold the only pointer.
@@ -282,16 +310,23 @@ impl InstanceHandle {
             }
             for (i, f) in imports.functions.iter().enumerate() {
                 *inst.vmctx_plus(o.vmctx_vmfunction_import(FuncIndex::from_usize(i))) =
-                    VMFunctionImport { body: f.func_ptr, environment: f.vmctx };
+                    VMFunctionImport {
+                        body: f.func_ptr,
+                        environment: f.vmctx,
+                    };
                 *inst.anyfunc(FuncIndex::from_usize(i)) = *f;
             }
             for (i, t) in imports.tables.iter().enumerate() {
                 *inst.vmctx_plus(o.vmctx_vmtable_import(TableIndex::from_usize(i))) =
-                    VMTableImport { definition: (**t).definition() };
+                    VMTableImport {
+                        definition: (**t).definition(),
+                    };
             }
             for (i, m) in imports.memories.iter().enumerate() {
                 *inst.vmctx_plus(o.vmctx_vmmemory_import(MemoryIndex::from_usize(i))) =
-                    VMMemoryImport { definition: (**m).definition() };
+                    VMMemoryImport {
+                        definition: (**m).definition(),
+                    };
             }
             for (i, g) in imports.globals.iter().enumerate() {
                 *inst.vmctx_plus(o.vmctx_vmglobal_import(GlobalIndex::from_usize(i))) =
@@ -319,7 +354,9 @@ impl InstanceHandle {
         }
         let mut globals: Vec<*mut VMGlobalDefinition> = imports.globals.to_vec();
         for i in 0..info.global_inits.len() {
-            globals.push(inst.vmctx_plus(o.vmctx_vmglobal_definition(DefinedGlobalIndex::from_usize(i))));
+            globals.push(
+                inst.vmctx_plus(o.vmctx_vmglobal_definition(DefinedGlobalIndex::from_usize(i))),
+            );
         }
         inst.globals = globals.into_boxed_slice();
         for (i, init) in info.global_inits.iter().enumerate() {

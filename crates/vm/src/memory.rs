@@ -52,9 +52,11 @@ impl LinearMemory {
         let max_accessible = if ty.memory64 {
             tunables.memory_reservation
         } else {
-            tunables.memory_reservation.min(MAX_PAGES_32 * WASM_PAGE_SIZE)
+            tunables
+                .memory_reservation
+                .min(MAX_PAGES_32 * WASM_PAGE_SIZE)
         };
-        let min_bytes = ty.minimum.checked_mul(WASM_PAGE_SIZE).unwrap_or(u64::MAX);
+        let min_bytes = ty.minimum.saturating_mul(WASM_PAGE_SIZE);
         if min_bytes > max_accessible {
             return Err(MemoryError::TooLarge(ty.minimum));
         }
@@ -70,8 +72,10 @@ impl LinearMemory {
                 MapFlags::PRIVATE | MapFlags::NORESERVE,
             )
         }
-        .map_err(|e| MemoryError::Reserve { size: total, source: e.into() })?
-            as *mut u8;
+        .map_err(|e| MemoryError::Reserve {
+            size: total,
+            source: e.into(),
+        })? as *mut u8;
         let mut me = Self {
             reservation,
             reservation_len: total_len,
@@ -83,8 +87,13 @@ impl LinearMemory {
             ty,
         };
         me.make_accessible(0, min_bytes as usize)
-            .map_err(|e| MemoryError::Reserve { size: min_bytes, source: e })?;
-        me.definition.current_length.store(min_bytes as usize, Ordering::Release);
+            .map_err(|e| MemoryError::Reserve {
+                size: min_bytes,
+                source: e,
+            })?;
+        me.definition
+            .current_length
+            .store(min_bytes as usize, Ordering::Release);
         Ok(me)
     }
 
@@ -105,7 +114,10 @@ impl LinearMemory {
 
     /// The memory's type, with `minimum` the current size.
     pub fn ty(&self) -> MemoryType {
-        MemoryType { minimum: self.size_pages(), ..self.ty }
+        MemoryType {
+            minimum: self.size_pages(),
+            ..self.ty
+        }
     }
 
     /// The declared type.
@@ -176,7 +188,12 @@ mod tests {
     use super::*;
 
     fn ty(min: u64, max: Option<u64>) -> MemoryType {
-        MemoryType { minimum: min, maximum: max, shared: false, memory64: false }
+        MemoryType {
+            minimum: min,
+            maximum: max,
+            shared: false,
+            memory64: false,
+        }
     }
 
     #[test]

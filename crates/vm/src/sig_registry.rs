@@ -65,7 +65,11 @@ impl SignatureRegistry {
     /// The type registered under `id`, if it is live.
     pub fn lookup(&self, id: VMSharedSignatureIndex) -> Option<FuncType> {
         let inner = self.inner.read().unwrap();
-        inner.entries.get(id.bits() as usize)?.as_ref().map(|(t, _)| t.clone())
+        inner
+            .entries
+            .get(id.bits() as usize)?
+            .as_ref()
+            .map(|(t, _)| t.clone())
     }
 
     /// Number of live signatures.

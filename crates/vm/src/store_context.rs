@@ -43,7 +43,8 @@ const _: () = {
         offset_of!(VMStoreContext, fuel_consumed) == VMStoreContextOffsets::FUEL_CONSUMED as usize
     );
     assert!(
-        offset_of!(VMStoreContext, epoch_deadline) == VMStoreContextOffsets::EPOCH_DEADLINE as usize
+        offset_of!(VMStoreContext, epoch_deadline)
+            == VMStoreContextOffsets::EPOCH_DEADLINE as usize
     );
     assert!(
         offset_of!(VMStoreContext, epoch_counter) == VMStoreContextOffsets::EPOCH_COUNTER as usize
@@ -57,7 +58,10 @@ mod tests {
 
     #[test]
     fn layout_matches_offsets() {
-        assert_eq!(offset_of!(VMStoreContext, stack_limit), VMStoreContextOffsets::STACK_LIMIT as usize);
+        assert_eq!(
+            offset_of!(VMStoreContext, stack_limit),
+            VMStoreContextOffsets::STACK_LIMIT as usize
+        );
         assert_eq!(
             offset_of!(VMStoreContext, fuel_consumed),
             VMStoreContextOffsets::FUEL_CONSUMED as usize

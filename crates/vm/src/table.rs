@@ -47,7 +47,10 @@ impl Table {
 
     /// The type, with `minimum` the current size.
     pub fn ty(&self) -> TableType {
-        TableType { minimum: self.size(), ..self.ty }
+        TableType {
+            minimum: self.size(),
+            ..self.ty
+        }
     }
 
     /// The declared type.
@@ -79,7 +82,10 @@ impl Table {
 
     /// Sets the element at `i`.
     pub fn set(&mut self, i: u32, v: TableElement) -> Result<(), TrapCode> {
-        *self.elements.get_mut(i as usize).ok_or(TrapCode::TableOutOfBounds)? = v;
+        *self
+            .elements
+            .get_mut(i as usize)
+            .ok_or(TrapCode::TableOutOfBounds)? = v;
         Ok(())
     }
 
@@ -114,7 +120,13 @@ impl Table {
     }
 
     /// `table.copy` from another table.
-    pub fn copy_from(&mut self, src_table: &Table, dst: u32, src: u32, len: u32) -> Result<(), TrapCode> {
+    pub fn copy_from(
+        &mut self,
+        src_table: &Table,
+        dst: u32,
+        src: u32,
+        len: u32,
+    ) -> Result<(), TrapCode> {
         let s = src_table.range(src, len)?;
         let d = self.range(dst, len)?;
         self.elements[d].copy_from_slice(&src_table.elements[s]);
@@ -128,7 +140,11 @@ mod tests {
     use kiln_types::ValType;
 
     fn ty(min: u32, max: Option<u32>) -> TableType {
-        TableType { element: ValType::FuncRef, minimum: min, maximum: max }
+        TableType {
+            element: ValType::FuncRef,
+            minimum: min,
+            maximum: max,
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //!   coroutine returns `false`;
 //! - a runtime function (builtin or host-call adapter) that decides to trap:
 //!   it suspends the coroutine, which is then reset.
+//!
 //! Either way no Rust frame is unwound and nothing owned is live on the wasm
 //! stack, so the process stays healthy. Faults anywhere else are passed to
 //! the handler that was installed before ours.
@@ -81,7 +82,9 @@ thread_local! {
 fn take_stack(size: usize) -> std::io::Result<DefaultStack> {
     let cached = STACKS.with(|s| {
         let mut s = s.borrow_mut();
-        let i = s.iter().position(|st| st.base().get() - st.limit().get() >= size)?;
+        let i = s
+            .iter()
+            .position(|st| st.base().get() - st.limit().get() >= size)?;
         Some(s.swap_remove(i))
     });
     match cached {
@@ -167,7 +170,10 @@ pub unsafe fn catch_traps<F: FnOnce()>(
     let out = if finished {
         Ok(())
     } else {
-        let backtrace = pcs.iter().filter_map(|pc| code_registry::lookup_frame(*pc)).collect();
+        let backtrace = pcs
+            .iter()
+            .filter_map(|pc| code_registry::lookup_frame(*pc))
+            .collect();
         Err(Box::new(Trap {
             reason: reason.unwrap_or(TrapReason::Wasm(TrapCode::UnreachableCodeReached)),
             backtrace,
@@ -188,7 +194,11 @@ unsafe fn record_frames(st: &CallState, pc: Option<usize>, mut fp: usize) {
     if let Some(pc) = pc {
         pending.pcs.push(pc);
     }
-    while fp != 0 && fp % 8 == 0 && st.handler.stack_ptr_in_bounds(fp) && pending.pcs.len() < MAX_FRAMES {
+    while fp != 0
+        && fp.is_multiple_of(8)
+        && st.handler.stack_ptr_in_bounds(fp)
+        && pending.pcs.len() < MAX_FRAMES
+    {
         // SAFETY: `fp` and `fp + 8` lie in the coroutine stack (checked above,
         // and the stack base is above any frame record).
         let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
@@ -206,7 +216,9 @@ fn current_fp() -> usize {
     let fp: usize;
     // SAFETY: reads the frame-pointer register; the workspace is built with
     // frame pointers forced on, so it holds this function's frame record.
-    unsafe { std::arch::asm!("mov {}, rbp", out(reg) fp, options(nomem, nostack, preserves_flags)) };
+    unsafe {
+        std::arch::asm!("mov {}, rbp", out(reg) fp, options(nomem, nostack, preserves_flags))
+    };
     fp
 }
 
@@ -285,8 +297,10 @@ unsafe extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: 
     if !st.is_null() {
         // SAFETY: `st` is the live state of this thread's innermost call.
         let st = unsafe { &*st };
-        if st.handler.stack_ptr_in_bounds(sp) {
-            if let Some(code) = code_registry::lookup_trap(pc) {
+        if st.handler.stack_ptr_in_bounds(sp)
+            && let Some(code) = code_registry::lookup_trap(pc)
+        {
+            {
                 // SAFETY: only this thread touches `pending`; the push stays
                 // within reserved capacity, so nothing allocates.
                 unsafe {
@@ -312,7 +326,7 @@ unsafe extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: 
 unsafe fn chain(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     let i = SIGNALS.iter().position(|s| *s == sig).unwrap();
     // SAFETY: `PREV[i]` was initialised before our handler was installed.
-    let prev = unsafe { (*(&raw const PREV[i])).assume_init_ref() };
+    let prev = unsafe { (&raw const PREV[i]).as_ref().unwrap().assume_init_ref() };
     let h = prev.sa_sigaction;
     if h == libc::SIG_DFL || h == libc::SIG_IGN {
         // Restore the default and return: the faulting instruction runs again
@@ -387,7 +401,11 @@ fn init_alt_stack() {
 
 impl Drop for AltStack {
     fn drop(&mut self) {
-        let off = libc::stack_t { ss_sp: std::ptr::null_mut(), ss_flags: libc::SS_DISABLE, ss_size: 0 };
+        let off = libc::stack_t {
+            ss_sp: std::ptr::null_mut(),
+            ss_flags: libc::SS_DISABLE,
+            ss_size: 0,
+        };
         // SAFETY: disabling our alternate stack before unmapping it; the
         // thread is exiting and handles no more signals on it.
         unsafe {

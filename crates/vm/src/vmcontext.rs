@@ -356,7 +356,7 @@ pub(crate) fn memory_fill(
 }
 
 fn atomic_address(mem: &VMMemoryDefinition, dst: u32, size: u32) -> Result<*mut u8, TrapCode> {
-    if dst % size != 0 {
+    if !dst.is_multiple_of(size) {
         return Err(TrapCode::HeapMisaligned);
     }
     let at = mem.check_range(u64::from(dst), u64::from(size))?;
@@ -405,12 +405,18 @@ mod tests {
     #[test]
     fn function_import_layout() {
         let o = offsets();
-        assert_eq!(offset_of!(VMFunctionImport, body), o.vmfunction_import_body() as usize);
+        assert_eq!(
+            offset_of!(VMFunctionImport, body),
+            o.vmfunction_import_body() as usize
+        );
         assert_eq!(
             offset_of!(VMFunctionImport, environment),
             o.vmfunction_import_environment() as usize
         );
-        assert_eq!(size_of::<VMFunctionImport>(), o.size_of_vmfunction_import() as usize);
+        assert_eq!(
+            size_of::<VMFunctionImport>(),
+            o.size_of_vmfunction_import() as usize
+        );
         assert_eq!(align_of::<VMFunctionImport>(), usize::from(o.ptr));
         assert_eq!(size_of::<VMFunctionContext>(), usize::from(o.ptr));
     }
@@ -419,19 +425,43 @@ mod tests {
     fn dynamic_function_context_layout() {
         let o = offsets();
         type Ctx = VMDynamicFunctionContext<[u64; 3]>;
-        assert_eq!(offset_of!(Ctx, address), o.vmdynamic_function_context_address() as usize);
-        assert_eq!(offset_of!(Ctx, ctx), o.vmdynamic_function_context_ctx() as usize);
+        assert_eq!(
+            offset_of!(Ctx, address),
+            o.vmdynamic_function_context_address() as usize
+        );
+        assert_eq!(
+            offset_of!(Ctx, ctx),
+            o.vmdynamic_function_context_ctx() as usize
+        );
     }
 
     #[test]
     fn import_records_layout() {
         let o = offsets();
-        assert_eq!(offset_of!(VMTableImport, definition), o.vmtable_import_definition() as usize);
-        assert_eq!(size_of::<VMTableImport>(), o.size_of_vmtable_import() as usize);
-        assert_eq!(offset_of!(VMMemoryImport, definition), o.vmmemory_import_definition() as usize);
-        assert_eq!(size_of::<VMMemoryImport>(), o.size_of_vmmemory_import() as usize);
-        assert_eq!(offset_of!(VMGlobalImport, definition), o.vmglobal_import_definition() as usize);
-        assert_eq!(size_of::<VMGlobalImport>(), o.size_of_vmglobal_import() as usize);
+        assert_eq!(
+            offset_of!(VMTableImport, definition),
+            o.vmtable_import_definition() as usize
+        );
+        assert_eq!(
+            size_of::<VMTableImport>(),
+            o.size_of_vmtable_import() as usize
+        );
+        assert_eq!(
+            offset_of!(VMMemoryImport, definition),
+            o.vmmemory_import_definition() as usize
+        );
+        assert_eq!(
+            size_of::<VMMemoryImport>(),
+            o.size_of_vmmemory_import() as usize
+        );
+        assert_eq!(
+            offset_of!(VMGlobalImport, definition),
+            o.vmglobal_import_definition() as usize
+        );
+        assert_eq!(
+            size_of::<VMGlobalImport>(),
+            o.size_of_vmglobal_import() as usize
+        );
         for a in [
             align_of::<VMTableImport>(),
             align_of::<VMMemoryImport>(),
@@ -444,19 +474,34 @@ mod tests {
     #[test]
     fn definition_records_layout() {
         let o = offsets();
-        assert_eq!(offset_of!(VMMemoryDefinition, base), o.vmmemory_definition_base() as usize);
+        assert_eq!(
+            offset_of!(VMMemoryDefinition, base),
+            o.vmmemory_definition_base() as usize
+        );
         assert_eq!(
             offset_of!(VMMemoryDefinition, current_length),
             o.vmmemory_definition_current_length() as usize
         );
-        assert_eq!(size_of::<VMMemoryDefinition>(), o.size_of_vmmemory_definition() as usize);
-        assert_eq!(offset_of!(VMTableDefinition, base), o.vmtable_definition_base() as usize);
+        assert_eq!(
+            size_of::<VMMemoryDefinition>(),
+            o.size_of_vmmemory_definition() as usize
+        );
+        assert_eq!(
+            offset_of!(VMTableDefinition, base),
+            o.vmtable_definition_base() as usize
+        );
         assert_eq!(
             offset_of!(VMTableDefinition, current_elements),
             o.vmtable_definition_current_elements() as usize
         );
-        assert_eq!(size_of::<VMTableDefinition>(), o.size_of_vmtable_definition() as usize);
-        assert_eq!(size_of::<VMGlobalDefinition>(), o.size_of_vmglobal_definition() as usize);
+        assert_eq!(
+            size_of::<VMTableDefinition>(),
+            o.size_of_vmtable_definition() as usize
+        );
+        assert_eq!(
+            size_of::<VMGlobalDefinition>(),
+            o.size_of_vmglobal_definition() as usize
+        );
         assert_eq!(align_of::<VMGlobalDefinition>(), 16);
         assert_eq!(size_of::<RawValue>(), 16);
         assert_eq!(
@@ -508,15 +553,22 @@ mod tests {
     #[test]
     fn signature_index_default_is_invalid() {
         assert_eq!(VMSharedSignatureIndex::default().bits(), u32::MAX);
-        assert_ne!(VMSharedSignatureIndex::default(), VMSharedSignatureIndex::new(0));
+        assert_ne!(
+            VMSharedSignatureIndex::default(),
+            VMSharedSignatureIndex::new(0)
+        );
     }
 
     #[test]
     fn function_context_equality_and_null() {
-        let a = VMFunctionContext { host_env: std::ptr::null_mut() };
+        let a = VMFunctionContext {
+            host_env: std::ptr::null_mut(),
+        };
         assert!(a.is_null());
         let mut x = 0u8;
-        let b = VMFunctionContext { host_env: &mut x as *mut u8 as *mut c_void };
+        let b = VMFunctionContext {
+            host_env: &mut x as *mut u8 as *mut c_void,
+        };
         assert!(!b.is_null());
         assert!(a != b);
         assert_eq!(VMFunctionKind::Static, VMFunctionKind::Static);
@@ -560,18 +612,37 @@ mod tests {
     #[test]
     fn memory_copy_edges() {
         let m = mem(16);
-        set(&m, 0, &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+        set(
+            &m,
+            0,
+            &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16],
+        );
         // Last valid byte, and a zero-length copy exactly at the end.
         memory_copy(&m.def, 15, 0, 1).unwrap();
         assert_eq!(bytes(&m)[15], 1);
         memory_copy(&m.def, 16, 16, 0).unwrap();
         // Straddling the end, on either side.
-        assert_eq!(memory_copy(&m.def, 15, 0, 2), Err(TrapCode::MemoryOutOfBounds));
-        assert_eq!(memory_copy(&m.def, 0, 15, 2), Err(TrapCode::MemoryOutOfBounds));
-        assert_eq!(memory_copy(&m.def, 17, 0, 0), Err(TrapCode::MemoryOutOfBounds));
+        assert_eq!(
+            memory_copy(&m.def, 15, 0, 2),
+            Err(TrapCode::MemoryOutOfBounds)
+        );
+        assert_eq!(
+            memory_copy(&m.def, 0, 15, 2),
+            Err(TrapCode::MemoryOutOfBounds)
+        );
+        assert_eq!(
+            memory_copy(&m.def, 17, 0, 0),
+            Err(TrapCode::MemoryOutOfBounds)
+        );
         // addr + len overflows u32.
-        assert_eq!(memory_copy(&m.def, u32::MAX, 0, 2), Err(TrapCode::MemoryOutOfBounds));
-        assert_eq!(memory_copy(&m.def, 0, 1, u32::MAX), Err(TrapCode::MemoryOutOfBounds));
+        assert_eq!(
+            memory_copy(&m.def, u32::MAX, 0, 2),
+            Err(TrapCode::MemoryOutOfBounds)
+        );
+        assert_eq!(
+            memory_copy(&m.def, 0, 1, u32::MAX),
+            Err(TrapCode::MemoryOutOfBounds)
+        );
         // Nothing was written by the failed copies.
         assert_eq!(&bytes(&m)[..3], &[1, 2, 3]);
         // Overlapping forwards (dst > src) and backwards (dst < src).
@@ -589,10 +660,22 @@ mod tests {
         memory_fill(&m.def, 15, 0x1ab, 1).unwrap();
         assert_eq!(bytes(&m)[15], 0xab);
         memory_fill(&m.def, 16, 0, 0).unwrap();
-        assert_eq!(memory_fill(&m.def, 15, 1, 2), Err(TrapCode::MemoryOutOfBounds));
-        assert_eq!(memory_fill(&m.def, 17, 1, 0), Err(TrapCode::MemoryOutOfBounds));
-        assert_eq!(memory_fill(&m.def, u32::MAX, 1, 1), Err(TrapCode::MemoryOutOfBounds));
-        assert_eq!(memory_fill(&m.def, 1, 1, u32::MAX), Err(TrapCode::MemoryOutOfBounds));
+        assert_eq!(
+            memory_fill(&m.def, 15, 1, 2),
+            Err(TrapCode::MemoryOutOfBounds)
+        );
+        assert_eq!(
+            memory_fill(&m.def, 17, 1, 0),
+            Err(TrapCode::MemoryOutOfBounds)
+        );
+        assert_eq!(
+            memory_fill(&m.def, u32::MAX, 1, 1),
+            Err(TrapCode::MemoryOutOfBounds)
+        );
+        assert_eq!(
+            memory_fill(&m.def, 1, 1, u32::MAX),
+            Err(TrapCode::MemoryOutOfBounds)
+        );
         assert_eq!(bytes(&m)[14], 0);
         memory_fill(&m.def, 0, 7, 16).unwrap();
         assert!(bytes(&m).iter().all(|b| *b == 7));
@@ -604,11 +687,20 @@ mod tests {
         set(&m, 12, &42u32.to_le_bytes());
         assert_eq!(memory32_atomic_check32(&m.def, 12, 42), Ok(0)); // last valid address
         assert_eq!(memory32_atomic_check32(&m.def, 12, 41), Ok(1));
-        assert_eq!(memory32_atomic_check32(&m.def, 16, 0), Err(TrapCode::MemoryOutOfBounds));
+        assert_eq!(
+            memory32_atomic_check32(&m.def, 16, 0),
+            Err(TrapCode::MemoryOutOfBounds)
+        );
         // Straddles the end only when counted with its size.
         let m15 = mem(15);
-        assert_eq!(memory32_atomic_check32(&m15.def, 12, 0), Err(TrapCode::MemoryOutOfBounds));
-        assert_eq!(memory32_atomic_check32(&m.def, 13, 0), Err(TrapCode::HeapMisaligned));
+        assert_eq!(
+            memory32_atomic_check32(&m15.def, 12, 0),
+            Err(TrapCode::MemoryOutOfBounds)
+        );
+        assert_eq!(
+            memory32_atomic_check32(&m.def, 13, 0),
+            Err(TrapCode::HeapMisaligned)
+        );
         assert_eq!(
             memory32_atomic_check32(&m.def, u32::MAX - 3, 0),
             Err(TrapCode::MemoryOutOfBounds)
@@ -621,10 +713,19 @@ mod tests {
         set(&m, 8, &(-5i64).to_le_bytes());
         assert_eq!(memory32_atomic_check64(&m.def, 8, (-5i64) as u64), Ok(0));
         assert_eq!(memory32_atomic_check64(&m.def, 8, 5), Ok(1));
-        assert_eq!(memory32_atomic_check64(&m.def, 4, 0), Err(TrapCode::HeapMisaligned));
+        assert_eq!(
+            memory32_atomic_check64(&m.def, 4, 0),
+            Err(TrapCode::HeapMisaligned)
+        );
         let m12 = mem(12);
-        assert_eq!(memory32_atomic_check64(&m12.def, 8, 0), Err(TrapCode::MemoryOutOfBounds));
-        assert_eq!(memory32_atomic_check64(&m.def, 16, 0), Err(TrapCode::MemoryOutOfBounds));
+        assert_eq!(
+            memory32_atomic_check64(&m12.def, 8, 0),
+            Err(TrapCode::MemoryOutOfBounds)
+        );
+        assert_eq!(
+            memory32_atomic_check64(&m.def, 16, 0),
+            Err(TrapCode::MemoryOutOfBounds)
+        );
         assert_eq!(
             memory32_atomic_check64(&m.def, u32::MAX - 7, 0),
             Err(TrapCode::MemoryOutOfBounds)
