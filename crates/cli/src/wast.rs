@@ -37,9 +37,16 @@ impl Summary {
 }
 
 /// The wasm features a spec-suite file assumes, from where it sits:
-/// `wasm-v1` → 1.0, `wasm-v2` → 2.0, `wasm-v3` → 3.0, `proposals/NAME` → 2.0 plus NAME.
+/// `wasm-v1` → 1.0, `wasm-v2` → 2.0, `wasm-v3` → 3.0, `proposals/NAME` → 2.0
+/// plus NAME. A file named for multiple memories (`*memory-multi*`, taken
+/// from wasmtime's multi-memory tests) also gets multi-memory.
 pub fn features_for_path(path: &str) -> WasmFeatures {
     let path = path.replace('\\', "/");
+    let file = path.rsplit('/').next().unwrap_or("");
+    if file.contains("memory-multi") || file.contains("multi-memory") {
+        let base = features_for_path(&path[..path.len() - file.len()]);
+        return base | WasmFeatures::MULTI_MEMORY;
+    }
     if path.contains("wasm-v1/") {
         return WasmFeatures::WASM1;
     }

@@ -100,19 +100,21 @@ mod tests {
         let f: extern "C" fn() -> i32 = unsafe { std::mem::transmute(m.base()) };
         assert_eq!(f(), 42);
 
-        // movabs rax, imm64; ret  -- the imm64 is relocated to a libcall.
+        // movabs rax, imm64; jmp rax  -- the imm64 is relocated to the
+        // floor libcall, so calling the blob calls floor.
         let mut code = vec![0x48, 0xb8];
         code.extend_from_slice(&[0; 8]);
-        code.push(0xc3);
+        code.extend_from_slice(&[0xff, 0xe0]);
         let reloc = Relocation {
             offset: 2,
             target: LibCall::FloorF64,
             addend: 0,
         };
         let m = CodeMemory::new(&code, &[reloc]).unwrap();
-        // SAFETY: as above, returning a pointer-sized value.
-        let f: extern "C" fn() -> usize = unsafe { std::mem::transmute(m.base()) };
-        assert_eq!(f(), libcalls::address(LibCall::FloorF64));
+        // SAFETY: the blob tail-jumps to `floor_f64`, an `extern "C" fn(f64) -> f64`.
+        let f: extern "C" fn(f64) -> f64 = unsafe { std::mem::transmute(m.base()) };
+        assert_eq!(f(2.7), 2.0);
+        assert_eq!(f(-0.5), -1.0);
     }
 
     #[test]
