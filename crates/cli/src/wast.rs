@@ -164,7 +164,7 @@ impl Runner {
         let func = instance
             .get_func(&mut self.store, invoke.name)
             .with_context(|| format!("no exported function `{}`", invoke.name))?;
-        let args = invoke.args.iter().map(arg).collect::<Result<Vec<_>>>()?;
+        let args = invoke.args.iter().map(|a| arg(&mut self.store, a)).collect::<Result<Vec<_>>>()?;
         let ty = func.ty(&self.store);
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         func.call(&mut self.store, &args, &mut results)?;
@@ -316,7 +316,7 @@ impl Runner {
     }
 }
 
-fn arg(a: &WastArg<'_>) -> Result<Val> {
+fn arg(store: &mut Store<()>, a: &WastArg<'_>) -> Result<Val> {
     let WastArg::Core(a) = a else {
         bail!("component arguments are not supported")
     };
@@ -331,7 +331,7 @@ fn arg(a: &WastArg<'_>) -> Result<Val> {
             ..
         }) => Val::ExternRef(None),
         WastArgCore::RefNull(_) => Val::FuncRef(None),
-        WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(*n))),
+        WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(store, *n))),
         WastArgCore::RefHost(_) => bail!("host references are not supported"),
     })
 }

@@ -43,7 +43,8 @@ pub(crate) struct StoreInner {
     pub(crate) host_globals: Vec<Box<VMGlobalDefinition>>,
     pub(crate) funcs: Vec<FuncData>,
     pub(crate) func_by_anyfunc: HashMap<usize, usize>,
-    pub(crate) externrefs: Vec<Box<crate::values::ExternRefSlot>>,
+    /// Every externref wasm has seen, by address (their raw value).
+    pub(crate) externrefs: HashMap<usize, std::sync::Arc<crate::values::ExternData>>,
 }
 
 // SAFETY: raw pointers in the store point at objects the store itself owns;
@@ -105,7 +106,7 @@ impl<T> Store<T> {
                 host_globals: Vec::new(),
                 funcs: Vec::new(),
                 func_by_anyfunc: HashMap::new(),
-                externrefs: Vec::new(),
+                externrefs: HashMap::new(),
             },
             data,
         }

@@ -7,28 +7,33 @@ use kiln_vm::RawValue;
 use std::any::Any;
 use std::sync::Arc;
 
+/// The host value behind an [`ExternRef`]; its address is the raw
+/// `externref` compiled code passes around.
+pub(crate) struct ExternData {
+    value: Box<dyn Any + Send + Sync>,
+}
+
 /// An opaque host value that wasm can hold as an `externref`.
 #[derive(Clone)]
 pub struct ExternRef {
-    value: Arc<dyn Any + Send + Sync>,
+    inner: Arc<ExternData>,
 }
 
 impl ExternRef {
-    /// Wraps a host value.
-    pub fn new<T: Any + Send + Sync>(value: T) -> ExternRef {
-        ExternRef {
-            value: Arc::new(value),
-        }
+    /// Wraps a host value for use by wasm in `store`.
+    pub fn new<T, V: Any + Send + Sync>(store: &mut crate::Store<T>, value: V) -> ExternRef {
+        let _ = store;
+        ExternRef { inner: Arc::new(ExternData { value: Box::new(value) }) }
     }
 
-    /// The wrapped value, if it is a `T`.
-    pub fn downcast_ref<T: Any>(&self) -> Option<&T> {
-        self.value.downcast_ref()
+    /// The wrapped value, if it is a `V`.
+    pub fn downcast_ref<V: Any>(&self) -> Option<&V> {
+        self.inner.value.downcast_ref()
     }
 
     /// Whether two references name the same host value.
     pub fn ptr_eq(a: &ExternRef, b: &ExternRef) -> bool {
-        Arc::ptr_eq(&a.value, &b.value)
+        Arc::ptr_eq(&a.inner, &b.inner)
     }
 }
 
@@ -37,9 +42,6 @@ impl std::fmt::Debug for ExternRef {
         f.write_str("ExternRef(..)")
     }
 }
-
-/// Where the store keeps an externref while wasm may hold it; its address is the raw value.
-pub(crate) struct ExternRefSlot(pub(crate) ExternRef);
 
 /// A wasm value. Floats are kept as bits so NaN payloads survive.
 #[derive(Clone, Debug)]
@@ -140,10 +142,10 @@ impl Val {
                 RawValue::from_ptr(store.funcs[f.index].anyfunc as *mut _)
             }
             Val::ExternRef(Some(r)) => {
-                let slot = Box::new(ExternRefSlot(r.clone()));
-                let p = &*slot as *const ExternRefSlot as *mut std::ffi::c_void;
-                store.externrefs.push(slot);
-                RawValue::from_ptr(p)
+                // The store keeps the value alive while wasm may hold it.
+                let p = Arc::as_ptr(&r.inner);
+                store.externrefs.entry(p as usize).or_insert_with(|| r.inner.clone());
+                RawValue::from_ptr(p as *mut std::ffi::c_void)
             }
         })
     }
@@ -161,10 +163,10 @@ impl Val {
                 Val::FuncRef((!p.is_null()).then(|| store.func_for_anyfunc(p.cast())))
             }
             ValType::ExternRef => {
-                let p = raw.ptr() as *const ExternRefSlot;
-                // SAFETY: non-null externref values are addresses of slots
-                // the store owns (created by `to_raw`).
-                Val::ExternRef((!p.is_null()).then(|| unsafe { (*p).0.clone() }))
+                let p = raw.ptr() as usize;
+                Val::ExternRef((p != 0).then(|| ExternRef {
+                    inner: store.externrefs.get(&p).expect("externrefs reaching wasm are rooted in the store").clone(),
+                }))
             }
         }
     }
