@@ -2,7 +2,8 @@
 //! and tables of both reference types made and changed by the host.
 
 use kiln::{
-    Caller, Engine, Extern, ExternRef, Func, Instance, Module, Store, Table, TableType, Val, ValType,
+    Caller, Engine, Extern, ExternRef, Func, Instance, Module, Store, Table, TableType, Val,
+    ValType,
 };
 
 const MODULE: &str = r#"
@@ -27,25 +28,42 @@ fn setup() -> (Store<()>, Instance, Table, Table, Func) {
     let mut store = Store::new(&engine, ());
     let funcs = Table::new(
         &mut store,
-        TableType { element: ValType::FuncRef, minimum: 2, maximum: None },
+        TableType {
+            element: ValType::FuncRef,
+            minimum: 2,
+            maximum: None,
+        },
         Val::FuncRef(None),
     )
     .unwrap();
     let things = Table::new(
         &mut store,
-        TableType { element: ValType::ExternRef, minimum: 1, maximum: Some(4) },
+        TableType {
+            element: ValType::ExternRef,
+            minimum: 1,
+            maximum: Some(4),
+        },
         Val::ExternRef(None),
     )
     .unwrap();
     let seven = Func::wrap(&mut store, |_: Caller<'_, ()>, ()| 7i32);
     funcs.set(&mut store, 1, Val::FuncRef(Some(seven))).unwrap();
     let module = Module::new(&engine, MODULE).unwrap();
-    let instance =
-        Instance::new(&mut store, &module, &[Extern::Table(funcs), Extern::Table(things)]).unwrap();
+    let instance = Instance::new(
+        &mut store,
+        &module,
+        &[Extern::Table(funcs), Extern::Table(things)],
+    )
+    .unwrap();
     (store, instance, funcs, things, seven)
 }
 
-fn call1(store: &mut Store<()>, instance: &Instance, name: &str, args: &[Val]) -> kiln::Result<Val> {
+fn call1(
+    store: &mut Store<()>,
+    instance: &Instance,
+    name: &str,
+    args: &[Val],
+) -> kiln::Result<Val> {
     let f = instance.get_func(&mut *store, name).unwrap();
     let mut out = [Val::I32(0)];
     f.call(store, args, &mut out)?;
@@ -56,9 +74,18 @@ fn call1(store: &mut Store<()>, instance: &Instance, name: &str, args: &[Val]) -
 fn externref_round_trips_through_wasm() {
     let (mut store, instance, ..) = setup();
     let r = ExternRef::new(&mut store, String::from("kiln"));
-    let back = call1(&mut store, &instance, "keep", &[Val::ExternRef(Some(r.clone()))]).unwrap();
+    let back = call1(
+        &mut store,
+        &instance,
+        "keep",
+        &[Val::ExternRef(Some(r.clone()))],
+    )
+    .unwrap();
     let back = back.unwrap_externref().unwrap();
-    assert_eq!(back.downcast_ref::<String>().map(String::as_str), Some("kiln"));
+    assert_eq!(
+        back.downcast_ref::<String>().map(String::as_str),
+        Some("kiln")
+    );
     assert!(ExternRef::ptr_eq(&r, &back));
     assert!(back.downcast_ref::<u32>().is_none());
     let null = call1(&mut store, &instance, "keep", &[Val::ExternRef(None)]).unwrap();
@@ -71,13 +98,21 @@ fn externref_tables_from_the_host() {
     let a = ExternRef::new(&mut store, 41u64);
     things.set(&mut store, 0, Val::ExternRef(Some(a))).unwrap();
     let got = call1(&mut store, &instance, "thing", &[Val::I32(0)]).unwrap();
-    assert_eq!(got.unwrap_externref().unwrap().downcast_ref::<u64>(), Some(&41));
+    assert_eq!(
+        got.unwrap_externref().unwrap().downcast_ref::<u64>(),
+        Some(&41)
+    );
     assert_eq!(things.grow(&mut store, 2, Val::ExternRef(None)).unwrap(), 1);
     assert_eq!(things.size(&store), 3);
     let b = ExternRef::new(&mut store, 'x');
     let f = instance.get_func(&mut store, "store_thing").unwrap();
-    f.call(&mut store, &[Val::I32(2), Val::ExternRef(Some(b))], &mut []).unwrap();
-    let read = things.get(&mut store, 2).unwrap().unwrap_externref().unwrap();
+    f.call(&mut store, &[Val::I32(2), Val::ExternRef(Some(b))], &mut [])
+        .unwrap();
+    let read = things
+        .get(&mut store, 2)
+        .unwrap()
+        .unwrap_externref()
+        .unwrap();
     assert_eq!(read.downcast_ref::<char>(), Some(&'x'));
     assert!(things.grow(&mut store, 2, Val::ExternRef(None)).is_err());
     assert!(things.set(&mut store, 0, Val::FuncRef(None)).is_err());
@@ -87,15 +122,33 @@ fn externref_tables_from_the_host() {
 #[test]
 fn funcref_tables_from_the_host() {
     let (mut store, instance, funcs, _, seven) = setup();
-    assert_eq!(call1(&mut store, &instance, "call", &[Val::I32(1)]).unwrap().unwrap_i32(), 7);
+    assert_eq!(
+        call1(&mut store, &instance, "call", &[Val::I32(1)])
+            .unwrap()
+            .unwrap_i32(),
+        7
+    );
     let err = call1(&mut store, &instance, "call", &[Val::I32(0)]).unwrap_err();
-    assert_eq!(err.downcast_ref::<kiln::Trap>(), Some(&kiln::Trap::IndirectCallToNull));
+    assert_eq!(
+        err.downcast_ref::<kiln::Trap>(),
+        Some(&kiln::Trap::IndirectCallToNull)
+    );
     // The function comes back out of wasm as the same handle.
     let back = call1(&mut store, &instance, "func", &[Val::I32(1)]).unwrap();
     assert_eq!(back.unwrap_funcref(), Some(seven));
     let eight = Func::wrap(&mut store, |_: Caller<'_, ()>, ()| 8i32);
-    assert_eq!(funcs.grow(&mut store, 1, Val::FuncRef(Some(eight))).unwrap(), 2);
-    assert_eq!(call1(&mut store, &instance, "call", &[Val::I32(2)]).unwrap().unwrap_i32(), 8);
+    assert_eq!(
+        funcs
+            .grow(&mut store, 1, Val::FuncRef(Some(eight)))
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        call1(&mut store, &instance, "call", &[Val::I32(2)])
+            .unwrap()
+            .unwrap_i32(),
+        8
+    );
     let table_seven = funcs.get(&mut store, 1).unwrap().unwrap_funcref().unwrap();
     let mut out = [Val::I32(0)];
     table_seven.call(&mut store, &[], &mut out).unwrap();
@@ -108,6 +161,8 @@ fn v128_values_round_trip() {
     let v = 0x0011_2233_4455_6677_8899_aabb_ccdd_eeffu128;
     let out = call1(&mut store, &instance, "swap", &[Val::V128(v)]).unwrap();
     assert_eq!(out.unwrap_v128(), v.rotate_left(64));
-    let typed = instance.get_typed_func::<u128, u128>(&mut store, "swap").unwrap();
+    let typed = instance
+        .get_typed_func::<u128, u128>(&mut store, "swap")
+        .unwrap();
     assert_eq!(typed.call(&mut store, v).unwrap(), v.rotate_left(64));
 }

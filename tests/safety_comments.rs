@@ -41,5 +41,9 @@ fn every_unsafe_block_is_explained() {
             }
         }
     }
-    assert!(missing.is_empty(), "unsafe without a SAFETY comment:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "unsafe without a SAFETY comment:\n{}",
+        missing.join("\n")
+    );
 }

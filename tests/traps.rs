@@ -42,7 +42,7 @@ fn call(
     args: &[Val],
 ) -> kiln::Result<Vec<Val>> {
     let f = instance.get_func(&mut *store, name).expect("export exists");
-    let mut results = vec![Val::I32(0); f.ty(store).results().len()];
+    let mut results = vec![Val::I32(0); f.ty(&*store).results().len()];
     f.call(store, args, &mut results)?;
     Ok(results)
 }

@@ -19,7 +19,7 @@ pub fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>) -> Resul
         ("print_f64_f64", vec![F64, F64]),
     ];
     for (name, params) in prints {
-        let f = Func::new(store, FuncType::new(params, []), |_, _, _| Ok(()));
+        let f = Func::new(&mut *store, FuncType::new(params, []), |_, _, _| Ok(()));
         linker.define("spectest", name, f)?;
     }
     let globals = [
@@ -29,11 +29,11 @@ pub fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>) -> Resul
         ("global_f64", F64, Val::F64(666.6f64.to_bits())),
     ];
     for (name, ty, v) in globals {
-        let g = Global::new(store, GlobalType { ty, mutable: false }, v)?;
+        let g = Global::new(&mut *store, GlobalType { ty, mutable: false }, v)?;
         linker.define("spectest", name, g)?;
     }
     let table = Table::new(
-        store,
+        &mut *store,
         TableType {
             element: FuncRef,
             minimum: 10,
@@ -43,7 +43,7 @@ pub fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>) -> Resul
     )?;
     linker.define("spectest", "table", table)?;
     let memory = Memory::new(
-        store,
+        &mut *store,
         MemoryType {
             minimum: 1,
             maximum: Some(2),

@@ -164,7 +164,11 @@ impl Runner {
         let func = instance
             .get_func(&mut self.store, invoke.name)
             .with_context(|| format!("no exported function `{}`", invoke.name))?;
-        let args = invoke.args.iter().map(|a| arg(&mut self.store, a)).collect::<Result<Vec<_>>>()?;
+        let args = invoke
+            .args
+            .iter()
+            .map(|a| arg(&mut self.store, a))
+            .collect::<Result<Vec<_>>>()?;
         let ty = func.ty(&self.store);
         let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
         func.call(&mut self.store, &args, &mut results)?;

@@ -1,5 +1,6 @@
 //! Memories, tables and globals, and the `Extern` union of importable things.
 
+use crate::context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 use crate::store::GlobalData;
 use crate::{Func, GlobalType, MemoryType, Store, TableType, Val, ValType};
 use anyhow::{Result, bail};
@@ -79,7 +80,8 @@ pub struct Memory {
 
 impl Memory {
     /// Creates a memory of type `ty`.
-    pub fn new<T>(store: &mut Store<T>, ty: MemoryType) -> Result<Memory> {
+    pub fn new<T>(mut store: impl AsContextMut<Data = T>, ty: MemoryType) -> Result<Memory> {
+        let store = store.as_context_mut().0;
         let m = LinearMemory::new(ty, &store.engine().config().tunables)?;
         Ok(Self::push(store, m))
     }
@@ -101,23 +103,28 @@ impl Memory {
     }
 
     /// The memory's current type.
-    pub fn ty<T>(&self, store: &Store<T>) -> MemoryType {
+    pub fn ty<T>(&self, store: impl AsContext<Data = T>) -> MemoryType {
+        let store = store.as_context().0;
         self.get(store).ty()
     }
     /// Size in pages.
-    pub fn size<T>(&self, store: &Store<T>) -> u64 {
+    pub fn size<T>(&self, store: impl AsContext<Data = T>) -> u64 {
+        let store = store.as_context().0;
         self.get(store).size_pages()
     }
     /// Size in bytes.
-    pub fn data_size<T>(&self, store: &Store<T>) -> usize {
+    pub fn data_size<T>(&self, store: impl AsContext<Data = T>) -> usize {
+        let store = store.as_context().0;
         self.get(store).byte_size()
     }
     /// The memory's bytes.
-    pub fn data<'a, T>(&self, store: &'a Store<T>) -> &'a [u8] {
+    pub fn data<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> &'a [u8] {
+        let store = store.into().0;
         self.get(store).data()
     }
     /// The memory's bytes, mutably.
-    pub fn data_mut<'a, T>(&self, store: &'a mut Store<T>) -> &'a mut [u8] {
+    pub fn data_mut<'a, T: 'a>(&self, store: impl Into<StoreContextMut<'a, T>>) -> &'a mut [u8] {
+        let store = store.into().0;
         assert_eq!(
             self.store, store.inner.id,
             "memory used with a different store"
@@ -125,7 +132,8 @@ impl Memory {
         store.inner.memories[self.index].data_mut()
     }
     /// Grows by `delta` pages, returning the old size.
-    pub fn grow<T>(&self, store: &mut Store<T>, delta: u64) -> Result<u64> {
+    pub fn grow<T>(&self, mut store: impl AsContextMut<Data = T>, delta: u64) -> Result<u64> {
+        let store = store.as_context_mut().0;
         store.check(self.store, "memory")?;
         match store.inner.memories[self.index].grow(delta) {
             Some(old) => Ok(old),
@@ -146,7 +154,12 @@ pub struct Table {
 
 impl Table {
     /// Creates a table of type `ty` filled with `init`.
-    pub fn new<T>(store: &mut Store<T>, ty: TableType, init: Val) -> Result<Table> {
+    pub fn new<T>(
+        mut store: impl AsContextMut<Data = T>,
+        ty: TableType,
+        init: Val,
+    ) -> Result<Table> {
+        let store = store.as_context_mut().0;
         if init.ty() != ty.element {
             bail!(
                 "table initial value is a {} but the table holds {}",
@@ -167,15 +180,18 @@ impl Table {
     }
 
     /// The table's current type.
-    pub fn ty<T>(&self, store: &Store<T>) -> TableType {
+    pub fn ty<T>(&self, store: impl AsContext<Data = T>) -> TableType {
+        let store = store.as_context().0;
         store.inner.tables[self.index].ty()
     }
     /// Number of elements.
-    pub fn size<T>(&self, store: &Store<T>) -> u32 {
+    pub fn size<T>(&self, store: impl AsContext<Data = T>) -> u32 {
+        let store = store.as_context().0;
         store.inner.tables[self.index].size()
     }
     /// The element at `index`.
-    pub fn get<T>(&self, store: &mut Store<T>, index: u32) -> Option<Val> {
+    pub fn get<T>(&self, mut store: impl AsContextMut<Data = T>, index: u32) -> Option<Val> {
+        let store = store.as_context_mut().0;
         let t = &store.inner.tables[self.index];
         let raw = t.get(index)?;
         let ty = t.ty().element;
@@ -186,7 +202,13 @@ impl Table {
         ))
     }
     /// Sets the element at `index`.
-    pub fn set<T>(&self, store: &mut Store<T>, index: u32, val: Val) -> Result<()> {
+    pub fn set<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        index: u32,
+        val: Val,
+    ) -> Result<()> {
+        let store = store.as_context_mut().0;
         store.check(self.store, "table")?;
         let ty = store.inner.tables[self.index].ty().element;
         if val.ty() != ty {
@@ -198,7 +220,13 @@ impl Table {
             .map_err(anyhow::Error::new)
     }
     /// Grows by `delta` elements set to `init`, returning the old size.
-    pub fn grow<T>(&self, store: &mut Store<T>, delta: u32, init: Val) -> Result<u32> {
+    pub fn grow<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        delta: u32,
+        init: Val,
+    ) -> Result<u32> {
+        let store = store.as_context_mut().0;
         store.check(self.store, "table")?;
         let raw = init.to_raw(&mut store.inner)?;
         match store.inner.tables[self.index].grow(delta, raw.ptr().cast()) {
@@ -220,7 +248,12 @@ pub struct Global {
 
 impl Global {
     /// Creates a global of type `ty` holding `val`.
-    pub fn new<T>(store: &mut Store<T>, ty: GlobalType, val: Val) -> Result<Global> {
+    pub fn new<T>(
+        mut store: impl AsContextMut<Data = T>,
+        ty: GlobalType,
+        val: Val,
+    ) -> Result<Global> {
+        let store = store.as_context_mut().0;
         if val.ty() != ty.ty {
             bail!(
                 "global initial value is a {} but the global is {}",
@@ -244,11 +277,13 @@ impl Global {
     }
 
     /// The global's type.
-    pub fn ty<T>(&self, store: &Store<T>) -> GlobalType {
+    pub fn ty<T>(&self, store: impl AsContext<Data = T>) -> GlobalType {
+        let store = store.as_context().0;
         store.inner.globals[self.index].ty
     }
     /// The current value.
-    pub fn get<T>(&self, store: &mut Store<T>) -> Val {
+    pub fn get<T>(&self, mut store: impl AsContextMut<Data = T>) -> Val {
+        let store = store.as_context_mut().0;
         let g = &store.inner.globals[self.index];
         // SAFETY: global storage lives as long as the store.
         let raw = unsafe { (*g.definition).get() };
@@ -256,7 +291,8 @@ impl Global {
         Val::from_raw(&mut store.inner, raw, ty)
     }
     /// Sets the value of a mutable global.
-    pub fn set<T>(&self, store: &mut Store<T>, val: Val) -> Result<()> {
+    pub fn set<T>(&self, mut store: impl AsContextMut<Data = T>, val: Val) -> Result<()> {
+        let store = store.as_context_mut().0;
         store.check(self.store, "global")?;
         let ty = store.inner.globals[self.index].ty;
         if !ty.mutable {

@@ -1,5 +1,6 @@
 //! Functions: wasm exports and host functions, callable from both sides.
 
+use crate::context::{AsContext, AsContextMut};
 use crate::store::StoreInner;
 use crate::trap::WasmBacktrace;
 use crate::{Extern, FuncType, Store, Val};
@@ -159,10 +160,11 @@ unsafe extern "C" fn host_entry<T: 'static>(
 impl Func {
     /// A host function of type `ty` implemented by `f` over untyped values.
     pub fn new<T: 'static>(
-        store: &mut Store<T>,
+        mut store: impl AsContextMut<Data = T>,
         ty: FuncType,
         f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
     ) -> Func {
+        let store = store.as_context_mut().0;
         Self::new_host(store, ty, Box::new(f), VMFunctionKind::Dynamic)
     }
 
@@ -206,7 +208,8 @@ impl Func {
     /// How a host function was created: [`VMFunctionKind::Static`] by
     /// [`Func::wrap`], [`VMFunctionKind::Dynamic`] by [`Func::new`]; `None`
     /// for wasm functions.
-    pub fn kind<T: 'static>(&self, store: &Store<T>) -> Option<VMFunctionKind> {
+    pub fn kind<T: 'static>(&self, store: impl AsContext<Data = T>) -> Option<VMFunctionKind> {
+        let store = store.as_context().0;
         match &store.inner.funcs[self.index].kind {
             FuncKind::Wasm => None,
             FuncKind::Host(state) => state
@@ -217,9 +220,10 @@ impl Func {
 
     /// A host function from a closure over Rust values (`i32`, `f64`, tuples, …).
     pub fn wrap<T: 'static, P: crate::WasmParams, R: crate::WasmResults>(
-        store: &mut Store<T>,
+        mut store: impl AsContextMut<Data = T>,
         f: impl Fn(Caller<'_, T>, P) -> R + Send + Sync + 'static,
     ) -> Func {
+        let store = store.as_context_mut().0;
         let ty = FuncType::new(P::types(), R::types());
         let func: Box<HostFn<T>> = Box::new(move |caller, params, results| {
             f(caller, P::from_vals(params)).into_vals(results);
@@ -229,7 +233,8 @@ impl Func {
     }
 
     /// The function's type.
-    pub fn ty<T>(&self, store: &Store<T>) -> FuncType {
+    pub fn ty<T>(&self, store: impl AsContext<Data = T>) -> FuncType {
+        let store = store.as_context().0;
         store.inner.funcs[self.index].ty.clone()
     }
 
@@ -240,10 +245,11 @@ impl Func {
     /// Calls the function with `params`, writing `results`.
     pub fn call<T: 'static>(
         &self,
-        store: &mut Store<T>,
+        mut store: impl AsContextMut<Data = T>,
         params: &[Val],
         results: &mut [Val],
     ) -> Result<()> {
+        let store = store.as_context_mut().0;
         store.check(self.store, "function")?;
         let ty = store.inner.funcs[self.index].ty.clone();
         if params.len() != ty.params().len() || results.len() != ty.results().len() {
@@ -293,8 +299,9 @@ impl Func {
     /// A typed view of the function; fails if the types differ.
     pub fn typed<P: crate::WasmParams, R: crate::WasmResults>(
         &self,
-        store: &Store<impl Sized>,
+        store: impl AsContext,
     ) -> Result<crate::TypedFunc<P, R>> {
+        let store = store.as_context().0;
         crate::TypedFunc::new(*self, store)
     }
 }

@@ -1,6 +1,7 @@
 //! Instantiation: resolving imports, creating memories and tables, applying
 //! segments and running the start function.
 
+use crate::context::AsContextMut;
 use crate::func::invoke;
 use crate::store::{GlobalData, InstanceData};
 use crate::{
@@ -30,10 +31,11 @@ fn limits_match(actual_min: u64, actual_max: Option<u64>, min: u64, max: Option<
 impl Instance {
     /// Instantiates `module` with `imports`, given in the module's import order.
     pub fn new<T: 'static>(
-        store: &mut Store<T>,
+        mut store: impl AsContextMut<Data = T>,
         module: &Module,
         imports: &[Extern],
     ) -> Result<Instance> {
+        let store = store.as_context_mut().0;
         if !crate::Engine::same(store.engine(), module.engine()) {
             bail!("the module was compiled for a different engine than the store's");
         }
@@ -55,7 +57,7 @@ impl Instance {
                 (EntityIndex::Function(f), Extern::Func(func)) => {
                     store.check(func.store, "imported function")?;
                     let expected = info.func_type(f);
-                    let actual = func.ty(store);
+                    let actual = func.ty(&mut *store);
                     if &actual != expected {
                         bail!(
                             "incompatible import type for {}: expected {expected}, found {actual}",
@@ -69,7 +71,7 @@ impl Instance {
                 (EntityIndex::Table(t), Extern::Table(table)) => {
                     store.check(table.store, "imported table")?;
                     let expected = info.tables[t.index()];
-                    let actual = table.ty(store);
+                    let actual = table.ty(&mut *store);
                     if actual.element != expected.element
                         || !limits_match(
                             actual.minimum.into(),
@@ -89,7 +91,7 @@ impl Instance {
                 (EntityIndex::Memory(m), Extern::Memory(mem)) => {
                     store.check(mem.store, "imported memory")?;
                     let expected = info.memories[m.index()];
-                    let actual = mem.ty(store);
+                    let actual = mem.ty(&mut *store);
                     if actual.shared != expected.shared
                         || actual.memory64 != expected.memory64
                         || !limits_match(
@@ -110,7 +112,7 @@ impl Instance {
                 (EntityIndex::Global(g), Extern::Global(global)) => {
                     store.check(global.store, "imported global")?;
                     let expected = info.globals[g.index()];
-                    let actual = global.ty(store);
+                    let actual = global.ty(&mut *store);
                     if actual != expected {
                         bail!(
                             "incompatible import type for {}: expected {expected}, found {actual}",
@@ -216,7 +218,12 @@ impl Instance {
     }
 
     /// The export called `name`.
-    pub fn get_export<T>(&self, store: &mut Store<T>, name: &str) -> Option<Extern> {
+    pub fn get_export<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        name: &str,
+    ) -> Option<Extern> {
+        let store = store.as_context_mut().0;
         assert_eq!(
             self.store, store.inner.id,
             "instance used with a different store"
@@ -249,7 +256,8 @@ impl Instance {
     }
 
     /// All exports, by name.
-    pub fn exports<T>(&self, store: &mut Store<T>) -> Vec<(String, Extern)> {
+    pub fn exports<T>(&self, mut store: impl AsContextMut<Data = T>) -> Vec<(String, Extern)> {
+        let store = store.as_context_mut().0;
         let names: Vec<String> = store.inner.instances[self.index]
             .module
             .info()
@@ -259,40 +267,57 @@ impl Instance {
             .collect();
         names
             .into_iter()
-            .filter_map(|n| Some((n.clone(), self.get_export(store, &n)?)))
+            .filter_map(|n| Some((n.clone(), self.get_export(&mut *store, &n)?)))
             .collect()
     }
 
     /// The exported function `name`.
-    pub fn get_func<T>(&self, store: &mut Store<T>, name: &str) -> Option<Func> {
-        self.get_export(store, name)?.into_func()
+    pub fn get_func<T>(&self, mut store: impl AsContextMut<Data = T>, name: &str) -> Option<Func> {
+        let store = store.as_context_mut().0;
+        self.get_export(&mut *store, name)?.into_func()
     }
 
     /// The exported function `name`, typed.
     pub fn get_typed_func<P: WasmParams, R: WasmResults>(
         &self,
-        store: &mut Store<impl Sized>,
+        mut store: impl AsContextMut,
         name: &str,
     ) -> Result<TypedFunc<P, R>> {
+        let store = store.as_context_mut().0;
         let f = self
-            .get_func(store, name)
+            .get_func(&mut *store, name)
             .with_context(|| format!("no exported function `{name}`"))?;
-        f.typed(store)
+        f.typed(&mut *store)
     }
 
     /// The exported memory `name`.
-    pub fn get_memory<T>(&self, store: &mut Store<T>, name: &str) -> Option<Memory> {
-        self.get_export(store, name)?.into_memory()
+    pub fn get_memory<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        name: &str,
+    ) -> Option<Memory> {
+        let store = store.as_context_mut().0;
+        self.get_export(&mut *store, name)?.into_memory()
     }
 
     /// The exported global `name`.
-    pub fn get_global<T>(&self, store: &mut Store<T>, name: &str) -> Option<Global> {
-        self.get_export(store, name)?.into_global()
+    pub fn get_global<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        name: &str,
+    ) -> Option<Global> {
+        let store = store.as_context_mut().0;
+        self.get_export(&mut *store, name)?.into_global()
     }
 
     /// The exported table `name`.
-    pub fn get_table<T>(&self, store: &mut Store<T>, name: &str) -> Option<Table> {
-        self.get_export(store, name)?.into_table()
+    pub fn get_table<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        name: &str,
+    ) -> Option<Table> {
+        let store = store.as_context_mut().0;
+        self.get_export(&mut *store, name)?.into_table()
     }
 }
 

@@ -15,6 +15,7 @@
 //! ```
 
 mod config;
+mod context;
 mod engine;
 mod externals;
 mod func;
@@ -27,6 +28,7 @@ mod typed;
 mod values;
 
 pub use config::{Config, OptLevel};
+pub use context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 pub use engine::Engine;
 pub use externals::{Extern, Global, Memory, Table};
 pub use func::{Caller, Func};

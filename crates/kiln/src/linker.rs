@@ -1,6 +1,7 @@
 //! Name-based import resolution.
 
-use crate::{Caller, Extern, Func, FuncType, Instance, Module, Store, Val};
+use crate::context::{AsContext, AsContextMut};
+use crate::{Caller, Extern, Func, FuncType, Instance, Module, Val};
 use anyhow::{Result, bail};
 use std::collections::HashMap;
 use std::marker::PhantomData;
@@ -52,38 +53,50 @@ impl<T: 'static> Linker<T> {
     /// Defines `module::name` as a host function over untyped values.
     pub fn func_new(
         &mut self,
-        store: &mut Store<T>,
+        mut store: impl AsContextMut<Data = T>,
         module: &str,
         name: &str,
         ty: FuncType,
         f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
     ) -> Result<&mut Self> {
-        let func = Func::new(store, ty, f);
+        let store = store.as_context_mut().0;
+        let func = Func::new(&mut *store, ty, f);
         self.define(module, name, func)
     }
 
     /// Defines every export of `instance` under `module`.
     pub fn instance(
         &mut self,
-        store: &mut Store<T>,
+        mut store: impl AsContextMut<Data = T>,
         module: &str,
         instance: Instance,
     ) -> Result<&mut Self> {
-        for (name, ext) in instance.exports(store) {
+        let store = store.as_context_mut().0;
+        for (name, ext) in instance.exports(&mut *store) {
             self.define(module, &name, ext)?;
         }
         Ok(self)
     }
 
     /// The definition of `module::name`.
-    pub fn get(&self, _store: &Store<T>, module: &str, name: &str) -> Option<Extern> {
+    pub fn get(
+        &self,
+        _store: impl AsContext<Data = T>,
+        module: &str,
+        name: &str,
+    ) -> Option<Extern> {
         self.items
             .get(&(module.to_string(), name.to_string()))
             .cloned()
     }
 
     /// Instantiates `module`, resolving each import by name.
-    pub fn instantiate(&self, store: &mut Store<T>, module: &Module) -> Result<Instance> {
+    pub fn instantiate(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+    ) -> Result<Instance> {
+        let store = store.as_context_mut().0;
         let imports = module
             .imports()
             .map(
@@ -93,6 +106,6 @@ impl<T: 'static> Linker<T> {
                 },
             )
             .collect::<Result<Vec<_>>>()?;
-        Instance::new(store, module, &imports)
+        Instance::new(&mut *store, module, &imports)
     }
 }

@@ -1,5 +1,6 @@
 //! Statically typed function calls.
 
+use crate::context::AsContextMut;
 use crate::func::invoke;
 use crate::{Func, Store, Val, ValType};
 use anyhow::{Result, bail};
@@ -186,13 +187,14 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     }
 
     /// Calls the function.
-    pub fn call<T: 'static>(&self, store: &mut Store<T>, params: P) -> Result<R> {
+    pub fn call<T: 'static>(&self, mut store: impl AsContextMut<Data = T>, params: P) -> Result<R> {
+        let store = store.as_context_mut().0;
         store.check(self.func.store, "function")?;
         if matches!(
             store.inner.funcs[self.func.index].kind,
             crate::func::FuncKind::Host(_)
         ) {
-            let ty = self.func.ty(store);
+            let ty = self.func.ty(&mut *store);
             let mut raw = vec![RawValue::default(); ty.params().len().max(1)];
             params.store(&mut raw);
             let args: Vec<_> = ty
@@ -206,7 +208,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
                 .iter()
                 .map(|t| crate::Val::default_for(*t))
                 .collect();
-            self.func.call(store, &args, &mut results)?;
+            self.func.call(&mut *store, &args, &mut results)?;
             let raw: Vec<RawValue> = results
                 .iter()
                 .map(|v| v.to_raw(&mut store.inner))

@@ -23,7 +23,11 @@ impl ExternRef {
     /// Wraps a host value for use by wasm in `store`.
     pub fn new<T, V: Any + Send + Sync>(store: &mut crate::Store<T>, value: V) -> ExternRef {
         let _ = store;
-        ExternRef { inner: Arc::new(ExternData { value: Box::new(value) }) }
+        ExternRef {
+            inner: Arc::new(ExternData {
+                value: Box::new(value),
+            }),
+        }
     }
 
     /// The wrapped value, if it is a `V`.
@@ -144,7 +148,10 @@ impl Val {
             Val::ExternRef(Some(r)) => {
                 // The store keeps the value alive while wasm may hold it.
                 let p = Arc::as_ptr(&r.inner);
-                store.externrefs.entry(p as usize).or_insert_with(|| r.inner.clone());
+                store
+                    .externrefs
+                    .entry(p as usize)
+                    .or_insert_with(|| r.inner.clone());
                 RawValue::from_ptr(p as *mut std::ffi::c_void)
             }
         })
@@ -164,8 +171,14 @@ impl Val {
             }
             ValType::ExternRef => {
                 let p = raw.ptr() as usize;
-                Val::ExternRef((p != 0).then(|| ExternRef {
-                    inner: store.externrefs.get(&p).expect("externrefs reaching wasm are rooted in the store").clone(),
+                Val::ExternRef((p != 0).then(|| {
+                    ExternRef {
+                        inner: store
+                            .externrefs
+                            .get(&p)
+                            .expect("externrefs reaching wasm are rooted in the store")
+                            .clone(),
+                    }
                 }))
             }
         }
