@@ -19,20 +19,34 @@ pub enum OptLevel {
 /// Builds the ISA for the host CPU.
 pub fn build_isa(opt: OptLevel) -> Result<OwnedTargetIsa> {
     let mut flags = settings::builder();
-    let set = |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(|e| anyhow!("{k}: {e}"));
-    set(&mut flags, "opt_level", match opt {
-        OptLevel::None => "none",
-        OptLevel::Speed => "speed",
-        OptLevel::SpeedAndSize => "speed_and_size",
-    })?;
+    let set =
+        |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(|e| anyhow!("{k}: {e}"));
+    set(
+        &mut flags,
+        "opt_level",
+        match opt {
+            OptLevel::None => "none",
+            OptLevel::Speed => "speed",
+            OptLevel::SpeedAndSize => "speed_and_size",
+        },
+    )?;
     // Trap handling and backtraces walk frame pointers.
     set(&mut flags, "preserve_frame_pointers", "true")?;
-    set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
+    set(
+        &mut flags,
+        "enable_verifier",
+        if cfg!(debug_assertions) {
+            "true"
+        } else {
+            "false"
+        },
+    )?;
     set(&mut flags, "is_pic", "false")?;
     set(&mut flags, "enable_probestack", "true")?;
     set(&mut flags, "probestack_strategy", "inline")?;
     set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
     set(&mut flags, "unwind_info", "false")?;
     let isa = cranelift_native::builder().map_err(|e| anyhow!("unsupported host: {e}"))?;
-    isa.finish(settings::Flags::new(flags)).map_err(|e| anyhow!("building the ISA: {e}"))
+    isa.finish(settings::Flags::new(flags))
+        .map_err(|e| anyhow!("building the ISA: {e}"))
 }

@@ -33,8 +33,18 @@ pub struct Compiler {
 
 impl Compiler {
     /// A compiler for the host CPU.
-    pub fn new(features: WasmFeatures, tunables: Tunables, opt: OptLevel, parallel: bool) -> Result<Self> {
-        Ok(Self { isa: build_isa(opt)?, tunables, features, parallel })
+    pub fn new(
+        features: WasmFeatures,
+        tunables: Tunables,
+        opt: OptLevel,
+        parallel: bool,
+    ) -> Result<Self> {
+        Ok(Self {
+            isa: build_isa(opt)?,
+            tunables,
+            features,
+            parallel,
+        })
     }
 
     /// The target ISA.
@@ -59,7 +69,11 @@ impl Compiler {
             "{} {} {:?} {:?} {:?}",
             self.isa.triple(),
             self.isa.flags(),
-            self.isa.isa_flags().iter().map(|f| f.to_string()).collect::<Vec<_>>(),
+            self.isa
+                .isa_flags()
+                .iter()
+                .map(|f| f.to_string())
+                .collect::<Vec<_>>(),
             self.features,
             self.tunables
         )
@@ -76,21 +90,36 @@ impl Compiler {
         self.validate(bytes)?;
         let (info, bodies) = module_env::parse_module(bytes)?;
         let offsets = VMOffsets::new(self.isa.pointer_type().bytes() as u8, &info);
-        let env = translate::ModuleEnv { info: &info, offsets: &offsets, tunables: &self.tunables, isa: &*self.isa };
-        let compile = |(ctx, fctx): &mut (Context, FunctionBuilderContext), (i, body): (usize, &module_env::FunctionBodyInput<'_>)| {
-            let index = info.func_index(DefinedFuncIndex::from_usize(i));
-            ctx.clear();
-            translate::translate_function(&env, index, &body.body, &mut ctx.func, fctx)
-                .with_context(|| format!("translating function {}", index.0))?;
-            link::CompiledFunction::compile(ctx, &*self.isa)
-                .with_context(|| format!("compiling function {}", index.0))
+        let env = translate::ModuleEnv {
+            info: &info,
+            offsets: &offsets,
+            tunables: &self.tunables,
+            isa: &*self.isa,
         };
+        let compile =
+            |(ctx, fctx): &mut (Context, FunctionBuilderContext),
+             (i, body): (usize, &module_env::FunctionBodyInput<'_>)| {
+                let index = info.func_index(DefinedFuncIndex::from_usize(i));
+                ctx.clear();
+                translate::translate_function(&env, index, &body.body, &mut ctx.func, fctx)
+                    .with_context(|| format!("translating function {}", index.0))?;
+                link::CompiledFunction::compile(ctx, &*self.isa)
+                    .with_context(|| format!("compiling function {}", index.0))
+            };
         let init = || (Context::new(), FunctionBuilderContext::new());
         let functions: Vec<link::CompiledFunction> = if self.parallel {
-            bodies.par_iter().enumerate().map_init(init, compile).collect::<Result<_>>()?
+            bodies
+                .par_iter()
+                .enumerate()
+                .map_init(init, compile)
+                .collect::<Result<_>>()?
         } else {
             let mut state = init();
-            bodies.iter().enumerate().map(|x| compile(&mut state, x)).collect::<Result<_>>()?
+            bodies
+                .iter()
+                .enumerate()
+                .map(|x| compile(&mut state, x))
+                .collect::<Result<_>>()?
         };
         let mut ctx = Context::new();
         let mut fctx = FunctionBuilderContext::new();

@@ -54,7 +54,10 @@ fn libcall(l: ClifLibCall) -> Result<LibCall> {
 
 impl CompiledFunction {
     /// Compiles `ctx.func` and collects its relocations and trap sites.
-    pub(crate) fn compile(ctx: &mut Context, isa: &dyn cranelift_codegen::isa::TargetIsa) -> Result<Self> {
+    pub(crate) fn compile(
+        ctx: &mut Context,
+        isa: &dyn cranelift_codegen::isa::TargetIsa,
+    ) -> Result<Self> {
         crate::compile_ctx(ctx, isa)?;
         let compiled = ctx.compiled_code().expect("just compiled");
         let names = ctx.func.params.user_named_funcs();
@@ -65,17 +68,30 @@ impl CompiledFunction {
                     let n: &UserExternalNameRef = n;
                     RelocTarget::Function(FuncIndex(names[*n].index))
                 }
-                FinalizedRelocTarget::ExternalName(ExternalName::LibCall(l)) => RelocTarget::LibCall(libcall(*l)?),
+                FinalizedRelocTarget::ExternalName(ExternalName::LibCall(l)) => {
+                    RelocTarget::LibCall(libcall(*l)?)
+                }
                 other => bail!("unsupported relocation target {other:?}"),
             };
-            relocs.push(PendingReloc { offset: r.offset, kind: r.kind, target, addend: r.addend });
+            relocs.push(PendingReloc {
+                offset: r.offset,
+                kind: r.kind,
+                target,
+                addend: r.addend,
+            });
         }
         let mut traps = Vec::new();
         for t in compiled.buffer.traps() {
-            let Some(code) = kiln_trap(t.code) else { bail!("unexpected trap code {}", t.code) };
+            let Some(code) = kiln_trap(t.code) else {
+                bail!("unexpected trap code {}", t.code)
+            };
             traps.push((t.offset, code));
         }
-        Ok(Self { code: compiled.code_buffer().to_vec(), relocs, traps })
+        Ok(Self {
+            code: compiled.code_buffer().to_vec(),
+            relocs,
+            traps,
+        })
     }
 }
 
@@ -124,17 +140,25 @@ impl Blob {
         }
         let start = self.code.len() as u32;
         self.code.extend_from_slice(&f.code);
-        self.traps.extend(f.traps.iter().map(|(o, c)| (start + o, *c)));
+        self.traps
+            .extend(f.traps.iter().map(|(o, c)| (start + o, *c)));
         for r in f.relocs {
             match (r.kind, r.target) {
-                (Reloc::X86CallPCRel4, RelocTarget::Function(f)) => self.calls.push((start + r.offset, f, r.addend)),
-                (Reloc::Abs8, RelocTarget::LibCall(l)) => {
-                    self.relocs.push(Relocation { offset: start + r.offset, target: l, addend: r.addend })
+                (Reloc::X86CallPCRel4, RelocTarget::Function(f)) => {
+                    self.calls.push((start + r.offset, f, r.addend))
                 }
+                (Reloc::Abs8, RelocTarget::LibCall(l)) => self.relocs.push(Relocation {
+                    offset: start + r.offset,
+                    target: l,
+                    addend: r.addend,
+                }),
                 (kind, _) => panic!("unsupported relocation kind {kind:?}"),
             }
         }
-        FunctionLoc { start, len: f.code.len() as u32 }
+        FunctionLoc {
+            start,
+            len: f.code.len() as u32,
+        }
     }
 }
 
@@ -146,21 +170,41 @@ pub(crate) fn link_module(
 ) -> CompiledModule {
     let mut blob = Blob::default();
     let functions: Vec<FunctionLoc> = functions.into_iter().map(|f| blob.append(f)).collect();
-    let trampolines = trampolines.into_iter().map(|t| blob.append(t).start).collect();
+    let trampolines = trampolines
+        .into_iter()
+        .map(|t| blob.append(t).start)
+        .collect();
     for (at, callee, addend) in std::mem::take(&mut blob.calls) {
-        let def = info.defined_func(callee).expect("direct calls target defined functions");
+        let def = info
+            .defined_func(callee)
+            .expect("direct calls target defined functions");
         let target = i64::from(functions[def.index()].start);
         let rel = (target - i64::from(at) + addend) as i32;
         blob.code[at as usize..at as usize + 4].copy_from_slice(&rel.to_le_bytes());
     }
     blob.traps.sort_by_key(|t| t.0);
-    CompiledModule { info, code: blob.code, functions, trampolines, traps: blob.traps, relocs: blob.relocs }
+    CompiledModule {
+        info,
+        code: blob.code,
+        functions,
+        trampolines,
+        traps: blob.traps,
+        relocs: blob.relocs,
+    }
 }
 
 /// Lays out a host function's two trampolines.
-pub(crate) fn link_trampolines(to_wasm: CompiledFunction, to_host: CompiledFunction) -> CompiledTrampolines {
+pub(crate) fn link_trampolines(
+    to_wasm: CompiledFunction,
+    to_host: CompiledFunction,
+) -> CompiledTrampolines {
     let mut blob = Blob::default();
     let host_to_wasm = blob.append(to_wasm).start;
     let wasm_to_host = blob.append(to_host).start;
-    CompiledTrampolines { code: blob.code, host_to_wasm, wasm_to_host, relocs: blob.relocs }
+    CompiledTrampolines {
+        code: blob.code,
+        host_to_wasm,
+        wasm_to_host,
+        relocs: blob.relocs,
+    }
 }

@@ -52,11 +52,19 @@ fn memory_type(m: &wasmparser::MemoryType) -> Result<MemoryType> {
     if m.page_size_log2.is_some_and(|p| p != 16) {
         bail!("custom page sizes are not supported");
     }
-    Ok(MemoryType { minimum: m.initial, maximum: m.maximum, shared: m.shared, memory64: m.memory64 })
+    Ok(MemoryType {
+        minimum: m.initial,
+        maximum: m.maximum,
+        shared: m.shared,
+        memory64: m.memory64,
+    })
 }
 
 fn global_type(g: &wasmparser::GlobalType) -> Result<GlobalType> {
-    Ok(GlobalType { ty: val_type(g.content_type)?, mutable: g.mutable })
+    Ok(GlobalType {
+        ty: val_type(g.content_type)?,
+        mutable: g.mutable,
+    })
 }
 
 /// Converts a constant expression.
@@ -68,7 +76,9 @@ pub fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
             Operator::I64Const { value } => ConstOp::I64Const(value),
             Operator::F32Const { value } => ConstOp::F32Const(value.bits()),
             Operator::F64Const { value } => ConstOp::F64Const(value.bits()),
-            Operator::V128Const { value } => ConstOp::V128Const(u128::from_le_bytes(*value.bytes())),
+            Operator::V128Const { value } => {
+                ConstOp::V128Const(u128::from_le_bytes(*value.bytes()))
+            }
             Operator::GlobalGet { global_index } => ConstOp::GlobalGet(GlobalIndex(global_index)),
             Operator::RefNull { .. } => ConstOp::RefNull,
             Operator::RefFunc { function_index } => ConstOp::RefFunc(FuncIndex(function_index)),
@@ -94,8 +104,16 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
             Payload::TypeSection(s) => {
                 for ty in s.into_iter_err_on_gc_types() {
                     let ty = ty?;
-                    let params = ty.params().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>>>()?;
-                    let results = ty.results().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>>>()?;
+                    let params = ty
+                        .params()
+                        .iter()
+                        .map(|t| val_type(*t))
+                        .collect::<Result<Vec<_>>>()?;
+                    let results = ty
+                        .results()
+                        .iter()
+                        .map(|t| val_type(*t))
+                        .collect::<Result<Vec<_>>>()?;
                     info.types.push(FuncType::new(params, results));
                 }
             }
@@ -125,7 +143,11 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                         }
                         TypeRef::Tag(_) => bail!("exception tags are not supported"),
                     };
-                    info.imports.push(Import { module: import.module.into(), name: import.name.into(), index });
+                    info.imports.push(Import {
+                        module: import.module.into(),
+                        name: import.name.into(),
+                        index,
+                    });
                 }
             }
             Payload::FunctionSection(s) => {
@@ -158,13 +180,18 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                 for e in s {
                     let e = e?;
                     let index = match e.kind {
-                        ExternalKind::Func | ExternalKind::FuncExact => EntityIndex::Function(FuncIndex(e.index)),
+                        ExternalKind::Func | ExternalKind::FuncExact => {
+                            EntityIndex::Function(FuncIndex(e.index))
+                        }
                         ExternalKind::Table => EntityIndex::Table(TableIndex(e.index)),
                         ExternalKind::Memory => EntityIndex::Memory(MemoryIndex(e.index)),
                         ExternalKind::Global => EntityIndex::Global(GlobalIndex(e.index)),
                         ExternalKind::Tag => bail!("exception tags are not supported"),
                     };
-                    info.exports.push(Export { name: e.name.into(), index });
+                    info.exports.push(Export {
+                        name: e.name.into(),
+                        index,
+                    });
                 }
             }
             Payload::StartSection { func, .. } => info.start = Some(FuncIndex(func)),
@@ -180,14 +207,20 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                             (ValType::FuncRef, items)
                         }
                         ElementItems::Expressions(t, exprs) => {
-                            let items = exprs.into_iter().map(|x| const_expr(&x?)).collect::<Result<Vec<_>>>()?;
+                            let items = exprs
+                                .into_iter()
+                                .map(|x| const_expr(&x?))
+                                .collect::<Result<Vec<_>>>()?;
                             (ref_type(t)?, items)
                         }
                     };
                     let kind = match e.kind {
                         ElementKind::Passive => ElementSegmentKind::Passive,
                         ElementKind::Declared => ElementSegmentKind::Declared,
-                        ElementKind::Active { table_index, offset_expr } => ElementSegmentKind::Active {
+                        ElementKind::Active {
+                            table_index,
+                            offset_expr,
+                        } => ElementSegmentKind::Active {
                             table: TableIndex(table_index.unwrap_or(0)),
                             offset: const_expr(&offset_expr)?,
                         },
@@ -202,12 +235,18 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                     info.data_bytes.extend_from_slice(d.data);
                     let kind = match d.kind {
                         DataKind::Passive => DataSegmentKind::Passive,
-                        DataKind::Active { memory_index, offset_expr } => DataSegmentKind::Active {
+                        DataKind::Active {
+                            memory_index,
+                            offset_expr,
+                        } => DataSegmentKind::Active {
                             memory: MemoryIndex(memory_index),
                             offset: const_expr(&offset_expr)?,
                         },
                     };
-                    info.data.push(DataSegment { kind, range: start..info.data_bytes.len() });
+                    info.data.push(DataSegment {
+                        kind,
+                        range: start..info.data_bytes.len(),
+                    });
                 }
             }
             Payload::CodeSectionEntry(body) => bodies.push(FunctionBodyInput { body }),

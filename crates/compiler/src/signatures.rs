@@ -20,10 +20,19 @@ pub fn clif_type(t: ValType, ptr: ir::Type) -> ir::Type {
 /// `(callee_vmctx, caller_vmctx, params…) -> results`, `tail` convention.
 pub fn wasm_signature(ty: &FuncType, ptr: ir::Type) -> ir::Signature {
     let mut sig = ir::Signature::new(CallConv::Tail);
-    sig.params.push(AbiParam::special(ptr, ArgumentPurpose::VMContext));
+    sig.params
+        .push(AbiParam::special(ptr, ArgumentPurpose::VMContext));
     sig.params.push(AbiParam::new(ptr));
-    sig.params.extend(ty.params().iter().map(|t| AbiParam::new(clif_type(*t, ptr))));
-    sig.returns.extend(ty.results().iter().map(|t| AbiParam::new(clif_type(*t, ptr))));
+    sig.params.extend(
+        ty.params()
+            .iter()
+            .map(|t| AbiParam::new(clif_type(*t, ptr))),
+    );
+    sig.returns.extend(
+        ty.results()
+            .iter()
+            .map(|t| AbiParam::new(clif_type(*t, ptr))),
+    );
     sig
 }
 
@@ -37,7 +46,8 @@ pub fn builtin_signature(b: BuiltinFunctionIndex, ptr: ir::Type) -> ir::Signatur
     let s = b.signature();
     let mut sig = ir::Signature::new(CallConv::SystemV);
     sig.params.push(AbiParam::new(ptr));
-    sig.params.extend(s.params.iter().map(|p| AbiParam::new(ty(*p))));
+    sig.params
+        .extend(s.params.iter().map(|p| AbiParam::new(ty(*p))));
     sig.returns.extend(s.result.map(|p| AbiParam::new(ty(p))));
     sig
 }

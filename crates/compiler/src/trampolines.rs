@@ -25,7 +25,8 @@ pub(crate) fn host_to_wasm(
     let ptr = isa.pointer_type();
     ctx.clear();
     let mut sig = ir::Signature::new(CallConv::SystemV);
-    sig.params.extend([AbiParam::new(ptr), AbiParam::new(ptr), AbiParam::new(ptr)]);
+    sig.params
+        .extend([AbiParam::new(ptr), AbiParam::new(ptr), AbiParam::new(ptr)]);
     ctx.func.signature = sig;
     let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
     let entry = b.create_block();
@@ -36,13 +37,19 @@ pub(crate) fn host_to_wasm(
     let (vmctx, body, values) = (p[0], p[1], p[2]);
     let mut args = vec![vmctx, vmctx];
     for (i, t) in ty.params().iter().enumerate() {
-        args.push(b.ins().load(clif_type(*t, ptr), MemFlagsData::trusted(), values, i as i32 * SLOT));
+        args.push(b.ins().load(
+            clif_type(*t, ptr),
+            MemFlagsData::trusted(),
+            values,
+            i as i32 * SLOT,
+        ));
     }
     let wsig = b.import_signature(wasm_signature(ty, ptr));
     let call = b.ins().call_indirect(wsig, body, &args);
     let results = b.inst_results(call).to_vec();
     for (i, r) in results.iter().enumerate() {
-        b.ins().store(MemFlagsData::trusted(), *r, values, i as i32 * SLOT);
+        b.ins()
+            .store(MemFlagsData::trusted(), *r, values, i as i32 * SLOT);
     }
     b.ins().return_(&[]);
     b.finalize(isa.frontend_config());
@@ -83,7 +90,12 @@ pub(crate) fn wasm_to_host(
     }
     let values = b.ins().stack_addr(ptr, slot, 0);
     let mut hsig = ir::Signature::new(CallConv::SystemV);
-    hsig.params.extend([AbiParam::new(ptr), AbiParam::new(ptr), AbiParam::new(ptr), AbiParam::new(ptr)]);
+    hsig.params.extend([
+        AbiParam::new(ptr),
+        AbiParam::new(ptr),
+        AbiParam::new(ptr),
+        AbiParam::new(ptr),
+    ]);
     hsig.returns.push(AbiParam::new(types::I8));
     let hsig = b.import_signature(hsig);
     let address = b.ins().load(
@@ -93,7 +105,9 @@ pub(crate) fn wasm_to_host(
         offsets.vmdynamic_function_context_address() as i32,
     );
     let len = b.ins().iconst(ptr, slots as i64);
-    let call = b.ins().call_indirect(hsig, address, &[env, caller, values, len]);
+    let call = b
+        .ins()
+        .call_indirect(hsig, address, &[env, caller, values, len]);
     let ok = b.inst_results(call)[0];
     let done = b.create_block();
     let fail = b.create_block();
@@ -102,7 +116,12 @@ pub(crate) fn wasm_to_host(
     b.seal_block(fail);
 
     b.switch_to_block(fail);
-    let array = b.ins().load(ptr, MemFlagsData::trusted(), caller, offsets.vmctx_builtin_functions() as i32);
+    let array = b.ins().load(
+        ptr,
+        MemFlagsData::trusted(),
+        caller,
+        offsets.vmctx_builtin_functions() as i32,
+    );
     let raise = b.ins().load(
         ptr,
         MemFlagsData::trusted(),
@@ -118,7 +137,10 @@ pub(crate) fn wasm_to_host(
         .results()
         .iter()
         .enumerate()
-        .map(|(i, t)| b.ins().stack_load(ptr, clif_type(*t, ptr), slot, i as i32 * SLOT))
+        .map(|(i, t)| {
+            b.ins()
+                .stack_load(ptr, clif_type(*t, ptr), slot, i as i32 * SLOT)
+        })
         .collect();
     b.ins().return_(&results);
     b.finalize(isa.frontend_config());

@@ -11,9 +11,13 @@ use wasmparser::{BlockType, Operator};
 #[derive(Debug)]
 enum FrameKind {
     Block,
-    Loop { header: ir::Block },
+    Loop {
+        header: ir::Block,
+    },
     /// `else_block` is `Some` until the `else` is reached.
-    If { else_block: Option<ir::Block> },
+    If {
+        else_block: Option<ir::Block>,
+    },
 }
 
 /// One open block, loop or if.
@@ -33,7 +37,14 @@ pub struct Frame {
 impl Frame {
     /// The frame of the function body itself, ending in `ret`.
     pub fn function(ret: ir::Block, results: usize) -> Self {
-        Frame { kind: FrameKind::Block, dest: ret, height: 0, params: 0, results, dest_reached: false }
+        Frame {
+            kind: FrameKind::Block,
+            dest: ret,
+            height: 0,
+            params: 0,
+            results,
+            dest_reached: false,
+        }
     }
 
     /// The block a branch to this frame jumps to, and how many values it carries.
@@ -53,7 +64,10 @@ impl FuncTranslator<'_, '_> {
     fn block_type(&self, bt: BlockType) -> (Vec<ValType>, Vec<ValType>) {
         match bt {
             BlockType::Empty => (vec![], vec![]),
-            BlockType::Type(t) => (vec![], vec![crate::module_env::val_type(t).expect("validated")]),
+            BlockType::Type(t) => (
+                vec![],
+                vec![crate::module_env::val_type(t).expect("validated")],
+            ),
             BlockType::FuncType(i) => {
                 let f = &self.env.info.types[i as usize];
                 (f.params().to_vec(), f.results().to_vec())
@@ -89,7 +103,9 @@ impl FuncTranslator<'_, '_> {
 
     fn translate_else(&mut self) {
         let frame = self.control.last_mut().expect("validated: else inside if");
-        let FrameKind::If { else_block } = &mut frame.kind else { unreachable!("validated") };
+        let FrameKind::If { else_block } = &mut frame.kind else {
+            unreachable!("validated")
+        };
         let else_block = else_block.take().expect("validated: one else");
         let (dest, results, height) = (frame.dest, frame.results, frame.height);
         if self.reachable {
@@ -112,7 +128,9 @@ impl FuncTranslator<'_, '_> {
             self.jump(frame.dest, &args);
         }
         match frame.kind {
-            FrameKind::If { else_block: Some(else_block) } => {
+            FrameKind::If {
+                else_block: Some(else_block),
+            } => {
                 // No `else`: the false edge passes the parameters through.
                 self.b.switch_to_block(else_block);
                 let params = self.b.block_params(else_block).to_vec();
@@ -205,7 +223,9 @@ impl FuncTranslator<'_, '_> {
                 self.b.seal_block(else_block);
                 self.b.switch_to_block(then_block);
                 self.control.push(Frame {
-                    kind: FrameKind::If { else_block: Some(else_block) },
+                    kind: FrameKind::If {
+                        else_block: Some(else_block),
+                    },
                     dest,
                     height: self.stack.len() - params.len(),
                     params: params.len(),
@@ -249,7 +269,9 @@ impl FuncTranslator<'_, '_> {
                 };
                 let default_call = call(self, default);
                 let calls: Vec<_> = depths.iter().map(|d| call(self, *d)).collect();
-                let jt = self.b.create_jump_table(JumpTableData::new(default_call, &calls));
+                let jt = self
+                    .b
+                    .create_jump_table(JumpTableData::new(default_call, &calls));
                 self.b.ins().br_table(index, jt);
                 self.reachable = false;
             }
@@ -260,7 +282,10 @@ impl FuncTranslator<'_, '_> {
                 let results = self.call_function(f, &args);
                 self.stack.extend(results);
             }
-            Operator::CallIndirect { type_index, table_index } => {
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => {
                 let ty = TypeIndex(*type_index);
                 let index = self.pop();
                 let n = self.env.info.types[ty.index()].params().len();

@@ -76,8 +76,13 @@ impl FuncTranslator<'_, '_> {
             def,
             o.vmtable_definition_current_elements() as i32,
         );
-        let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
-        self.b.ins().trapnz(oob, clif_trap(TrapCode::TableOutOfBounds));
+        let oob = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, index, len);
+        self.b
+            .ins()
+            .trapnz(oob, clif_trap(TrapCode::TableOutOfBounds));
         let base = self.load_ptr(MemFlagsData::trusted(), def, o.vmtable_definition_base());
         let index = self.b.ins().uextend(self.ptr, index);
         let scaled = self.b.ins().imul_imm_s(index, i64::from(self.ptr.bytes()));
@@ -85,7 +90,11 @@ impl FuncTranslator<'_, '_> {
     }
 
     /// Calls builtin `f` with the vmctx and `args`; returns its result, if any.
-    pub(super) fn call_builtin(&mut self, f: BuiltinFunctionIndex, args: &[ir::Value]) -> Option<ir::Value> {
+    pub(super) fn call_builtin(
+        &mut self,
+        f: BuiltinFunctionIndex,
+        args: &[ir::Value],
+    ) -> Option<ir::Value> {
         let sig = match self.builtin_sigs.get(&f) {
             Some(s) => *s,
             None => {
@@ -120,7 +129,11 @@ impl FuncTranslator<'_, '_> {
             let sig = self.wasm_sig(self.env.info.functions[f.index()]);
             let rec = o.vmctx_vmfunction_import(f);
             let body = self.load_ptr(readonly(), self.vmctx, rec + o.vmfunction_import_body());
-            let env = self.load_ptr(readonly(), self.vmctx, rec + o.vmfunction_import_environment());
+            let env = self.load_ptr(
+                readonly(),
+                self.vmctx,
+                rec + o.vmfunction_import_environment(),
+            );
             let mut all = vec![env, self.vmctx];
             all.extend_from_slice(args);
             self.b.ins().call_indirect(sig, body, &all)
@@ -129,7 +142,10 @@ impl FuncTranslator<'_, '_> {
                 Some(r) => *r,
                 None => {
                     let sig = self.wasm_sig(self.env.info.functions[f.index()]);
-                    let name = self.b.func.declare_imported_user_function(ir::UserExternalName::new(0, f.0));
+                    let name = self
+                        .b
+                        .func
+                        .declare_imported_user_function(ir::UserExternalName::new(0, f.0));
                     let r = self.b.import_function(ir::ExtFuncData {
                         name: ir::ExternalName::user(name),
                         signature: sig,
@@ -158,16 +174,25 @@ impl FuncTranslator<'_, '_> {
         let o = self.env.offsets;
         let addr = self.table_element_addr(table, index);
         let anyfunc = self.load_ptr(MemFlagsData::trusted(), addr, 0);
-        self.b.ins().trapz(anyfunc, clif_trap(TrapCode::IndirectCallToNull));
+        self.b
+            .ins()
+            .trapz(anyfunc, clif_trap(TrapCode::IndirectCallToNull));
         let actual = self.b.ins().load(
             types::I32,
             MemFlagsData::trusted().with_readonly(),
             anyfunc,
             o.vmcaller_checked_anyfunc_type_index() as i32,
         );
-        let expected = self.b.ins().load(types::I32, readonly(), self.vmctx, o.vmctx_signature_id(ty) as i32);
+        let expected = self.b.ins().load(
+            types::I32,
+            readonly(),
+            self.vmctx,
+            o.vmctx_signature_id(ty) as i32,
+        );
         let mismatch = self.b.ins().icmp(IntCC::NotEqual, actual, expected);
-        self.b.ins().trapnz(mismatch, clif_trap(TrapCode::BadSignature));
+        self.b
+            .ins()
+            .trapnz(mismatch, clif_trap(TrapCode::BadSignature));
         let flags = MemFlagsData::trusted().with_readonly();
         let body = self.load_ptr(flags, anyfunc, o.vmcaller_checked_anyfunc_func_ptr());
         let callee_vmctx = self.load_ptr(flags, anyfunc, o.vmcaller_checked_anyfunc_vmctx());
@@ -242,7 +267,10 @@ impl FuncTranslator<'_, '_> {
             Operator::TableSize { table } => {
                 let def = self.table_definition(TableIndex(table));
                 let off = self.env.offsets.vmtable_definition_current_elements() as i32;
-                let v = self.b.ins().load(types::I32, MemFlagsData::trusted(), def, off);
+                let v = self
+                    .b
+                    .ins()
+                    .load(types::I32, MemFlagsData::trusted(), def, off);
                 self.push(v);
             }
             Operator::TableGrow { table } => {
@@ -256,7 +284,10 @@ impl FuncTranslator<'_, '_> {
                 let t = self.i32_const(table);
                 self.call_builtin(B::TableFill, &[t, dst, val, len]);
             }
-            Operator::TableCopy { dst_table, src_table } => {
+            Operator::TableCopy {
+                dst_table,
+                src_table,
+            } => {
                 let (dst, src, len) = self.pop3();
                 let d = self.i32_const(dst_table);
                 let s = self.i32_const(src_table);

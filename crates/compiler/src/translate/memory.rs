@@ -16,7 +16,7 @@ fn mem_index(m: &MemArg) -> MemoryIndex {
     }
 }
 
-fn heap_flags() -> MemFlagsData {
+pub(super) fn heap_flags() -> MemFlagsData {
     MemFlagsData::new()
         .with_endianness(ir::Endianness::Little)
         .with_trap_code(Some(clif_trap(TrapCode::MemoryOutOfBounds)))
@@ -29,14 +29,28 @@ impl FuncTranslator<'_, '_> {
 
     /// The native address for an access of `size` bytes at `index + memarg.offset`,
     /// plus the immediate offset to use with it.
-    fn heap_addr(&mut self, memarg: &MemArg, index: ir::Value, size: u32) -> (ir::Value, i32) {
+    pub(super) fn heap_addr(
+        &mut self,
+        memarg: &MemArg,
+        index: ir::Value,
+        size: u32,
+    ) -> (ir::Value, i32) {
         let m = mem_index(memarg);
         let base = self.memories[m.index()].1;
         let memory64 = self.is_memory64(m);
-        let index = if memory64 { index } else { self.b.ins().uextend(types::I64, index) };
+        let index = if memory64 {
+            index
+        } else {
+            self.b.ins().uextend(types::I64, index)
+        };
         let offset = memarg.offset;
         let end_offset = offset.checked_add(u64::from(size));
-        if !memory64 && self.env.tunables.elides_bounds_check(offset, u64::from(size)) {
+        if !memory64
+            && self
+                .env
+                .tunables
+                .elides_bounds_check(offset, u64::from(size))
+        {
             let addr = self.b.ins().iadd(base, index);
             return (addr, offset as i32);
         }
@@ -49,25 +63,41 @@ impl FuncTranslator<'_, '_> {
             }
             Some(end) => {
                 let end = self.b.ins().iconst(types::I64, end as i64);
-                let last = self.b.ins().uadd_overflow_trap(index, end, clif_trap(TrapCode::MemoryOutOfBounds));
+                let last = self.b.ins().uadd_overflow_trap(
+                    index,
+                    end,
+                    clif_trap(TrapCode::MemoryOutOfBounds),
+                );
                 self.b.ins().icmp(IntCC::UnsignedGreaterThan, last, len)
             }
             None => self.b.ins().iconst(types::I8, 1),
         };
-        self.b.ins().trapnz(oob, clif_trap(TrapCode::MemoryOutOfBounds));
+        self.b
+            .ins()
+            .trapnz(oob, clif_trap(TrapCode::MemoryOutOfBounds));
         let addr = self.b.ins().iadd(base, index);
         let addr = self.b.ins().iadd_imm_s(addr, offset as i64);
         (addr, 0)
     }
 
-    fn load(&mut self, memarg: &MemArg, size: u32, f: impl FnOnce(&mut Self, ir::Value, i32) -> ir::Value) {
+    fn load(
+        &mut self,
+        memarg: &MemArg,
+        size: u32,
+        f: impl FnOnce(&mut Self, ir::Value, i32) -> ir::Value,
+    ) {
         let index = self.pop();
         let (addr, off) = self.heap_addr(memarg, index, size);
         let v = f(self, addr, off);
         self.push(v);
     }
 
-    fn store(&mut self, memarg: &MemArg, size: u32, f: impl FnOnce(&mut Self, ir::Value, ir::Value, i32)) {
+    fn store(
+        &mut self,
+        memarg: &MemArg,
+        size: u32,
+        f: impl FnOnce(&mut Self, ir::Value, ir::Value, i32),
+    ) {
         let value = self.pop();
         let index = self.pop();
         let (addr, off) = self.heap_addr(memarg, index, size);
@@ -76,7 +106,11 @@ impl FuncTranslator<'_, '_> {
 
     /// Extends a 32-bit memory's i32 operand to the 64-bit form builtins take.
     fn memory_operand(&mut self, m: MemoryIndex, v: ir::Value) -> ir::Value {
-        if self.is_memory64(m) { v } else { self.b.ins().uextend(types::I64, v) }
+        if self.is_memory64(m) {
+            v
+        } else {
+            self.b.ins().uextend(types::I64, v)
+        }
     }
 
     /// Memory operators; `false` if `op` is not one.
@@ -84,31 +118,51 @@ impl FuncTranslator<'_, '_> {
         use BuiltinFunctionIndex as B;
         let fl = heap_flags();
         match op {
-            Operator::I32Load { memarg } => self.load(memarg, 4, |t, a, o| t.b.ins().load(types::I32, fl, a, o)),
-            Operator::I64Load { memarg } => self.load(memarg, 8, |t, a, o| t.b.ins().load(types::I64, fl, a, o)),
-            Operator::F32Load { memarg } => self.load(memarg, 4, |t, a, o| t.b.ins().load(types::F32, fl, a, o)),
-            Operator::F64Load { memarg } => self.load(memarg, 8, |t, a, o| t.b.ins().load(types::F64, fl, a, o)),
+            Operator::I32Load { memarg } => {
+                self.load(memarg, 4, |t, a, o| t.b.ins().load(types::I32, fl, a, o))
+            }
+            Operator::I64Load { memarg } => {
+                self.load(memarg, 8, |t, a, o| t.b.ins().load(types::I64, fl, a, o))
+            }
+            Operator::F32Load { memarg } => {
+                self.load(memarg, 4, |t, a, o| t.b.ins().load(types::F32, fl, a, o))
+            }
+            Operator::F64Load { memarg } => {
+                self.load(memarg, 8, |t, a, o| t.b.ins().load(types::F64, fl, a, o))
+            }
             Operator::V128Load { memarg } => {
                 self.load(memarg, 16, |t, a, o| t.b.ins().load(types::I8X16, fl, a, o))
             }
-            Operator::I32Load8S { memarg } => self.load(memarg, 1, |t, a, o| t.b.ins().sload8(types::I32, fl, a, o)),
-            Operator::I32Load8U { memarg } => self.load(memarg, 1, |t, a, o| t.b.ins().uload8(types::I32, fl, a, o)),
+            Operator::I32Load8S { memarg } => {
+                self.load(memarg, 1, |t, a, o| t.b.ins().sload8(types::I32, fl, a, o))
+            }
+            Operator::I32Load8U { memarg } => {
+                self.load(memarg, 1, |t, a, o| t.b.ins().uload8(types::I32, fl, a, o))
+            }
             Operator::I32Load16S { memarg } => {
                 self.load(memarg, 2, |t, a, o| t.b.ins().sload16(types::I32, fl, a, o))
             }
             Operator::I32Load16U { memarg } => {
                 self.load(memarg, 2, |t, a, o| t.b.ins().uload16(types::I32, fl, a, o))
             }
-            Operator::I64Load8S { memarg } => self.load(memarg, 1, |t, a, o| t.b.ins().sload8(types::I64, fl, a, o)),
-            Operator::I64Load8U { memarg } => self.load(memarg, 1, |t, a, o| t.b.ins().uload8(types::I64, fl, a, o)),
+            Operator::I64Load8S { memarg } => {
+                self.load(memarg, 1, |t, a, o| t.b.ins().sload8(types::I64, fl, a, o))
+            }
+            Operator::I64Load8U { memarg } => {
+                self.load(memarg, 1, |t, a, o| t.b.ins().uload8(types::I64, fl, a, o))
+            }
             Operator::I64Load16S { memarg } => {
                 self.load(memarg, 2, |t, a, o| t.b.ins().sload16(types::I64, fl, a, o))
             }
             Operator::I64Load16U { memarg } => {
                 self.load(memarg, 2, |t, a, o| t.b.ins().uload16(types::I64, fl, a, o))
             }
-            Operator::I64Load32S { memarg } => self.load(memarg, 4, |t, a, o| t.b.ins().sload32(fl, a, o)),
-            Operator::I64Load32U { memarg } => self.load(memarg, 4, |t, a, o| t.b.ins().uload32(fl, a, o)),
+            Operator::I64Load32S { memarg } => {
+                self.load(memarg, 4, |t, a, o| t.b.ins().sload32(fl, a, o))
+            }
+            Operator::I64Load32U { memarg } => {
+                self.load(memarg, 4, |t, a, o| t.b.ins().uload32(fl, a, o))
+            }
             Operator::I32Store { memarg } | Operator::F32Store { memarg } => {
                 self.store(memarg, 4, |t, v, a, o| {
                     t.b.ins().store(fl, v, a, o);
@@ -139,7 +193,11 @@ impl FuncTranslator<'_, '_> {
                 let m = MemoryIndex(*mem);
                 let len = self.memory_length(m);
                 let pages = self.b.ins().ushr_imm_s(len, 16);
-                let v = if self.is_memory64(m) { pages } else { self.b.ins().ireduce(types::I32, pages) };
+                let v = if self.is_memory64(m) {
+                    pages
+                } else {
+                    self.b.ins().ireduce(types::I32, pages)
+                };
                 self.push(v);
             }
             Operator::MemoryGrow { mem } => {
@@ -148,7 +206,11 @@ impl FuncTranslator<'_, '_> {
                 let delta = self.memory_operand(m, delta);
                 let idx = self.b.ins().iconst(types::I32, i64::from(*mem));
                 let old = self.call_builtin(B::MemoryGrow, &[idx, delta]).unwrap();
-                let v = if self.is_memory64(m) { old } else { self.b.ins().ireduce(types::I32, old) };
+                let v = if self.is_memory64(m) {
+                    old
+                } else {
+                    self.b.ins().ireduce(types::I32, old)
+                };
                 self.push(v);
             }
             Operator::MemoryCopy { dst_mem, src_mem } => {
@@ -195,13 +257,18 @@ impl FuncTranslator<'_, '_> {
                 let m = mem_index(memarg);
                 let addr = self.memory_operand(m, addr);
                 let addr = self.b.ins().iadd_imm_s(addr, memarg.offset as i64);
-                let idx = self.b.ins().iconst(types::I32, i64::from(mem_index(memarg).0));
+                let idx = self
+                    .b
+                    .ins()
+                    .iconst(types::I32, i64::from(mem_index(memarg).0));
                 let f = if matches!(op, Operator::MemoryAtomicWait32 { .. }) {
                     B::MemoryAtomicWait32
                 } else {
                     B::MemoryAtomicWait64
                 };
-                let v = self.call_builtin(f, &[idx, addr, expected, timeout]).unwrap();
+                let v = self
+                    .call_builtin(f, &[idx, addr, expected, timeout])
+                    .unwrap();
                 self.push(v);
             }
             Operator::MemoryAtomicNotify { memarg } => {
@@ -209,8 +276,13 @@ impl FuncTranslator<'_, '_> {
                 let m = mem_index(memarg);
                 let addr = self.memory_operand(m, addr);
                 let addr = self.b.ins().iadd_imm_s(addr, memarg.offset as i64);
-                let idx = self.b.ins().iconst(types::I32, i64::from(mem_index(memarg).0));
-                let v = self.call_builtin(B::MemoryAtomicNotify, &[idx, addr, count]).unwrap();
+                let idx = self
+                    .b
+                    .ins()
+                    .iconst(types::I32, i64::from(mem_index(memarg).0));
+                let v = self
+                    .call_builtin(B::MemoryAtomicNotify, &[idx, addr, count])
+                    .unwrap();
                 self.push(v);
             }
             _ => return Ok(false),

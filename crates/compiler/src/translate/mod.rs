@@ -7,6 +7,7 @@ mod control;
 mod env;
 mod memory;
 mod numeric;
+mod simd;
 
 use crate::signatures::{clif_type, wasm_signature};
 use anyhow::{Result, bail};
@@ -45,7 +46,10 @@ pub fn clif_trap(code: TrapCode) -> ir::TrapCode {
 
 /// The Kiln trap for a Cranelift trap code produced by [`clif_trap`].
 pub fn kiln_trap(code: ir::TrapCode) -> Option<TrapCode> {
-    TrapCode::ALL.iter().copied().find(|c| clif_trap(*c) == code)
+    TrapCode::ALL
+        .iter()
+        .copied()
+        .find(|c| clif_trap(*c) == code)
 }
 
 /// Translates defined function `index` into `func`.
@@ -60,8 +64,14 @@ pub fn translate_function(
     let ty = env.info.func_type(index).clone();
     func.signature = wasm_signature(&ty, ptr);
     func.name = ir::UserFuncName::user(0, index.0);
-    let ro_flags = func.dfg.mem_flags.insert_unchecked(ir::MemFlagsData::trusted().with_readonly());
-    let flags = func.dfg.mem_flags.insert_unchecked(ir::MemFlagsData::trusted());
+    let ro_flags = func
+        .dfg
+        .mem_flags
+        .insert_unchecked(ir::MemFlagsData::trusted().with_readonly());
+    let flags = func
+        .dfg
+        .mem_flags
+        .insert_unchecked(ir::MemFlagsData::trusted());
     let vmctx_gv = func.create_global_value(ir::GlobalValueData::VMContext);
     let store_ctx = func.create_global_value(ir::GlobalValueData::Load {
         base: vmctx_gv,
@@ -172,7 +182,9 @@ pub struct FuncTranslator<'a, 'f> {
 
 impl FuncTranslator<'_, '_> {
     fn pop(&mut self) -> ir::Value {
-        self.stack.pop().expect("validated: operand stack underflow")
+        self.stack
+            .pop()
+            .expect("validated: operand stack underflow")
     }
 
     fn pop2(&mut self) -> (ir::Value, ir::Value) {
@@ -207,7 +219,11 @@ impl FuncTranslator<'_, '_> {
         if !self.reachable {
             return self.translate_unreachable(op);
         }
-        if self.translate_control(op)? || self.translate_env(op)? || self.translate_memory(op)? {
+        if self.translate_control(op)?
+            || self.translate_env(op)?
+            || self.translate_memory(op)?
+            || self.translate_simd(op)?
+        {
             return Ok(());
         }
         self.translate_numeric(op)

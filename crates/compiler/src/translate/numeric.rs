@@ -67,11 +67,17 @@ impl FuncTranslator<'_, '_> {
                 self.push(v);
             }
             O::F32Const { value } => {
-                let v = self.b.ins().f32const(ir::immediates::Ieee32::with_bits(value.bits()));
+                let v = self
+                    .b
+                    .ins()
+                    .f32const(ir::immediates::Ieee32::with_bits(value.bits()));
                 self.push(v);
             }
             O::F64Const { value } => {
-                let v = self.b.ins().f64const(ir::immediates::Ieee64::with_bits(value.bits()));
+                let v = self
+                    .b
+                    .ins()
+                    .f64const(ir::immediates::Ieee64::with_bits(value.bits()));
                 self.push(v);
             }
 
@@ -141,14 +147,30 @@ impl FuncTranslator<'_, '_> {
             O::I32TruncF32U | O::I32TruncF64U => self.unary(|t, a| t.b.ins().fcvt_to_uint(I32, a)),
             O::I64TruncF32S | O::I64TruncF64S => self.unary(|t, a| t.b.ins().fcvt_to_sint(I64, a)),
             O::I64TruncF32U | O::I64TruncF64U => self.unary(|t, a| t.b.ins().fcvt_to_uint(I64, a)),
-            O::I32TruncSatF32S | O::I32TruncSatF64S => self.unary(|t, a| t.b.ins().fcvt_to_sint_sat(I32, a)),
-            O::I32TruncSatF32U | O::I32TruncSatF64U => self.unary(|t, a| t.b.ins().fcvt_to_uint_sat(I32, a)),
-            O::I64TruncSatF32S | O::I64TruncSatF64S => self.unary(|t, a| t.b.ins().fcvt_to_sint_sat(I64, a)),
-            O::I64TruncSatF32U | O::I64TruncSatF64U => self.unary(|t, a| t.b.ins().fcvt_to_uint_sat(I64, a)),
-            O::F32ConvertI32S | O::F32ConvertI64S => self.unary(|t, a| t.b.ins().fcvt_from_sint(F32, a)),
-            O::F32ConvertI32U | O::F32ConvertI64U => self.unary(|t, a| t.b.ins().fcvt_from_uint(F32, a)),
-            O::F64ConvertI32S | O::F64ConvertI64S => self.unary(|t, a| t.b.ins().fcvt_from_sint(F64, a)),
-            O::F64ConvertI32U | O::F64ConvertI64U => self.unary(|t, a| t.b.ins().fcvt_from_uint(F64, a)),
+            O::I32TruncSatF32S | O::I32TruncSatF64S => {
+                self.unary(|t, a| t.b.ins().fcvt_to_sint_sat(I32, a))
+            }
+            O::I32TruncSatF32U | O::I32TruncSatF64U => {
+                self.unary(|t, a| t.b.ins().fcvt_to_uint_sat(I32, a))
+            }
+            O::I64TruncSatF32S | O::I64TruncSatF64S => {
+                self.unary(|t, a| t.b.ins().fcvt_to_sint_sat(I64, a))
+            }
+            O::I64TruncSatF32U | O::I64TruncSatF64U => {
+                self.unary(|t, a| t.b.ins().fcvt_to_uint_sat(I64, a))
+            }
+            O::F32ConvertI32S | O::F32ConvertI64S => {
+                self.unary(|t, a| t.b.ins().fcvt_from_sint(F32, a))
+            }
+            O::F32ConvertI32U | O::F32ConvertI64U => {
+                self.unary(|t, a| t.b.ins().fcvt_from_uint(F32, a))
+            }
+            O::F64ConvertI32S | O::F64ConvertI64S => {
+                self.unary(|t, a| t.b.ins().fcvt_from_sint(F64, a))
+            }
+            O::F64ConvertI32U | O::F64ConvertI64U => {
+                self.unary(|t, a| t.b.ins().fcvt_from_uint(F64, a))
+            }
             O::F32DemoteF64 => self.unary(|t, a| t.b.ins().fdemote(F32, a)),
             O::F64PromoteF32 => self.unary(|t, a| t.b.ins().fpromote(F64, a)),
             O::I32ReinterpretF32 => self.bitcast(I32),
