@@ -100,6 +100,21 @@ impl Config {
         self
     }
 
+    /// Whether wasm consumes fuel (one unit per operator) and traps with
+    /// [`crate::Trap::OutOfFuel`] when the store's fuel runs out.
+    pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
+        self.tunables.consume_fuel = enable;
+        self
+    }
+
+    /// Whether wasm checks the engine's epoch against the store's deadline
+    /// at function entry and loop headers, trapping with
+    /// [`crate::Trap::Interrupt`] once it is reached.
+    pub fn epoch_interruption(&mut self, enable: bool) -> &mut Self {
+        self.tunables.epoch_interruption = enable;
+        self
+    }
+
     /// Whether functions are compiled on several threads.
     pub fn parallel_compilation(&mut self, enable: bool) -> &mut Self {
         self.parallel_compilation = enable;

@@ -135,6 +135,16 @@ impl Memory {
     pub fn grow<T>(&self, mut store: impl AsContextMut<Data = T>, delta: u64) -> Result<u64> {
         let store = store.as_context_mut().0;
         store.check(self.store, "memory")?;
+        let m = &store.inner.memories[self.index];
+        let current = m.byte_size();
+        let desired = m
+            .size_pages()
+            .saturating_add(delta)
+            .saturating_mul(kiln_vm::WASM_PAGE_SIZE) as usize;
+        let max = m.maximum_pages().saturating_mul(kiln_vm::WASM_PAGE_SIZE) as usize;
+        if !store.allow_growth(kiln_vm::GrowthKind::Memory, current, desired, Some(max))? {
+            bail!("memory growth by {delta} pages exceeds the store's limits");
+        }
         match store.inner.memories[self.index].grow(delta) {
             Some(old) => Ok(old),
             None => bail!("failed to grow memory by {delta} pages"),
@@ -229,6 +239,17 @@ impl Table {
         let store = store.as_context_mut().0;
         store.check(self.store, "table")?;
         let raw = init.to_raw(&mut store.inner)?;
+        let t = &store.inner.tables[self.index];
+        let current = t.size() as usize;
+        let max = t.declared_type().maximum.map(|m| m as usize);
+        if !store.allow_growth(
+            kiln_vm::GrowthKind::Table,
+            current,
+            current + delta as usize,
+            max,
+        )? {
+            bail!("table growth by {delta} elements exceeds the store's limits");
+        }
         match store.inner.tables[self.index].grow(delta, raw.ptr().cast()) {
             Some(old) => Ok(old),
             None => bail!("failed to grow table by {delta} elements"),
@@ -308,5 +329,60 @@ impl Global {
     }
     pub(crate) fn raw<T>(&self, store: &Store<T>) -> *mut VMGlobalDefinition {
         store.inner.globals[self.index].definition
+    }
+}
+
+/// A host read or write of linear memory went out of bounds.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("out of bounds memory access: {len} bytes at offset {offset} in a memory of {size} bytes")]
+pub struct MemoryAccessError {
+    /// Where the access started.
+    pub offset: usize,
+    /// How many bytes it covered.
+    pub len: usize,
+    /// The memory's size in bytes.
+    pub size: usize,
+}
+
+impl Memory {
+    /// Copies `buf.len()` bytes at `offset` into `buf`.
+    pub fn read<T>(
+        &self,
+        store: impl AsContext<Data = T>,
+        offset: usize,
+        buf: &mut [u8],
+    ) -> Result<(), MemoryAccessError> {
+        let data = self.data(store.as_context().0);
+        let src = offset
+            .checked_add(buf.len())
+            .and_then(|end| data.get(offset..end))
+            .ok_or(MemoryAccessError {
+                offset,
+                len: buf.len(),
+                size: data.len(),
+            })?;
+        buf.copy_from_slice(src);
+        Ok(())
+    }
+
+    /// Copies `buf` into memory at `offset`.
+    pub fn write<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        offset: usize,
+        buf: &[u8],
+    ) -> Result<(), MemoryAccessError> {
+        let data = self.data_mut(store.as_context_mut().0);
+        let size = data.len();
+        let dst = offset
+            .checked_add(buf.len())
+            .and_then(|end| data.get_mut(offset..end))
+            .ok_or(MemoryAccessError {
+                offset,
+                len: buf.len(),
+                size,
+            })?;
+        dst.copy_from_slice(buf);
+        Ok(())
     }
 }

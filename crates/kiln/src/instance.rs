@@ -10,7 +10,8 @@ use crate::{
 use anyhow::{Context, Result, bail};
 use kiln_types::{EntityIndex, FuncIndex, GlobalIndex, MemoryIndex, TableIndex};
 use kiln_vm::{
-    Imports, InstanceHandle, LinearMemory, RawValue, Table as VmTable, VMCallerCheckedAnyfunc,
+    GrowthKind, Imports, InstanceHandle, LinearMemory, RawValue, Table as VmTable,
+    VMCallerCheckedAnyfunc,
 };
 
 /// An instantiated module in a store.
@@ -131,14 +132,35 @@ impl Instance {
         }
 
         let tunables = store.engine().config().tunables.clone();
+        let new_memories = &info.memories[info.num_imported_memories..];
+        let new_tables = &info.tables[info.num_imported_tables..];
+        store.check_counts(new_memories.len(), new_tables.len())?;
+        for ty in new_memories {
+            let bytes = ty.minimum.saturating_mul(kiln_vm::WASM_PAGE_SIZE);
+            let max = ty
+                .maximum
+                .map(|m| m.saturating_mul(kiln_vm::WASM_PAGE_SIZE) as usize);
+            if !store.allow_growth(GrowthKind::Memory, 0, bytes as usize, max)? {
+                bail!("memory of {} pages exceeds the store's limits", ty.minimum);
+            }
+        }
+        for ty in new_tables {
+            let max = ty.maximum.map(|m| m as usize);
+            if !store.allow_growth(GrowthKind::Table, 0, ty.minimum as usize, max)? {
+                bail!(
+                    "table of {} elements exceeds the store's limits",
+                    ty.minimum
+                );
+            }
+        }
         let mut defined_memories = Vec::new();
-        for ty in &info.memories[info.num_imported_memories..] {
+        for ty in new_memories {
             let m = Memory::push(store, LinearMemory::new(*ty, &tunables)?);
             defined_memories.push(m.raw(store));
             memory_ids.push(m.index);
         }
         let mut defined_tables = Vec::new();
-        for ty in &info.tables[info.num_imported_tables..] {
+        for ty in new_tables {
             let t = Table::push(store, VmTable::new(*ty, std::ptr::null_mut()));
             defined_tables.push(t.raw(store));
             table_ids.push(t.index);

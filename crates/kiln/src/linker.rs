@@ -99,12 +99,20 @@ impl<T: 'static> Linker<T> {
         let store = store.as_context_mut().0;
         let imports = module
             .imports()
-            .map(
-                |(m, n, _)| match self.items.get(&(m.to_string(), n.to_string())) {
+            .map(|i| {
+                match self
+                    .items
+                    .get(&(i.module().to_string(), i.name().to_string()))
+                {
                     Some(e) => Ok(e.clone()),
-                    None => bail!("unknown import: `{m}::{n}` has not been defined"),
-                },
-            )
+                    None => bail!(
+                        "unknown import: `{}::{}` has not been defined (expected {})",
+                        i.module(),
+                        i.name(),
+                        i.ty()
+                    ),
+                }
+            })
             .collect::<Result<Vec<_>>>()?;
         Instance::new(&mut *store, module, &imports)
     }

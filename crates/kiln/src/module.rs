@@ -1,6 +1,6 @@
 //! Compiled modules.
 
-use crate::Engine;
+use crate::{Engine, ExportType, ExternType, ImportType};
 use anyhow::{Context, Result};
 use kiln_types::{EntityIndex, ModuleInfo};
 use kiln_vm::{
@@ -130,19 +130,43 @@ impl Module {
         &self.runtime.info
     }
 
-    /// The module's exports, by name and kind.
-    pub fn exports(&self) -> impl Iterator<Item = (&str, EntityIndex)> {
-        self.info()
-            .exports
-            .iter()
-            .map(|e| (e.name.as_str(), e.index))
+    fn entity_type(&self, e: EntityIndex) -> ExternType {
+        let info = self.info();
+        match e {
+            EntityIndex::Function(f) => ExternType::Func(info.func_type(f).clone()),
+            EntityIndex::Table(t) => ExternType::Table(info.tables[t.index()]),
+            EntityIndex::Memory(m) => ExternType::Memory(info.memories[m.index()]),
+            EntityIndex::Global(g) => ExternType::Global(info.globals[g.index()]),
+        }
     }
 
-    /// The module's imports: (module, name, kind).
-    pub fn imports(&self) -> impl Iterator<Item = (&str, &str, EntityIndex)> {
-        self.info()
-            .imports
-            .iter()
-            .map(|i| (i.module.as_str(), i.name.as_str(), i.index))
+    /// The module's exports, in order.
+    pub fn exports(&self) -> impl ExactSizeIterator<Item = ExportType<'_>> {
+        self.info().exports.iter().map(|e| ExportType {
+            name: &e.name,
+            ty: self.entity_type(e.index),
+        })
+    }
+
+    /// The module's imports, in order.
+    pub fn imports(&self) -> impl ExactSizeIterator<Item = ImportType<'_>> {
+        self.info().imports.iter().map(|i| ImportType {
+            module: &i.module,
+            name: &i.name,
+            ty: self.entity_type(i.index),
+        })
+    }
+
+    /// The export called `name`, if any.
+    pub fn get_export(&self, name: &str) -> Option<ExternType> {
+        self.info().export(name).map(|e| self.entity_type(e))
+    }
+
+    /// Compiles the module in the file at `path` (binary or text).
+    pub fn from_file(engine: &Engine, path: impl AsRef<std::path::Path>) -> Result<Module> {
+        let path = path.as_ref();
+        let bytes =
+            std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+        Self::new(engine, bytes).with_context(|| format!("failed to compile `{}`", path.display()))
     }
 }

@@ -1,12 +1,14 @@
 //! Stores: everything instances create lives here until the store is dropped.
 
 use crate::func::FuncData;
-use crate::{Engine, Func};
+use crate::{Engine, Func, ResourceLimiter};
 use kiln_types::GlobalType;
+use kiln_vm::GrowthKind;
 use kiln_vm::{
     InstanceHandle, LinearMemory, Table, VMCallerCheckedAnyfunc, VMGlobalDefinition, VMStoreContext,
 };
 use std::collections::HashMap;
+use std::ffi::c_void;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
@@ -88,7 +90,29 @@ impl StoreInner {
 /// embedder's data `T` which host functions can reach through [`crate::Caller`].
 pub struct Store<T> {
     pub(crate) inner: StoreInner,
+    limiter: Option<Limiter<T>>,
     data: T,
+}
+
+type Limiter<T> = Box<dyn (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync>;
+
+/// The VM's growth hook for stores of type `T`: asks the store's limiter.
+///
+/// # Safety
+/// `store` must point at a live `Store<T>` (the VM passes the store context's
+/// `store`, set by [`Store::enter`]).
+unsafe fn growth_hook<T>(
+    store: *mut c_void,
+    kind: GrowthKind,
+    current: usize,
+    desired: usize,
+    maximum: Option<usize>,
+) -> bool {
+    // SAFETY: guaranteed by the caller.
+    let store = unsafe { &mut *(store as *mut Store<T>) };
+    store
+        .allow_growth(kind, current, desired, maximum)
+        .unwrap_or(false)
 }
 
 impl<T> Store<T> {
@@ -108,8 +132,89 @@ impl<T> Store<T> {
                 func_by_anyfunc: HashMap::new(),
                 externrefs: HashMap::new(),
             },
+            limiter: None,
             data,
         }
+    }
+
+    /// Makes `limiter` decide how large memories and tables may grow and
+    /// how many instances, memories and tables the store may hold.
+    pub fn limiter(
+        &mut self,
+        limiter: impl (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync + 'static,
+    ) {
+        self.limiter = Some(Box::new(limiter));
+        self.inner.vm.growth_hook = Some(growth_hook::<T>);
+    }
+
+    /// Asks the limiter whether something may grow.
+    pub(crate) fn allow_growth(
+        &mut self,
+        kind: GrowthKind,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> anyhow::Result<bool> {
+        let Some(limiter) = &mut self.limiter else {
+            return Ok(true);
+        };
+        let l = limiter(&mut self.data);
+        match kind {
+            GrowthKind::Memory => l.memory_growing(current, desired, maximum),
+            GrowthKind::Table => l.table_growing(current, desired, maximum),
+        }
+    }
+
+    /// Fails if adding `instances`, `memories` and `tables` would exceed the limiter's counts.
+    pub(crate) fn check_counts(&mut self, memories: usize, tables: usize) -> anyhow::Result<()> {
+        let Some(limiter) = &mut self.limiter else {
+            return Ok(());
+        };
+        let l = limiter(&mut self.data);
+        if self.inner.instances.len() >= l.instances() {
+            anyhow::bail!("instance limit of {} reached", l.instances());
+        }
+        if self.inner.memories.len() + memories > l.memories() {
+            anyhow::bail!("memory limit of {} reached", l.memories());
+        }
+        if self.inner.tables.len() + tables > l.tables() {
+            anyhow::bail!("table limit of {} reached", l.tables());
+        }
+        Ok(())
+    }
+
+    fn require(&self, on: bool, what: &str) -> anyhow::Result<()> {
+        if !on {
+            anyhow::bail!("{what} is not enabled in this engine's configuration");
+        }
+        Ok(())
+    }
+
+    /// Sets the fuel left for wasm to `fuel` (needs [`crate::Config::consume_fuel`]).
+    pub fn set_fuel(&mut self, fuel: u64) -> anyhow::Result<()> {
+        self.require(
+            self.engine().config().tunables.consume_fuel,
+            "fuel consumption",
+        )?;
+        self.inner.vm.fuel_consumed = -(fuel.min(i64::MAX as u64) as i64);
+        Ok(())
+    }
+
+    /// The fuel left (needs [`crate::Config::consume_fuel`]).
+    pub fn get_fuel(&self) -> anyhow::Result<u64> {
+        self.require(
+            self.engine().config().tunables.consume_fuel,
+            "fuel consumption",
+        )?;
+        Ok((-self.inner.vm.fuel_consumed).max(0) as u64)
+    }
+
+    /// Interrupts wasm once the engine's epoch is `ticks` past its current
+    /// value (needs [`crate::Config::epoch_interruption`]). Without a deadline
+    /// wasm is never interrupted.
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        let now = self.engine().inner.epoch.load(Ordering::SeqCst);
+        self.inner.vm.epoch_deadline = now.saturating_add(ticks);
     }
 
     /// The embedder's data.

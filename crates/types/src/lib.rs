@@ -24,5 +24,5 @@ pub use module::{
 pub use reloc::{LibCall, Relocation};
 pub use trap::TrapCode;
 pub use tunables::Tunables;
-pub use types::{FuncType, GlobalType, MemoryType, TableType, ValType};
+pub use types::{FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
 pub use vmoffsets::{VMOffsets, VMStoreContextOffsets};

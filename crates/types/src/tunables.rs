@@ -1,6 +1,6 @@
 //! Settings that both code generation and the runtime must agree on.
 
-/// How memories are laid out; compiled code relies on these values.
+/// Settings that generated code bakes in: memory layout and interruption checks.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Tunables {
     /// Bytes of address space reserved for each linear memory (its growth limit).
@@ -8,6 +8,10 @@ pub struct Tunables {
     /// Inaccessible bytes after the reservation, so constant offsets up to
     /// this size need no explicit bounds check.
     pub memory_guard_size: u64,
+    /// Count fuel at every operator and trap when it runs out.
+    pub consume_fuel: bool,
+    /// Check the engine's epoch against the store's deadline.
+    pub epoch_interruption: bool,
 }
 
 impl Default for Tunables {
@@ -15,6 +19,8 @@ impl Default for Tunables {
         Self {
             memory_reservation: 1 << 32,
             memory_guard_size: 32 << 20,
+            consume_fuel: false,
+            epoch_interruption: false,
         }
     }
 }

@@ -100,6 +100,18 @@ pub struct MemoryType {
     pub memory64: bool,
 }
 
+impl MemoryType {
+    /// A 32-bit, unshared memory of `minimum` pages, at most `maximum`.
+    pub fn new(minimum: u32, maximum: Option<u32>) -> Self {
+        Self {
+            minimum: minimum.into(),
+            maximum: maximum.map(Into::into),
+            shared: false,
+            memory64: false,
+        }
+    }
+}
+
 impl fmt::Display for MemoryType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "(memory {}", self.minimum)?;
@@ -124,6 +136,17 @@ pub struct TableType {
     pub maximum: Option<u32>,
 }
 
+impl TableType {
+    /// A table of `element` references, `minimum` long, at most `maximum`.
+    pub fn new(element: ValType, minimum: u32, maximum: Option<u32>) -> Self {
+        Self {
+            element,
+            minimum,
+            maximum,
+        }
+    }
+}
+
 impl fmt::Display for TableType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "(table {}", self.minimum)?;
@@ -141,6 +164,37 @@ pub struct GlobalType {
     pub ty: ValType,
     /// Whether `global.set` is allowed.
     pub mutable: bool,
+}
+
+/// Whether a global can be written.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Mutability {
+    /// Immutable (`global`).
+    Const,
+    /// Mutable (`global (mut ..)`).
+    Var,
+}
+
+impl GlobalType {
+    /// A global of value type `ty`.
+    pub fn new(ty: ValType, mutability: Mutability) -> Self {
+        Self {
+            ty,
+            mutable: mutability == Mutability::Var,
+        }
+    }
+    /// The global's value type.
+    pub fn content(&self) -> ValType {
+        self.ty
+    }
+    /// Whether the global is mutable.
+    pub fn mutability(&self) -> Mutability {
+        if self.mutable {
+            Mutability::Var
+        } else {
+            Mutability::Const
+        }
+    }
 }
 
 impl fmt::Display for GlobalType {

@@ -4,6 +4,7 @@
 //! builtin finishes with everything it owns before raising.
 
 use crate::instance::Instance;
+use crate::store_context::{GrowthKind, VMStoreContext};
 use crate::traps::raise;
 use crate::vmcontext::*;
 use kiln_types::*;
@@ -27,9 +28,42 @@ fn check<T>(r: Result<T, TrapCode>) -> T {
     }
 }
 
+/// # Safety
+/// As for [`instance`].
+unsafe fn store_context<'a>(vmctx: *mut VMContext) -> &'a VMStoreContext {
+    // SAFETY: the first vmctx field is the store context pointer, valid
+    // while compiled code runs.
+    unsafe { &**(vmctx as *const *const VMStoreContext) }
+}
+
 unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u64) -> u64 {
     // SAFETY: called by compiled code with its vmctx; memories outlive it.
-    let m = unsafe { &mut *instance(vmctx).memory(MemoryIndex(mem)) };
+    let (m, store) = unsafe {
+        (
+            &mut *instance(vmctx).memory(MemoryIndex(mem)),
+            store_context(vmctx),
+        )
+    };
+    let current = m.byte_size();
+    let desired = m
+        .size_pages()
+        .saturating_add(delta)
+        .saturating_mul(crate::WASM_PAGE_SIZE);
+    let maximum = m.maximum_pages().saturating_mul(crate::WASM_PAGE_SIZE);
+    let desired = usize::try_from(desired).unwrap_or(usize::MAX);
+    // SAFETY: the store context's hook matches its store.
+    if delta > 0
+        && !unsafe {
+            store.allow_growth(
+                GrowthKind::Memory,
+                current,
+                desired,
+                usize::try_from(maximum).ok(),
+            )
+        }
+    {
+        return u64::MAX;
+    }
     m.grow(delta).unwrap_or(u64::MAX)
 }
 
@@ -120,7 +154,27 @@ unsafe extern "C" fn table_grow(
     delta: u32,
 ) -> u32 {
     // SAFETY: as in `memory_grow`; tables outlive the instance.
-    let t = unsafe { &mut *instance(vmctx).table(TableIndex(table)) };
+    let (t, store) = unsafe {
+        (
+            &mut *instance(vmctx).table(TableIndex(table)),
+            store_context(vmctx),
+        )
+    };
+    let current = t.size() as usize;
+    let maximum = t.declared_type().maximum.map(|m| m as usize);
+    // SAFETY: the store context's hook matches its store.
+    if delta > 0
+        && !unsafe {
+            store.allow_growth(
+                GrowthKind::Table,
+                current,
+                current + delta as usize,
+                maximum,
+            )
+        }
+    {
+        return u32::MAX;
+    }
     t.grow(delta, init).unwrap_or(u32::MAX)
 }
 

@@ -19,6 +19,40 @@ pub struct VMStoreContext {
     pub epoch_counter: *const AtomicU64,
     /// The embedder's store, for host functions (not read by compiled code).
     pub store: *mut c_void,
+    /// Asked before a memory or table grows (not read by compiled code).
+    pub growth_hook: Option<GrowthHook>,
+}
+
+/// What is about to grow.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum GrowthKind {
+    /// A linear memory (sizes in bytes).
+    Memory,
+    /// A table (sizes in elements).
+    Table,
+}
+
+/// The embedder's veto on growth: `(store, kind, current, desired, maximum) -> allowed`.
+pub type GrowthHook = unsafe fn(*mut c_void, GrowthKind, usize, usize, Option<usize>) -> bool;
+
+impl VMStoreContext {
+    /// Asks the growth hook, if any, whether `kind` may grow from `current` to `desired`.
+    ///
+    /// # Safety
+    /// `self.store` must be the store the hook expects.
+    pub unsafe fn allow_growth(
+        &self,
+        kind: GrowthKind,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> bool {
+        match self.growth_hook {
+            // SAFETY: guaranteed by the caller.
+            Some(hook) => unsafe { hook(self.store, kind, current, desired, maximum) },
+            None => true,
+        }
+    }
 }
 
 impl VMStoreContext {
@@ -31,6 +65,7 @@ impl VMStoreContext {
             epoch_deadline: u64::MAX,
             epoch_counter,
             store: std::ptr::null_mut(),
+            growth_hook: None,
         }
     }
 }

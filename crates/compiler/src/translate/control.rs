@@ -209,7 +209,7 @@ impl FuncTranslator<'_, '_> {
                     results: results.len(),
                     dest_reached: false,
                 });
-                self.loop_header_checks();
+                self.interruption_checks();
             }
             Operator::If { blockty } => {
                 let cond = self.pop();

@@ -203,8 +203,79 @@ impl FuncTranslator<'_, '_> {
         self.b.inst_results(call).to_vec()
     }
 
-    /// Checks done at each loop header (fuel and epochs, when enabled).
-    pub(super) fn loop_header_checks(&mut self) {}
+    fn store_context(&mut self) -> ir::Value {
+        let off = self.env.offsets.vmctx_store_context();
+        self.load_ptr(readonly(), self.vmctx, off)
+    }
+
+    /// Adds the operators counted since the last flush to the store's fuel.
+    pub(super) fn fuel_flush(&mut self) {
+        if self.fuel_pending == 0 {
+            return;
+        }
+        let store = self.store_context();
+        let off = VMStoreContextOffsets::FUEL_CONSUMED as i32;
+        let fuel = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), store, off);
+        let fuel = self.b.ins().iadd_imm_s(fuel, self.fuel_pending);
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), fuel, store, off);
+        self.fuel_pending = 0;
+    }
+
+    /// Calls `builtin` (which traps) in a cold block if `cond` is set.
+    fn trap_via_builtin_if(&mut self, cond: ir::Value, builtin: BuiltinFunctionIndex) {
+        let cold = self.b.create_block();
+        let next = self.b.create_block();
+        self.b.set_cold_block(cold);
+        self.b.ins().brif(cond, cold, &[], next, &[]);
+        self.b.seal_block(cold);
+        self.b.seal_block(next);
+        self.b.switch_to_block(cold);
+        self.call_builtin(builtin, &[]);
+        self.b
+            .ins()
+            .trap(clif_trap(TrapCode::UnreachableCodeReached));
+        self.b.switch_to_block(next);
+    }
+
+    /// Fuel and epoch checks, at function entry and loop headers, when enabled.
+    pub(super) fn interruption_checks(&mut self) {
+        if self.env.tunables.consume_fuel {
+            self.fuel_flush();
+            let store = self.store_context();
+            let off = VMStoreContextOffsets::FUEL_CONSUMED as i32;
+            let fuel = self
+                .b
+                .ins()
+                .load(types::I64, MemFlagsData::trusted(), store, off);
+            let out = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, fuel, 0);
+            self.trap_via_builtin_if(out, BuiltinFunctionIndex::OutOfFuel);
+        }
+        if self.env.tunables.epoch_interruption {
+            let store = self.store_context();
+            let counter = self.load_ptr(readonly(), store, VMStoreContextOffsets::EPOCH_COUNTER);
+            // An atomic load: another thread advances the epoch, and a plain
+            // load here could be merged with the one at function entry.
+            let epoch = self
+                .b
+                .ins()
+                .atomic_load(types::I64, MemFlagsData::trusted(), counter);
+            let off = VMStoreContextOffsets::EPOCH_DEADLINE as i32;
+            let deadline = self
+                .b
+                .ins()
+                .load(types::I64, MemFlagsData::trusted(), store, off);
+            let late = self
+                .b
+                .ins()
+                .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
+            self.trap_via_builtin_if(late, BuiltinFunctionIndex::EpochInterrupt);
+        }
+    }
 
     fn i32_const(&mut self, v: u32) -> ir::Value {
         self.b.ins().iconst(types::I32, i64::from(v))

@@ -131,8 +131,10 @@ pub fn translate_function(
         sigs: HashMap::new(),
         builtin_sigs: HashMap::new(),
         func_refs: HashMap::new(),
+        fuel_pending: 0,
     };
     t.load_memory_bases();
+    t.interruption_checks();
     t.control.push(Frame::function(ret, ty.results().len()));
 
     let mut ops = body.get_operators_reader()?;
@@ -178,6 +180,28 @@ pub struct FuncTranslator<'a, 'f> {
     sigs: HashMap<TypeIndex, ir::SigRef>,
     builtin_sigs: HashMap<BuiltinFunctionIndex, ir::SigRef>,
     func_refs: HashMap<FuncIndex, ir::FuncRef>,
+    /// Operators executed since fuel was last added to the store's counter.
+    fuel_pending: i64,
+}
+
+/// Operators before which the pending fuel must be written back: anything
+/// that leaves the current straight-line code.
+fn is_fuel_flush_point(op: &Operator<'_>) -> bool {
+    matches!(
+        op,
+        Operator::Br { .. }
+            | Operator::BrIf { .. }
+            | Operator::BrTable { .. }
+            | Operator::Return
+            | Operator::End
+            | Operator::Else
+            | Operator::If { .. }
+            | Operator::Loop { .. }
+            | Operator::Call { .. }
+            | Operator::CallIndirect { .. }
+            | Operator::ReturnCall { .. }
+            | Operator::ReturnCallIndirect { .. }
+    )
 }
 
 impl FuncTranslator<'_, '_> {
@@ -218,6 +242,12 @@ impl FuncTranslator<'_, '_> {
     fn translate(&mut self, op: &Operator<'_>) -> Result<()> {
         if !self.reachable {
             return self.translate_unreachable(op);
+        }
+        if self.env.tunables.consume_fuel {
+            self.fuel_pending += 1;
+            if is_fuel_flush_point(op) {
+                self.fuel_flush();
+            }
         }
         if self.translate_control(op)?
             || self.translate_env(op)?
