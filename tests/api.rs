@@ -130,3 +130,40 @@ fn misuse_is_an_error() {
     assert!(Module::new(&engine, b"\0asm\x02\0\0\0").is_err());
     assert!(Module::new(&engine, "(module (func (result i32)))").is_err());
 }
+
+#[test]
+fn serialized_modules_load_without_compiling_and_refuse_other_configs() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (func $fib (export "fib") (param i32) (result i32)
+            (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
+              (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                             (call $fib (i32.sub (local.get 0) (i32.const 2))))))))"#,
+    )
+    .unwrap();
+    let bytes = module.serialize().unwrap();
+    // SAFETY: the bytes were just produced by `serialize` for this engine.
+    let loaded = unsafe { Module::deserialize(&engine, &bytes) }.unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &loaded, &[]).unwrap();
+    let fib = instance
+        .get_typed_func::<i32, i32>(&mut store, "fib")
+        .unwrap();
+    assert_eq!(fib.call(&mut store, 20).unwrap(), 6765);
+
+    let mut config = kiln::Config::new();
+    config.consume_fuel(true);
+    let other = Engine::new(&config).unwrap();
+    // SAFETY: as above; the load must be refused before any code is used.
+    let err = unsafe { Module::deserialize(&other, &bytes) }
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("incompatible"), "{err}");
+    // SAFETY: garbage is rejected before anything is mapped.
+    assert!(unsafe { Module::deserialize(&engine, b"\0asm\x01\0\0\0") }.is_err());
+    let mut truncated = bytes.clone();
+    truncated.truncate(bytes.len() / 2);
+    // SAFETY: as above.
+    assert!(unsafe { Module::deserialize(&engine, &truncated) }.is_err());
+}

@@ -9,7 +9,7 @@ use cranelift_codegen::{Context, FinalizedRelocTarget};
 use kiln_types::{FuncIndex, LibCall, ModuleInfo, Relocation, TrapCode};
 
 /// Where a function sits in the code blob.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FunctionLoc {
     /// Offset of its first byte.
     pub start: u32,
@@ -95,8 +95,8 @@ impl CompiledFunction {
     }
 }
 
-/// A module's compiled code, ready to load.
-#[derive(Debug)]
+/// A module's compiled code, ready to load (and to serialize).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct CompiledModule {
     /// The module's metadata.
     pub info: ModuleInfo,

@@ -2,6 +2,7 @@
 
 use crate::{Engine, ExportType, ExternType, ImportType};
 use anyhow::{Context, Result};
+use kiln_compiler::CompiledModule;
 use kiln_types::{EntityIndex, ModuleInfo};
 use kiln_vm::{
     CodeMemory, CodeRegistration, FunctionSite, ModuleRuntime, RegisteredCode, TrapSite,
@@ -30,6 +31,20 @@ impl Drop for ModuleCode {
 pub struct Module {
     pub(crate) engine: Engine,
     pub(crate) runtime: Arc<ModuleRuntime>,
+    /// The compiler's output, kept for [`Module::serialize`].
+    artifact: Arc<CompiledModule>,
+}
+
+/// The first bytes of every serialized module.
+const MAGIC: &[u8; 8] = b"\0kilnmod";
+
+/// What a serialized module must match to be loaded by this engine.
+fn compatibility_key(engine: &Engine) -> String {
+    format!(
+        "kiln {} | {}",
+        env!("CARGO_PKG_VERSION"),
+        engine.inner.compiler.fingerprint()
+    )
 }
 
 impl Module {
@@ -42,10 +57,62 @@ impl Module {
     /// Compiles a module from its binary form.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let compiled = engine.inner.compiler.compile_module(bytes)?;
+        Self::from_compiled(engine, compiled)
+    }
+
+    /// The module in Kiln's precompiled format, for [`Module::deserialize`].
+    pub fn serialize(&self) -> Result<Vec<u8>> {
+        let mut out = MAGIC.to_vec();
+        out.extend(postcard::to_stdvec(&(
+            compatibility_key(&self.engine),
+            &*self.artifact,
+        ))?);
+        Ok(out)
+    }
+
+    /// Loads a module produced by [`Module::serialize`] without compiling it.
+    /// Fails if it was made by another Kiln version or for another
+    /// configuration or CPU.
+    ///
+    /// # Safety
+    /// The bytes are trusted to be machine code Kiln produced: an artifact
+    /// that was tampered with can run arbitrary code.
+    pub unsafe fn deserialize(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
+        let bytes = bytes.as_ref();
+        let Some(body) = bytes.strip_prefix(MAGIC.as_slice()) else {
+            anyhow::bail!("not a precompiled Kiln module");
+        };
+        let (key, compiled): (String, CompiledModule) =
+            postcard::from_bytes(body).context("corrupt precompiled module")?;
+        let expected = compatibility_key(engine);
+        if key != expected {
+            anyhow::bail!(
+                "the precompiled module is incompatible with this engine: it was built by `{key}`, this engine is `{expected}`"
+            );
+        }
+        Self::from_compiled(engine, compiled)
+    }
+
+    /// Loads a file written from [`Module::serialize`].
+    ///
+    /// # Safety
+    /// As for [`Module::deserialize`].
+    pub unsafe fn deserialize_file(
+        engine: &Engine,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<Module> {
+        let path = path.as_ref();
+        let bytes =
+            std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
+        // SAFETY: forwarded to the caller.
+        unsafe { Self::deserialize(engine, bytes) }
+    }
+
+    fn from_compiled(engine: &Engine, compiled: CompiledModule) -> Result<Module> {
         let code =
             CodeMemory::new(&compiled.code, &compiled.relocs).context("loading compiled code")?;
         let base = code.base();
-        let info = Arc::new(compiled.info);
+        let info = Arc::new(compiled.info.clone());
         let functions = compiled
             .functions
             .iter()
@@ -108,6 +175,7 @@ impl Module {
         Ok(Module {
             engine: engine.clone(),
             runtime: Arc::new(runtime),
+            artifact: Arc::new(compiled),
         })
     }
 

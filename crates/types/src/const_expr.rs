@@ -3,7 +3,7 @@
 use crate::{FuncIndex, GlobalIndex};
 
 /// One operator of a constant expression.
-#[derive(Copy, Clone, Debug, PartialEq)]
+#[derive(Copy, Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ConstOp {
     /// Push an i32.
     I32Const(i32),
@@ -36,7 +36,7 @@ pub enum ConstOp {
 }
 
 /// A validated constant expression: a short stack program producing one value.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ConstExpr {
     /// The operators, in order (without the final `end`).
     pub ops: Vec<ConstOp>,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 /// A reference to one entity in its index space.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum EntityIndex {
     /// A function.
     Function(FuncIndex),
@@ -18,7 +18,7 @@ pub enum EntityIndex {
 }
 
 /// One import of a module.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Import {
     /// The module name.
     pub module: String,
@@ -29,7 +29,7 @@ pub struct Import {
 }
 
 /// One export of a module.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Export {
     /// The export name.
     pub name: String,
@@ -38,7 +38,7 @@ pub struct Export {
 }
 
 /// Where an element segment goes.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum ElementSegmentKind {
     /// Copied into a table at instantiation.
     Active {
@@ -54,7 +54,7 @@ pub enum ElementSegmentKind {
 }
 
 /// An element segment.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct ElementSegment {
     /// Active, passive or declared.
     pub kind: ElementSegmentKind,
@@ -65,7 +65,7 @@ pub struct ElementSegment {
 }
 
 /// Where a data segment goes.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub enum DataSegmentKind {
     /// Copied into a memory at instantiation.
     Active {
@@ -79,7 +79,7 @@ pub enum DataSegmentKind {
 }
 
 /// A data segment.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct DataSegment {
     /// Active or passive.
     pub kind: DataSegmentKind,
@@ -88,7 +88,7 @@ pub struct DataSegment {
 }
 
 /// The parsed, validated description of a module.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct ModuleInfo {
     /// The name from the name section, if any.
     pub name: Option<String>,

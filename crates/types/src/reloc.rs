@@ -2,7 +2,7 @@
 
 /// Runtime helpers compiled code may call by absolute address (when the host
 /// CPU lacks an instruction for the operation).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum LibCall {
     /// `f32.floor`.
     FloorF32,
@@ -27,7 +27,7 @@ pub enum LibCall {
 }
 
 /// An 8-byte absolute address of `target` to write at `offset` (plus `addend`).
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Relocation {
     /// Offset in the code blob.
     pub offset: u32,

@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// Why wasm execution stopped abnormally.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum TrapCode {
     /// The wasm call stack exceeded its budget.

@@ -1,7 +1,7 @@
 //! Settings that both code generation and the runtime must agree on.
 
 /// Settings that generated code bakes in: memory layout and interruption checks.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Tunables {
     /// Bytes of address space reserved for each linear memory (its growth limit).
     pub memory_reservation: u64,

@@ -3,7 +3,7 @@
 use std::fmt;
 
 /// The type of a WebAssembly value.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ValType {
     /// 32-bit integer.
     I32,
@@ -43,7 +43,7 @@ impl fmt::Display for ValType {
 }
 
 /// A function signature.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 pub struct FuncType {
     params: Box<[ValType]>,
     results: Box<[ValType]>,
@@ -88,7 +88,7 @@ impl fmt::Display for FuncType {
 }
 
 /// A linear memory's type; sizes are in 64 KiB pages.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct MemoryType {
     /// Initial size in pages.
     pub minimum: u64,
@@ -126,7 +126,7 @@ impl fmt::Display for MemoryType {
 }
 
 /// A table's type.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TableType {
     /// The element type (a reference type).
     pub element: ValType,
@@ -158,7 +158,7 @@ impl fmt::Display for TableType {
 }
 
 /// A global's type.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct GlobalType {
     /// The value type.
     pub ty: ValType,
@@ -167,7 +167,7 @@ pub struct GlobalType {
 }
 
 /// Whether a global can be written.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Mutability {
     /// Immutable (`global`).
     Const,
