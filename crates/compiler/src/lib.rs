@@ -131,6 +131,33 @@ impl Compiler {
         Ok(link::link_module(info, functions, trampolines))
     }
 
+    /// Compiles `bytes` and returns each defined function's machine code as
+    /// text (Cranelift's disassembly), in function order. For tests and
+    /// tools that check what code is generated.
+    pub fn disassemble(&self, bytes: &[u8]) -> Result<Vec<String>> {
+        self.validate(bytes)?;
+        let (info, bodies) = module_env::parse_module(bytes)?;
+        let offsets = VMOffsets::new(self.isa.pointer_type().bytes() as u8, &info);
+        let env = translate::ModuleEnv {
+            info: &info,
+            offsets: &offsets,
+            tunables: &self.tunables,
+            isa: &*self.isa,
+        };
+        let mut ctx = Context::new();
+        let mut fctx = FunctionBuilderContext::new();
+        let mut out = Vec::new();
+        for (i, body) in bodies.iter().enumerate() {
+            let index = info.func_index(DefinedFuncIndex::from_usize(i));
+            ctx.clear();
+            ctx.set_disasm(true);
+            translate::translate_function(&env, index, &body.body, &mut ctx.func, &mut fctx)?;
+            let compiled = compile_ctx(&mut ctx, &*self.isa)?;
+            out.push(compiled.vcode.clone().unwrap_or_default());
+        }
+        Ok(out)
+    }
+
     /// Compiles the two trampolines a host function of type `ty` needs.
     pub fn compile_host_trampolines(&self, ty: &FuncType) -> Result<CompiledTrampolines> {
         let mut ctx = Context::new();
