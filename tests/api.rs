@@ -10,7 +10,7 @@ use kiln::{
 fn host_functions_static_and_dynamic() {
     let engine = Engine::default();
     let mut store = Store::new(&engine, 0i32);
-    let add = Func::wrap(&mut store, |mut c: Caller<'_, i32>, (a, b): (i32, i32)| {
+    let add = Func::wrap(&mut store, |mut c: Caller<'_, i32>, a: i32, b: i32| {
         *c.data_mut() += 1;
         a + b
     });
@@ -112,13 +112,13 @@ fn misuse_is_an_error() {
     let engine = Engine::default();
     let module = Module::new(&engine, r#"(module (import "m" "f" (func (param i32))) (func (export "id") (param i32) (result i32) local.get 0))"#).unwrap();
     let mut store = Store::new(&engine, ());
-    let wrong = Func::wrap(&mut store, |_: Caller<'_, ()>, _: i64| ());
+    let wrong = Func::wrap(&mut store, |_: i64| ());
     let err = Instance::new(&mut store, &module, &[Extern::Func(wrong)])
         .err()
         .unwrap();
     assert!(format!("{err}").contains("m::f"), "{err}");
     assert!(Instance::new(&mut store, &module, &[]).is_err());
-    let right = Func::wrap(&mut store, |_: Caller<'_, ()>, _: i32| ());
+    let right = Func::wrap(&mut store, |_: i32| ());
     let instance = Instance::new(&mut store, &module, &[Extern::Func(right)]).unwrap();
     let id = instance.get_func(&mut store, "id").unwrap();
     assert!(id.typed::<i64, i32>(&store).is_err());

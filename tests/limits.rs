@@ -1,8 +1,6 @@
 //! Store limits, host panics, and resource use over many stores.
 
-use kiln::{
-    Caller, Engine, Extern, Func, Instance, Module, Store, StoreLimits, StoreLimitsBuilder,
-};
+use kiln::{Engine, Extern, Func, Instance, Module, Store, StoreLimits, StoreLimitsBuilder};
 
 #[test]
 fn limits_stop_memory_and_table_growth_and_instances() {
@@ -44,7 +42,7 @@ fn limits_stop_memory_and_table_growth_and_instances() {
 fn host_panics_come_back_as_panics_and_the_store_survives() {
     let engine = Engine::default();
     let mut store = Store::new(&engine, ());
-    let boom = Func::wrap(&mut store, |_: Caller<'_, ()>, x: i32| -> i32 {
+    let boom = Func::wrap(&mut store, |x: i32| -> i32 {
         if x == 0 {
             panic!("boom");
         }

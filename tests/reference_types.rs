@@ -2,8 +2,7 @@
 //! and tables of both reference types made and changed by the host.
 
 use kiln::{
-    Caller, Engine, Extern, ExternRef, Func, Instance, Module, Store, Table, TableType, Val,
-    ValType,
+    Engine, Extern, ExternRef, Func, Instance, Module, Store, Table, TableType, Val, ValType,
 };
 
 const MODULE: &str = r#"
@@ -46,7 +45,7 @@ fn setup() -> (Store<()>, Instance, Table, Table, Func) {
         Val::ExternRef(None),
     )
     .unwrap();
-    let seven = Func::wrap(&mut store, |_: Caller<'_, ()>, ()| 7i32);
+    let seven = Func::wrap(&mut store, || 7i32);
     funcs.set(&mut store, 1, Val::FuncRef(Some(seven))).unwrap();
     let module = Module::new(&engine, MODULE).unwrap();
     let instance = Instance::new(
@@ -136,7 +135,7 @@ fn funcref_tables_from_the_host() {
     // The function comes back out of wasm as the same handle.
     let back = call1(&mut store, &instance, "func", &[Val::I32(1)]).unwrap();
     assert_eq!(back.unwrap_funcref(), Some(seven));
-    let eight = Func::wrap(&mut store, |_: Caller<'_, ()>, ()| 8i32);
+    let eight = Func::wrap(&mut store, || 8i32);
     assert_eq!(
         funcs
             .grow(&mut store, 1, Val::FuncRef(Some(eight)))

@@ -1,6 +1,7 @@
 //! Functions: wasm exports and host functions, callable from both sides.
 
 use crate::context::{AsContext, AsContextMut};
+use crate::into_func::IntoFunc;
 use crate::store::StoreInner;
 use crate::trap::WasmBacktrace;
 use crate::{Extern, FuncType, Store, Val};
@@ -14,7 +15,7 @@ use std::ffi::c_void;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
 /// A host closure over untyped values.
-type HostFn<T> = dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
+pub(crate) type HostFn<T> = dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
 
 /// What a host function's `VMDynamicFunctionContext` carries.
 pub(crate) struct HostState<T> {
@@ -218,17 +219,23 @@ impl Func {
         }
     }
 
-    /// A host function from a closure over Rust values (`i32`, `f64`, tuples, …).
-    pub fn wrap<T: 'static, P: crate::WasmParams, R: crate::WasmResults>(
+    /// A host function from a Rust closure over wasm value types
+    /// (`i32`, `i64`, `f32`, `f64`, `u128` for v128), optionally taking a
+    /// [`Caller`] first, and returning `()`, a value, a tuple, or a
+    /// `Result` of those (an `Err` becomes the error of the wasm call).
+    ///
+    /// ```
+    /// # use kiln::{Caller, Engine, Func, Store};
+    /// let mut store = Store::new(&Engine::default(), 0u32);
+    /// let add = Func::wrap(&mut store, |a: i32, b: i32| a + b);
+    /// let count = Func::wrap(&mut store, |mut caller: Caller<'_, u32>| *caller.data_mut() += 1);
+    /// ```
+    pub fn wrap<T: 'static, Params, Results>(
         mut store: impl AsContextMut<Data = T>,
-        f: impl Fn(Caller<'_, T>, P) -> R + Send + Sync + 'static,
+        f: impl IntoFunc<T, Params, Results>,
     ) -> Func {
         let store = store.as_context_mut().0;
-        let ty = FuncType::new(P::types(), R::types());
-        let func: Box<HostFn<T>> = Box::new(move |caller, params, results| {
-            f(caller, P::from_vals(params)).into_vals(results);
-            Ok(())
-        });
+        let (ty, func) = f.into_host();
         Self::new_host(store, ty, func, VMFunctionKind::Static)
     }
 

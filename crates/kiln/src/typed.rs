@@ -65,8 +65,6 @@ pub trait WasmParams: Sized {
     fn types() -> Vec<ValType>;
     /// Writes the values into `out`.
     fn store(self, out: &mut [RawValue]);
-    /// Reads the values from host-call arguments.
-    fn from_vals(vals: &[Val]) -> Self;
 }
 
 /// Function results: `()`, a single [`WasmTy`], or a tuple of them.
@@ -75,8 +73,6 @@ pub trait WasmResults: Sized {
     fn types() -> Vec<ValType>;
     /// Reads the values from `raw`.
     fn load(raw: &[RawValue]) -> Self;
-    /// Writes the values as host-call results.
-    fn into_vals(self, out: &mut [Val]);
 }
 
 impl<A: WasmTy> WasmParams for A {
@@ -86,9 +82,6 @@ impl<A: WasmTy> WasmParams for A {
     fn store(self, out: &mut [RawValue]) {
         out[0] = self.into_raw();
     }
-    fn from_vals(vals: &[Val]) -> Self {
-        A::from_val(&vals[0])
-    }
 }
 
 impl<A: WasmTy> WasmResults for A {
@@ -97,9 +90,6 @@ impl<A: WasmTy> WasmResults for A {
     }
     fn load(raw: &[RawValue]) -> Self {
         A::from_raw(raw[0])
-    }
-    fn into_vals(self, out: &mut [Val]) {
-        out[0] = self.into_val();
     }
 }
 
@@ -113,10 +103,6 @@ macro_rules! tuples {
                 let mut i = 0;
                 $( out[i] = $n.into_raw(); i += 1; )*
             }
-            fn from_vals(vals: &[Val]) -> Self {
-                let mut i = 0;
-                ($({ let v = $n::from_val(&vals[i]); i += 1; v },)*)
-            }
         }
         #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments, clippy::unused_unit)]
         impl<$($n: WasmTy),*> WasmResults for ($($n,)*) {
@@ -124,11 +110,6 @@ macro_rules! tuples {
             fn load(raw: &[RawValue]) -> Self {
                 let mut i = 0;
                 ($({ let v = $n::from_raw(raw[i]); i += 1; v },)*)
-            }
-            fn into_vals(self, out: &mut [Val]) {
-                let ($($n,)*) = self;
-                let mut i = 0;
-                $( out[i] = $n.into_val(); i += 1; )*
             }
         }
     };
