@@ -1,7 +1,16 @@
-//! Kiln: run WebAssembly compiled to native code by Cranelift.
+//! Kiln runs WebAssembly compiled to native code by Cranelift, in a sandbox.
+//! The API follows wasmtime's, so moving an embedding over is mostly a
+//! change of crate name.
+//!
+//! # Hello
+//!
+//! An [`Engine`] compiles; a [`Module`] is compiled code; a [`Store`] owns
+//! everything that running it creates (instances, memories, tables, globals,
+//! host functions) plus a value of your own; an [`Instance`] is a module
+//! brought to life in a store.
 //!
 //! ```
-//! use kiln::{Engine, Store, Module, Instance};
+//! use kiln::{Engine, Instance, Module, Store};
 //! # fn main() -> kiln::Result<()> {
 //! let engine = Engine::default();
 //! let module = Module::new(&engine, r#"(module (func (export "add") (param i32 i32) (result i32)
@@ -13,6 +22,56 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Host functions
+//!
+//! Wasm imports what the host provides. [`Func::wrap`] turns a closure into a
+//! host function; a [`Caller`] first argument gives it the store's data and
+//! the calling instance's exports, such as its memory. A [`Linker`] supplies
+//! imports by name.
+//!
+//! ```
+//! use kiln::{Caller, Engine, Linker, Module, Store};
+//! # fn main() -> kiln::Result<()> {
+//! let engine = Engine::default();
+//! let module = Module::new(&engine, r#"(module
+//!     (import "env" "print" (func $print (param i32 i32)))
+//!     (memory (export "memory") 1)
+//!     (data (i32.const 0) "hi!")
+//!     (func (export "main") (call $print (i32.const 0) (i32.const 3))))"#)?;
+//! let mut store = Store::new(&engine, String::new());
+//! let mut linker = Linker::new(&engine);
+//! linker.func_wrap(&mut store, "env", "print", |mut caller: Caller<'_, String>, ptr: i32, len: i32| {
+//!     let memory = caller.get_export("memory").and_then(|e| e.into_memory()).unwrap();
+//!     let mut buf = vec![0; len as usize];
+//!     memory.read(&caller, ptr as usize, &mut buf)?;
+//!     caller.data_mut().push_str(std::str::from_utf8(&buf)?);
+//!     Ok(())
+//! })?;
+//! let instance = linker.instantiate(&mut store, &module)?;
+//! instance.get_typed_func::<(), ()>(&mut store, "main")?.call(&mut store, ())?;
+//! assert_eq!(store.data(), "hi!");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Traps and errors
+//!
+//! Everything that can fail returns [`Result`]. A wasm trap is an error that
+//! `downcast_ref::<Trap>()` turns into the [`Trap`] code and
+//! `downcast_ref::<WasmBacktrace>()` into the wasm frames. A host function's
+//! `Err` comes back unchanged, and a host function's panic is resumed in the
+//! caller after wasm has been left; the store stays usable either way.
+//!
+//! # Limits and interruption
+//!
+//! [`Config::consume_fuel`] with [`Store::set_fuel`], and
+//! [`Config::epoch_interruption`] with [`Store::set_epoch_deadline`] and
+//! [`Engine::increment_epoch`], stop runaway code; [`Store::limiter`] bounds
+//! memories, tables and instances. [`Module::serialize`] and
+//! [`Module::deserialize`] save compiled code for later.
+//!
+//! More: `examples/` in the repository (each runs under `cargo test`).
 
 mod config;
 mod context;

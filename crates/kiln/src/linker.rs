@@ -64,6 +64,31 @@ impl<T: 'static> Linker<T> {
         self.define(module, name, func)
     }
 
+    /// Defines `module::name` as a host function made from a Rust closure
+    /// (see [`Func::wrap`]).
+    pub fn func_wrap<Params, Results>(
+        &mut self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &str,
+        name: &str,
+        f: impl crate::IntoFunc<T, Params, Results>,
+    ) -> Result<&mut Self> {
+        let func = Func::wrap(store.as_context_mut().0, f);
+        self.define(module, name, func)
+    }
+
+    /// Instantiates `module` and defines its exports under `name`.
+    pub fn module(
+        &mut self,
+        mut store: impl AsContextMut<Data = T>,
+        name: &str,
+        module: &Module,
+    ) -> Result<&mut Self> {
+        let store = store.as_context_mut().0;
+        let instance = self.instantiate(&mut *store, module)?;
+        self.instance(store, name, instance)
+    }
+
     /// Defines every export of `instance` under `module`.
     pub fn instance(
         &mut self,
