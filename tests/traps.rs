@@ -172,3 +172,28 @@ fn host_faults_reach_the_previous_handler() {
     // With no handler before Kiln's, the default action kills the process.
     assert_eq!(run_child("default").signal(), Some(libc::SIGSEGV));
 }
+
+#[test]
+fn backtrace_frames_carry_module_offsets_and_print_like_wasmtime() {
+    let engine = Engine::default();
+    let wat = r#"(module (func $inner (unreachable)) (func $outer (export "run") (call $inner)))"#;
+    let bytes = wat::parse_str(wat).unwrap();
+    let module = Module::new(&engine, &bytes).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let err = call(&mut store, &instance, "run", &[]).unwrap_err();
+    let bt = err.downcast_ref::<WasmBacktrace>().unwrap();
+    // The innermost frame points at the `unreachable` opcode (0x00), the
+    // outer one at the `call` opcode (0x10).
+    let inner = bt.frames()[0].module_offset.unwrap() as usize;
+    let outer = bt.frames()[1].module_offset.unwrap() as usize;
+    assert_eq!(bytes[inner], 0x00);
+    assert_eq!(bytes[outer], 0x10);
+    let shown = format!("{err:?}");
+    assert!(shown.contains("wasm backtrace"), "{shown}");
+    assert!(
+        shown.contains("!inner") && shown.contains("!outer"),
+        "{shown}"
+    );
+    assert!(shown.contains("unreachable"), "{shown}");
+}

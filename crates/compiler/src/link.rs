@@ -34,6 +34,8 @@ pub(crate) struct CompiledFunction {
     code: Vec<u8>,
     relocs: Vec<PendingReloc>,
     traps: Vec<(u32, TrapCode)>,
+    /// (code offset, wasm module offset) at the start of each source range.
+    address_map: Vec<(u32, u32)>,
 }
 
 fn libcall(l: ClifLibCall) -> Result<LibCall> {
@@ -87,10 +89,18 @@ impl CompiledFunction {
             };
             traps.push((t.offset, code));
         }
+        let address_map = compiled
+            .buffer
+            .get_srclocs_sorted()
+            .iter()
+            .filter(|l| !l.loc.is_default())
+            .map(|l| (l.start, l.loc.bits()))
+            .collect();
         Ok(Self {
             code: compiled.code_buffer().to_vec(),
             relocs,
             traps,
+            address_map,
         })
     }
 }
@@ -108,6 +118,8 @@ pub struct CompiledModule {
     pub trampolines: Vec<u32>,
     /// Trap sites, sorted by offset.
     pub traps: Vec<(u32, TrapCode)>,
+    /// (code offset, wasm module offset) pairs, sorted by code offset.
+    pub address_map: Vec<(u32, u32)>,
     /// Absolute relocations the loader resolves.
     pub relocs: Vec<Relocation>,
 }
@@ -129,6 +141,7 @@ pub struct CompiledTrampolines {
 struct Blob {
     code: Vec<u8>,
     traps: Vec<(u32, TrapCode)>,
+    address_map: Vec<(u32, u32)>,
     relocs: Vec<Relocation>,
     calls: Vec<(u32, FuncIndex, i64)>,
 }
@@ -142,6 +155,8 @@ impl Blob {
         self.code.extend_from_slice(&f.code);
         self.traps
             .extend(f.traps.iter().map(|(o, c)| (start + o, *c)));
+        self.address_map
+            .extend(f.address_map.iter().map(|(o, w)| (start + o, *w)));
         for r in f.relocs {
             match (r.kind, r.target) {
                 (Reloc::X86CallPCRel4, RelocTarget::Function(f)) => {
@@ -189,6 +204,7 @@ pub(crate) fn link_module(
         functions,
         trampolines,
         traps: blob.traps,
+        address_map: blob.address_map,
         relocs: blob.relocs,
     }
 }

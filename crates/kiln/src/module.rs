@@ -136,6 +136,7 @@ impl Module {
             len: code.len(),
             functions,
             traps,
+            address_map: compiled.address_map.clone(),
             module: info.clone(),
         });
         let signatures: Vec<_> = info

@@ -31,17 +31,13 @@ impl fmt::Display for WasmBacktrace {
         writeln!(f, "error while executing at wasm backtrace:")?;
         for (i, fr) in self.frames.iter().enumerate() {
             let module = fr.module_name.as_deref().unwrap_or("<unknown>");
+            write!(f, "  {i:>3}: ")?;
+            if let Some(offset) = fr.module_offset {
+                write!(f, "{offset:#8x} - ")?;
+            }
             match &fr.func_name {
-                Some(n) => writeln!(
-                    f,
-                    "  {i:>3}: {module}!{n} (function {}) +{:#x}",
-                    fr.func_index, fr.code_offset
-                )?,
-                None => writeln!(
-                    f,
-                    "  {i:>3}: {module}!<wasm function {}> +{:#x}",
-                    fr.func_index, fr.code_offset
-                )?,
+                Some(n) => writeln!(f, "{module}!{n}")?,
+                None => writeln!(f, "{module}!<wasm function {}>", fr.func_index)?,
             }
         }
         Ok(())

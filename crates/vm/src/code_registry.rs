@@ -37,6 +37,8 @@ pub struct CodeRegistration {
     pub functions: Vec<FunctionSite>,
     /// Trap sites, sorted by `offset`.
     pub traps: Vec<TrapSite>,
+    /// (code offset, wasm module offset) pairs, sorted by code offset.
+    pub address_map: Vec<(u32, u32)>,
     /// The module the functions belong to (names for backtraces).
     pub module: Arc<ModuleInfo>,
 }
@@ -52,6 +54,8 @@ pub struct FrameInfo {
     pub module_name: Option<String>,
     /// Offset of the pc from the start of the function's machine code.
     pub code_offset: u32,
+    /// Offset of the wasm instruction in the module's bytes, if known.
+    pub module_offset: Option<u32>,
 }
 
 static REGISTRY: RwLock<BTreeMap<usize, Arc<CodeRegistration>>> = RwLock::new(BTreeMap::new());
@@ -100,11 +104,21 @@ pub fn lookup_frame(pc: usize) -> Option<FrameInfo> {
             .partition_point(|f| f.start <= off)
             .checked_sub(1)?;
         let f = reg.functions[i];
-        (off < f.end).then(|| FrameInfo {
+        if off >= f.end {
+            return None;
+        }
+        let m = reg.address_map.partition_point(|(code, _)| *code <= off);
+        let module_offset = m
+            .checked_sub(1)
+            .map(|m| reg.address_map[m])
+            .filter(|(code, _)| *code >= f.start)
+            .map(|(_, wasm)| wasm);
+        Some(FrameInfo {
             func_index: f.index.0,
             func_name: reg.module.func_names.get(&f.index).cloned(),
             module_name: reg.module.name.clone(),
             code_offset: off - f.start,
+            module_offset,
         })
     })
 }
@@ -153,6 +167,7 @@ mod tests {
                     code: TrapCode::MemoryOutOfBounds,
                 },
             ],
+            address_map: vec![(0, 100), (52, 140)],
             module: Arc::new(ModuleInfo::default()),
         });
         assert_eq!(
@@ -164,6 +179,9 @@ mod tests {
         assert_eq!(lookup_trap(base + 100), None);
         assert_eq!(lookup_frame(base + 50).unwrap().func_index, 4);
         assert_eq!(lookup_frame(base + 50).unwrap().code_offset, 2);
+        assert_eq!(lookup_frame(base + 50).unwrap().module_offset, None);
+        assert_eq!(lookup_frame(base + 60).unwrap().module_offset, Some(140));
+        assert_eq!(lookup_frame(base + 39).unwrap().module_offset, Some(100));
         assert!(lookup_frame(base + 44).is_none());
         assert!(is_wasm_pc(base));
         assert!(!is_wasm_pc(base - 1));
