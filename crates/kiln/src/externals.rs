@@ -192,16 +192,19 @@ impl Table {
     /// The table's current type.
     pub fn ty<T>(&self, store: impl AsContext<Data = T>) -> TableType {
         let store = store.as_context().0;
+        store.assert_owns(self.store, "table");
         store.inner.tables[self.index].ty()
     }
     /// Number of elements.
     pub fn size<T>(&self, store: impl AsContext<Data = T>) -> u32 {
         let store = store.as_context().0;
+        store.assert_owns(self.store, "table");
         store.inner.tables[self.index].size()
     }
     /// The element at `index`.
     pub fn get<T>(&self, mut store: impl AsContextMut<Data = T>, index: u32) -> Option<Val> {
         let store = store.as_context_mut().0;
+        store.assert_owns(self.store, "table");
         let t = &store.inner.tables[self.index];
         let raw = t.get(index)?;
         let ty = t.ty().element;
@@ -300,11 +303,13 @@ impl Global {
     /// The global's type.
     pub fn ty<T>(&self, store: impl AsContext<Data = T>) -> GlobalType {
         let store = store.as_context().0;
+        store.assert_owns(self.store, "global");
         store.inner.globals[self.index].ty
     }
     /// The current value.
     pub fn get<T>(&self, mut store: impl AsContextMut<Data = T>) -> Val {
         let store = store.as_context_mut().0;
+        store.assert_owns(self.store, "global");
         let g = &store.inner.globals[self.index];
         // SAFETY: global storage lives as long as the store.
         let raw = unsafe { (*g.definition).get() };

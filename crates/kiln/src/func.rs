@@ -211,6 +211,7 @@ impl Func {
     /// for wasm functions.
     pub fn kind<T: 'static>(&self, store: impl AsContext<Data = T>) -> Option<VMFunctionKind> {
         let store = store.as_context().0;
+        store.assert_owns(self.store, "function");
         match &store.inner.funcs[self.index].kind {
             FuncKind::Wasm => None,
             FuncKind::Host(state) => state
@@ -242,6 +243,7 @@ impl Func {
     /// The function's type.
     pub fn ty<T>(&self, store: impl AsContext<Data = T>) -> FuncType {
         let store = store.as_context().0;
+        store.assert_owns(self.store, "function");
         store.inner.funcs[self.index].ty.clone()
     }
 
