@@ -1,4 +1,4 @@
-;; Recursive Fibonacci: `cargo run --release -- run examples/fib.wat --invoke fib 30`
+;; Recursive Fibonacci: `cargo run --release -- run --invoke fib examples/fib.wat 30`
 (module
   (func $fib (export "fib") (param $n i32) (result i32)
     (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))

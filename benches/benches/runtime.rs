@@ -26,7 +26,9 @@ fn big_module(functions: usize) -> String {
 fn compile(c: &mut Criterion) {
     let engine = Engine::default();
     let bytes = wat::parse_str(big_module(500)).unwrap();
-    c.bench_function("compile 500 functions", |b| b.iter(|| Module::from_binary(&engine, black_box(&bytes)).unwrap()));
+    c.bench_function("compile 500 functions", |b| {
+        b.iter(|| Module::from_binary(&engine, black_box(&bytes)).unwrap())
+    });
 }
 
 fn instantiate(c: &mut Criterion) {
@@ -45,9 +47,15 @@ fn calls(c: &mut Criterion) {
     let module = Module::new(&engine, FIB).unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
-    let fib = instance.get_typed_func::<i32, i32>(&mut store, "fib").unwrap();
-    c.bench_function("host->wasm call (fib 1)", |b| b.iter(|| fib.call(&mut store, black_box(1)).unwrap()));
-    c.bench_function("fib 25", |b| b.iter(|| fib.call(&mut store, black_box(25)).unwrap()));
+    let fib = instance
+        .get_typed_func::<i32, i32>(&mut store, "fib")
+        .unwrap();
+    c.bench_function("host->wasm call (fib 1)", |b| {
+        b.iter(|| fib.call(&mut store, black_box(1)).unwrap())
+    });
+    c.bench_function("fib 25", |b| {
+        b.iter(|| fib.call(&mut store, black_box(25)).unwrap())
+    });
 }
 
 criterion_group!(benches, compile, instantiate, calls);

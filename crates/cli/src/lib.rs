@@ -1,6 +1,14 @@
-//! The library behind the `kiln` command: the `.wast` script runner (also
-//! used by the spec-suite tests) and helpers for `kiln run`.
+//! The library behind the `kiln` command: one module per subcommand
+//! (`run`, `compile`, `wast`), the options they share, and error reporting.
+//! The `.wast` runner is also used by the spec-suite tests.
 
+#![warn(missing_docs)]
+
+pub mod compile;
+pub mod engine_opts;
+pub mod load;
+pub mod report;
 pub mod run;
 pub mod spectest;
+pub mod wasi_opts;
 pub mod wast;

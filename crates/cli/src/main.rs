@@ -2,12 +2,19 @@
 
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
-use kiln::{Config, Engine};
+use kiln::Config;
+use kiln_cli::compile::CompileCommand;
+use kiln_cli::report::report;
+use kiln_cli::run::RunCommand;
 use kiln_cli::wast::{Summary, features_for_path, run_wast};
 use std::process::ExitCode;
 use wasmparser::WasmFeatures;
 
 /// Kiln: a WebAssembly runtime that compiles with Cranelift.
+///
+/// `kiln run` runs WASI programs (from C, Rust, Zig, Go, ...) like
+/// `wasmtime run`; `kiln compile` precompiles a module for faster start-up;
+/// `kiln wast` runs WebAssembly spec test scripts.
 #[derive(Parser)]
 #[command(name = "kiln", version)]
 struct Cli {
@@ -32,16 +39,34 @@ enum SpecVersion {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a WebAssembly module (.wasm or .wat) and call one of its exports.
-    Run {
-        /// The module to run.
-        file: String,
-        /// The exported function to call.
-        #[arg(long)]
-        invoke: String,
-        /// Arguments for the function, parsed by its parameter types.
-        args: Vec<String>,
-    },
+    /// Run a WebAssembly program (.wasm, .wat or .cwasm) with WASI.
+    ///
+    /// Without --invoke the module's `_start` runs (a WASI command) and
+    /// kiln exits with the code the program passes to `proc_exit` (0 if
+    /// `_start` returns). The guest gets FILE's base name and ARGS as its
+    /// arguments, this process's stdin/stdout/stderr, the --env variables and
+    /// the --dir directories, nothing else. Options go before FILE;
+    /// everything after FILE is passed to the program.
+    ///
+    /// A trap prints the trap and its wasm backtrace to stderr and exits with
+    /// code 134 (as wasmtime does on Unix); any other failure prints one
+    /// `Error: ...` line and exits with code 1.
+    ///
+    /// Where wasmtime spells options differently, both spellings work:
+    /// `-O opt-level=2` = `-O speed`, `-W fuel=N` = `--fuel N`.
+    #[command(
+        override_usage = "kiln run [OPTIONS] <FILE> [ARGS]...",
+        after_help = "Examples:\n  kiln run hello.wasm\n  kiln run --dir data::/data --env HOME=/data prog.wasm -v input.txt\n  kiln run --invoke fib examples/fib.wat 30"
+    )]
+    Run(RunCommand),
+    /// Compile a module ahead of time into a .cwasm file for `kiln run`.
+    ///
+    /// `kiln run OUT.cwasm` then starts without compiling. The file only
+    /// loads into the same Kiln version, on a CPU with the same features, and
+    /// with the same -O/--wasm/--fuel options; otherwise `kiln run` refuses
+    /// it with an error. Only run .cwasm files you (or Kiln) made: they
+    /// contain machine code that is trusted as is.
+    Compile(CompileCommand),
     /// Run .wast test scripts and report every directive's outcome.
     Wast {
         /// Which WebAssembly version's features to enable.
@@ -54,23 +79,20 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    match real_main() {
+    let code = match real_main() {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+        Err(e) => report(&e),
+    };
+    // Exit codes are 0..=255 on Unix; WASI's `proc_exit` allows 0..126.
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
-fn real_main() -> Result<ExitCode> {
+fn real_main() -> Result<i32> {
     match Cli::parse().command {
-        Command::Run { file, invoke, args } => {
-            let engine = Engine::default();
-            for line in kiln_cli::run::run_invoke(&engine, &file, &invoke, &args)? {
-                println!("{line}");
-            }
-            Ok(ExitCode::SUCCESS)
+        Command::Run(cmd) => cmd.execute(),
+        Command::Compile(cmd) => {
+            cmd.execute()?;
+            Ok(0)
         }
         Command::Wast { spec, files } => {
             let mut total = Summary::default();
@@ -99,11 +121,7 @@ fn real_main() -> Result<ExitCode> {
                 "wast: {} passed, {} failed, {} skipped",
                 total.passed, total.failed, total.skipped
             );
-            Ok(if total.failed == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
+            Ok(if total.failed == 0 { 0 } else { 1 })
         }
     }
 }

@@ -1,19 +1,179 @@
-//! `kiln run`: instantiate a module and call one of its exports.
+//! `kiln run`: instantiate a module with WASI and run it as a command
+//! (`_start`), or call one of its exports (`--invoke`).
 
+use crate::engine_opts::EngineOptions;
+use crate::load::load_module;
+use crate::wasi_opts::WasiOptions;
 use anyhow::{Context, Result, bail};
-use kiln::{Engine, Instance, Module, Store, Val, ValType};
+use clap::Args;
+use kiln::{Engine, Func, Instance, Linker, Module, Store, Val, ValType};
+use kiln_wasi::WasiCtx;
 
-/// Parses a command-line argument as a value of type `ty`.
+/// `kiln run [OPTIONS] FILE [ARGS]...`
+#[derive(Args, Clone, Debug)]
+pub struct RunCommand {
+    #[command(flatten)]
+    /// Engine options.
+    pub engine: EngineOptions,
+
+    #[command(flatten)]
+    /// WASI options.
+    pub wasi: WasiOptions,
+
+    /// Call this export instead of `_start`; its parameters are parsed from
+    /// ARGS and its results printed one per line.
+    #[arg(long, value_name = "NAME")]
+    pub invoke: Option<String>,
+
+    /// The module (`.wasm`, `.wat` or a `.cwasm` from `kiln compile`),
+    /// then the program's arguments (`argv[1..]`, and with `--invoke` the
+    /// function's arguments). As in wasmtime, everything after FILE goes to
+    /// the program, even `--help` or `--invoke`: kiln's options go first.
+    #[arg(value_name = "FILE", required = true, trailing_var_arg = true)]
+    pub module_and_args: Vec<String>,
+}
+
+impl RunCommand {
+    /// Runs the program. Returns the process exit code: the guest's
+    /// `proc_exit` code, or 0 if it returned normally. Errors (including
+    /// traps) are returned for [`crate::report`] to print.
+    pub fn execute(&self) -> Result<i32> {
+        let (file, args) = self.file_and_args();
+        let settings = self.engine.settings()?;
+        let engine = settings.engine()?;
+        let module = load_module(&engine, file)?;
+        let wasi = self.wasi.build(file, args)?;
+        let mut store = Store::new(&engine, wasi);
+        if let Some(fuel) = settings.fuel {
+            store.set_fuel(fuel)?;
+        }
+        match self.instantiate_and_call(&engine, &mut store, &module) {
+            Ok(lines) => {
+                for line in lines {
+                    println!("{line}");
+                }
+                Ok(0)
+            }
+            Err(e) => match kiln_wasi::exit_code(&e) {
+                Some(code) => Ok(code),
+                None => Err(e),
+            },
+        }
+    }
+
+    /// FILE and the guest's arguments.
+    pub fn file_and_args(&self) -> (&str, &[String]) {
+        match self.module_and_args.split_first() {
+            Some((file, args)) => (file, args),
+            // clap requires FILE; an empty list only comes from a caller
+            // that built the command by hand.
+            None => ("", &[]),
+        }
+    }
+
+    /// Instantiates and runs; returns the lines to print (the results of
+    /// `--invoke`).
+    fn instantiate_and_call(
+        &self,
+        engine: &Engine,
+        store: &mut Store<WasiCtx>,
+        module: &Module,
+    ) -> Result<Vec<String>> {
+        let (file, _) = self.file_and_args();
+        let mut linker = Linker::new(engine);
+        kiln_wasi::add_to_linker(&mut linker, store, |cx: &mut WasiCtx| cx)?;
+        let instance = linker
+            .instantiate(&mut *store, module)
+            .with_context(|| format!("failed to instantiate `{file}`"))?;
+        self.run_instance(store, &instance)
+            .with_context(|| format!("failed to run main module `{file}`"))
+    }
+
+    fn run_instance(&self, store: &mut Store<WasiCtx>, instance: &Instance) -> Result<Vec<String>> {
+        // A reactor initialises itself before any export is called.
+        if let Some(init) = instance.get_func(&mut *store, "_initialize") {
+            init.call(&mut *store, &[], &mut [])
+                .context("failed to run `_initialize`")?;
+        }
+        let (func, what) = match &self.invoke {
+            Some(name) => {
+                let func = instance
+                    .get_func(&mut *store, name)
+                    .with_context(|| format!("no exported function named `{name}`"))?;
+                (func, format!("`{name}`"))
+            }
+            None => match instance.get_func(&mut *store, "_start") {
+                Some(func) => (func, "command default".to_string()),
+                // Like wasmtime: a module without `_start` is only instantiated.
+                None => {
+                    self.warn_about_misplaced_options();
+                    return Ok(Vec::new());
+                }
+            },
+        };
+        let (_, args) = self.file_and_args();
+        let results =
+            call(store, func, args, &what).with_context(|| format!("failed to invoke {what}"))?;
+        Ok(results.iter().map(format_val).collect())
+    }
+
+    /// Nothing ran. If that is because kiln's own options were written after
+    /// FILE (where they belong to the program), say so on stderr.
+    fn warn_about_misplaced_options(&self) {
+        let (file, args) = self.file_and_args();
+        if let Some(pos) = args.iter().position(|a| a == "--invoke") {
+            let mut fixed = vec!["kiln run".to_string()];
+            fixed.extend(args[pos..].iter().take(2).cloned());
+            fixed.push(file.to_string());
+            fixed.extend(
+                args[..pos]
+                    .iter()
+                    .chain(args[pos..].iter().skip(2))
+                    .cloned(),
+            );
+            eprintln!(
+                "warning: `{file}` has no `_start` and `--invoke` came after FILE, where it is \
+                 an argument for the program; kiln's options go before FILE: `{}`",
+                fixed.join(" ")
+            );
+        }
+    }
+}
+
+/// Calls `func` with its parameters parsed from the leading `args` (any
+/// further arguments are only the guest's `argv`, as in wasmtime).
+fn call(store: &mut Store<WasiCtx>, func: Func, args: &[String], what: &str) -> Result<Vec<Val>> {
+    let ty = func.ty(&*store);
+    if args.len() < ty.params().len() {
+        bail!(
+            "not enough arguments for {what}: it takes {} but {} were given",
+            ty.params().len(),
+            args.len()
+        );
+    }
+    let params = ty
+        .params()
+        .iter()
+        .zip(args)
+        .map(|(t, a)| parse_arg(*t, a))
+        .collect::<Result<Vec<_>>>()?;
+    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+    func.call(&mut *store, &params, &mut results)?;
+    Ok(results)
+}
+
+/// Parses a command-line argument as a value of type `ty`. Integers may be
+/// decimal (signed or unsigned range) or `0x` hexadecimal.
 pub fn parse_arg(ty: ValType, s: &str) -> Result<Val> {
     Ok(match ty {
-        ValType::I32 => Val::I32(
-            s.parse::<i64>()
-                .with_context(|| format!("`{s}` is not an i32"))? as i32,
-        ),
-        ValType::I64 => Val::I64(
-            s.parse::<i128>()
-                .with_context(|| format!("`{s}` is not an i64"))? as i64,
-        ),
+        ValType::I32 => {
+            let v = parse_int(s, 32).with_context(|| format!("`{s}` is not an i32"))?;
+            Val::I32(v as i32)
+        }
+        ValType::I64 => {
+            let v = parse_int(s, 64).with_context(|| format!("`{s}` is not an i64"))?;
+            Val::I64(v as i64)
+        }
         ValType::F32 => Val::F32(
             s.parse::<f32>()
                 .with_context(|| format!("`{s}` is not an f32"))?
@@ -28,6 +188,28 @@ pub fn parse_arg(ty: ValType, s: &str) -> Result<Val> {
     })
 }
 
+/// Parses an integer that fits in `bits` bits as signed or unsigned.
+fn parse_int(s: &str, bits: u32) -> Result<i128> {
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let magnitude = match digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        Some(hex) => i128::from_str_radix(hex, 16)?,
+        None => digits.parse::<i128>()?,
+    };
+    let value = if negative { -magnitude } else { magnitude };
+    let min = -(1i128 << (bits - 1));
+    let max = (1i128 << bits) - 1;
+    if value < min || value > max {
+        bail!("out of range");
+    }
+    Ok(value)
+}
+
 /// Formats a result the way `wasmtime run --invoke` prints it.
 pub fn format_val(v: &Val) -> String {
     match v {
@@ -35,50 +217,41 @@ pub fn format_val(v: &Val) -> String {
         Val::I64(x) => x.to_string(),
         Val::F32(b) => f32::from_bits(*b).to_string(),
         Val::F64(b) => f64::from_bits(*b).to_string(),
-        Val::V128(x) => format!("{x:#034x}"),
-        Val::FuncRef(f) => {
-            if f.is_some() {
-                "<funcref>".into()
-            } else {
-                "null".into()
-            }
-        }
-        Val::ExternRef(r) => {
-            if r.is_some() {
-                "<externref>".into()
-            } else {
-                "null".into()
-            }
-        }
+        Val::V128(x) => x.to_string(),
+        Val::FuncRef(f) => match f {
+            Some(_) => "<funcref>".into(),
+            None => "<null funcref>".into(),
+        },
+        Val::ExternRef(r) => match r {
+            Some(_) => "<externref>".into(),
+            None => "<null externref>".into(),
+        },
     }
 }
 
-/// Loads `path` (`.wasm` or `.wat`), calls export `name` with `args`, and
-/// returns the printed results.
-pub fn run_invoke(engine: &Engine, path: &str, name: &str, args: &[String]) -> Result<Vec<String>> {
-    let bytes = std::fs::read(path).with_context(|| format!("failed to read `{path}`"))?;
-    let module =
-        Module::new(engine, &bytes).with_context(|| format!("failed to compile `{path}`"))?;
-    let mut store = Store::new(engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).context("failed to instantiate")?;
-    let func = instance
-        .get_func(&mut store, name)
-        .with_context(|| format!("`{path}` has no exported function `{name}`"))?;
-    let ty = func.ty(&store);
-    if args.len() != ty.params().len() {
-        bail!(
-            "`{name}` takes {} arguments but {} were given",
-            ty.params().len(),
-            args.len()
-        );
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers() {
+        assert!(matches!(parse_arg(ValType::I32, "-1"), Ok(Val::I32(-1))));
+        assert!(matches!(
+            parse_arg(ValType::I32, "4294967295"),
+            Ok(Val::I32(-1))
+        ));
+        assert!(matches!(parse_arg(ValType::I32, "0x10"), Ok(Val::I32(16))));
+        assert!(parse_arg(ValType::I32, "4294967296").is_err());
+        assert!(parse_arg(ValType::I32, "ten").is_err());
+        assert!(matches!(
+            parse_arg(ValType::I64, "-9223372036854775808"),
+            Ok(Val::I64(i64::MIN))
+        ));
     }
-    let params = ty
-        .params()
-        .iter()
-        .zip(args)
-        .map(|(t, a)| parse_arg(*t, a))
-        .collect::<Result<Vec<_>>>()?;
-    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-    func.call(&mut store, &params, &mut results)?;
-    Ok(results.iter().map(format_val).collect())
+
+    #[test]
+    fn floats() {
+        assert_eq!(format_val(&parse_arg(ValType::F64, "1.5").unwrap()), "1.5");
+        assert_eq!(format_val(&parse_arg(ValType::F32, "nan").unwrap()), "NaN");
+    }
 }

@@ -240,7 +240,10 @@ impl<T> Store<T> {
     /// Panics (like wasmtime) if a handle from another store is used where
     /// no error can be returned.
     pub(crate) fn assert_owns(&self, store_id: u64, what: &str) {
-        assert_eq!(store_id, self.inner.id, "{what} used with a store it does not belong to");
+        assert_eq!(
+            store_id, self.inner.id,
+            "{what} used with a store it does not belong to"
+        );
     }
 
     /// Checks that a handle belongs to this store.

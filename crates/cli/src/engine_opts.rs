@@ -1,0 +1,208 @@
+//! Options that shape the [`Engine`]: optimisation level, wasm features,
+//! fuel and stack limits. `kiln run` and `kiln compile` share them, because
+//! a precompiled module only loads into an engine configured the same way.
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use kiln::{Config, Engine, OptLevel};
+
+/// Engine options common to `kiln run` and `kiln compile`.
+#[derive(Args, Clone, Debug, Default)]
+pub struct EngineOptions {
+    /// Optimisation level: `none`, `speed` (the default) or `size`.
+    ///
+    /// wasmtime's spellings `opt-level=0|1|2|s` are accepted too.
+    #[arg(short = 'O', long = "opt-level", value_name = "LEVEL", value_parser = parse_opt_level)]
+    pub opt_level: Option<OptLevel>,
+
+    /// Turn a WebAssembly feature on or off: `FEATURE`, `FEATURE=y` or
+    /// `FEATURE=n`; several may be joined by commas.
+    ///
+    /// Features: simd, threads, multi-memory, memory64, tail-call,
+    /// reference-types, bulk-memory, multi-value, sign-extension,
+    /// saturating-float-to-int, mutable-global, extended-const. As in
+    /// wasmtime, `fuel=N` and `max-wasm-stack=BYTES` are accepted here too.
+    #[arg(short = 'W', long = "wasm", value_name = "FEATURE[=y|n]")]
+    pub wasm: Vec<String>,
+
+    /// Count executed operators and trap ("all fuel consumed") after N.
+    ///
+    /// A module compiled with `kiln compile --fuel` must be run with `--fuel`
+    /// (the amount given to `compile` does not matter).
+    #[arg(long, value_name = "N")]
+    pub fuel: Option<u64>,
+
+    /// The most native stack, in bytes, wasm may use before it traps with
+    /// "call stack exhausted".
+    #[arg(long, value_name = "BYTES")]
+    pub max_wasm_stack: Option<usize>,
+}
+
+/// The engine settings after every option has been applied.
+#[derive(Clone, Debug)]
+pub struct EngineSettings {
+    /// The configuration to build the engine from.
+    pub config: Config,
+    /// Fuel to put in the store, if fuel is consumed.
+    pub fuel: Option<u64>,
+}
+
+impl EngineSettings {
+    /// Builds the engine.
+    pub fn engine(&self) -> Result<Engine> {
+        Engine::new(&self.config).context("failed to create the engine")
+    }
+}
+
+impl EngineOptions {
+    /// Applies the options to a default [`Config`].
+    pub fn settings(&self) -> Result<EngineSettings> {
+        let mut config = Config::new();
+        let mut fuel = self.fuel;
+        let mut max_stack = self.max_wasm_stack;
+        if let Some(level) = self.opt_level {
+            config.cranelift_opt_level(level);
+        }
+        for item in self.wasm.iter().flat_map(|s| s.split(',')) {
+            let item = item.trim();
+            if item.is_empty() {
+                continue;
+            }
+            let (name, value) = match item.split_once('=') {
+                Some((n, v)) => (n.trim(), Some(v.trim())),
+                None => (item, None),
+            };
+            let key = name.replace('_', "-");
+            match key.as_str() {
+                "fuel" => {
+                    let v = value.with_context(|| "`--wasm fuel` needs a value: `fuel=N`")?;
+                    fuel = Some(
+                        v.parse()
+                            .with_context(|| format!("`{v}` is not a fuel amount"))?,
+                    );
+                }
+                "max-wasm-stack" => {
+                    let v = value.with_context(|| "`--wasm max-wasm-stack` needs `=BYTES`")?;
+                    max_stack = Some(
+                        v.parse()
+                            .with_context(|| format!("`{v}` is not a number of bytes"))?,
+                    );
+                }
+                _ => {
+                    let enable = parse_switch(name, value)?;
+                    set_feature(&mut config, &key, enable)?;
+                }
+            }
+        }
+        if fuel.is_some() {
+            config.consume_fuel(true);
+        }
+        if let Some(bytes) = max_stack {
+            if bytes == 0 {
+                bail!("--max-wasm-stack must be more than 0 bytes");
+            }
+            config.max_wasm_stack(bytes);
+        }
+        Ok(EngineSettings { config, fuel })
+    }
+}
+
+/// Every feature name `--wasm` knows, in the order of the help text.
+pub const FEATURES: &[&str] = &[
+    "simd",
+    "threads",
+    "multi-memory",
+    "memory64",
+    "tail-call",
+    "reference-types",
+    "bulk-memory",
+    "multi-value",
+    "sign-extension",
+    "saturating-float-to-int",
+    "mutable-global",
+    "extended-const",
+];
+
+fn set_feature(config: &mut Config, key: &str, enable: bool) -> Result<()> {
+    match key {
+        "simd" => config.wasm_simd(enable),
+        "threads" => config.wasm_threads(enable),
+        "multi-memory" => config.wasm_multi_memory(enable),
+        "memory64" => config.wasm_memory64(enable),
+        "tail-call" => config.wasm_tail_call(enable),
+        "reference-types" => config.wasm_reference_types(enable),
+        "bulk-memory" => config.wasm_bulk_memory(enable),
+        "multi-value" => config.wasm_multi_value(enable),
+        "sign-extension" => config.wasm_sign_extension(enable),
+        "saturating-float-to-int" | "nontrapping-float-to-int" => {
+            config.wasm_saturating_float_to_int(enable)
+        }
+        "mutable-global" | "mutable-globals" => config.wasm_mutable_global(enable),
+        "extended-const" => config.wasm_extended_const(enable),
+        _ => bail!(
+            "unknown wasm feature `{key}` (known: {}, fuel=N, max-wasm-stack=BYTES)",
+            FEATURES.join(", ")
+        ),
+    };
+    Ok(())
+}
+
+/// `y`/`n` and their usual synonyms; no value means on.
+fn parse_switch(name: &str, value: Option<&str>) -> Result<bool> {
+    match value.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("y" | "yes" | "true" | "on" | "1") => Ok(true),
+        Some("n" | "no" | "false" | "off" | "0") => Ok(false),
+        Some(other) => bail!("`{name}={other}`: expected `{name}=y` or `{name}=n`"),
+    }
+}
+
+/// Parses `-O`'s value: `none|speed|size`, or wasmtime's
+/// `opt-level=0|1|2|s`.
+pub fn parse_opt_level(s: &str) -> Result<OptLevel, String> {
+    let level = s.strip_prefix("opt-level=").unwrap_or(s);
+    match level {
+        "none" | "0" => Ok(OptLevel::None),
+        "speed" | "1" | "2" => Ok(OptLevel::Speed),
+        "size" | "s" | "speed-and-size" => Ok(OptLevel::SpeedAndSize),
+        _ => Err(format!(
+            "unknown optimisation level `{s}` (expected none, speed or size)"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(wasm: &[&str]) -> EngineOptions {
+        EngineOptions {
+            wasm: wasm.iter().map(|s| s.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn opt_levels() {
+        assert!(matches!(parse_opt_level("none"), Ok(OptLevel::None)));
+        assert!(matches!(
+            parse_opt_level("opt-level=2"),
+            Ok(OptLevel::Speed)
+        ));
+        assert!(matches!(
+            parse_opt_level("size"),
+            Ok(OptLevel::SpeedAndSize)
+        ));
+        assert!(parse_opt_level("fast").is_err());
+    }
+
+    #[test]
+    fn features_and_aliases() {
+        let s = opts(&["threads", "simd=n,tail_call=y", "fuel=10"])
+            .settings()
+            .unwrap();
+        assert_eq!(s.fuel, Some(10));
+        assert!(opts(&["gc"]).settings().is_err());
+        assert!(opts(&["simd=maybe"]).settings().is_err());
+        assert!(opts(&["fuel"]).settings().is_err());
+    }
+}

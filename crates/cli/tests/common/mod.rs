@@ -1,0 +1,174 @@
+//! Helpers for the CLI tests: run the `kiln` binary as a user would, make
+//! scratch directories, and build the C test programs in `tests-c/`.
+
+#![allow(dead_code)] // each test binary uses a different part
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+/// What one run of `kiln` produced.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit code (`None` if killed by a signal).
+    pub code: Option<i32>,
+    /// Everything written to stdout.
+    pub stdout: String,
+    /// Everything written to stderr.
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Self {
+        Run {
+            code: o.status.code(),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    /// Asserts a zero exit code and returns stdout.
+    #[track_caller]
+    pub fn success(&self) -> &str {
+        assert_eq!(self.code, Some(0), "kiln failed: {self:#?}");
+        &self.stdout
+    }
+}
+
+/// A `kiln` command that runs in `cwd`.
+pub fn kiln(cwd: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kiln"));
+    cmd.current_dir(cwd);
+    cmd
+}
+
+/// Runs `kiln ARGS` in `cwd` with `stdin` as its standard input.
+pub fn run_with_stdin(cwd: &Path, args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = kiln(cwd)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("failed to start kiln");
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    let input = stdin.to_vec();
+    // Feed stdin from another thread so a large input cannot deadlock
+    // against a full stdout pipe.
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let output = child.wait_with_output().expect("failed to wait for kiln");
+    writer.join().expect("stdin writer panicked");
+    output.into()
+}
+
+/// Runs `kiln ARGS` in `cwd` with an empty stdin.
+pub fn run(cwd: &Path, args: &[&str]) -> Run {
+    kiln(cwd)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("failed to start kiln")
+        .into()
+}
+
+/// A fresh, empty directory under Cargo's per-test scratch space.
+pub fn scratch(name: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "kiln-cli-{}-{}-{name}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("cannot create a scratch directory");
+    dir
+}
+
+/// Writes `text` to `dir/name` and returns the path.
+pub fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("cannot write a test file");
+    path
+}
+
+/// The repository's root directory.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crates/cli sits two levels below the root")
+        .to_path_buf()
+}
+
+/// The C compiler used for the WASI programs (`KILN_TEST_CC` overrides).
+fn clang() -> String {
+    std::env::var("KILN_TEST_CC").unwrap_or_else(|_| "clang-14".to_string())
+}
+
+const SETUP_HINT: &str = "the WASI C test programs need Debian's clang-14, lld-14, wasi-libc and \
+    libclang-rt-14-dev-wasm32: run `.ci/run` (it installs them), or \
+    `apt-get install -y clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32`";
+
+/// Compiles `tests-c/NAME.c` to wasm32-wasi once per test process and
+/// returns the `.wasm` path. Panics (failing the test, never skipping it)
+/// if the toolchain is missing.
+pub fn c_program(name: &str) -> PathBuf {
+    static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
+    static TOOLCHAIN: OnceLock<Result<(), String>> = OnceLock::new();
+    if let Err(e) = TOOLCHAIN.get_or_init(check_toolchain) {
+        panic!("{e}");
+    }
+    let built = BUILT.get_or_init(Default::default);
+    let mut built = built.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(path) = built.get(name) {
+        return path.clone();
+    }
+    let source = repo_root().join("tests-c").join(format!("{name}.c"));
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wasi-c");
+    std::fs::create_dir_all(&out_dir).expect("cannot create the C output directory");
+    let out = out_dir.join(format!("{name}.wasm"));
+    // Several test binaries may build the same program at once: each writes
+    // its own file and renames it into place.
+    let tmp = out_dir.join(format!("{name}.{}.tmp.wasm", std::process::id()));
+    let result = Command::new(clang())
+        .args([
+            "--target=wasm32-wasi",
+            "-O2",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-o",
+        ])
+        .arg(&tmp)
+        .arg(&source)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}; {SETUP_HINT}", clang()));
+    assert!(
+        result.status.success(),
+        "compiling {} failed:\n{}\n({SETUP_HINT})",
+        source.display(),
+        String::from_utf8_lossy(&result.stderr)
+    );
+    std::fs::rename(&tmp, &out).expect("cannot move the compiled program into place");
+    built.insert(name.to_string(), out.clone());
+    out
+}
+
+fn check_toolchain() -> Result<(), String> {
+    match Command::new(clang()).arg("--version").output() {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(format!(
+            "`{} --version` failed: {}; {SETUP_HINT}",
+            clang(),
+            String::from_utf8_lossy(&o.stderr)
+        )),
+        Err(e) => Err(format!("`{}` not found ({e}); {SETUP_HINT}", clang())),
+    }
+}
