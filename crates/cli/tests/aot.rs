@@ -142,8 +142,8 @@ fn tampered_artifacts_are_refused() {
     let good = std::fs::read(dir.join("echo.cwasm")).unwrap();
 
     // Claims to come from another Kiln version.
-    let version = format!("kiln {}", env!("CARGO_PKG_VERSION"));
-    let other = format!("kiln {}", "9".repeat(env!("CARGO_PKG_VERSION").len()));
+    let version = format!("kiln = {}", env!("CARGO_PKG_VERSION"));
+    let other = format!("kiln = {}", "9".repeat(env!("CARGO_PKG_VERSION").len()));
     let at = good
         .windows(version.len())
         .position(|w| w == version.as_bytes())
@@ -194,7 +194,11 @@ fn artifacts_for_another_configuration_are_refused() {
             "fuel.cwasm",
             "the file has consume_fuel: true; this kiln has consume_fuel: false",
         ),
-        (&[][..], "threads.cwasm", "the file has THREADS"),
+        (
+            &[][..],
+            "threads.cwasm",
+            "the file has wasm feature THREADS",
+        ),
         (
             &["-O", "size"][..],
             "default.cwasm",

@@ -62,21 +62,32 @@ impl Compiler {
         &self.tunables
     }
 
-    /// A string identifying everything that affects generated code
-    /// (target, ISA flags, features, tunables).
-    pub fn fingerprint(&self) -> String {
-        format!(
-            "{} {} {:?} {:?} {:?}",
-            self.isa.triple(),
-            self.isa.flags(),
-            self.isa
-                .isa_flags()
-                .iter()
-                .map(|f| f.to_string())
-                .collect::<Vec<_>>(),
-            self.features,
-            self.tunables
-        )
+    /// Everything that affects generated code, one readable item each
+    /// (`target = …`, every Cranelift and CPU flag as `name = value`, each
+    /// enabled wasm feature, each tunable as `name: value`). Two compilers
+    /// produce interchangeable code only if their fingerprints are equal.
+    pub fn fingerprint(&self) -> Vec<String> {
+        let setting = |v: cranelift_codegen::settings::Value| {
+            let text = v.to_string();
+            match text.split_once('=') {
+                Some((name, value)) => format!("{name} = {value}"),
+                None => text,
+            }
+        };
+        let mut items = vec![format!("target = {}", self.isa.triple())];
+        items.extend(self.isa.flags().iter().map(setting));
+        items.extend(self.isa.isa_flags().into_iter().map(setting));
+        items.extend(
+            self.features
+                .iter_names()
+                .map(|(name, _)| format!("wasm feature {name}")),
+        );
+        let t = &self.tunables;
+        items.push(format!("memory_reservation: {}", t.memory_reservation));
+        items.push(format!("memory_guard_size: {}", t.memory_guard_size));
+        items.push(format!("consume_fuel: {}", t.consume_fuel));
+        items.push(format!("epoch_interruption: {}", t.epoch_interruption));
+        items
     }
 
     /// Validates `bytes` with this compiler's features.

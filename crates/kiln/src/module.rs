@@ -38,12 +38,33 @@ pub struct Module {
 /// The first bytes of every serialized module.
 const MAGIC: &[u8; 8] = b"\0kilnmod";
 
-/// What a serialized module must match to be loaded by this engine.
-fn compatibility_key(engine: &Engine) -> String {
+/// What a serialized module must match to be loaded by this engine: the
+/// Kiln version and the compiler's fingerprint, one item each.
+fn compatibility_key(engine: &Engine) -> Vec<String> {
+    let mut key = vec![format!("kiln = {}", env!("CARGO_PKG_VERSION"))];
+    key.extend(engine.inner.compiler.fingerprint());
+    key
+}
+
+/// Names what differs between two compatibility keys, e.g.
+/// `the file has opt_level = none; this kiln has opt_level = speed`.
+fn describe_mismatch(file: &[String], ours: &[String]) -> String {
+    let only = |a: &[String], b: &[String]| {
+        let items: Vec<&str> = a
+            .iter()
+            .filter(|x| !b.contains(x))
+            .map(String::as_str)
+            .collect();
+        if items.is_empty() {
+            "nothing else".to_string()
+        } else {
+            items.join(", ")
+        }
+    };
     format!(
-        "kiln {} | {}",
-        env!("CARGO_PKG_VERSION"),
-        engine.inner.compiler.fingerprint()
+        "the file has {}; this kiln has {}",
+        only(file, ours),
+        only(ours, file)
     )
 }
 
@@ -82,15 +103,21 @@ impl Module {
         let Some(body) = bytes.strip_prefix(MAGIC.as_slice()) else {
             anyhow::bail!("not a precompiled Kiln module");
         };
-        let (key, compiled): (String, CompiledModule) =
+        let (key, compiled): (Vec<String>, CompiledModule) =
             postcard::from_bytes(body).context("corrupt precompiled module")?;
         let expected = compatibility_key(engine);
         if key != expected {
             anyhow::bail!(
-                "the precompiled module is incompatible with this engine: it was built by `{key}`, this engine is `{expected}`"
+                "the precompiled module is incompatible with this engine: {}",
+                describe_mismatch(&key, &expected)
             );
         }
         Self::from_compiled(engine, compiled)
+    }
+
+    /// Whether `bytes` start like the output of [`Module::serialize`].
+    pub fn is_precompiled(bytes: &[u8]) -> bool {
+        bytes.starts_with(MAGIC)
     }
 
     /// Loads a file written from [`Module::serialize`].
@@ -237,5 +264,32 @@ impl Module {
         let bytes =
             std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
         Self::new(engine, bytes).with_context(|| format!("failed to compile `{}`", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_mismatch;
+
+    #[test]
+    fn mismatches_name_only_what_differs() {
+        let file = [
+            "kiln = 0.1.0".to_string(),
+            "opt_level = none".into(),
+            "consume_fuel: true".into(),
+        ];
+        let ours = [
+            "kiln = 0.1.0".to_string(),
+            "opt_level = speed".into(),
+            "consume_fuel: true".into(),
+        ];
+        assert_eq!(
+            describe_mismatch(&file, &ours),
+            "the file has opt_level = none; this kiln has opt_level = speed"
+        );
+        assert_eq!(
+            describe_mismatch(&file[..2], &file),
+            "the file has nothing else; this kiln has consume_fuel: true"
+        );
     }
 }

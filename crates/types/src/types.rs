@@ -72,18 +72,35 @@ impl FuncType {
 
 impl fmt::Display for FuncType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let list = |v: &[ValType]| {
-            v.iter()
-                .map(|t| t.to_string())
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        write!(
-            f,
-            "(func (param {}) (result {}))",
-            list(&self.params),
-            list(&self.results)
-        )
+        f.write_str("(func")?;
+        for (group, types) in [("param", &self.params), ("result", &self.results)] {
+            if !types.is_empty() {
+                write!(f, " ({group}")?;
+                for t in types.iter() {
+                    write!(f, " {t}")?;
+                }
+                f.write_str(")")?;
+            }
+        }
+        f.write_str(")")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn func_types_print_like_the_text_format() {
+        assert_eq!(FuncType::new([], []).to_string(), "(func)");
+        assert_eq!(
+            FuncType::new([ValType::I32], []).to_string(),
+            "(func (param i32))"
+        );
+        assert_eq!(
+            FuncType::new([ValType::I32, ValType::F64], [ValType::I64]).to_string(),
+            "(func (param i32 f64) (result i64))"
+        );
     }
 }
 
