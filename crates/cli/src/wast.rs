@@ -254,28 +254,12 @@ impl Runner {
                 mut module,
                 message,
                 ..
-            } => {
-                let bytes = match module_bytes(&mut module) {
-                    Ok(b) => b,
-                    Err(_) => return Ok(Outcome::Pass),
-                };
-                if Module::new(&self.engine, bytes).is_ok() {
-                    bail!("expected an invalid module ({message}), but it compiled");
-                }
-            }
+            } => self.expect_rejected(&mut module, "an invalid", message)?,
             WastDirective::AssertMalformed {
                 mut module,
                 message,
                 ..
-            } => {
-                let bytes = match module_bytes(&mut module) {
-                    Ok(b) => b,
-                    Err(_) => return Ok(Outcome::Pass),
-                };
-                if Module::new(&self.engine, bytes).is_ok() {
-                    bail!("expected a malformed module ({message}), but it compiled");
-                }
-            }
+            } => self.expect_rejected(&mut module, "a malformed", message)?,
             WastDirective::AssertUnlinkable {
                 mut module,
                 message,
@@ -295,6 +279,17 @@ impl Runner {
             | WastDirective::Wait { .. } => return Ok(Outcome::Skip),
         }
         Ok(Outcome::Pass)
+    }
+
+    /// Passes if the module does not encode or does not compile.
+    fn expect_rejected(&self, module: &mut QuoteWat<'_>, what: &str, message: &str) -> Result<()> {
+        let Ok(bytes) = module_bytes(module) else {
+            return Ok(());
+        };
+        if Module::new(&self.engine, bytes).is_ok() {
+            bail!("expected {what} module ({message}), but it compiled");
+        }
+        Ok(())
     }
 
     fn matches(&mut self, actual: &Val, expected: &WastRet<'_>) -> Result<bool> {

@@ -19,7 +19,7 @@ use cranelift_codegen::Context;
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_frontend::FunctionBuilderContext;
-use kiln_types::{DefinedFuncIndex, FuncType, Tunables, VMOffsets};
+use kiln_types::{DefinedFuncIndex, FuncType, ModuleInfo, Tunables, VMOffsets};
 use rayon::prelude::*;
 use wasmparser::{Validator, WasmFeatures};
 
@@ -96,17 +96,35 @@ impl Compiler {
         Ok(())
     }
 
-    /// Validates and compiles a binary module.
-    pub fn compile_module(&self, bytes: &[u8]) -> Result<CompiledModule> {
+    /// Validates `bytes` and reads its sections and vmctx layout.
+    fn parse<'b>(
+        &self,
+        bytes: &'b [u8],
+    ) -> Result<(
+        ModuleInfo,
+        Vec<module_env::FunctionBodyInput<'b>>,
+        VMOffsets,
+    )> {
         self.validate(bytes)?;
         let (info, bodies) = module_env::parse_module(bytes)?;
         let offsets = VMOffsets::new(self.isa.pointer_type().bytes() as u8, &info);
-        let env = translate::ModuleEnv {
-            info: &info,
-            offsets: &offsets,
+        Ok((info, bodies, offsets))
+    }
+
+    /// What translating `info`'s functions needs.
+    fn env<'a>(&'a self, info: &'a ModuleInfo, offsets: &'a VMOffsets) -> translate::ModuleEnv<'a> {
+        translate::ModuleEnv {
+            info,
+            offsets,
             tunables: &self.tunables,
             isa: &*self.isa,
-        };
+        }
+    }
+
+    /// Validates and compiles a binary module.
+    pub fn compile_module(&self, bytes: &[u8]) -> Result<CompiledModule> {
+        let (info, bodies, offsets) = self.parse(bytes)?;
+        let env = self.env(&info, &offsets);
         let compile =
             |(ctx, fctx): &mut (Context, FunctionBuilderContext),
              (i, body): (usize, &module_env::FunctionBodyInput<'_>)| {
@@ -146,15 +164,8 @@ impl Compiler {
     /// text (Cranelift's disassembly), in function order. For tests and
     /// tools that check what code is generated.
     pub fn disassemble(&self, bytes: &[u8]) -> Result<Vec<String>> {
-        self.validate(bytes)?;
-        let (info, bodies) = module_env::parse_module(bytes)?;
-        let offsets = VMOffsets::new(self.isa.pointer_type().bytes() as u8, &info);
-        let env = translate::ModuleEnv {
-            info: &info,
-            offsets: &offsets,
-            tunables: &self.tunables,
-            isa: &*self.isa,
-        };
+        let (info, bodies, offsets) = self.parse(bytes)?;
+        let env = self.env(&info, &offsets);
         let mut ctx = Context::new();
         let mut fctx = FunctionBuilderContext::new();
         let mut out = Vec::new();

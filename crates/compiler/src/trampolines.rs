@@ -13,6 +13,15 @@ use kiln_types::{BuiltinFunctionIndex, FuncType, TrapCode, VMOffsets};
 
 const SLOT: i32 = 16;
 
+/// Starts the function's entry block and returns its parameters.
+fn entry_block(b: &mut FunctionBuilder<'_>) -> Vec<ir::Value> {
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    b.block_params(entry).to_vec()
+}
+
 /// The `VMTrampoline` for `ty`: `(vmctx, body, values)`, System V. Reads the
 /// arguments from `values`, calls `body(vmctx, vmctx, args…)`, stores the
 /// results back into `values`.
@@ -29,11 +38,7 @@ pub(crate) fn host_to_wasm(
         .extend([AbiParam::new(ptr), AbiParam::new(ptr), AbiParam::new(ptr)]);
     ctx.func.signature = sig;
     let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
-    let entry = b.create_block();
-    b.append_block_params_for_function_params(entry);
-    b.switch_to_block(entry);
-    b.seal_block(entry);
-    let p = b.block_params(entry).to_vec();
+    let p = entry_block(&mut b);
     let (vmctx, body, values) = (p[0], p[1], p[2]);
     let mut args = vec![vmctx, vmctx];
     for (i, t) in ty.params().iter().enumerate() {
@@ -73,11 +78,7 @@ pub(crate) fn wasm_to_host(
     ctx.clear();
     ctx.func.signature = wasm_signature(ty, ptr);
     let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
-    let entry = b.create_block();
-    b.append_block_params_for_function_params(entry);
-    b.switch_to_block(entry);
-    b.seal_block(entry);
-    let p = b.block_params(entry).to_vec();
+    let p = entry_block(&mut b);
     let (env, caller) = (p[0], p[1]);
     let slots = ty.params().len().max(ty.results().len()).max(1);
     let slot = b.create_sized_stack_slot(ir::StackSlotData::new(
