@@ -17,7 +17,6 @@ fn main() -> kiln::Result<()> {
     let mut store = Store::new(&engine, Vec::<String>::new());
     let mut linker = Linker::new(&engine);
     linker.func_wrap(
-        &mut store,
         "env",
         "log",
         |mut caller: Caller<'_, Vec<String>>, ptr: i32, len: i32| {

@@ -33,7 +33,7 @@ fn main() -> kiln::Result<()> {
     assert_eq!(result, 42);
     // The library's memory saw the store the app made.
     let memory = linker
-        .get(&store, "lib", "memory")
+        .get(&mut store, "lib", "memory")
         .and_then(|e| e.into_memory())
         .unwrap();
     assert_eq!(&memory.data(&store)[..4], &42i32.to_le_bytes());

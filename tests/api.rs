@@ -167,3 +167,66 @@ fn serialized_modules_load_without_compiling_and_refuse_other_configs() {
     // SAFETY: as above.
     assert!(unsafe { Module::deserialize(&engine, &truncated) }.is_err());
 }
+
+#[test]
+fn one_linker_serves_many_stores() {
+    let engine = Engine::default();
+    let mut linker = Linker::<u32>::new(&engine);
+    linker
+        .func_wrap("env", "bump", |mut c: Caller<'_, u32>| {
+            *c.data_mut() += 1;
+            *c.data()
+        })
+        .unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "env" "bump" (func $b (result i32))) (func (export "run") (result i32) (call $b)))"#,
+    )
+    .unwrap();
+    for start in [0u32, 10] {
+        let mut store = Store::new(&engine, start);
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let run = instance
+            .get_typed_func::<(), i32>(&mut store, "run")
+            .unwrap();
+        assert_eq!(run.call(&mut store, ()).unwrap() as u32, start + 1);
+    }
+}
+
+#[test]
+fn items_from_another_store_are_errors() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "" "f" (func)) (func (export "g") (param funcref)))"#,
+    )
+    .unwrap();
+    let mut a = Store::new(&engine, ());
+    let mut b = Store::new(&engine, ());
+    let fa = Func::wrap(&mut a, || ());
+    let fb = Func::wrap(&mut b, || ());
+    assert!(Instance::new(&mut b, &module, &[Extern::Func(fa)]).is_err());
+    let instance = Instance::new(&mut b, &module, &[Extern::Func(fb)]).unwrap();
+    let g = instance.get_func(&mut b, "g").unwrap();
+    let err = g
+        .call(&mut b, &[Val::FuncRef(Some(fa))], &mut [])
+        .unwrap_err();
+    assert!(err.to_string().contains("different store"), "{err}");
+    let global = kiln::Global::new(
+        &mut a,
+        kiln::GlobalType::new(ValType::I32, kiln::Mutability::Var),
+        Val::I32(1),
+    )
+    .unwrap();
+    assert!(global.set(&mut b, Val::I32(2)).is_err());
+}
+
+#[test]
+fn handles_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Engine>();
+    assert_send_sync::<Module>();
+    assert_send_sync::<Store<()>>();
+    assert_send_sync::<Func>();
+    assert_send_sync::<Linker<()>>();
+}

@@ -81,7 +81,7 @@ impl RunCommand {
     ) -> Result<Vec<String>> {
         let (file, _) = self.file_and_args();
         let mut linker = Linker::new(engine);
-        kiln_wasi::add_to_linker(&mut linker, store, |cx: &mut WasiCtx| cx)?;
+        kiln_wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)?;
         let instance = linker
             .instantiate(&mut *store, module)
             .with_context(|| format!("failed to instantiate `{file}`"))?;

@@ -41,7 +41,7 @@
 //!     (func (export "main") (call $print (i32.const 0) (i32.const 3))))"#)?;
 //! let mut store = Store::new(&engine, String::new());
 //! let mut linker = Linker::new(&engine);
-//! linker.func_wrap(&mut store, "env", "print", |mut caller: Caller<'_, String>, ptr: i32, len: i32| {
+//! linker.func_wrap("env", "print", |mut caller: Caller<'_, String>, ptr: i32, len: i32| {
 //!     let memory = caller.get_export("memory").and_then(|e| e.into_memory()).unwrap();
 //!     let mut buf = vec![0; len as usize];
 //!     memory.read(&caller, ptr as usize, &mut buf)?;

@@ -1,16 +1,42 @@
 //! Name-based import resolution.
 
-use crate::context::{AsContext, AsContextMut};
-use crate::{Caller, Extern, Func, FuncType, Instance, Module, Val};
+use crate::context::AsContextMut;
+use crate::func::HostFn;
+use crate::{
+    Caller, Extern, Func, FuncType, Instance, IntoFunc, Module, Store, VMFunctionKind, Val,
+};
 use anyhow::{Result, bail};
 use std::collections::HashMap;
-use std::marker::PhantomData;
+use std::sync::Arc;
+
+/// A host function defined in a linker: not yet in any store. Each store
+/// that instantiates through the linker gets its own `Func` for it.
+struct HostFuncDef<T> {
+    ty: FuncType,
+    func: Arc<HostFn<T>>,
+    kind: VMFunctionKind,
+}
+
+enum Definition<T> {
+    Extern(Extern),
+    HostFunc(Arc<HostFuncDef<T>>),
+}
+
+impl<T> Clone for Definition<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Definition::Extern(e) => Definition::Extern(e.clone()),
+            Definition::HostFunc(f) => Definition::HostFunc(f.clone()),
+        }
+    }
+}
 
 /// Resolves a module's imports by `(module, name)` and instantiates it.
+/// Host functions defined with [`Linker::func_wrap`] or [`Linker::func_new`]
+/// belong to no store, so one linker serves many stores.
 pub struct Linker<T> {
-    items: HashMap<(String, String), Extern>,
+    items: HashMap<(String, String), Definition<T>>,
     allow_shadowing: bool,
-    _marker: PhantomData<fn(T)>,
 }
 
 impl<T: 'static> Default for Linker<T> {
@@ -18,7 +44,6 @@ impl<T: 'static> Default for Linker<T> {
         Self {
             items: HashMap::new(),
             allow_shadowing: false,
-            _marker: PhantomData,
         }
     }
 }
@@ -35,46 +60,57 @@ impl<T: 'static> Linker<T> {
         self
     }
 
-    /// Defines `module::name`.
+    fn insert(&mut self, module: &str, name: &str, def: Definition<T>) -> Result<&mut Self> {
+        let key = (module.to_string(), name.to_string());
+        if !self.allow_shadowing && self.items.contains_key(&key) {
+            bail!("`{module}::{name}` is already defined");
+        }
+        self.items.insert(key, def);
+        Ok(self)
+    }
+
+    /// Defines `module::name` as an existing function, memory, table or global.
     pub fn define(
         &mut self,
         module: &str,
         name: &str,
         item: impl Into<Extern>,
     ) -> Result<&mut Self> {
-        let key = (module.to_string(), name.to_string());
-        if !self.allow_shadowing && self.items.contains_key(&key) {
-            bail!("`{module}::{name}` is already defined");
-        }
-        self.items.insert(key, item.into());
-        Ok(self)
+        self.insert(module, name, Definition::Extern(item.into()))
     }
 
-    /// Defines `module::name` as a host function over untyped values.
+    /// Defines `module::name` as a host function of type `ty` over untyped
+    /// values (see [`Func::new`]).
     pub fn func_new(
         &mut self,
-        mut store: impl AsContextMut<Data = T>,
         module: &str,
         name: &str,
         ty: FuncType,
         f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
     ) -> Result<&mut Self> {
-        let store = store.as_context_mut().0;
-        let func = Func::new(&mut *store, ty, f);
-        self.define(module, name, func)
+        let def = HostFuncDef {
+            ty,
+            func: Arc::new(f),
+            kind: VMFunctionKind::Dynamic,
+        };
+        self.insert(module, name, Definition::HostFunc(Arc::new(def)))
     }
 
     /// Defines `module::name` as a host function made from a Rust closure
     /// (see [`Func::wrap`]).
     pub fn func_wrap<Params, Results>(
         &mut self,
-        mut store: impl AsContextMut<Data = T>,
         module: &str,
         name: &str,
-        f: impl crate::IntoFunc<T, Params, Results>,
+        f: impl IntoFunc<T, Params, Results>,
     ) -> Result<&mut Self> {
-        let func = Func::wrap(store.as_context_mut().0, f);
-        self.define(module, name, func)
+        let (ty, func) = f.into_host();
+        let def = HostFuncDef {
+            ty,
+            func: Arc::from(func),
+            kind: VMFunctionKind::Static,
+        };
+        self.insert(module, name, Definition::HostFunc(Arc::new(def)))
     }
 
     /// Instantiates `module` and defines its exports under `name`.
@@ -103,16 +139,28 @@ impl<T: 'static> Linker<T> {
         Ok(self)
     }
 
-    /// The definition of `module::name`.
+    /// The definition as an `Extern` of `store` (host functions are created in it).
+    fn materialize(store: &mut Store<T>, def: &Definition<T>) -> Extern {
+        match def {
+            Definition::Extern(e) => e.clone(),
+            Definition::HostFunc(h) => {
+                let f = h.func.clone();
+                let func: Box<HostFn<T>> =
+                    Box::new(move |caller, params, results| f(caller, params, results));
+                Extern::Func(Func::new_host(store, h.ty.clone(), func, h.kind))
+            }
+        }
+    }
+
+    /// The definition of `module::name`, as an item of `store`.
     pub fn get(
         &self,
-        _store: impl AsContext<Data = T>,
+        mut store: impl AsContextMut<Data = T>,
         module: &str,
         name: &str,
     ) -> Option<Extern> {
-        self.items
-            .get(&(module.to_string(), name.to_string()))
-            .cloned()
+        let def = self.items.get(&(module.to_string(), name.to_string()))?;
+        Some(Self::materialize(store.as_context_mut().0, def))
     }
 
     /// Instantiates `module`, resolving each import by name.
@@ -122,23 +170,21 @@ impl<T: 'static> Linker<T> {
         module: &Module,
     ) -> Result<Instance> {
         let store = store.as_context_mut().0;
-        let imports = module
-            .imports()
-            .map(|i| {
-                match self
-                    .items
-                    .get(&(i.module().to_string(), i.name().to_string()))
-                {
-                    Some(e) => Ok(e.clone()),
-                    None => bail!(
-                        "unknown import: `{}::{}` has not been defined (expected {})",
-                        i.module(),
-                        i.name(),
-                        i.ty()
-                    ),
-                }
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let mut imports = Vec::new();
+        for i in module.imports() {
+            let Some(def) = self
+                .items
+                .get(&(i.module().to_string(), i.name().to_string()))
+            else {
+                bail!(
+                    "unknown import: `{}::{}` has not been defined (expected {})",
+                    i.module(),
+                    i.name(),
+                    i.ty()
+                );
+            };
+            imports.push(Self::materialize(&mut *store, def));
+        }
         Instance::new(&mut *store, module, &imports)
     }
 }

@@ -24,7 +24,7 @@
 //!     .build();
 //! let mut store = Store::new(&engine, wasi);
 //! let mut linker = Linker::new(&engine);
-//! kiln_wasi::add_to_linker(&mut linker, &mut store, |cx: &mut WasiCtx| cx)?;
+//! kiln_wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)?;
 //! let instance = linker.instantiate(&mut store, &module)?;
 //! let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
 //! match start.call(&mut store, ()) {
@@ -64,7 +64,7 @@ mod memory;
 mod readonly;
 
 use anyhow::Result;
-use kiln::{FuncType, Linker, Store};
+use kiln::{FuncType, Linker};
 
 pub use builder::WasiCtxBuilder;
 pub use readonly::{ReadOnlyDir, ReadOnlyFile};
@@ -76,19 +76,17 @@ pub const MODULE: &str = "wasi_snapshot_preview1";
 
 /// Defines every `wasi_snapshot_preview1` function in `linker`.
 ///
-/// The functions are created in `store` (Kiln host functions belong to a
-/// store) and find their [`WasiCtx`] by applying `get_cx` to the store's data
-/// on every call. Fails if any of the names is already defined and the
-/// linker does not allow shadowing.
+/// The functions find their [`WasiCtx`] by applying `get_cx` to the store's
+/// data on every call, so one linker serves any number of stores. Fails if
+/// any of the names is already defined and the linker does not allow
+/// shadowing.
 pub fn add_to_linker<T: 'static>(
     linker: &mut Linker<T>,
-    store: &mut Store<T>,
     get_cx: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
 ) -> Result<()> {
     for import in imports::IMPORTS {
         let call = import.call;
         linker.func_new(
-            &mut *store,
             MODULE,
             import.name,
             import.ty(),

@@ -20,7 +20,7 @@ fn instantiate(wat: &str, wasi: WasiCtx) -> Result<(Store<WasiCtx>, Instance)> {
     let module = Module::new(&engine, wat)?;
     let mut store = Store::new(&engine, wasi);
     let mut linker = Linker::new(&engine);
-    kiln_wasi::add_to_linker(&mut linker, &mut store, |cx: &mut WasiCtx| cx)?;
+    kiln_wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)?;
     let instance = linker.instantiate(&mut store, &module)?;
     Ok((store, instance))
 }
@@ -575,9 +575,8 @@ fn wasi_ctx_inside_embedder_data() -> Result<()> {
     };
     let mut store = Store::new(&engine, host);
     let mut linker = Linker::new(&engine);
-    kiln_wasi::add_to_linker(&mut linker, &mut store, |h: &mut Host| &mut h.wasi)?;
+    kiln_wasi::add_to_linker(&mut linker, |h: &mut Host| &mut h.wasi)?;
     linker.func_new(
-        &mut store,
         "host",
         "count",
         kiln::FuncType::new([], []),
