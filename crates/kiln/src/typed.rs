@@ -63,6 +63,8 @@ wasm_ty! {
 pub trait WasmParams: Sized {
     /// The parameter types.
     fn types() -> Vec<ValType>;
+    /// How many values (without allocating).
+    const COUNT: usize;
     /// Writes the values into `out`.
     fn store(self, out: &mut [RawValue]);
 }
@@ -71,6 +73,8 @@ pub trait WasmParams: Sized {
 pub trait WasmResults: Sized {
     /// The result types.
     fn types() -> Vec<ValType>;
+    /// How many values (without allocating).
+    const COUNT: usize;
     /// Reads the values from `raw`.
     fn load(raw: &[RawValue]) -> Self;
 }
@@ -79,6 +83,7 @@ impl<A: WasmTy> WasmParams for A {
     fn types() -> Vec<ValType> {
         vec![A::valtype()]
     }
+    const COUNT: usize = 1;
     fn store(self, out: &mut [RawValue]) {
         out[0] = self.into_raw();
     }
@@ -88,6 +93,7 @@ impl<A: WasmTy> WasmResults for A {
     fn types() -> Vec<ValType> {
         vec![A::valtype()]
     }
+    const COUNT: usize = 1;
     fn load(raw: &[RawValue]) -> Self {
         A::from_raw(raw[0])
     }
@@ -98,6 +104,7 @@ macro_rules! tuples {
         #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments, clippy::unused_unit)]
         impl<$($n: WasmTy),*> WasmParams for ($($n,)*) {
             fn types() -> Vec<ValType> { vec![$($n::valtype()),*] }
+            const COUNT: usize = <[&str]>::len(&[$(stringify!($n)),*]);
             fn store(self, out: &mut [RawValue]) {
                 let ($($n,)*) = self;
                 let mut i = 0;
@@ -107,6 +114,7 @@ macro_rules! tuples {
         #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments, clippy::unused_unit)]
         impl<$($n: WasmTy),*> WasmResults for ($($n,)*) {
             fn types() -> Vec<ValType> { vec![$($n::valtype()),*] }
+            const COUNT: usize = <[&str]>::len(&[$(stringify!($n)),*]);
             fn load(raw: &[RawValue]) -> Self {
                 let mut i = 0;
                 ($({ let v = $n::from_raw(raw[i]); i += 1; v },)*)
@@ -196,7 +204,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
                 .collect::<Result<_>>()?;
             return Ok(R::load(&raw));
         }
-        let n = P::types().len().max(R::types().len()).max(1);
+        let n = P::COUNT.max(R::COUNT).max(1);
         let mut values = [RawValue::default(); 16];
         let mut heap;
         let values: &mut [RawValue] = if n <= 16 {
