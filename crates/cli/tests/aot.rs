@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Run, run, scratch, write};
+use common::{Run, assert_one_line_error, run, scratch, write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -53,14 +53,6 @@ const TRAP: &str = r#"
 
 fn outcome(r: &Run) -> (Option<i32>, &str, &str) {
     (r.code, &r.stdout, &r.stderr)
-}
-
-#[track_caller]
-fn assert_one_line_error(out: &Run, needle: &str) {
-    assert_eq!(out.code, Some(1), "{out:#?}");
-    assert!(out.stderr.starts_with("Error: "), "{out:#?}");
-    assert!(out.stderr.contains(needle), "{needle:?} not in {out:#?}");
-    assert_eq!(out.stderr.lines().count(), 1, "{out:#?}");
 }
 
 /// `kiln compile FILE -o OUT` and checks that it said nothing.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Run, run, scratch, write};
+use common::{Run, assert_one_line_error, run, scratch, write};
 
 /// A WASI command: writes "hello from wat\n" to stdout, then calls
 /// `proc_exit` with its first i32 global (`exit_code`).
@@ -50,17 +50,6 @@ fn run_in(files: &[(&str, &str)], args: &[&str]) -> Run {
         write(&dir, name, text);
     }
     run(&dir, args)
-}
-
-/// Asserts a one-line `Error: ...` report with exit code 1 that contains
-/// `needle`.
-#[track_caller]
-fn assert_one_line_error(out: &Run, needle: &str) {
-    assert_eq!(out.code, Some(1), "{out:#?}");
-    assert!(out.stderr.starts_with("Error: "), "{out:#?}");
-    assert!(out.stderr.contains(needle), "{needle:?} not in {out:#?}");
-    assert_eq!(out.stderr.lines().count(), 1, "{out:#?}");
-    assert!(!out.stderr.contains("panicked"), "{out:#?}");
 }
 
 #[test]

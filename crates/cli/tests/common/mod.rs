@@ -172,3 +172,14 @@ fn check_toolchain() -> Result<(), String> {
         Err(e) => Err(format!("`{}` not found ({e}); {SETUP_HINT}", clang())),
     }
 }
+
+/// Asserts a one-line `Error: ...` report with exit code 1 that contains
+/// `needle` (and no panic).
+#[track_caller]
+pub fn assert_one_line_error(out: &Run, needle: &str) {
+    assert_eq!(out.code, Some(1), "{out:#?}");
+    assert!(out.stderr.starts_with("Error: "), "{out:#?}");
+    assert!(out.stderr.contains(needle), "{needle:?} not in {out:#?}");
+    assert_eq!(out.stderr.lines().count(), 1, "{out:#?}");
+    assert!(!out.stderr.contains("panicked"), "{out:#?}");
+}
