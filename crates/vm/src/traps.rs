@@ -64,40 +64,92 @@ struct Pending {
     pcs: Vec<usize>,
 }
 
+/// The work an executor runs: the caller's closure, its lifetime erased
+/// (it is only called while the caller waits in `catch_traps`).
+type Task = *mut dyn FnMut();
+
+/// How an executor's task ended without the coroutine returning.
+enum Yielded {
+    /// The task finished; the executor is ready for the next one.
+    Done,
+    /// A runtime function raised a trap; the executor must be reset.
+    Trapped,
+}
+
+type ExecutorCoroutine = Coroutine<Task, Yielded, bool, DefaultStack>;
+
+/// A wasm stack with a coroutine parked on it, reused across calls so a
+/// call costs two stack switches and no set-up.
+struct Executor {
+    co: ExecutorCoroutine,
+    /// Highest address of the stack (it grows down).
+    base: usize,
+    /// Usable bytes below `base`.
+    size: usize,
+}
+
+impl Executor {
+    fn new(stack: DefaultStack) -> Executor {
+        let base = stack.base().get();
+        let size = base - stack.limit().get();
+        let co = Coroutine::with_stack(
+            stack,
+            |y: &Yielder<Task, Yielded>, mut task: Task| -> bool {
+                loop {
+                    let st = CURRENT.with(|c| c.get());
+                    // SAFETY: `st` is the state of the call that resumed us and
+                    // `task` its closure; both live until we yield back to it.
+                    unsafe {
+                        (*st).yielder.set(y as *const _);
+                        (*task)();
+                    }
+                    task = y.suspend(Yielded::Done);
+                }
+            },
+        );
+        Executor { co, base, size }
+    }
+
+    /// Replaces a coroutine that a trap ended with a fresh one on the same stack.
+    fn reset(self) -> Executor {
+        Executor::new(self.co.into_stack())
+    }
+}
+
 /// State of one host→wasm call on this thread.
 struct CallState {
     handler: CoroutineTrapHandler<bool>,
-    yielder: Cell<*const Yielder<(), ()>>,
+    yielder: Cell<*const Yielder<Task, Yielded>>,
     pending: UnsafeCell<Pending>,
     prev: *const CallState,
 }
 
 thread_local! {
     static CURRENT: Cell<*const CallState> = const { Cell::new(std::ptr::null()) };
-    static STACKS: RefCell<Vec<DefaultStack>> = const { RefCell::new(Vec::new()) };
+    static EXECUTORS: RefCell<Vec<Executor>> = const { RefCell::new(Vec::new()) };
     static PCS: RefCell<Vec<Vec<usize>>> = const { RefCell::new(Vec::new()) };
     static ALT_STACK: RefCell<Option<AltStack>> = const { RefCell::new(None) };
 }
 
-fn take_stack(size: usize) -> std::io::Result<DefaultStack> {
-    let cached = STACKS.with(|s| {
-        let mut s = s.borrow_mut();
-        let i = s
-            .iter()
-            .position(|st| st.base().get() - st.limit().get() >= size)?;
-        Some(s.swap_remove(i))
+/// An executor with at least `size` usable bytes of stack, from this
+/// thread's pool or new (nested calls each need their own).
+fn take_executor(size: usize) -> std::io::Result<Executor> {
+    let cached = EXECUTORS.with(|e| {
+        let mut e = e.borrow_mut();
+        let i = e.iter().position(|x| x.size >= size)?;
+        Some(e.swap_remove(i))
     });
     match cached {
-        Some(s) => Ok(s),
-        None => DefaultStack::new(size),
+        Some(x) => Ok(x),
+        None => Ok(Executor::new(DefaultStack::new(size)?)),
     }
 }
 
-fn return_stack(stack: DefaultStack) {
-    STACKS.with(|s| {
-        let mut s = s.borrow_mut();
-        if s.len() < 4 {
-            s.push(stack);
+fn return_executor(x: Executor) {
+    EXECUTORS.with(|e| {
+        let mut e = e.borrow_mut();
+        if e.len() < 4 {
+            e.push(x);
         }
     });
 }
@@ -116,31 +168,24 @@ pub unsafe fn catch_traps<F: FnOnce()>(
 ) -> Result<(), Box<Trap>> {
     init_signal_handlers();
     init_alt_stack();
-    let stack = take_stack(max_wasm_stack + HOST_STACK_HEADROOM).map_err(|e| {
+    let mut executor = take_executor(max_wasm_stack + HOST_STACK_HEADROOM).map_err(|e| {
         Box::new(Trap {
             reason: TrapReason::Host(Box::new(format!("failed to allocate a wasm stack: {e}"))),
             backtrace: Vec::new(),
         })
     })?;
-    let stack_base = stack.base().get();
     let mut pcs = PCS.with(|p| p.borrow_mut().pop()).unwrap_or_default();
     pcs.clear();
     pcs.reserve(MAX_FRAMES);
 
-    // SAFETY: the closure borrows only data that outlives this function; the
-    // coroutine either runs to completion or is reset below, before return.
-    let mut co = unsafe {
-        Coroutine::<(), (), bool, DefaultStack>::with_stack_unchecked(stack, move |y, ()| {
-            let st = CURRENT.with(|c| c.get());
-            // `st` points at the `CallState` of this call, alive until the
-            // coroutine finishes (covered by the enclosing SAFETY comment).
-            (*st).yielder.set(y as *const _);
-            f();
-            true
-        })
-    };
+    let mut f = Some(f);
+    let mut run = || (f.take().expect("a task runs once"))();
+    let task: *mut (dyn FnMut() + '_) = &mut run;
+    // SAFETY: only the lifetime is erased; the executor calls the task
+    // before `resume` below returns, while `run` is alive.
+    let task: Task = unsafe { std::mem::transmute(task) };
     let state = CallState {
-        handler: co.trap_handler(),
+        handler: executor.co.trap_handler(),
         yielder: Cell::new(std::ptr::null()),
         pending: UnsafeCell::new(Pending { reason: None, pcs }),
         prev: CURRENT.with(|c| c.get()),
@@ -148,24 +193,32 @@ pub unsafe fn catch_traps<F: FnOnce()>(
     // SAFETY: the caller guarantees `store` is valid.
     let saved_limit = unsafe { (*store).stack_limit };
     // SAFETY: as above.
-    unsafe { (*store).stack_limit = stack_base - max_wasm_stack };
+    unsafe { (*store).stack_limit = executor.base - max_wasm_stack };
     CURRENT.with(|c| c.set(&state));
-    let result = co.resume(());
+    let result = executor.co.resume(task);
     CURRENT.with(|c| c.set(state.prev));
     // SAFETY: as above.
     unsafe { (*store).stack_limit = saved_limit };
 
     let finished = match result {
-        CoroutineResult::Return(ok) => ok,
-        CoroutineResult::Yield(()) => {
+        CoroutineResult::Yield(Yielded::Done) => {
+            return_executor(executor);
+            true
+        }
+        CoroutineResult::Yield(Yielded::Trapped) => {
             // A runtime function suspended to raise a trap. The wasm stack
             // holds only JIT frames and runtime frames with nothing to drop.
             // SAFETY: see above.
-            unsafe { co.force_reset() };
+            unsafe { executor.co.force_reset() };
+            return_executor(executor.reset());
+            false
+        }
+        // The signal handler ended the coroutine.
+        CoroutineResult::Return(_) => {
+            return_executor(executor.reset());
             false
         }
     };
-    return_stack(co.into_stack());
     let Pending { reason, pcs } = state.pending.into_inner();
     let out = if finished {
         Ok(())
@@ -256,7 +309,7 @@ pub(crate) unsafe fn raise(code: TrapCode) -> ! {
     let y = st.yielder.get();
     // SAFETY: the yielder belongs to the running coroutine; it never resumes
     // us again (the caller resets it).
-    unsafe { (*y).suspend(()) };
+    unsafe { (*y).suspend(Yielded::Trapped) };
     unreachable!("a trapped coroutine was resumed")
 }
 
