@@ -120,6 +120,14 @@ const SETUP_HINT: &str = "the WASI C test programs need Debian's clang-14, lld-1
 /// returns the `.wasm` path. Panics (failing the test, never skipping it)
 /// if the toolchain is missing.
 pub fn c_program(name: &str) -> PathBuf {
+    let source = repo_root().join("tests-c").join(format!("{name}.c"));
+    compile_c(name, &[source], &["-Wall", "-Wextra", "-Werror"])
+}
+
+/// Compiles `sources` with `flags` to `NAME.wasm` (wasm32-wasi, -O2) once
+/// per test process and returns its path. Panics (failing the test, never
+/// skipping it) if the toolchain is missing or the build fails.
+pub fn compile_c(name: &str, sources: &[PathBuf], flags: &[&str]) -> PathBuf {
     static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
     static TOOLCHAIN: OnceLock<Result<(), String>> = OnceLock::new();
     if let Err(e) = TOOLCHAIN.get_or_init(check_toolchain) {
@@ -130,7 +138,6 @@ pub fn c_program(name: &str) -> PathBuf {
     if let Some(path) = built.get(name) {
         return path.clone();
     }
-    let source = repo_root().join("tests-c").join(format!("{name}.c"));
     let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wasi-c");
     std::fs::create_dir_all(&out_dir).expect("cannot create the C output directory");
     let out = out_dir.join(format!("{name}.wasm"));
@@ -138,22 +145,16 @@ pub fn c_program(name: &str) -> PathBuf {
     // its own file and renames it into place.
     let tmp = out_dir.join(format!("{name}.{}.tmp.wasm", std::process::id()));
     let result = Command::new(clang())
-        .args([
-            "--target=wasm32-wasi",
-            "-O2",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "-o",
-        ])
+        .args(["--target=wasm32-wasi", "-O2"])
+        .args(flags)
+        .arg("-o")
         .arg(&tmp)
-        .arg(&source)
+        .args(sources)
         .output()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}; {SETUP_HINT}", clang()));
     assert!(
         result.status.success(),
-        "compiling {} failed:\n{}\n({SETUP_HINT})",
-        source.display(),
+        "compiling {name} failed:\n{}\n({SETUP_HINT})",
         String::from_utf8_lossy(&result.stderr)
     );
     std::fs::rename(&tmp, &out).expect("cannot move the compiled program into place");
