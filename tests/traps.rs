@@ -197,3 +197,26 @@ fn backtrace_frames_carry_module_offsets_and_print_like_wasmtime() {
     );
     assert!(shown.contains("unreachable"), "{shown}");
 }
+
+#[test]
+fn threads_run_wasm_trap_and_exit_cleanly() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, TRAPS).unwrap();
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let (engine, module) = (engine.clone(), module.clone());
+            std::thread::spawn(move || {
+                let mut store = Store::new(&engine, ());
+                let instance = Instance::new(&mut store, &module, &[]).unwrap();
+                for _ in 0..100 {
+                    let err = call(&mut store, &instance, "recurse", &[Val::I32(0)]).unwrap_err();
+                    assert_eq!(err.downcast_ref::<Trap>(), Some(&Trap::StackOverflow));
+                    assert_eq!(call(&mut store, &instance, "ok", &[]).unwrap()[0].unwrap_i32(), 7);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("a wasm thread panicked");
+    }
+}
