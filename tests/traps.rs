@@ -211,7 +211,10 @@ fn threads_run_wasm_trap_and_exit_cleanly() {
                 for _ in 0..100 {
                     let err = call(&mut store, &instance, "recurse", &[Val::I32(0)]).unwrap_err();
                     assert_eq!(err.downcast_ref::<Trap>(), Some(&Trap::StackOverflow));
-                    assert_eq!(call(&mut store, &instance, "ok", &[]).unwrap()[0].unwrap_i32(), 7);
+                    assert_eq!(
+                        call(&mut store, &instance, "ok", &[]).unwrap()[0].unwrap_i32(),
+                        7
+                    );
                 }
             })
         })
