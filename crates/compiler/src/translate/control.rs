@@ -275,23 +275,35 @@ impl FuncTranslator<'_, '_> {
                 self.b.ins().br_table(index, jt);
                 self.reachable = false;
             }
-            Operator::Call { function_index } => {
+            Operator::Call { function_index } | Operator::ReturnCall { function_index } => {
                 let f = FuncIndex(*function_index);
+                let tail = matches!(op, Operator::ReturnCall { .. });
                 let n = self.env.info.func_type(f).params().len();
                 let args = self.popn(n);
-                let results = self.call_function(f, &args);
+                let results = self.call_function(f, &args, tail);
                 self.stack.extend(results);
+                if tail {
+                    self.reachable = false;
+                }
             }
             Operator::CallIndirect {
                 type_index,
                 table_index,
+            }
+            | Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
             } => {
+                let tail = matches!(op, Operator::ReturnCallIndirect { .. });
                 let ty = TypeIndex(*type_index);
                 let index = self.pop();
                 let n = self.env.info.types[ty.index()].params().len();
                 let args = self.popn(n);
-                let results = self.call_indirect(TableIndex(*table_index), ty, index, &args);
+                let results = self.call_indirect(TableIndex(*table_index), ty, index, &args, tail);
                 self.stack.extend(results);
+                if tail {
+                    self.reachable = false;
+                }
             }
             Operator::Drop => {
                 self.pop();

@@ -123,7 +123,15 @@ impl FuncTranslator<'_, '_> {
     }
 
     /// A direct call to function `f`.
-    pub(super) fn call_function(&mut self, f: FuncIndex, args: &[ir::Value]) -> Vec<ir::Value> {
+    ///
+    /// With `tail`, the call replaces this function's frame (`return_call`)
+    /// and nothing is returned.
+    pub(super) fn call_function(
+        &mut self,
+        f: FuncIndex,
+        args: &[ir::Value],
+        tail: bool,
+    ) -> Vec<ir::Value> {
         let o = self.env.offsets;
         let call = if self.env.info.is_imported_func(f) {
             let sig = self.wasm_sig(self.env.info.functions[f.index()]);
@@ -136,6 +144,10 @@ impl FuncTranslator<'_, '_> {
             );
             let mut all = vec![env, self.vmctx];
             all.extend_from_slice(args);
+            if tail {
+                self.b.ins().return_call_indirect(sig, body, &all);
+                return Vec::new();
+            }
             self.b.ins().call_indirect(sig, body, &all)
         } else {
             let fref = match self.func_refs.get(&f) {
@@ -158,18 +170,24 @@ impl FuncTranslator<'_, '_> {
             };
             let mut all = vec![self.vmctx, self.vmctx];
             all.extend_from_slice(args);
+            if tail {
+                self.b.ins().return_call(fref, &all);
+                return Vec::new();
+            }
             self.b.ins().call(fref, &all)
         };
         self.b.inst_results(call).to_vec()
     }
 
-    /// `call_indirect`: bounds check, null check, signature check, call.
+    /// `call_indirect`: bounds check, null check, signature check, call
+    /// (a tail call with `tail`, returning nothing).
     pub(super) fn call_indirect(
         &mut self,
         table: TableIndex,
         ty: TypeIndex,
         index: ir::Value,
         args: &[ir::Value],
+        tail: bool,
     ) -> Vec<ir::Value> {
         let o = self.env.offsets;
         let addr = self.table_element_addr(table, index);
@@ -199,6 +217,10 @@ impl FuncTranslator<'_, '_> {
         let sig = self.wasm_sig(ty);
         let mut all = vec![callee_vmctx, self.vmctx];
         all.extend_from_slice(args);
+        if tail {
+            self.b.ins().return_call_indirect(sig, body, &all);
+            return Vec::new();
+        }
         let call = self.b.ins().call_indirect(sig, body, &all);
         self.b.inst_results(call).to_vec()
     }
