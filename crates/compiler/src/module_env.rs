@@ -27,13 +27,22 @@ pub fn val_type(t: wasmparser::ValType) -> Result<ValType> {
     })
 }
 
+/// The runtime representation of a reference type: function references
+/// (abstract, or to a concrete function type, nullable or not) are anyfunc
+/// pointers; extern references are host-value pointers.
 fn ref_type(r: wasmparser::RefType) -> Result<ValType> {
-    if r.is_func_ref() {
-        Ok(ValType::FuncRef)
-    } else if r.is_extern_ref() {
-        Ok(ValType::ExternRef)
-    } else {
-        bail!("unsupported reference type {r:?}")
+    use wasmparser::{AbstractHeapType as A, HeapType as H};
+    match r.heap_type() {
+        H::Concrete(_) | H::Exact(_) => Ok(ValType::FuncRef),
+        H::Abstract {
+            shared: false,
+            ty: A::Func | A::NoFunc,
+        } => Ok(ValType::FuncRef),
+        H::Abstract {
+            shared: false,
+            ty: A::Extern | A::NoExtern,
+        } => Ok(ValType::ExternRef),
+        _ => bail!("unsupported reference type {r:?}"),
     }
 }
 
@@ -158,9 +167,10 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
             Payload::TableSection(s) => {
                 for t in s {
                     let t = t?;
-                    if !matches!(t.init, wasmparser::TableInit::RefNull) {
-                        bail!("table initialiser expressions are not supported");
-                    }
+                    info.table_inits.push(match &t.init {
+                        wasmparser::TableInit::RefNull => None,
+                        wasmparser::TableInit::Expr(e) => Some(const_expr(e)?),
+                    });
                     info.tables.push(table_type(&t.ty)?);
                 }
             }

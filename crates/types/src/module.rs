@@ -104,6 +104,8 @@ pub struct ModuleInfo {
     pub globals: Vec<GlobalType>,
     /// Initialisers of the defined globals.
     pub global_inits: Vec<ConstExpr>,
+    /// Initial element of each defined table (`None`: null).
+    pub table_inits: Vec<Option<ConstExpr>>,
     /// Imports in declaration order.
     pub imports: Vec<Import>,
     /// Exports in declaration order.

@@ -156,6 +156,15 @@ impl Instance {
     /// suite's 1.0 and 2.0 tests both use).
     pub fn initialize(&mut self) -> Result<(), TrapCode> {
         let info = self.module.info.clone();
+        for (i, init) in info.table_inits.iter().enumerate() {
+            if let Some(init) = init {
+                let value = self.eval_const(init).ptr().cast();
+                let t = TableIndex::from_usize(info.num_imported_tables + i);
+                // SAFETY: tables outlive the instance.
+                let table = unsafe { &mut *self.table(t) };
+                table.fill(0, value, table.size())?;
+            }
+        }
         let elements: Vec<Box<[TableElement]>> = info
             .elements
             .iter()

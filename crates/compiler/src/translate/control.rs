@@ -3,7 +3,7 @@
 use super::FuncTranslator;
 use crate::signatures::clif_type;
 use anyhow::Result;
-use cranelift_codegen::ir::{self, BlockArg, InstBuilder, JumpTableData};
+use cranelift_codegen::ir::{self, BlockArg, InstBuilder, JumpTableData, condcodes::IntCC};
 use kiln_types::*;
 use wasmparser::{BlockType, Operator};
 
@@ -249,6 +249,33 @@ impl FuncTranslator<'_, '_> {
                 self.b.ins().brif(cond, target, &args, next, &[]);
                 self.b.seal_block(next);
                 self.b.switch_to_block(next);
+            }
+            Operator::BrOnNull { relative_depth } | Operator::BrOnNonNull { relative_depth } => {
+                let on_null = matches!(op, Operator::BrOnNull { .. });
+                let r = self.pop();
+                let i = self.control.len() - 1 - *relative_depth as usize;
+                let (target, n) = self.control[i].branch_target();
+                if !matches!(self.control[i].kind, FrameKind::Loop { .. }) {
+                    self.control[i].dest_reached = true;
+                }
+                // `br_on_non_null` passes the reference as the last branch value.
+                let mut args = self.peekn(if on_null { n } else { n - 1 }).to_vec();
+                if !on_null {
+                    args.push(r);
+                }
+                let cc = if on_null {
+                    IntCC::Equal
+                } else {
+                    IntCC::NotEqual
+                };
+                let cond = self.b.ins().icmp_imm_s(cc, r, 0);
+                let next = self.b.create_block();
+                self.b.ins().brif(cond, target, &bargs(&args), next, &[]);
+                self.b.seal_block(next);
+                self.b.switch_to_block(next);
+                if on_null {
+                    self.push(r);
+                }
             }
             Operator::BrTable { targets } => {
                 let index = self.pop();

@@ -179,6 +179,44 @@ impl FuncTranslator<'_, '_> {
         self.b.inst_results(call).to_vec()
     }
 
+    /// `call_ref`: null check, then a call through the function reference
+    /// (validation guarantees its type; a tail call with `tail`).
+    pub(super) fn call_ref(
+        &mut self,
+        ty: TypeIndex,
+        anyfunc: ir::Value,
+        args: &[ir::Value],
+        tail: bool,
+    ) -> Vec<ir::Value> {
+        self.b
+            .ins()
+            .trapz(anyfunc, clif_trap(TrapCode::NullReference));
+        self.call_anyfunc(ty, anyfunc, args, tail)
+    }
+
+    /// Calls the non-null function reference `anyfunc` of type `ty`.
+    fn call_anyfunc(
+        &mut self,
+        ty: TypeIndex,
+        anyfunc: ir::Value,
+        args: &[ir::Value],
+        tail: bool,
+    ) -> Vec<ir::Value> {
+        let o = self.env.offsets;
+        let flags = MemFlagsData::trusted().with_readonly();
+        let body = self.load_ptr(flags, anyfunc, o.vmcaller_checked_anyfunc_func_ptr());
+        let callee_vmctx = self.load_ptr(flags, anyfunc, o.vmcaller_checked_anyfunc_vmctx());
+        let sig = self.wasm_sig(ty);
+        let mut all = vec![callee_vmctx, self.vmctx];
+        all.extend_from_slice(args);
+        if tail {
+            self.b.ins().return_call_indirect(sig, body, &all);
+            return Vec::new();
+        }
+        let call = self.b.ins().call_indirect(sig, body, &all);
+        self.b.inst_results(call).to_vec()
+    }
+
     /// `call_indirect`: bounds check, null check, signature check, call
     /// (a tail call with `tail`, returning nothing).
     pub(super) fn call_indirect(
@@ -211,18 +249,7 @@ impl FuncTranslator<'_, '_> {
         self.b
             .ins()
             .trapnz(mismatch, clif_trap(TrapCode::BadSignature));
-        let flags = MemFlagsData::trusted().with_readonly();
-        let body = self.load_ptr(flags, anyfunc, o.vmcaller_checked_anyfunc_func_ptr());
-        let callee_vmctx = self.load_ptr(flags, anyfunc, o.vmcaller_checked_anyfunc_vmctx());
-        let sig = self.wasm_sig(ty);
-        let mut all = vec![callee_vmctx, self.vmctx];
-        all.extend_from_slice(args);
-        if tail {
-            self.b.ins().return_call_indirect(sig, body, &all);
-            return Vec::new();
-        }
-        let call = self.b.ins().call_indirect(sig, body, &all);
-        self.b.inst_results(call).to_vec()
+        self.call_anyfunc(ty, anyfunc, args, tail)
     }
 
     fn store_context(&mut self) -> ir::Value {
@@ -334,6 +361,22 @@ impl FuncTranslator<'_, '_> {
             Operator::RefNull { .. } => {
                 let v = self.b.ins().iconst(self.ptr, 0);
                 self.push(v);
+            }
+            Operator::RefAsNonNull => {
+                let r = *self.stack.last().expect("validated");
+                self.b.ins().trapz(r, clif_trap(TrapCode::NullReference));
+            }
+            Operator::CallRef { type_index } | Operator::ReturnCallRef { type_index } => {
+                let tail = matches!(op, Operator::ReturnCallRef { .. });
+                let ty = TypeIndex(type_index);
+                let callee = self.pop();
+                let n = self.env.info.types[ty.index()].params().len();
+                let args = self.popn(n);
+                let results = self.call_ref(ty, callee, &args, tail);
+                self.stack.extend(results);
+                if tail {
+                    self.reachable = false;
+                }
             }
             Operator::RefIsNull => {
                 let r = self.pop();
