@@ -1,4 +1,5 @@
-//! The `spectest` module the official test scripts import.
+//! The `spectest` module the official test scripts import (with the
+//! threads proposal's `shared_memory`).
 
 use anyhow::Result;
 use kiln::{
@@ -6,7 +7,8 @@ use kiln::{
     ValType,
 };
 
-/// Defines `spectest` in `linker`: print functions, four globals, a table and a memory.
+/// Defines `spectest` in `linker`: print functions, four globals, a table, a
+/// memory and a shared memory.
 pub fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>) -> Result<()> {
     use ValType::*;
     let prints: [(&str, Vec<ValType>); 7] = [
@@ -52,5 +54,11 @@ pub fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>) -> Resul
         },
     )?;
     linker.define("spectest", "memory", memory)?;
+    let shared = MemoryType {
+        shared: true,
+        ..MemoryType::new(1, Some(2))
+    };
+    let shared_memory = Memory::new(&mut *store, shared)?;
+    linker.define("spectest", "shared_memory", shared_memory)?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! vector of SSA values, and a control stack maps blocks, loops and ifs to
 //! Cranelift blocks.
 
+mod atomics;
 mod control;
 mod env;
 mod memory;
@@ -257,6 +258,7 @@ impl FuncTranslator<'_, '_> {
             || self.translate_env(op)?
             || self.translate_memory(op)?
             || self.translate_simd(op)?
+            || self.translate_atomic(op)?
         {
             return Ok(());
         }
