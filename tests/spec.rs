@@ -162,34 +162,6 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
         "pre-2.0 proposal text: expects a typing rule that 2.0 relaxed",
     ),
     (
-        "proposals/relaxed-simd/i16x8_relaxed_q15mulr_s.wast",
-        "relaxed SIMD is not implemented",
-    ),
-    (
-        "proposals/relaxed-simd/i32x4_relaxed_trunc.wast",
-        "relaxed SIMD is not implemented",
-    ),
-    (
-        "proposals/relaxed-simd/i8x16_relaxed_swizzle.wast",
-        "relaxed SIMD is not implemented",
-    ),
-    (
-        "proposals/relaxed-simd/relaxed_dot_product.wast",
-        "relaxed SIMD is not implemented",
-    ),
-    (
-        "proposals/relaxed-simd/relaxed_laneselect.wast",
-        "relaxed SIMD is not implemented",
-    ),
-    (
-        "proposals/relaxed-simd/relaxed_madd_nmadd.wast",
-        "relaxed SIMD is not implemented",
-    ),
-    (
-        "proposals/relaxed-simd/relaxed_min_max.wast",
-        "relaxed SIMD is not implemented",
-    ),
-    (
         "proposals/threads/imports.wast",
         "predates multiple tables (reference types): expects a second table to be invalid",
     ),

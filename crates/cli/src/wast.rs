@@ -297,22 +297,30 @@ impl Runner {
         let WastRet::Core(expected) = expected else {
             bail!("component values are not supported")
         };
-        Ok(match (actual, expected) {
-            (Val::I32(a), WastRetCore::I32(e)) => a == e,
-            (Val::I64(a), WastRetCore::I64(e)) => a == e,
-            (Val::F32(a), WastRetCore::F32(e)) => f32_matches(*a, e),
-            (Val::F64(a), WastRetCore::F64(e)) => f64_matches(*a, e),
-            (Val::V128(a), WastRetCore::V128(e)) => v128_matches(*a, e),
-            (Val::FuncRef(a), WastRetCore::RefNull(_)) => a.is_none(),
-            (Val::ExternRef(a), WastRetCore::RefNull(_)) => a.is_none(),
-            (Val::FuncRef(a), WastRetCore::RefFunc(_)) => a.is_some(),
-            (Val::ExternRef(a), WastRetCore::RefExtern(e)) => match (a, e) {
-                (None, _) => false,
-                (Some(_), None) => true,
-                (Some(r), Some(n)) => r.downcast_ref::<u32>() == Some(n),
-            },
-            _ => false,
-        })
+        Ok(core_matches(actual, expected))
+    }
+}
+
+/// Whether `actual` is what `expected` allows (any alternative of an `either`).
+fn core_matches(actual: &Val, expected: &WastRetCore<'_>) -> bool {
+    match (actual, expected) {
+        (_, WastRetCore::Either(alternatives)) => {
+            alternatives.iter().any(|e| core_matches(actual, e))
+        }
+        (Val::I32(a), WastRetCore::I32(e)) => a == e,
+        (Val::I64(a), WastRetCore::I64(e)) => a == e,
+        (Val::F32(a), WastRetCore::F32(e)) => f32_matches(*a, e),
+        (Val::F64(a), WastRetCore::F64(e)) => f64_matches(*a, e),
+        (Val::V128(a), WastRetCore::V128(e)) => v128_matches(*a, e),
+        (Val::FuncRef(a), WastRetCore::RefNull(_)) => a.is_none(),
+        (Val::ExternRef(a), WastRetCore::RefNull(_)) => a.is_none(),
+        (Val::FuncRef(a), WastRetCore::RefFunc(_)) => a.is_some(),
+        (Val::ExternRef(a), WastRetCore::RefExtern(e)) => match (a, e) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(r), Some(n)) => r.downcast_ref::<u32>() == Some(n),
+        },
+        _ => false,
     }
 }
 

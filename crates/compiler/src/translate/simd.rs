@@ -179,6 +179,29 @@ impl FuncTranslator<'_, '_> {
     }
 
     /// Wasm `pmin`/`pmax`: `b` where `lt(b, a)` (pmin) or `lt(a, b)` (pmax) holds, else `a`.
+    /// Relaxed (n)madd: `a * b + c` or `-(a * b) + c`, unfused.
+    fn v_madd(&mut self, ty: ir::Type, negate: bool) {
+        let c = self.pop_as(ty);
+        let b = self.pop_as(ty);
+        let a = self.pop_as(ty);
+        let product = self.b.ins().fmul(a, b);
+        let v = if negate {
+            self.b.ins().fsub(c, product)
+        } else {
+            self.b.ins().fadd(product, c)
+        };
+        self.push_v128(v);
+    }
+
+    /// Signed byte products summed in adjacent pairs, as i16x8.
+    fn dot_i8x16(&mut self, a: ir::Value, b: ir::Value) -> ir::Value {
+        let (alo, blo) = (self.b.ins().swiden_low(a), self.b.ins().swiden_low(b));
+        let (ahi, bhi) = (self.b.ins().swiden_high(a), self.b.ins().swiden_high(b));
+        let lo = self.b.ins().imul(alo, blo);
+        let hi = self.b.ins().imul(ahi, bhi);
+        self.b.ins().iadd_pairwise(lo, hi)
+    }
+
     fn v_pminmax(&mut self, ty: ir::Type, max: bool) {
         self.v_binary(ty, |t, a, b| {
             let mask = if max {
@@ -549,6 +572,42 @@ impl FuncTranslator<'_, '_> {
             }),
             O::F32x4DemoteF64x2Zero => self.v_unary(F64X2, |t, a| t.b.ins().fvdemote(a)),
             O::F64x2PromoteLowF32x4 => self.v_unary(F32X4, |t, a| t.b.ins().fvpromote_low(a)),
+
+            // Relaxed SIMD: each operator takes its deterministic choice,
+            // which the proposal allows on every platform.
+            O::I8x16RelaxedSwizzle => return self.translate_simd(&O::I8x16Swizzle),
+            O::I32x4RelaxedTruncF32x4S => return self.translate_simd(&O::I32x4TruncSatF32x4S),
+            O::I32x4RelaxedTruncF32x4U => return self.translate_simd(&O::I32x4TruncSatF32x4U),
+            O::I32x4RelaxedTruncF64x2SZero => {
+                return self.translate_simd(&O::I32x4TruncSatF64x2SZero);
+            }
+            O::I32x4RelaxedTruncF64x2UZero => {
+                return self.translate_simd(&O::I32x4TruncSatF64x2UZero);
+            }
+            O::F32x4RelaxedMin => return self.translate_simd(&O::F32x4Min),
+            O::F32x4RelaxedMax => return self.translate_simd(&O::F32x4Max),
+            O::F64x2RelaxedMin => return self.translate_simd(&O::F64x2Min),
+            O::F64x2RelaxedMax => return self.translate_simd(&O::F64x2Max),
+            O::I8x16RelaxedLaneselect
+            | O::I16x8RelaxedLaneselect
+            | O::I32x4RelaxedLaneselect
+            | O::I64x2RelaxedLaneselect => return self.translate_simd(&O::V128Bitselect),
+            O::I16x8RelaxedQ15mulrS => return self.translate_simd(&O::I16x8Q15MulrSatS),
+            O::F32x4RelaxedMadd => self.v_madd(F32X4, false),
+            O::F32x4RelaxedNmadd => self.v_madd(F32X4, true),
+            O::F64x2RelaxedMadd => self.v_madd(F64X2, false),
+            O::F64x2RelaxedNmadd => self.v_madd(F64X2, true),
+            O::I16x8RelaxedDotI8x16I7x16S => self.v_binary(I8X16, |t, a, b| t.dot_i8x16(a, b)),
+            O::I32x4RelaxedDotI8x16I7x16AddS => {
+                let c = self.pop_as(I32X4);
+                let b = self.pop_as(I8X16);
+                let a = self.pop_as(I8X16);
+                let dot = self.dot_i8x16(a, b);
+                let (lo, hi) = (self.b.ins().swiden_low(dot), self.b.ins().swiden_high(dot));
+                let sums = self.b.ins().iadd_pairwise(lo, hi);
+                let v = self.b.ins().iadd(sums, c);
+                self.push_v128(v);
+            }
 
             _ => return Ok(false),
         }
