@@ -165,10 +165,6 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
         "proposals/threads/imports.wast",
         "predates multiple tables (reference types): expects a second table to be invalid",
     ),
-    (
-        "proposals/wide-arithmetic/wide-arithmetic.wast",
-        "wide arithmetic is not implemented",
-    ),
 ];
 
 fn trial(path: String, file: TestFile<'static>) -> Trial {

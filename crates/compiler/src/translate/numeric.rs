@@ -178,6 +178,40 @@ impl FuncTranslator<'_, '_> {
             O::F32ReinterpretI32 => self.bitcast(F32),
             O::F64ReinterpretI64 => self.bitcast(F64),
 
+            // Wide arithmetic: 128-bit values as (low, high) i64 pairs.
+            O::I64Add128 | O::I64Sub128 => {
+                let (bh, bl) = (self.pop(), self.pop());
+                let (ah, al) = (self.pop(), self.pop());
+                let a = self.b.ins().iconcat(al, ah);
+                let b = self.b.ins().iconcat(bl, bh);
+                let v = if matches!(op, O::I64Add128) {
+                    self.b.ins().iadd(a, b)
+                } else {
+                    self.b.ins().isub(a, b)
+                };
+                let (lo, hi) = self.b.ins().isplit(v);
+                self.push(lo);
+                self.push(hi);
+            }
+            O::I64MulWideS | O::I64MulWideU => {
+                let (a, b) = self.pop2();
+                let (a, b) = if matches!(op, O::I64MulWideS) {
+                    (
+                        self.b.ins().sextend(types::I128, a),
+                        self.b.ins().sextend(types::I128, b),
+                    )
+                } else {
+                    (
+                        self.b.ins().uextend(types::I128, a),
+                        self.b.ins().uextend(types::I128, b),
+                    )
+                };
+                let v = self.b.ins().imul(a, b);
+                let (lo, hi) = self.b.ins().isplit(v);
+                self.push(lo);
+                self.push(hi);
+            }
+
             ref other => {
                 let _ = types::I8X16;
                 bail!("unsupported operator {other:?}")
