@@ -50,8 +50,20 @@ fn random_valid_modules_compile_and_run_without_crashing() {
         .max_wasm_stack(256 * 1024);
     let engine = Engine::new(&config).unwrap();
     let (mut compiled, mut ran) = (0, 0);
-    for seed in 0..300u64 {
-        let data = bytes(seed, 4096);
+    // `KILN_FUZZ_SEEDS=N KILN_FUZZ_BYTES=M cargo test --release --test random_modules`
+    // runs a longer search over bigger modules.
+    let env = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default)
+    };
+    let (seeds, size) = (
+        env("KILN_FUZZ_SEEDS", 300),
+        env("KILN_FUZZ_BYTES", 4096) as usize,
+    );
+    for seed in 0..seeds {
+        let data = bytes(seed, size);
         let Ok(module) = wasm_smith::Module::new(smith_config(), &mut Unstructured::new(&data))
         else {
             continue;
@@ -80,6 +92,7 @@ fn random_valid_modules_compile_and_run_without_crashing() {
             let _ = name;
         }
     }
+    eprintln!("compiled {compiled} modules, ran {ran} functions");
     assert!(compiled > 200, "only {compiled} modules were generated");
     assert!(ran > 100, "only {ran} functions ran");
 }
