@@ -67,6 +67,12 @@ impl Config {
         wasm_extended_const => EXTENDED_CONST;
         /// Enables 64-bit memories.
         wasm_memory64 => MEMORY64;
+        /// Enables relaxed SIMD.
+        wasm_relaxed_simd => RELAXED_SIMD;
+        /// Enables 128-bit wide arithmetic.
+        wasm_wide_arithmetic => WIDE_ARITHMETIC;
+        /// Enables typed function references.
+        wasm_function_references => FUNCTION_REFERENCES;
     }
 
     /// Replaces the whole feature set.
