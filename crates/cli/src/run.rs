@@ -29,6 +29,7 @@ pub struct RunCommand {
     /// then the program's arguments (`argv[1..]`, and with `--invoke` the
     /// function's arguments). As in wasmtime, everything after FILE goes to
     /// the program, even `--help` or `--invoke`: kiln's options go first.
+    /// (For a module without `_start`, `FILE --invoke NAME ARGS` also works.)
     #[arg(value_name = "FILE", required = true, trailing_var_arg = true)]
     pub module_and_args: Vec<String>,
 }
@@ -95,7 +96,18 @@ impl RunCommand {
             init.call(&mut *store, &[], &mut [])
                 .context("failed to run `_initialize`")?;
         }
-        let (func, what) = match &self.invoke {
+        let (_, args) = self.file_and_args();
+        let has_start = instance.get_func(&mut *store, "_start").is_some();
+        // Kiln's first form, `kiln run FILE --invoke NAME ARGS`, still works for
+        // a module that is not a command: it has no `_start` to give ARGS to.
+        let (invoke, args) = match (&self.invoke, args) {
+            (Some(name), args) => (Some(name.as_str()), args),
+            (None, [flag, name, rest @ ..]) if !has_start && flag == "--invoke" => {
+                (Some(name.as_str()), rest)
+            }
+            (None, args) => (None, args),
+        };
+        let (func, what) = match invoke {
             Some(name) => {
                 let func = instance
                     .get_func(&mut *store, name)
@@ -111,7 +123,6 @@ impl RunCommand {
                 }
             },
         };
-        let (_, args) = self.file_and_args();
         let results =
             call(store, func, args, &what).with_context(|| format!("failed to invoke {what}"))?;
         Ok(results.iter().map(format_val).collect())
