@@ -102,22 +102,6 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
         "custom descriptors and GC are not implemented",
     ),
     (
-        "proposals/custom-page-sizes/custom-page-sizes-invalid.wast",
-        "custom page sizes are not implemented",
-    ),
-    (
-        "proposals/custom-page-sizes/custom-page-sizes.wast",
-        "custom page sizes are not implemented",
-    ),
-    (
-        "proposals/custom-page-sizes/memory_max.wast",
-        "custom page sizes are not implemented",
-    ),
-    (
-        "proposals/custom-page-sizes/memory_max_i64.wast",
-        "custom page sizes are not implemented",
-    ),
-    (
         "proposals/exceptions/tag.wast",
         "exception handling is not implemented",
     ),

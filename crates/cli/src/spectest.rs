@@ -44,15 +44,7 @@ pub fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>) -> Resul
         Val::FuncRef(None),
     )?;
     linker.define("spectest", "table", table)?;
-    let memory = Memory::new(
-        &mut *store,
-        MemoryType {
-            minimum: 1,
-            maximum: Some(2),
-            shared: false,
-            memory64: false,
-        },
-    )?;
+    let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
     linker.define("spectest", "memory", memory)?;
     let shared = MemoryType {
         shared: true,

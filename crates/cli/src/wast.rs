@@ -67,7 +67,12 @@ pub fn features_for_path(path: &str) -> WasmFeatures {
             // `return_call_ref` is part of function references.
             "function-references" => WasmFeatures::FUNCTION_REFERENCES | WasmFeatures::TAIL_CALL,
             "gc" => WasmFeatures::GC | WasmFeatures::FUNCTION_REFERENCES | WasmFeatures::TAIL_CALL,
-            "custom-page-sizes" => WasmFeatures::CUSTOM_PAGE_SIZES,
+            // Its tests use several memories, some 64-bit.
+            "custom-page-sizes" => {
+                WasmFeatures::CUSTOM_PAGE_SIZES
+                    | WasmFeatures::MULTI_MEMORY
+                    | WasmFeatures::MEMORY64
+            }
             "wide-arithmetic" => WasmFeatures::WIDE_ARITHMETIC,
             _ => WasmFeatures::empty(),
         };

@@ -58,14 +58,17 @@ fn table_type(t: &wasmparser::TableType) -> Result<TableType> {
 }
 
 fn memory_type(m: &wasmparser::MemoryType) -> Result<MemoryType> {
-    if m.page_size_log2.is_some_and(|p| p != 16) {
-        bail!("custom page sizes are not supported");
-    }
+    let page_size_log2 = match m.page_size_log2 {
+        None => 16,
+        Some(p @ (0 | 16)) => p as u8,
+        Some(p) => bail!("unsupported page size 2^{p}"),
+    };
     Ok(MemoryType {
         minimum: m.initial,
         maximum: m.maximum,
         shared: m.shared,
         memory64: m.memory64,
+        page_size_log2,
     })
 }
 

@@ -73,6 +73,8 @@ impl Config {
         wasm_wide_arithmetic => WIDE_ARITHMETIC;
         /// Enables typed function references.
         wasm_function_references => FUNCTION_REFERENCES;
+        /// Enables custom page sizes (1-byte pages).
+        wasm_custom_page_sizes => CUSTOM_PAGE_SIZES;
     }
 
     /// Replaces the whole feature set.

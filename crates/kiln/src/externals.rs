@@ -140,8 +140,8 @@ impl Memory {
         let desired = m
             .size_pages()
             .saturating_add(delta)
-            .saturating_mul(kiln_vm::WASM_PAGE_SIZE) as usize;
-        let max = m.maximum_pages().saturating_mul(kiln_vm::WASM_PAGE_SIZE) as usize;
+            .saturating_mul(m.page_size()) as usize;
+        let max = m.maximum_pages().saturating_mul(m.page_size()) as usize;
         if !store.allow_growth(kiln_vm::GrowthKind::Memory, current, desired, Some(max))? {
             bail!("memory growth by {delta} pages exceeds the store's limits");
         }

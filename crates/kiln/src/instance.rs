@@ -95,6 +95,7 @@ impl Instance {
                     let actual = mem.ty(&mut *store);
                     if actual.shared != expected.shared
                         || actual.memory64 != expected.memory64
+                        || actual.page_size_log2 != expected.page_size_log2
                         || !limits_match(
                             actual.minimum,
                             actual.maximum,
@@ -136,10 +137,10 @@ impl Instance {
         let new_tables = &info.tables[info.num_imported_tables..];
         store.check_counts(new_memories.len(), new_tables.len())?;
         for ty in new_memories {
-            let bytes = ty.minimum.saturating_mul(kiln_vm::WASM_PAGE_SIZE);
+            let bytes = ty.minimum.saturating_mul(ty.page_size());
             let max = ty
                 .maximum
-                .map(|m| m.saturating_mul(kiln_vm::WASM_PAGE_SIZE) as usize);
+                .map(|m| m.saturating_mul(ty.page_size()) as usize);
             if !store.allow_growth(GrowthKind::Memory, 0, bytes as usize, max)? {
                 bail!("memory of {} pages exceeds the store's limits", ty.minimum);
             }

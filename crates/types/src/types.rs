@@ -115,6 +115,8 @@ pub struct MemoryType {
     pub shared: bool,
     /// Whether addresses are 64-bit.
     pub memory64: bool,
+    /// log2 of the page size: 16 (64 KiB) unless the module chose 0 (1 byte).
+    pub page_size_log2: u8,
 }
 
 impl MemoryType {
@@ -125,7 +127,15 @@ impl MemoryType {
             maximum: maximum.map(Into::into),
             shared: false,
             memory64: false,
+            page_size_log2: 16,
         }
+    }
+}
+
+impl MemoryType {
+    /// The page size in bytes.
+    pub fn page_size(&self) -> u64 {
+        1 << self.page_size_log2
     }
 }
 
@@ -137,6 +147,9 @@ impl fmt::Display for MemoryType {
         }
         if self.shared {
             f.write_str(" shared")?;
+        }
+        if self.page_size_log2 != 16 {
+            write!(f, " (pagesize {})", self.page_size())?;
         }
         f.write_str(")")
     }

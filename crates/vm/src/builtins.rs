@@ -48,8 +48,8 @@ unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u64) ->
     let desired = m
         .size_pages()
         .saturating_add(delta)
-        .saturating_mul(crate::WASM_PAGE_SIZE);
-    let maximum = m.maximum_pages().saturating_mul(crate::WASM_PAGE_SIZE);
+        .saturating_mul(m.page_size());
+    let maximum = m.maximum_pages().saturating_mul(m.page_size());
     let desired = usize::try_from(desired).unwrap_or(usize::MAX);
     // SAFETY: the store context's hook matches its store.
     if delta > 0

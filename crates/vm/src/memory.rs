@@ -56,7 +56,7 @@ impl LinearMemory {
                 .memory_reservation
                 .min(MAX_PAGES_32 * WASM_PAGE_SIZE)
         };
-        let min_bytes = ty.minimum.saturating_mul(WASM_PAGE_SIZE);
+        let min_bytes = ty.minimum.saturating_mul(ty.page_size());
         if min_bytes > max_accessible {
             return Err(MemoryError::TooLarge(ty.minimum));
         }
@@ -97,7 +97,13 @@ impl LinearMemory {
         Ok(me)
     }
 
+    /// Makes `[from, to)` readable and writable, widened to whole OS pages.
+    /// (With 1-byte wasm pages the OS page past the end is accessible too;
+    /// compiled code then checks every access explicitly.)
     fn make_accessible(&mut self, from: usize, to: usize) -> std::io::Result<()> {
+        let page = rustix::param::page_size();
+        let from = from / page * page;
+        let to = to.div_ceil(page) * page;
         if to > from {
             // SAFETY: `[from, to)` lies inside our own reservation (callers
             // check `to <= max_accessible`), which nothing else maps.
@@ -125,15 +131,24 @@ impl LinearMemory {
         self.ty
     }
 
-    /// The largest page count this memory may reach.
+    /// The page size in bytes.
+    pub fn page_size(&self) -> u64 {
+        self.ty.page_size()
+    }
+
+    /// The largest page count this memory may reach (for 32-bit memories,
+    /// at most `u32::MAX`, so `memory.grow`'s -1 stays unambiguous).
     pub fn maximum_pages(&self) -> u64 {
-        let limit = self.max_accessible / WASM_PAGE_SIZE;
+        let mut limit = self.max_accessible / self.page_size();
+        if !self.ty.memory64 {
+            limit = limit.min(u64::from(u32::MAX));
+        }
         self.ty.maximum.map_or(limit, |m| m.min(limit))
     }
 
     /// Current size in pages.
     pub fn size_pages(&self) -> u64 {
-        self.byte_size() as u64 / WASM_PAGE_SIZE
+        self.byte_size() as u64 / self.page_size()
     }
 
     /// Current size in bytes.
@@ -149,7 +164,7 @@ impl LinearMemory {
         if new > self.maximum_pages() {
             return None;
         }
-        let (from, to) = (self.byte_size(), (new * WASM_PAGE_SIZE) as usize);
+        let (from, to) = (self.byte_size(), (new * self.page_size()) as usize);
         self.make_accessible(from, to).ok()?;
         self.definition.current_length.store(to, Ordering::Release);
         Some(old)
@@ -191,8 +206,7 @@ mod tests {
         MemoryType {
             minimum: min,
             maximum: max,
-            shared: false,
-            memory64: false,
+            ..MemoryType::new(0, None)
         }
     }
 

@@ -45,7 +45,11 @@ impl FuncTranslator<'_, '_> {
         };
         let offset = memarg.offset;
         let end_offset = offset.checked_add(u64::from(size));
+        // Only whole 64 KiB pages end on an OS page boundary, where the
+        // guard region starts; other page sizes are always checked.
+        let whole_pages = self.env.info.memories[m.index()].page_size_log2 == 16;
         if !memory64
+            && whole_pages
             && self
                 .env
                 .tunables
@@ -192,7 +196,8 @@ impl FuncTranslator<'_, '_> {
             Operator::MemorySize { mem } => {
                 let m = MemoryIndex(*mem);
                 let len = self.memory_length(m);
-                let pages = self.b.ins().ushr_imm_s(len, 16);
+                let log2 = self.env.info.memories[m.index()].page_size_log2;
+                let pages = self.b.ins().ushr_imm_s(len, i64::from(log2));
                 let v = if self.is_memory64(m) {
                     pages
                 } else {
