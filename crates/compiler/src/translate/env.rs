@@ -142,13 +142,7 @@ impl FuncTranslator<'_, '_> {
                 self.vmctx,
                 rec + o.vmfunction_import_environment(),
             );
-            let mut all = vec![env, self.vmctx];
-            all.extend_from_slice(args);
-            if tail {
-                self.b.ins().return_call_indirect(sig, body, &all);
-                return Vec::new();
-            }
-            self.b.ins().call_indirect(sig, body, &all)
+            return self.call_pointer(sig, body, env, args, tail);
         } else {
             let fref = match self.func_refs.get(&f) {
                 Some(r) => *r,
@@ -207,7 +201,20 @@ impl FuncTranslator<'_, '_> {
         let body = self.load_ptr(flags, anyfunc, o.vmcaller_checked_anyfunc_func_ptr());
         let callee_vmctx = self.load_ptr(flags, anyfunc, o.vmcaller_checked_anyfunc_vmctx());
         let sig = self.wasm_sig(ty);
-        let mut all = vec![callee_vmctx, self.vmctx];
+        self.call_pointer(sig, body, callee_vmctx, args, tail)
+    }
+
+    /// Calls (or tail-calls) machine code at `body` with the wasm convention:
+    /// `(callee_context, our vmctx, args…)`.
+    fn call_pointer(
+        &mut self,
+        sig: ir::SigRef,
+        body: ir::Value,
+        callee_context: ir::Value,
+        args: &[ir::Value],
+        tail: bool,
+    ) -> Vec<ir::Value> {
+        let mut all = vec![callee_context, self.vmctx];
         all.extend_from_slice(args);
         if tail {
             self.b.ins().return_call_indirect(sig, body, &all);
