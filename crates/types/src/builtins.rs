@@ -67,6 +67,8 @@ builtins! {
     MemoryCopyCross(I32, I64, I32, I64, I64);
     /// `memory.fill` on a 32-bit memory: (memory, dst, byte, len).
     MemoryFill(I32, I32, I32, I32);
+    /// `memory.fill` on a 64-bit memory: (memory, dst, byte, len).
+    MemoryFill64(I32, I64, I32, I64);
     /// `memory.init`: (memory, data segment, dst, src, len).
     MemoryInit(I32, I32, I64, I32, I32);
     /// `data.drop`: (data segment).

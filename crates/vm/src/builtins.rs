@@ -110,6 +110,19 @@ unsafe extern "C" fn memory_fill(vmctx: *mut VMContext, mem: u32, dst: u32, val:
     check(crate::vmcontext::memory_fill(def, dst, val, len));
 }
 
+unsafe extern "C" fn memory_fill64(vmctx: *mut VMContext, mem: u32, dst: u64, val: u32, len: u64) {
+    // SAFETY: as in `memory_grow`.
+    let def = unsafe { &*(*instance(vmctx).memory(MemoryIndex(mem))).definition() };
+    if !dst
+        .checked_add(len)
+        .is_some_and(|end| end <= def.len() as u64)
+    {
+        check::<()>(Err(TrapCode::MemoryOutOfBounds));
+    }
+    // SAFETY: the range was checked to lie within the memory.
+    unsafe { std::ptr::write_bytes(def.base.add(dst as usize), val as u8, len as usize) };
+}
+
 unsafe extern "C" fn memory_init(
     vmctx: *mut VMContext,
     mem: u32,
@@ -407,6 +420,7 @@ const fn address(b: BuiltinFunctionIndex) -> *const VMFunctionBody {
         B::MemoryCopy => memory_copy as *const (),
         B::MemoryCopyCross => memory_copy_cross as *const (),
         B::MemoryFill => memory_fill as *const (),
+        B::MemoryFill64 => memory_fill64 as *const (),
         B::MemoryInit => memory_init as *const (),
         B::DataDrop => data_drop as *const (),
         B::TableGrow => table_grow as *const (),

@@ -240,11 +240,13 @@ impl FuncTranslator<'_, '_> {
             }
             Operator::MemoryFill { mem } => {
                 let (dst, val, len) = self.pop3();
-                if self.is_memory64(MemoryIndex(*mem)) {
-                    anyhow::bail!("memory.fill on a 64-bit memory is not supported yet");
-                }
                 let idx = self.b.ins().iconst(types::I32, i64::from(*mem));
-                self.call_builtin(B::MemoryFill, &[idx, dst, val, len]);
+                let fill = if self.is_memory64(MemoryIndex(*mem)) {
+                    B::MemoryFill64
+                } else {
+                    B::MemoryFill
+                };
+                self.call_builtin(fill, &[idx, dst, val, len]);
             }
             Operator::MemoryInit { data_index, mem } => {
                 let (dst, src, len) = self.pop3();
