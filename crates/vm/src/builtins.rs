@@ -113,9 +113,9 @@ unsafe extern "C" fn memory_fill(vmctx: *mut VMContext, mem: u32, dst: u32, val:
 unsafe extern "C" fn memory_fill64(vmctx: *mut VMContext, mem: u32, dst: u64, val: u32, len: u64) {
     // SAFETY: as in `memory_grow`.
     let def = unsafe { &*(*instance(vmctx).memory(MemoryIndex(mem))).definition() };
-    if !dst
+    if dst
         .checked_add(len)
-        .is_some_and(|end| end <= def.len() as u64)
+        .is_none_or(|end| end > def.len() as u64)
     {
         check::<()>(Err(TrapCode::MemoryOutOfBounds));
     }
