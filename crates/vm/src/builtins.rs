@@ -89,11 +89,7 @@ unsafe extern "C" fn memory_copy_cross(
             &*(*inst.memory(MemoryIndex(src_mem))).definition(),
         )
     };
-    let in_bounds =
-        |m: &VMMemoryDefinition, a: u64| a.checked_add(len).is_some_and(|e| e <= m.len() as u64);
-    if !in_bounds(s, src) || !in_bounds(d, dst) {
-        check::<()>(Err(TrapCode::MemoryOutOfBounds));
-    }
+    check(s.check_range(src, len).and(d.check_range(dst, len)));
     // SAFETY: both ranges are in bounds; `copy` allows overlap.
     unsafe {
         std::ptr::copy(
@@ -113,12 +109,7 @@ unsafe extern "C" fn memory_fill(vmctx: *mut VMContext, mem: u32, dst: u32, val:
 unsafe extern "C" fn memory_fill64(vmctx: *mut VMContext, mem: u32, dst: u64, val: u32, len: u64) {
     // SAFETY: as in `memory_grow`.
     let def = unsafe { &*(*instance(vmctx).memory(MemoryIndex(mem))).definition() };
-    if dst
-        .checked_add(len)
-        .is_none_or(|end| end > def.len() as u64)
-    {
-        check::<()>(Err(TrapCode::MemoryOutOfBounds));
-    }
+    check(def.check_range(dst, len));
     // SAFETY: the range was checked to lie within the memory.
     unsafe { std::ptr::write_bytes(def.base.add(dst as usize), val as u8, len as usize) };
 }
@@ -139,9 +130,7 @@ unsafe extern "C" fn memory_init(
     let src_ok = (src as usize)
         .checked_add(len as usize)
         .is_some_and(|e| e <= bytes.len());
-    let dst_ok = dst
-        .checked_add(u64::from(len))
-        .is_some_and(|e| e <= def.len() as u64);
+    let dst_ok = def.check_range(dst, u64::from(len)).is_ok();
     if !src_ok || !dst_ok {
         check::<()>(Err(TrapCode::MemoryOutOfBounds));
     }
@@ -370,12 +359,7 @@ unsafe extern "C" fn memory_atomic_wait64(
 
 fn notify(vmctx: *mut VMContext, mem: u32, addr: u64, count: u32) -> Result<u32, TrapCode> {
     let (def, shared, addr) = atomic_target(vmctx, mem, addr)?;
-    if addr % 4 != 0 {
-        return Err(TrapCode::HeapMisaligned);
-    }
-    if u64::from(addr) + 4 > def.len() as u64 {
-        return Err(TrapCode::MemoryOutOfBounds);
-    }
+    crate::vmcontext::atomic_address(def, addr, 4)?;
     if !shared {
         return Ok(0);
     }

@@ -183,7 +183,7 @@ impl VMMemoryDefinition {
         self.len() == 0
     }
     /// Checks that `[addr, addr + len)` lies inside the memory, with no overflow.
-    fn check_range(&self, addr: u64, len: u64) -> Result<usize, TrapCode> {
+    pub(crate) fn check_range(&self, addr: u64, len: u64) -> Result<usize, TrapCode> {
         match addr.checked_add(len) {
             Some(end) if end <= self.len() as u64 => Ok(addr as usize),
             _ => Err(TrapCode::MemoryOutOfBounds),
@@ -355,7 +355,13 @@ pub(crate) fn memory_fill(
     Ok(())
 }
 
-fn atomic_address(mem: &VMMemoryDefinition, dst: u32, size: u32) -> Result<*mut u8, TrapCode> {
+/// The address of an aligned `size`-byte atomic access at `dst`: traps
+/// `HeapMisaligned`, then `MemoryOutOfBounds` (counting the access's size).
+pub(crate) fn atomic_address(
+    mem: &VMMemoryDefinition,
+    dst: u32,
+    size: u32,
+) -> Result<*mut u8, TrapCode> {
     if !dst.is_multiple_of(size) {
         return Err(TrapCode::HeapMisaligned);
     }
