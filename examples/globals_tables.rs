@@ -3,8 +3,8 @@
 //! Run with `cargo run --example globals_tables`.
 
 use kiln::{
-    Engine, Func, Global, GlobalType, Instance, Module, Mutability, Store, Table, TableType, Val,
-    ValType,
+    Engine, Func, Global, GlobalType, Instance, Module, Mutability, RefType, Store, Table,
+    TableType, Val, ValType,
 };
 
 fn main() -> kiln::Result<()> {
@@ -29,7 +29,7 @@ fn main() -> kiln::Result<()> {
     )?;
     let callbacks = Table::new(
         &mut store,
-        TableType::new(ValType::FuncRef, 2, None),
+        TableType::new(RefType::FUNCREF, 2, None),
         Val::FuncRef(None),
     )?;
     let seven = Func::wrap(&mut store, || 7i32);

@@ -2,7 +2,7 @@
 //! and tables of both reference types made and changed by the host.
 
 use kiln::{
-    Engine, Extern, ExternRef, Func, Instance, Module, Store, Table, TableType, Val, ValType,
+    Engine, Extern, ExternRef, Func, Instance, Module, RefType, Store, Table, TableType, Val,
 };
 
 const MODULE: &str = r#"
@@ -28,7 +28,7 @@ fn setup() -> (Store<()>, Instance, Table, Table, Func) {
     let funcs = Table::new(
         &mut store,
         TableType {
-            element: ValType::FuncRef,
+            element: RefType::FUNCREF,
             minimum: 2,
             maximum: None,
         },
@@ -38,7 +38,7 @@ fn setup() -> (Store<()>, Instance, Table, Table, Func) {
     let things = Table::new(
         &mut store,
         TableType {
-            element: ValType::ExternRef,
+            element: RefType::EXTERNREF,
             minimum: 1,
             maximum: Some(4),
         },

@@ -22,20 +22,8 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
         "exception tags (exception handling is not implemented)",
     ),
     (
-        "wasm-v3/linking.wast",
-        "link-time subtyping of typed references: (ref $t) and (ref null $t) share one ValType",
-    ),
-    (
         "wasm-v3/ref_null.wast",
         "GC reference types (anyref) are not implemented",
-    ),
-    (
-        "wasm-v3/type-canon.wast",
-        "GC types (rec groups, subtyping) are not implemented",
-    ),
-    (
-        "wasm-v3/type-equivalence.wast",
-        "GC types (rec groups, subtyping) are not implemented",
     ),
     (
         "wasm-v3/type-rec.wast",
@@ -116,10 +104,6 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
     (
         "proposals/exceptions/try_table.wast",
         "exception handling is not implemented",
-    ),
-    (
-        "proposals/function-references/linking.wast",
-        "link-time subtyping of typed references: (ref $t) and (ref null $t) share one ValType",
     ),
     ("proposals/gc/array.wast", "GC is not implemented"),
     ("proposals/gc/array_copy.wast", "GC is not implemented"),

@@ -37,7 +37,7 @@ pub fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>) -> Resul
     let table = Table::new(
         &mut *store,
         TableType {
-            element: FuncRef,
+            element: kiln::RefType::FUNCREF,
             minimum: 10,
             maximum: Some(20),
         },

@@ -23,27 +23,26 @@ pub fn val_type(t: wasmparser::ValType) -> Result<ValType> {
         V::F32 => ValType::F32,
         V::F64 => ValType::F64,
         V::V128 => ValType::V128,
-        V::Ref(r) => ref_type(r)?,
+        V::Ref(r) => ValType::Ref(ref_type(r)?),
     })
 }
 
-/// The runtime representation of a reference type: function references
-/// (abstract, or to a concrete function type, nullable or not) are anyfunc
-/// pointers; extern references are host-value pointers.
-fn ref_type(r: wasmparser::RefType) -> Result<ValType> {
-    use wasmparser::{AbstractHeapType as A, HeapType as H};
-    match r.heap_type() {
-        H::Concrete(_) | H::Exact(_) => Ok(ValType::FuncRef),
-        H::Abstract {
-            shared: false,
-            ty: A::Func | A::NoFunc,
-        } => Ok(ValType::FuncRef),
-        H::Abstract {
-            shared: false,
-            ty: A::Extern | A::NoExtern,
-        } => Ok(ValType::ExternRef),
+/// Converts a wasmparser reference type, keeping its nullability and heap
+/// type (concrete types as module type indices).
+pub fn ref_type(r: wasmparser::RefType) -> Result<RefType> {
+    use wasmparser::{AbstractHeapType as A, HeapType as H, UnpackedIndex};
+    let heap_type = match r.heap_type() {
+        H::Concrete(UnpackedIndex::Module(t)) => HeapType::Module(TypeIndex(t)),
+        H::Abstract { shared: false, ty } => match ty {
+            A::Func => HeapType::Func,
+            A::NoFunc => HeapType::NoFunc,
+            A::Extern => HeapType::Extern,
+            A::NoExtern => HeapType::NoExtern,
+            _ => bail!("unsupported reference type {r:?}"),
+        },
         _ => bail!("unsupported reference type {r:?}"),
-    }
+    };
+    Ok(RefType::new(r.is_nullable(), heap_type))
 }
 
 fn table_type(t: &wasmparser::TableType) -> Result<TableType> {
@@ -114,19 +113,36 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
     for payload in Parser::new(0).parse_all(bytes) {
         match payload? {
             Payload::TypeSection(s) => {
-                for ty in s.into_iter_err_on_gc_types() {
-                    let ty = ty?;
-                    let params = ty
-                        .params()
-                        .iter()
-                        .map(|t| val_type(*t))
-                        .collect::<Result<Vec<_>>>()?;
-                    let results = ty
-                        .results()
-                        .iter()
-                        .map(|t| val_type(*t))
-                        .collect::<Result<Vec<_>>>()?;
-                    info.types.push(FuncType::new(params, results));
+                for group in s {
+                    let group = group?;
+                    let start = info.types.len() as u32;
+                    for sub in group.into_types() {
+                        if !sub.is_final || !sub.supertype_idxs.is_empty() {
+                            bail!("unsupported: subtyping of function types (GC)");
+                        }
+                        let wasmparser::CompositeInnerType::Func(ty) = &sub.composite_type.inner
+                        else {
+                            bail!("unsupported: struct and array types (GC)");
+                        };
+                        if sub.composite_type.shared
+                            || sub.composite_type.descriptor_idx.is_some()
+                            || sub.composite_type.describes_idx.is_some()
+                        {
+                            bail!("unsupported: shared or descriptor types");
+                        }
+                        let params = ty
+                            .params()
+                            .iter()
+                            .map(|t| val_type(*t))
+                            .collect::<Result<Vec<_>>>()?;
+                        let results = ty
+                            .results()
+                            .iter()
+                            .map(|t| val_type(*t))
+                            .collect::<Result<Vec<_>>>()?;
+                        info.types.push(FuncType::new(params, results));
+                    }
+                    info.rec_groups.push(start..info.types.len() as u32);
                 }
             }
             Payload::ImportSection(s) => {
@@ -217,7 +233,7 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                                 .into_iter()
                                 .map(|i| Ok(ConstExpr::single(ConstOp::RefFunc(FuncIndex(i?)))))
                                 .collect::<Result<Vec<_>>>()?;
-                            (ValType::FuncRef, items)
+                            (RefType::new(false, HeapType::Func), items)
                         }
                         ElementItems::Expressions(t, exprs) => {
                             let items = exprs

@@ -12,7 +12,7 @@ pub fn clif_type(t: ValType, ptr: ir::Type) -> ir::Type {
         ValType::F32 => types::F32,
         ValType::F64 => types::F64,
         ValType::V128 => types::I8X16,
-        ValType::FuncRef | ValType::ExternRef => ptr,
+        ValType::Ref(_) => ptr,
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::Config;
 use anyhow::Result;
 use kiln_compiler::Compiler;
-use kiln_types::FuncType;
+use kiln_types::{FuncType, HeapType, ValType};
 use kiln_vm::{
     CodeMemory, SignatureRegistry, VMFunctionBody, VMSharedSignatureIndex, VMTrampoline,
 };
@@ -75,6 +75,23 @@ impl Engine {
         Arc::ptr_eq(&a.inner, &b.inner)
     }
 
+    /// Fails unless every reference in `ty` names a function type live in
+    /// this engine (API types never use module-relative indices).
+    pub(crate) fn check_val_type(&self, ty: ValType) -> Result<()> {
+        let Some(r) = ty.as_ref() else {
+            return Ok(());
+        };
+        match r.heap_type {
+            HeapType::Module(_) | HeapType::RecGroup(_) => {
+                anyhow::bail!("{ty} is not an engine type: it uses a module-relative index")
+            }
+            HeapType::Engine(id) if !self.inner.signatures.is_live(id) => {
+                anyhow::bail!("{ty} names a function type this engine does not know")
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The trampolines host functions of type `ty` use, compiled once per engine.
     pub(crate) fn host_trampolines(&self, ty: &FuncType) -> Result<Arc<HostTrampolines>> {
         let mut cache = self.inner.host_trampolines.lock().unwrap();
@@ -94,7 +111,7 @@ impl Engine {
             )
         };
         // Host-function signatures stay registered for the engine's lifetime.
-        let signature = self.inner.signatures.register(ty);
+        let signature = self.inner.signatures.register(ty)?;
         let t = Arc::new(HostTrampolines {
             _code: code,
             host_to_wasm,

@@ -170,13 +170,12 @@ impl Table {
         init: Val,
     ) -> Result<Table> {
         let store = store.as_context_mut().0;
-        if init.ty() != ty.element {
-            bail!(
-                "table initial value is a {} but the table holds {}",
-                init.ty(),
-                ty.element
-            );
-        }
+        store.engine().check_val_type(ValType::Ref(ty.element))?;
+        init.check_ty(
+            &store.inner,
+            ValType::Ref(ty.element),
+            "the table's initial value",
+        )?;
         let raw = init.to_raw(&mut store.inner)?;
         Ok(Self::push(store, VmTable::new(ty, raw.ptr().cast())))
     }
@@ -211,7 +210,7 @@ impl Table {
         Some(Val::from_raw(
             &mut store.inner,
             kiln_vm::RawValue::from_ptr(raw.cast()),
-            ty,
+            ValType::Ref(ty),
         ))
     }
     /// Sets the element at `index`.
@@ -224,9 +223,7 @@ impl Table {
         let store = store.as_context_mut().0;
         store.check(self.store, "table")?;
         let ty = store.inner.tables[self.index].ty().element;
-        if val.ty() != ty {
-            bail!("cannot store a {} in a table of {ty}", val.ty());
-        }
+        val.check_ty(&store.inner, ValType::Ref(ty), "the table element")?;
         let raw = val.to_raw(&mut store.inner)?;
         store.inner.tables[self.index]
             .set(index, raw.ptr().cast())
@@ -241,6 +238,8 @@ impl Table {
     ) -> Result<u32> {
         let store = store.as_context_mut().0;
         store.check(self.store, "table")?;
+        let ty = store.inner.tables[self.index].ty().element;
+        init.check_ty(&store.inner, ValType::Ref(ty), "the table's growth value")?;
         let raw = init.to_raw(&mut store.inner)?;
         let t = &store.inner.tables[self.index];
         let current = t.size() as usize;
@@ -278,13 +277,8 @@ impl Global {
         val: Val,
     ) -> Result<Global> {
         let store = store.as_context_mut().0;
-        if val.ty() != ty.ty {
-            bail!(
-                "global initial value is a {} but the global is {}",
-                val.ty(),
-                ty.ty
-            );
-        }
+        store.engine().check_val_type(ty.ty)?;
+        val.check_ty(&store.inner, ty.ty, "the global's initial value")?;
         let mut def = Box::new(VMGlobalDefinition::new());
         def.set(val.to_raw(&mut store.inner)?);
         let definition = &mut *def as *mut VMGlobalDefinition;
@@ -324,9 +318,7 @@ impl Global {
         if !ty.mutable {
             bail!("cannot set an immutable global");
         }
-        if val.ty() != ty.ty {
-            bail!("cannot set a {} global to a {}", ty.ty, val.ty());
-        }
+        val.check_ty(&store.inner, ty.ty, "the global's new value")?;
         let raw = val.to_raw(&mut store.inner)?;
         // SAFETY: as in `get`.
         unsafe { (*store.inner.globals[self.index].definition).set(raw) };

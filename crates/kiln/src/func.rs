@@ -138,13 +138,7 @@ unsafe extern "C" fn host_entry<T: 'static>(
             &mut results,
         )?;
         for (i, (r, t)) in results.iter().zip(state.ty.results()).enumerate() {
-            if r.ty() != *t {
-                bail!(
-                    "host function returned a {} where {} was expected",
-                    r.ty(),
-                    t
-                );
-            }
+            r.check_ty(&store.inner, *t, &format!("the host function's result {i}"))?;
             values[i] = r.to_raw(&mut store.inner)?;
         }
         Ok(())
@@ -178,7 +172,7 @@ impl Func {
         let trampolines = store
             .engine()
             .host_trampolines(&ty)
-            .expect("compiling host trampolines for a valid signature");
+            .unwrap_or_else(|e| panic!("cannot make a host function of type {ty}: {e:#}"));
         let mut ctx = Box::new(VMDynamicFunctionContext {
             address: host_entry::<T> as *const () as *const VMFunctionBody,
             ctx: HostState {
@@ -269,9 +263,7 @@ impl Func {
             );
         }
         for (i, (p, t)) in params.iter().zip(ty.params()).enumerate() {
-            if p.ty() != *t {
-                bail!("argument {i} is a {} but the function takes {t}", p.ty());
-            }
+            p.check_ty(&store.inner, *t, &format!("argument {i}"))?;
         }
         if let FuncKind::Host(state) = &store.inner.funcs[self.index].kind {
             let state = state.downcast_ref::<SendBox<VMDynamicFunctionContext<HostState<T>>>>();
@@ -281,16 +273,20 @@ impl Func {
             let f = &state.0.ctx.func as *const Box<HostFn<T>>;
             // SAFETY: the closure is owned by the store and is not removed
             // while the store lives; the call only borrows the store mutably.
-            return unsafe {
+            unsafe {
                 (*f)(
                     Caller {
-                        store,
+                        store: &mut *store,
                         instance: None,
                     },
                     params,
                     results,
-                )
+                )?
             };
+            for (i, (r, t)) in results.iter().zip(ty.results()).enumerate() {
+                r.check_ty(&store.inner, *t, &format!("the host function's result {i}"))?;
+            }
+            return Ok(());
         }
         let mut values = vec![RawValue::default(); params.len().max(results.len()).max(1)];
         for (v, p) in values.iter_mut().zip(params) {

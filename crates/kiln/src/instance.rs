@@ -57,9 +57,14 @@ impl Instance {
             match (import.index, ext) {
                 (EntityIndex::Function(f), Extern::Func(func)) => {
                     store.check(func.store, "imported function")?;
-                    let expected = info.func_type(f);
-                    let actual = func.ty(&mut *store);
-                    if &actual != expected {
+                    // Function types are final: the import matches only a
+                    // function of exactly the same canonical type.
+                    let expected_id = module.signature(info.functions[f.index()]);
+                    // SAFETY: the anyfunc is owned by the store.
+                    let actual_id = unsafe { (*func.anyfunc(&store.inner)).type_index };
+                    if actual_id != expected_id {
+                        let expected = module.func_type(f);
+                        let actual = func.ty(&mut *store);
                         bail!(
                             "incompatible import type for {}: expected {expected}, found {actual}",
                             what()
@@ -71,7 +76,7 @@ impl Instance {
                 }
                 (EntityIndex::Table(t), Extern::Table(table)) => {
                     store.check(table.store, "imported table")?;
-                    let expected = info.tables[t.index()];
+                    let expected = module.table_type(t);
                     let actual = table.ty(&mut *store);
                     if actual.element != expected.element
                         || !limits_match(
@@ -113,9 +118,16 @@ impl Instance {
                 }
                 (EntityIndex::Global(g), Extern::Global(global)) => {
                     store.check(global.store, "imported global")?;
-                    let expected = info.globals[g.index()];
+                    let expected = module.global_type(g);
                     let actual = global.ty(&mut *store);
-                    if actual != expected {
+                    // Mutable globals are invariant, immutable ones covariant.
+                    let matches = actual.mutable == expected.mutable
+                        && if expected.mutable {
+                            actual.ty == expected.ty
+                        } else {
+                            actual.ty.matches(expected.ty)
+                        };
+                    if !matches {
                         bail!(
                             "incompatible import type for {}: expected {expected}, found {actual}",
                             what()
@@ -134,7 +146,9 @@ impl Instance {
 
         let tunables = store.engine().config().tunables.clone();
         let new_memories = &info.memories[info.num_imported_memories..];
-        let new_tables = &info.tables[info.num_imported_tables..];
+        let new_tables: Vec<_> = (info.num_imported_tables..info.tables.len())
+            .map(|t| module.table_type(TableIndex::from_usize(t)))
+            .collect();
         store.check_counts(new_memories.len(), new_tables.len())?;
         for ty in new_memories {
             let bytes = ty.minimum.saturating_mul(ty.page_size());
@@ -145,7 +159,7 @@ impl Instance {
                 bail!("memory of {} pages exceeds the store's limits", ty.minimum);
             }
         }
-        for ty in new_tables {
+        for ty in &new_tables {
             let max = ty.maximum.map(|m| m as usize);
             if !store.allow_growth(GrowthKind::Table, 0, ty.minimum as usize, max)? {
                 bail!(
@@ -161,7 +175,7 @@ impl Instance {
             memory_ids.push(m.index);
         }
         let mut defined_tables = Vec::new();
-        for ty in new_tables {
+        for ty in &new_tables {
             let t = Table::push(store, VmTable::new(*ty, std::ptr::null_mut()));
             defined_tables.push(t.raw(store));
             table_ids.push(t.index);
@@ -190,23 +204,10 @@ impl Instance {
             let copy = handle.instance().anyfunc(FuncIndex::from_usize(i)) as usize;
             store.inner.func_by_anyfunc.insert(copy, f.index);
         }
-        for (i, ty) in info
-            .globals
-            .iter()
-            .enumerate()
-            .skip(info.num_imported_globals)
-        {
+        for i in info.num_imported_globals..info.globals.len() {
+            let ty = module.global_type(GlobalIndex::from_usize(i));
             let definition = handle.instance().global(GlobalIndex::from_usize(i));
-            global_ids.push(
-                Global::push(
-                    store,
-                    GlobalData {
-                        ty: *ty,
-                        definition,
-                    },
-                )
-                .index,
-            );
+            global_ids.push(Global::push(store, GlobalData { ty, definition }).index);
         }
         let init = handle.instance_mut().initialize();
         store.inner.instances.push(InstanceData {

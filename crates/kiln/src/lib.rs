@@ -97,7 +97,10 @@ pub use externals::{Extern, Global, Memory, MemoryAccessError, Table};
 pub use func::{Caller, Func};
 pub use instance::Instance;
 pub use into_func::{IntoFunc, WasmRet};
-pub use kiln_types::{FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+pub use kiln_types::{
+    EngineTypeIndex, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType,
+    TypeIndex, ValType,
+};
 pub use kiln_vm::VMFunctionKind;
 pub use limits::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
 pub use linker::Linker;

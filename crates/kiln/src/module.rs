@@ -3,27 +3,78 @@
 use crate::{Engine, ExportType, ExternType, ImportType};
 use anyhow::{Context, Result};
 use kiln_compiler::CompiledModule;
-use kiln_types::{EntityIndex, ModuleInfo};
+use kiln_types::{EngineTypeIndex, EntityIndex, HeapType, ModuleInfo, TypeIndex};
 use kiln_vm::{
     CodeMemory, CodeRegistration, FunctionSite, ModuleRuntime, RegisteredCode, TrapSite,
     VMFunctionBody, VMSharedSignatureIndex, VMTrampoline, register_code,
 };
 use std::sync::Arc;
 
-/// Keeps a module's code mapped and registered, and its signatures alive.
+/// Keeps a module's code mapped and registered, and its rec groups' types alive.
 struct ModuleCode {
     _registration: RegisteredCode,
     _code: CodeMemory,
     engine: Engine,
-    signatures: Vec<VMSharedSignatureIndex>,
+    /// One type id per registered rec group.
+    groups: Vec<VMSharedSignatureIndex>,
 }
 
 impl Drop for ModuleCode {
     fn drop(&mut self) {
-        for s in &self.signatures {
+        for s in &self.groups {
             self.engine.inner.signatures.unregister(*s);
         }
     }
+}
+
+/// Registers the module's types with the engine, a rec group at a time,
+/// and returns each type's canonical id plus one id per group (to
+/// unregister). References to types of the same group become group
+/// positions in the key, references to earlier types their engine ids.
+fn register_types(
+    engine: &Engine,
+    info: &ModuleInfo,
+) -> Result<(Vec<VMSharedSignatureIndex>, Vec<VMSharedSignatureIndex>)> {
+    let registry = &engine.inner.signatures;
+    let mut ids: Vec<VMSharedSignatureIndex> = Vec::with_capacity(info.types.len());
+    let mut groups = Vec::with_capacity(info.rec_groups.len());
+    let release = |groups: &[VMSharedSignatureIndex]| {
+        for g in groups {
+            registry.unregister(*g);
+        }
+    };
+    for range in &info.rec_groups {
+        let key = info.types[range.start as usize..range.end as usize]
+            .iter()
+            .map(|t| {
+                t.map_module(&mut |TypeIndex(j)| {
+                    if range.contains(&j) {
+                        HeapType::RecGroup(j - range.start)
+                    } else {
+                        ids.get(j as usize)
+                            .map_or(HeapType::Module(TypeIndex(j)), |id| {
+                                HeapType::Engine(EngineTypeIndex(id.bits()))
+                            })
+                    }
+                })
+            })
+            .collect();
+        match registry.register_group(key) {
+            Ok(group) => {
+                groups.extend(group.first().copied());
+                ids.extend(group);
+            }
+            Err(e) => {
+                release(&groups);
+                return Err(e.context("registering the module's types"));
+            }
+        }
+    }
+    if ids.len() != info.types.len() {
+        release(&groups);
+        anyhow::bail!("the module's rec groups do not cover its types");
+    }
+    Ok((ids, groups))
 }
 
 /// A compiled WebAssembly module, ready to instantiate. Cheap to clone.
@@ -166,11 +217,7 @@ impl Module {
             address_map: compiled.address_map.clone(),
             module: info.clone(),
         });
-        let signatures: Vec<_> = info
-            .types
-            .iter()
-            .map(|t| engine.inner.signatures.register(t))
-            .collect();
+        let (signatures, groups) = register_types(engine, &info)?;
         // SAFETY: every offset is the start of a function in the mapped code.
         let (function_bodies, trampolines) = unsafe {
             (
@@ -197,7 +244,7 @@ impl Module {
                 _registration: registration,
                 _code: code,
                 engine: engine.clone(),
-                signatures,
+                groups,
             }),
         };
         Ok(Module {
@@ -226,13 +273,39 @@ impl Module {
         &self.runtime.info
     }
 
-    fn entity_type(&self, e: EntityIndex) -> ExternType {
+    /// The canonical id of the module's type `t`.
+    pub(crate) fn signature(&self, t: TypeIndex) -> VMSharedSignatureIndex {
+        self.runtime.signature_ids[t.index()]
+    }
+
+    /// Maps module type indices to engine ids, giving the engine-wide form
+    /// of a type that the API and every runtime check use.
+    pub(crate) fn to_engine(&self) -> impl FnMut(TypeIndex) -> HeapType + '_ {
+        |t| HeapType::Engine(EngineTypeIndex(self.signature(t).bits()))
+    }
+
+    /// The engine-wide type of function `f`.
+    pub(crate) fn func_type(&self, f: kiln_types::FuncIndex) -> crate::FuncType {
         let info = self.info();
+        info.types[info.functions[f.index()].index()].map_module(&mut self.to_engine())
+    }
+
+    /// The engine-wide type of table `t`.
+    pub(crate) fn table_type(&self, t: kiln_types::TableIndex) -> crate::TableType {
+        self.info().tables[t.index()].map_module(&mut self.to_engine())
+    }
+
+    /// The engine-wide type of global `g`.
+    pub(crate) fn global_type(&self, g: kiln_types::GlobalIndex) -> crate::GlobalType {
+        self.info().globals[g.index()].map_module(&mut self.to_engine())
+    }
+
+    fn entity_type(&self, e: EntityIndex) -> ExternType {
         match e {
-            EntityIndex::Function(f) => ExternType::Func(info.func_type(f).clone()),
-            EntityIndex::Table(t) => ExternType::Table(info.tables[t.index()]),
-            EntityIndex::Memory(m) => ExternType::Memory(info.memories[m.index()]),
-            EntityIndex::Global(g) => ExternType::Global(info.globals[g.index()]),
+            EntityIndex::Function(f) => ExternType::Func(self.func_type(f)),
+            EntityIndex::Table(t) => ExternType::Table(self.table_type(t)),
+            EntityIndex::Memory(m) => ExternType::Memory(self.info().memories[m.index()]),
+            EntityIndex::Global(g) => ExternType::Global(self.global_type(g)),
         }
     }
 

@@ -1,8 +1,10 @@
 //! Wasm values as the host sees them.
 
+use crate::context::AsContext;
 use crate::store::StoreInner;
 use crate::{Func, ValType};
 use anyhow::{Result, bail};
+use kiln_types::{EngineTypeIndex, HeapType, RefHierarchy, RefType};
 use kiln_vm::RawValue;
 use std::any::Any;
 use std::sync::Arc;
@@ -104,7 +106,9 @@ impl Val {
         }
     }
 
-    /// The value's type.
+    /// The value's type, without asking the store: a reference is given
+    /// the top type of its hierarchy (`funcref` or `externref`). Use
+    /// [`Val::matches_ty`] to check a value against a precise type.
     pub fn ty(&self) -> ValType {
         match self {
             Val::I32(_) => ValType::I32,
@@ -112,12 +116,55 @@ impl Val {
             Val::F32(_) => ValType::F32,
             Val::F64(_) => ValType::F64,
             Val::V128(_) => ValType::V128,
-            Val::FuncRef(_) => ValType::FuncRef,
-            Val::ExternRef(_) => ValType::ExternRef,
+            Val::FuncRef(_) => ValType::FUNCREF,
+            Val::ExternRef(_) => ValType::EXTERNREF,
         }
     }
 
-    /// The default (zero or null) value of `ty`.
+    /// Whether the value is a value of `ty` (subtyping included: a function
+    /// of type `$t` is a `(ref $t)`, a `(ref null $t)` and a `funcref`; null
+    /// is a value of every nullable reference type of its hierarchy).
+    /// Panics if a function reference belongs to another store.
+    pub fn matches_ty(&self, store: impl AsContext, ty: &ValType) -> bool {
+        let store = &store.as_context().0.inner;
+        self.check_ty(store, *ty, "value").is_ok()
+    }
+
+    /// Fails unless the value is a value of `ty` and belongs to `store`;
+    /// `what` names the value in the error.
+    pub(crate) fn check_ty(&self, store: &StoreInner, ty: ValType, what: &str) -> Result<()> {
+        let actual = match self {
+            Val::FuncRef(Some(f)) => {
+                if f.store != store.id {
+                    bail!("{what} is a function of a different store");
+                }
+                // SAFETY: the anyfunc belongs to this store and lives with it.
+                let sig = unsafe { (*store.funcs[f.index].anyfunc).type_index };
+                ValType::Ref(RefType::new(
+                    false,
+                    HeapType::Engine(EngineTypeIndex(sig.bits())),
+                ))
+            }
+            Val::FuncRef(None) => ValType::Ref(RefType::NULLFUNCREF),
+            Val::ExternRef(Some(_)) => ValType::Ref(RefType::new(false, HeapType::Extern)),
+            Val::ExternRef(None) => ValType::Ref(RefType::NULLEXTERNREF),
+            other => other.ty(),
+        };
+        if !actual.matches(ty) {
+            let actual = match self {
+                Val::FuncRef(Some(f)) => {
+                    format!("a function of type {}", store.funcs[f.index].ty)
+                }
+                Val::FuncRef(None) | Val::ExternRef(None) => format!("a null {}", self.ty()),
+                _ => format!("a {}", self.ty()),
+            };
+            bail!("{what} is {actual}, which is not a {ty}");
+        }
+        Ok(())
+    }
+
+    /// The default (zero or null) value of `ty`; non-nullable references
+    /// have none, and get null of their hierarchy (which no check accepts).
     pub fn default_for(ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(0),
@@ -125,8 +172,10 @@ impl Val {
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
             ValType::V128 => Val::V128(0),
-            ValType::FuncRef => Val::FuncRef(None),
-            ValType::ExternRef => Val::ExternRef(None),
+            ValType::Ref(r) => match r.heap_type.hierarchy() {
+                RefHierarchy::Func => Val::FuncRef(None),
+                RefHierarchy::Extern => Val::ExternRef(None),
+            },
         }
     }
 
@@ -165,11 +214,11 @@ impl Val {
             ValType::F32 => Val::F32(raw.u32()),
             ValType::F64 => Val::F64(raw.u64()),
             ValType::V128 => Val::V128(raw.0),
-            ValType::FuncRef => {
+            ValType::Ref(r) if r.heap_type.hierarchy() == RefHierarchy::Func => {
                 let p = raw.ptr();
                 Val::FuncRef((!p.is_null()).then(|| store.func_for_anyfunc(p.cast())))
             }
-            ValType::ExternRef => {
+            ValType::Ref(_) => {
                 let p = raw.ptr() as usize;
                 Val::ExternRef((p != 0).then(|| {
                     ExternRef {

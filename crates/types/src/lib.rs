@@ -8,6 +8,7 @@ mod builtins;
 mod const_expr;
 mod indices;
 mod module;
+mod ref_types;
 mod reloc;
 mod trap;
 mod tunables;
@@ -21,6 +22,7 @@ pub use module::{
     DataSegment, DataSegmentKind, ElementSegment, ElementSegmentKind, EntityIndex, Export, Import,
     ModuleInfo,
 };
+pub use ref_types::{EngineTypeIndex, HeapType, RefHierarchy, RefType};
 pub use reloc::{LibCall, Relocation};
 pub use trap::TrapCode;
 pub use tunables::Tunables;

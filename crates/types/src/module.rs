@@ -59,7 +59,7 @@ pub struct ElementSegment {
     /// Active, passive or declared.
     pub kind: ElementSegmentKind,
     /// The element type.
-    pub ty: ValType,
+    pub ty: RefType,
     /// One constant expression per element.
     pub items: Vec<ConstExpr>,
 }
@@ -92,8 +92,11 @@ pub struct DataSegment {
 pub struct ModuleInfo {
     /// The name from the name section, if any.
     pub name: Option<String>,
-    /// Function types, by [`TypeIndex`].
+    /// Function types, by [`TypeIndex`]; references to other types use
+    /// [`HeapType::Module`].
     pub types: Vec<FuncType>,
+    /// The type section's rec groups, as ranges of type indices, in order.
+    pub rec_groups: Vec<Range<u32>>,
     /// Every function's type, imports first.
     pub functions: Vec<TypeIndex>,
     /// Every table, imports first.

@@ -1,5 +1,6 @@
 //! WebAssembly value and entity types, independent of any parser.
 
+use crate::{HeapType, RefType, TypeIndex};
 use std::fmt;
 
 /// The type of a WebAssembly value.
@@ -15,16 +16,50 @@ pub enum ValType {
     F64,
     /// 128-bit vector.
     V128,
-    /// Nullable function reference.
-    FuncRef,
-    /// Nullable host reference.
-    ExternRef,
+    /// A reference.
+    Ref(RefType),
 }
 
 impl ValType {
+    /// `funcref`.
+    pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
+    /// `externref`.
+    pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+
     /// Whether the type is a reference type.
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        matches!(self, ValType::Ref(_))
+    }
+
+    /// The reference type, if this is one.
+    pub fn as_ref(self) -> Option<RefType> {
+        match self {
+            ValType::Ref(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether every value of `self` is a value of `other` (subtyping; the
+    /// two must be in the same index space).
+    pub fn matches(self, other: ValType) -> bool {
+        match (self, other) {
+            (ValType::Ref(a), ValType::Ref(b)) => a.matches(b),
+            (a, b) => a == b,
+        }
+    }
+
+    /// Replaces module type indices by what `f` maps them to.
+    pub fn map_module(self, f: &mut impl FnMut(TypeIndex) -> HeapType) -> ValType {
+        match self {
+            ValType::Ref(r) => ValType::Ref(r.map_module(f)),
+            other => other,
+        }
+    }
+}
+
+impl From<RefType> for ValType {
+    fn from(r: RefType) -> ValType {
+        ValType::Ref(r)
     }
 }
 
@@ -36,8 +71,7 @@ impl fmt::Display for ValType {
             ValType::F32 => "f32",
             ValType::F64 => "f64",
             ValType::V128 => "v128",
-            ValType::FuncRef => "funcref",
-            ValType::ExternRef => "externref",
+            ValType::Ref(r) => return r.fmt(f),
         })
     }
 }
@@ -67,6 +101,38 @@ impl FuncType {
     /// The result types.
     pub fn results(&self) -> &[ValType] {
         &self.results
+    }
+    /// Replaces module type indices by what `f` maps them to.
+    pub fn map_module(&self, f: &mut impl FnMut(TypeIndex) -> HeapType) -> FuncType {
+        self.map_heap_types(&mut |h| h.map_module(f))
+    }
+    /// Replaces rec-group positions by what `f` maps them to.
+    pub fn map_rec_group(&self, f: &mut impl FnMut(u32) -> HeapType) -> FuncType {
+        self.map_heap_types(&mut |h| match h {
+            HeapType::RecGroup(i) => f(i),
+            other => other,
+        })
+    }
+    /// Replaces every reference's heap type by what `f` maps it to.
+    pub fn map_heap_types(&self, f: &mut impl FnMut(HeapType) -> HeapType) -> FuncType {
+        let mut map = |t: &ValType| match t {
+            ValType::Ref(r) => ValType::Ref(RefType::new(r.nullable, f(r.heap_type))),
+            other => *other,
+        };
+        FuncType {
+            params: self.params.iter().map(&mut map).collect(),
+            results: self.results.iter().map(&mut map).collect(),
+        }
+    }
+    /// The module type indices the signature refers to.
+    pub fn module_refs(&self) -> impl Iterator<Item = TypeIndex> + '_ {
+        self.params
+            .iter()
+            .chain(self.results.iter())
+            .filter_map(|t| match t.as_ref()?.heap_type {
+                HeapType::Module(i) => Some(i),
+                _ => None,
+            })
     }
 }
 
@@ -158,8 +224,8 @@ impl fmt::Display for MemoryType {
 /// A table's type.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct TableType {
-    /// The element type (a reference type).
-    pub element: ValType,
+    /// The element type.
+    pub element: RefType,
     /// Initial number of elements.
     pub minimum: u32,
     /// Largest number of elements, if bounded.
@@ -168,11 +234,18 @@ pub struct TableType {
 
 impl TableType {
     /// A table of `element` references, `minimum` long, at most `maximum`.
-    pub fn new(element: ValType, minimum: u32, maximum: Option<u32>) -> Self {
+    pub fn new(element: RefType, minimum: u32, maximum: Option<u32>) -> Self {
         Self {
             element,
             minimum,
             maximum,
+        }
+    }
+    /// Replaces module type indices by what `f` maps them to.
+    pub fn map_module(self, f: &mut impl FnMut(TypeIndex) -> HeapType) -> TableType {
+        TableType {
+            element: self.element.map_module(f),
+            ..self
         }
     }
 }
@@ -211,6 +284,13 @@ impl GlobalType {
         Self {
             ty,
             mutable: mutability == Mutability::Var,
+        }
+    }
+    /// Replaces module type indices by what `f` maps them to.
+    pub fn map_module(self, f: &mut impl FnMut(TypeIndex) -> HeapType) -> GlobalType {
+        GlobalType {
+            ty: self.ty.map_module(f),
+            ..self
         }
     }
     /// The global's value type.

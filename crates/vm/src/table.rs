@@ -137,11 +137,11 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kiln_types::ValType;
+    use kiln_types::RefType;
 
     fn ty(min: u32, max: Option<u32>) -> TableType {
         TableType {
-            element: ValType::FuncRef,
+            element: RefType::FUNCREF,
             minimum: min,
             maximum: max,
         }

@@ -161,7 +161,7 @@ fn zero_value(b: &mut FunctionBuilder<'_>, t: ValType, ptr: ir::Type) -> ir::Val
             let c = b.func.dfg.constants.insert(vec![0u8; 16].into());
             b.ins().vconst(types::I8X16, c)
         }
-        ValType::FuncRef | ValType::ExternRef => b.ins().iconst(ptr, 0),
+        ValType::Ref(_) => b.ins().iconst(ptr, 0),
     }
 }
 
