@@ -49,6 +49,17 @@ fn typed_tables_refuse_functions_of_other_types() {
         assert!(table.grow(&mut store, 1, wrong.clone()).is_err());
     }
     assert_eq!(table.size(&store), 2, "a refused grow must not grow");
+    // An externref grown into a plain funcref table (issue 9, #3).
+    let funcs = Table::new(
+        &mut store,
+        TableType::new(RefType::FUNCREF, 0, None),
+        Val::FuncRef(None),
+    )
+    .unwrap();
+    let thing = Val::ExternRef(Some(ExternRef::new(&mut store, 1u8)));
+    let err = funcs.grow(&mut store, 1, thing).unwrap_err();
+    assert!(err.to_string().contains("not a funcref"), "{err}");
+    assert_eq!(funcs.size(&store), 0);
     table.set(&mut store, 0, Val::FuncRef(Some(w))).unwrap();
     table.set(&mut store, 1, Val::FuncRef(None)).unwrap();
     let call = func(&mut store, &instance, "call-tw");

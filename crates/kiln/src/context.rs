@@ -1,13 +1,14 @@
 //! Store contexts: what API functions accept wherever they need the store,
 //! so `&mut Store<T>`, `&mut Caller<'_, T>` and contexts all work.
 
+use crate::store::StoreBody;
 use crate::{Caller, Store};
 
 /// A shared borrow of a store.
-pub struct StoreContext<'a, T>(pub(crate) &'a Store<T>);
+pub struct StoreContext<'a, T>(pub(crate) &'a StoreBody<T>);
 
 /// An exclusive borrow of a store.
-pub struct StoreContextMut<'a, T>(pub(crate) &'a mut Store<T>);
+pub struct StoreContextMut<'a, T>(pub(crate) &'a mut StoreBody<T>);
 
 /// Anything that can lend a [`StoreContext`].
 pub trait AsContext {
@@ -26,10 +27,21 @@ pub trait AsContextMut: AsContext {
 impl<T> AsContext for Store<T> {
     type Data = T;
     fn as_context(&self) -> StoreContext<'_, T> {
-        StoreContext(self)
+        StoreContext(&self.body)
     }
 }
 impl<T> AsContextMut for Store<T> {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut(&mut self.body)
+    }
+}
+impl<T> AsContext for StoreBody<T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self)
+    }
+}
+impl<T> AsContextMut for StoreBody<T> {
     fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
         StoreContextMut(self)
     }
@@ -82,12 +94,12 @@ impl<C: AsContextMut + ?Sized> AsContextMut for &mut C {
 
 impl<'a, T> From<&'a Store<T>> for StoreContext<'a, T> {
     fn from(s: &'a Store<T>) -> Self {
-        StoreContext(s)
+        StoreContext(&s.body)
     }
 }
 impl<'a, T> From<&'a mut Store<T>> for StoreContext<'a, T> {
     fn from(s: &'a mut Store<T>) -> Self {
-        StoreContext(s)
+        StoreContext(&s.body)
     }
 }
 impl<'a, T> From<&'a Caller<'_, T>> for StoreContext<'a, T> {
@@ -102,7 +114,7 @@ impl<'a, T> From<&'a mut Caller<'_, T>> for StoreContext<'a, T> {
 }
 impl<'a, T> From<&'a mut Store<T>> for StoreContextMut<'a, T> {
     fn from(s: &'a mut Store<T>) -> Self {
-        StoreContextMut(s)
+        StoreContextMut(&mut s.body)
     }
 }
 impl<'a, T> From<&'a mut Caller<'_, T>> for StoreContextMut<'a, T> {
@@ -113,5 +125,47 @@ impl<'a, T> From<&'a mut Caller<'_, T>> for StoreContextMut<'a, T> {
 impl<'a, T> From<StoreContextMut<'a, T>> for StoreContext<'a, T> {
     fn from(c: StoreContextMut<'a, T>) -> Self {
         StoreContext(c.0)
+    }
+}
+
+impl<T> StoreContext<'_, T> {
+    /// The store's data.
+    pub fn data(&self) -> &T {
+        self.0.data()
+    }
+    /// The store's engine.
+    pub fn engine(&self) -> &crate::Engine {
+        self.0.engine()
+    }
+    /// The fuel left (needs [`crate::Config::consume_fuel`]).
+    pub fn get_fuel(&self) -> anyhow::Result<u64> {
+        self.0.get_fuel()
+    }
+}
+
+impl<T> StoreContextMut<'_, T> {
+    /// The store's data.
+    pub fn data(&self) -> &T {
+        self.0.data()
+    }
+    /// The store's data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        self.0.data_mut()
+    }
+    /// The store's engine.
+    pub fn engine(&self) -> &crate::Engine {
+        self.0.engine()
+    }
+    /// The fuel left (needs [`crate::Config::consume_fuel`]).
+    pub fn get_fuel(&self) -> anyhow::Result<u64> {
+        self.0.get_fuel()
+    }
+    /// Sets the fuel left (needs [`crate::Config::consume_fuel`]).
+    pub fn set_fuel(&mut self, fuel: u64) -> anyhow::Result<()> {
+        self.0.set_fuel(fuel)
+    }
+    /// Moves the epoch deadline to `ticks` past the engine's current epoch.
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        self.0.set_epoch_deadline(ticks)
     }
 }

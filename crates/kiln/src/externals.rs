@@ -1,8 +1,8 @@
 //! Memories, tables and globals, and the `Extern` union of importable things.
 
 use crate::context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
-use crate::store::GlobalData;
-use crate::{Func, GlobalType, MemoryType, Store, TableType, Val, ValType};
+use crate::store::{GlobalData, StoreBody};
+use crate::{Func, GlobalType, MemoryType, TableType, Val, ValType};
 use anyhow::{Result, bail};
 use kiln_vm::{LinearMemory, Table as VmTable, VMGlobalDefinition};
 
@@ -86,7 +86,7 @@ impl Memory {
         Ok(Self::push(store, m))
     }
 
-    pub(crate) fn push<T>(store: &mut Store<T>, m: LinearMemory) -> Memory {
+    pub(crate) fn push<T>(store: &mut StoreBody<T>, m: LinearMemory) -> Memory {
         store.inner.memories.push(Box::new(m));
         Memory {
             store: store.inner.id,
@@ -94,7 +94,7 @@ impl Memory {
         }
     }
 
-    fn get<'a, T>(&self, store: &'a Store<T>) -> &'a LinearMemory {
+    fn get<'a, T>(&self, store: &'a StoreBody<T>) -> &'a LinearMemory {
         assert_eq!(
             self.store, store.inner.id,
             "memory used with a different store"
@@ -150,7 +150,7 @@ impl Memory {
             None => bail!("failed to grow memory by {delta} pages"),
         }
     }
-    pub(crate) fn raw<T>(&self, store: &mut Store<T>) -> *mut LinearMemory {
+    pub(crate) fn raw<T>(&self, store: &mut StoreBody<T>) -> *mut LinearMemory {
         &mut *store.inner.memories[self.index]
     }
 }
@@ -180,7 +180,7 @@ impl Table {
         Ok(Self::push(store, VmTable::new(ty, raw.ptr().cast())))
     }
 
-    pub(crate) fn push<T>(store: &mut Store<T>, t: VmTable) -> Table {
+    pub(crate) fn push<T>(store: &mut StoreBody<T>, t: VmTable) -> Table {
         store.inner.tables.push(Box::new(t));
         Table {
             store: store.inner.id,
@@ -257,7 +257,7 @@ impl Table {
             None => bail!("failed to grow table by {delta} elements"),
         }
     }
-    pub(crate) fn raw<T>(&self, store: &mut Store<T>) -> *mut VmTable {
+    pub(crate) fn raw<T>(&self, store: &mut StoreBody<T>) -> *mut VmTable {
         &mut *store.inner.tables[self.index]
     }
 }
@@ -286,7 +286,7 @@ impl Global {
         Ok(Self::push(store, GlobalData { ty, definition }))
     }
 
-    pub(crate) fn push<T>(store: &mut Store<T>, data: GlobalData) -> Global {
+    pub(crate) fn push<T>(store: &mut StoreBody<T>, data: GlobalData) -> Global {
         store.inner.globals.push(data);
         Global {
             store: store.inner.id,
@@ -324,7 +324,7 @@ impl Global {
         unsafe { (*store.inner.globals[self.index].definition).set(raw) };
         Ok(())
     }
-    pub(crate) fn raw<T>(&self, store: &Store<T>) -> *mut VMGlobalDefinition {
+    pub(crate) fn raw<T>(&self, store: &StoreBody<T>) -> *mut VMGlobalDefinition {
         store.inner.globals[self.index].definition
     }
 }
@@ -349,7 +349,7 @@ impl Memory {
         offset: usize,
         buf: &mut [u8],
     ) -> Result<(), MemoryAccessError> {
-        let data = self.data(store.as_context().0);
+        let data = self.data(store.as_context());
         let src = offset
             .checked_add(buf.len())
             .and_then(|end| data.get(offset..end))
@@ -369,7 +369,7 @@ impl Memory {
         offset: usize,
         buf: &[u8],
     ) -> Result<(), MemoryAccessError> {
-        let data = self.data_mut(store.as_context_mut().0);
+        let data = self.data_mut(store.as_context_mut());
         let size = data.len();
         let dst = offset
             .checked_add(buf.len())

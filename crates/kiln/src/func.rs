@@ -2,9 +2,9 @@
 
 use crate::context::{AsContext, AsContextMut};
 use crate::into_func::IntoFunc;
-use crate::store::StoreInner;
+use crate::store::{StoreBody, StoreInner};
 use crate::trap::WasmBacktrace;
-use crate::{Extern, FuncType, Store, Val};
+use crate::{Extern, FuncType, Val};
 use anyhow::{Result, bail};
 use kiln_vm::{
     Instance as VmInstance, RawValue, TrapReason, VMCallerCheckedAnyfunc, VMContext,
@@ -57,8 +57,30 @@ pub struct Func {
 }
 
 /// The view of the store a host function gets while wasm calls it.
+///
+/// A `Caller` lends the store only as a context ([`AsContext`],
+/// [`AsContextMut`]), never as a `Store`, so host code cannot replace or
+/// drop the store wasm is running on:
+///
+/// ```compile_fail
+/// # use kiln::{Caller, Engine, Store};
+/// fn swap_the_store(mut caller: Caller<'_, ()>, other: &mut Store<()>) {
+///     // There is no way to reach `&mut Store<()>` from a `Caller`.
+///     std::mem::swap(caller.store(), other);
+/// }
+/// ```
+///
+/// ```compile_fail
+/// # use kiln::{AsContextMut, Caller, Engine, Store};
+/// fn swap_the_store(mut caller: Caller<'_, ()>, other: &mut Store<()>) {
+///     // A context is not a store either.
+///     let cx = caller.as_context_mut();
+///     let store: &mut Store<()> = cx.0;
+///     std::mem::swap(store, other);
+/// }
+/// ```
 pub struct Caller<'a, T> {
-    pub(crate) store: &'a mut Store<T>,
+    pub(crate) store: &'a mut StoreBody<T>,
     pub(crate) instance: Option<usize>,
 }
 
@@ -84,9 +106,17 @@ impl<T> Caller<'_, T> {
         }
         .get_export(&mut *self.store, name)
     }
-    /// The whole store.
-    pub fn store(&mut self) -> &mut Store<T> {
-        self.store
+    /// The fuel left (needs [`crate::Config::consume_fuel`]).
+    pub fn get_fuel(&self) -> Result<u64> {
+        self.store.get_fuel()
+    }
+    /// Sets the fuel left (needs [`crate::Config::consume_fuel`]).
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.store.set_fuel(fuel)
+    }
+    /// Moves the epoch deadline to `ticks` past the engine's current epoch.
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        self.store.set_epoch_deadline(ticks)
     }
 }
 
@@ -101,11 +131,11 @@ unsafe extern "C" fn host_entry<T: 'static>(
 ) -> bool {
     // SAFETY: `env` is the context this entry was created with, and
     // `caller_vmctx` the vmctx of the calling instance, whose store context
-    // points at the `Store<T>` that entered wasm (set by `Store::enter`).
+    // points at the `StoreBody<T>` that entered wasm (set by `Store::enter`).
     let (ctx, store, instance, values) = unsafe {
         let ctx = &*(env as *const VMDynamicFunctionContext<HostState<T>>);
         let store_ctx = *(caller_vmctx as *const *mut kiln_vm::VMStoreContext);
-        let store = &mut *((*store_ctx).store as *mut Store<T>);
+        let store = &mut *((*store_ctx).store as *mut StoreBody<T>);
         let instance = (*VmInstance::from_vmctx(caller_vmctx)).host_data;
         (
             ctx,
@@ -164,7 +194,7 @@ impl Func {
     }
 
     pub(crate) fn new_host<T: 'static>(
-        store: &mut Store<T>,
+        store: &mut StoreBody<T>,
         ty: FuncType,
         func: Box<HostFn<T>>,
         kind: VMFunctionKind,
@@ -313,7 +343,7 @@ impl Func {
 
 /// Runs a wasm function through its host→wasm trampoline, turning traps into errors.
 pub(crate) fn invoke<T>(
-    store: &mut Store<T>,
+    store: &mut StoreBody<T>,
     anyfunc: VMCallerCheckedAnyfunc,
     values: &mut [RawValue],
 ) -> Result<()> {

@@ -3,10 +3,8 @@
 
 use crate::context::AsContextMut;
 use crate::func::invoke;
-use crate::store::{GlobalData, InstanceData};
-use crate::{
-    Extern, Func, Global, Memory, Module, Store, Table, TypedFunc, WasmParams, WasmResults,
-};
+use crate::store::{GlobalData, InstanceData, StoreBody};
+use crate::{Extern, Func, Global, Memory, Module, Table, TypedFunc, WasmParams, WasmResults};
 use anyhow::{Context, Result, bail};
 use kiln_types::{EntityIndex, FuncIndex, GlobalIndex, MemoryIndex, TableIndex};
 use kiln_vm::{
@@ -231,7 +229,7 @@ impl Instance {
         Ok(instance)
     }
 
-    fn anyfunc<T>(&self, store: &Store<T>, f: FuncIndex) -> VMCallerCheckedAnyfunc {
+    fn anyfunc<T>(&self, store: &StoreBody<T>, f: FuncIndex) -> VMCallerCheckedAnyfunc {
         // SAFETY: the anyfunc lives in the instance's vmctx.
         unsafe {
             *store.inner.instances[self.index]

@@ -2,9 +2,8 @@
 
 use crate::context::AsContextMut;
 use crate::func::HostFn;
-use crate::{
-    Caller, Extern, Func, FuncType, Instance, IntoFunc, Module, Store, VMFunctionKind, Val,
-};
+use crate::store::StoreBody;
+use crate::{Caller, Extern, Func, FuncType, Instance, IntoFunc, Module, VMFunctionKind, Val};
 use anyhow::{Result, bail};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -140,7 +139,7 @@ impl<T: 'static> Linker<T> {
     }
 
     /// The definition as an `Extern` of `store` (host functions are created in it).
-    fn materialize(store: &mut Store<T>, def: &Definition<T>) -> Extern {
+    fn materialize(store: &mut StoreBody<T>, def: &Definition<T>) -> Extern {
         match def {
             Definition::Extern(e) => e.clone(),
             Definition::HostFunc(h) => {

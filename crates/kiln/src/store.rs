@@ -88,7 +88,72 @@ impl StoreInner {
 
 /// Owns instances, memories, tables, globals and functions, plus the
 /// embedder's data `T` which host functions can reach through [`crate::Caller`].
+///
+/// The store's state lives in a box that never moves, and host code only
+/// ever reaches it through contexts ([`AsContext`]/[`AsContextMut`],
+/// [`crate::Caller`]): no host function can get hold of the `Store` itself,
+/// so none can replace or drop it while wasm is running on it.
 pub struct Store<T> {
+    pub(crate) body: Box<StoreBody<T>>,
+}
+
+impl<T> Store<T> {
+    /// A new store for `engine` holding `data`.
+    pub fn new(engine: &Engine, data: T) -> Store<T> {
+        Store {
+            body: Box::new(StoreBody::new(engine, data)),
+        }
+    }
+
+    /// Makes `limiter` decide how large memories and tables may grow and
+    /// how many instances, memories and tables the store may hold.
+    pub fn limiter(
+        &mut self,
+        limiter: impl (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync + 'static,
+    ) {
+        self.body.limiter(limiter)
+    }
+
+    /// Sets the fuel left for wasm to `fuel` (needs [`crate::Config::consume_fuel`]).
+    pub fn set_fuel(&mut self, fuel: u64) -> anyhow::Result<()> {
+        self.body.set_fuel(fuel)
+    }
+
+    /// The fuel left (needs [`crate::Config::consume_fuel`]).
+    pub fn get_fuel(&self) -> anyhow::Result<u64> {
+        self.body.get_fuel()
+    }
+
+    /// Interrupts wasm once the engine's epoch is `ticks` past its current
+    /// value (needs [`crate::Config::epoch_interruption`]). Without a deadline
+    /// wasm is never interrupted.
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        self.body.set_epoch_deadline(ticks)
+    }
+
+    /// The embedder's data.
+    pub fn data(&self) -> &T {
+        &self.body.data
+    }
+
+    /// The embedder's data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.body.data
+    }
+
+    /// Consumes the store, returning the embedder's data.
+    pub fn into_data(self) -> T {
+        self.body.data
+    }
+
+    /// The store's engine.
+    pub fn engine(&self) -> &Engine {
+        &self.body.inner.engine
+    }
+}
+
+/// The store's state: what [`Store`] boxes and contexts borrow.
+pub(crate) struct StoreBody<T> {
     pub(crate) inner: StoreInner,
     limiter: Option<Limiter<T>>,
     data: T,
@@ -99,8 +164,8 @@ type Limiter<T> = Box<dyn (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + S
 /// The VM's growth hook for stores of type `T`: asks the store's limiter.
 ///
 /// # Safety
-/// `store` must point at a live `Store<T>` (the VM passes the store context's
-/// `store`, set by [`Store::enter`]).
+/// `store` must point at a live `StoreBody<T>` (the VM passes the store
+/// context's `store`, set by [`StoreBody::enter`]).
 unsafe fn growth_hook<T>(
     store: *mut c_void,
     kind: GrowthKind,
@@ -109,16 +174,16 @@ unsafe fn growth_hook<T>(
     maximum: Option<usize>,
 ) -> bool {
     // SAFETY: guaranteed by the caller.
-    let store = unsafe { &mut *(store as *mut Store<T>) };
+    let store = unsafe { &mut *(store as *mut StoreBody<T>) };
     store
         .allow_growth(kind, current, desired, maximum)
         .unwrap_or(false)
 }
 
-impl<T> Store<T> {
+impl<T> StoreBody<T> {
     /// A new store for `engine` holding `data`.
-    pub fn new(engine: &Engine, data: T) -> Store<T> {
-        Store {
+    fn new(engine: &Engine, data: T) -> StoreBody<T> {
+        StoreBody {
             inner: StoreInner {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
                 engine: engine.clone(),
@@ -227,11 +292,6 @@ impl<T> Store<T> {
         &mut self.data
     }
 
-    /// Consumes the store, returning the embedder's data.
-    pub fn into_data(self) -> T {
-        self.data
-    }
-
     /// The store's engine.
     pub fn engine(&self) -> &Engine {
         &self.inner.engine
@@ -257,7 +317,7 @@ impl<T> Store<T> {
     /// Points the VM's store context at this store (it may have moved since
     /// the last call).
     pub(crate) fn enter(&mut self) -> *mut VMStoreContext {
-        let me = self as *mut Store<T> as *mut std::ffi::c_void;
+        let me = self as *mut StoreBody<T> as *mut std::ffi::c_void;
         self.inner.vm.store = me;
         &mut *self.inner.vm
     }

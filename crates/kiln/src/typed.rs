@@ -2,7 +2,8 @@
 
 use crate::context::AsContextMut;
 use crate::func::invoke;
-use crate::{Func, Store, Val, ValType};
+use crate::store::StoreBody;
+use crate::{Func, Val, ValType};
 use anyhow::{Result, bail};
 use kiln_vm::RawValue;
 use std::marker::PhantomData;
@@ -155,7 +156,7 @@ impl<P, R> Clone for TypedFunc<P, R> {
 impl<P, R> Copy for TypedFunc<P, R> {}
 
 impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
-    pub(crate) fn new<T>(func: Func, store: &Store<T>) -> Result<Self> {
+    pub(crate) fn new<T>(func: Func, store: &StoreBody<T>) -> Result<Self> {
         store.check(func.store, "function")?;
         let ty = func.ty(store);
         if ty.params() != P::types().as_slice() || ty.results() != R::types().as_slice() {

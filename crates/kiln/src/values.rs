@@ -23,7 +23,7 @@ pub struct ExternRef {
 
 impl ExternRef {
     /// Wraps a host value for use by wasm in `store`.
-    pub fn new<T, V: Any + Send + Sync>(store: &mut crate::Store<T>, value: V) -> ExternRef {
+    pub fn new<V: Any + Send + Sync>(store: impl crate::AsContextMut, value: V) -> ExternRef {
         let _ = store;
         ExternRef {
             inner: Arc::new(ExternData {

@@ -28,8 +28,8 @@ pub(crate) fn with_guest_memory<T, R>(
             &mut GuestMemory::Unshared(&mut []),
         );
     };
-    let shared = memory.ty(caller.store()).shared;
-    let bytes: *mut [u8] = memory.data_mut(caller.store());
+    let shared = memory.ty(&*caller).shared;
+    let bytes: *mut [u8] = memory.data_mut(&mut *caller);
     let cx = get_cx(caller.data_mut());
     if shared {
         let len = bytes.len();
