@@ -156,16 +156,12 @@ impl Instance {
     /// suite's 1.0 and 2.0 tests both use).
     pub fn initialize(&mut self) -> Result<(), TrapCode> {
         let info = self.module.info.clone();
-        for (i, init) in info.table_inits.iter().enumerate() {
-            if let Some(init) = init {
-                let value = self.eval_const(init).ptr().cast();
-                let t = TableIndex::from_usize(info.num_imported_tables + i);
-                // SAFETY: tables outlive the instance.
-                let table = unsafe { &mut *self.table(t) };
-                table.fill(0, value, table.size())?;
-            }
-        }
-        let elements: Vec<Box<[TableElement]>> = info
+        // Every segment exists before any is applied, as in the spec: if an
+        // active segment traps, the instance's functions may already be
+        // reachable (through an imported table), and their
+        // `table.init`/`elem.drop`/`memory.init`/`data.drop` must find the
+        // segments that were not applied yet still there.
+        self.passive_elements = info
             .elements
             .iter()
             .map(|seg| {
@@ -175,40 +171,47 @@ impl Instance {
                     .collect()
             })
             .collect();
+        self.dropped_data = vec![false; info.data.len()];
+        for (i, init) in info.table_inits.iter().enumerate() {
+            if let Some(init) = init {
+                let value = self.eval_const(init).ptr().cast();
+                let t = TableIndex::from_usize(info.num_imported_tables + i);
+                // SAFETY: tables outlive the instance.
+                let table = unsafe { &mut *self.table(t) };
+                table.fill(0, value, table.size())?;
+            }
+        }
         for (i, seg) in info.elements.iter().enumerate() {
             match &seg.kind {
                 ElementSegmentKind::Active { table, offset } => {
                     let at = self.eval_const(offset).u32();
                     // SAFETY: tables outlive the instance.
                     let t = unsafe { &mut *self.table(*table) };
-                    t.init(at, &elements[i])?;
-                    self.passive_elements.push(Box::new([]));
+                    t.init(at, &self.passive_elements[i])?;
+                    self.drop_element(ElemIndex::from_usize(i));
                 }
-                ElementSegmentKind::Passive => self.passive_elements.push(elements[i].clone()),
-                ElementSegmentKind::Declared => self.passive_elements.push(Box::new([])),
+                ElementSegmentKind::Passive => {}
+                ElementSegmentKind::Declared => self.drop_element(ElemIndex::from_usize(i)),
             }
         }
         for (i, seg) in info.data.iter().enumerate() {
-            match &seg.kind {
-                DataSegmentKind::Active { memory, offset } => {
-                    let at = self.eval_const(offset).u64();
-                    let at = if info.memories[memory.index()].memory64 {
-                        at
-                    } else {
-                        at as u32 as u64
-                    };
-                    let bytes = info.data_segment_bytes(DataIndex::from_usize(i));
-                    // SAFETY: memories outlive the instance.
-                    let m = unsafe { &mut *self.memory(*memory) };
-                    let data = m.data_mut();
-                    let dst = usize::try_from(at)
-                        .ok()
-                        .and_then(|a| data.get_mut(a..a.checked_add(bytes.len())?))
-                        .ok_or(TrapCode::MemoryOutOfBounds)?;
-                    dst.copy_from_slice(bytes);
-                    self.dropped_data.push(true);
-                }
-                DataSegmentKind::Passive => self.dropped_data.push(false),
+            if let DataSegmentKind::Active { memory, offset } = &seg.kind {
+                let at = self.eval_const(offset).u64();
+                let at = if info.memories[memory.index()].memory64 {
+                    at
+                } else {
+                    at as u32 as u64
+                };
+                let bytes = info.data_segment_bytes(DataIndex::from_usize(i));
+                // SAFETY: memories outlive the instance.
+                let m = unsafe { &mut *self.memory(*memory) };
+                let data = m.data_mut();
+                let dst = usize::try_from(at)
+                    .ok()
+                    .and_then(|a| data.get_mut(a..a.checked_add(bytes.len())?))
+                    .ok_or(TrapCode::MemoryOutOfBounds)?;
+                dst.copy_from_slice(bytes);
+                self.drop_data(DataIndex::from_usize(i));
             }
         }
         Ok(())
