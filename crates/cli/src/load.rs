@@ -31,10 +31,15 @@ pub fn module_kind(path: &str, bytes: &[u8]) -> ModuleKind {
 }
 
 /// Reads `path` and compiles it, or loads it without compiling if it is
-/// precompiled (refused if it was made by another Kiln or configuration).
-pub fn load_module(engine: &Engine, path: &str) -> Result<Module> {
+/// precompiled. A precompiled module is native code, so it is refused
+/// unless `allow_precompiled` (the user passed `--allow-precompiled`), and
+/// also if it was made by another Kiln or configuration.
+pub fn load_module(engine: &Engine, path: &str, allow_precompiled: bool) -> Result<Module> {
     let bytes = std::fs::read(path).with_context(|| format!("failed to read `{path}`"))?;
     match module_kind(path, &bytes) {
+        ModuleKind::Precompiled if !allow_precompiled => bail!(
+            "`{path}` is a precompiled module (native code); pass --allow-precompiled to run it"
+        ),
         ModuleKind::Precompiled => load_precompiled(engine, path, &bytes),
         ModuleKind::Binary | ModuleKind::Text => {
             Module::new(engine, &bytes).with_context(|| format!("failed to compile `{path}`"))
@@ -53,8 +58,8 @@ pub fn compile_module(engine: &Engine, path: &str) -> Result<Module> {
 }
 
 fn load_precompiled(engine: &Engine, path: &str, bytes: &[u8]) -> Result<Module> {
-    // A `.cwasm` is trusted like the `kiln` binary itself: `kiln compile`
-    // wrote it and the user asked to run it. Kiln checks the magic, version
+    // A `.cwasm` is trusted like the `kiln` binary itself: the user said so
+    // with `--allow-precompiled`. Kiln checks the magic, version
     // and engine configuration before mapping anything, so artifacts from
     // another Kiln or other flags are refused, not run.
     // SAFETY: the bytes are trusted to be Kiln's own output (see above).

@@ -25,7 +25,13 @@ pub struct RunCommand {
     #[arg(long, value_name = "NAME")]
     pub invoke: Option<String>,
 
-    /// The module (`.wasm`, `.wat` or a `.cwasm` from `kiln compile`),
+    /// Run a module precompiled by `kiln compile` (`.cwasm`). It is native
+    /// code that Kiln cannot validate, so only pass this for files you trust.
+    #[arg(long)]
+    pub allow_precompiled: bool,
+
+    /// The module (`.wasm`, `.wat`, or with `--allow-precompiled` a `.cwasm`
+    /// from `kiln compile`),
     /// then the program's arguments (`argv[1..]`, and with `--invoke` the
     /// function's arguments). As in wasmtime, everything after FILE goes to
     /// the program, even `--help` or `--invoke`: kiln's options go first.
@@ -42,7 +48,7 @@ impl RunCommand {
         let (file, args) = self.file_and_args();
         let settings = self.engine.settings()?;
         let engine = settings.engine()?;
-        let module = load_module(&engine, file)?;
+        let module = load_module(&engine, file, self.allow_precompiled)?;
         let wasi = self.wasi.build(file, args)?;
         let mut store = Store::new(&engine, wasi);
         if let Some(fuel) = settings.fuel {

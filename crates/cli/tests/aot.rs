@@ -69,7 +69,17 @@ fn a_precompiled_module_runs_like_its_source() {
     write(&dir, "echo.wat", ECHO);
     compile(&dir, &["echo.wat", "-o", "echo.cwasm"]);
     let src = run(&dir, &["run", "echo.wat", "one", "-two", "--three"]);
-    let pre = run(&dir, &["run", "echo.cwasm", "one", "-two", "--three"]);
+    let pre = run(
+        &dir,
+        &[
+            "run",
+            "--allow-precompiled",
+            "echo.cwasm",
+            "one",
+            "-two",
+            "--three",
+        ],
+    );
     assert_eq!(
         outcome(&src),
         (Some(4), "echo.wat\none\n-two\n--three\n", "")
@@ -83,7 +93,7 @@ fn a_precompiled_module_runs_like_its_source() {
     write(&dir, "trap.wat", TRAP);
     compile(&dir, &["trap.wat", "-o", "trap.cwasm"]);
     let src = run(&dir, &["run", "trap.wat"]);
-    let pre = run(&dir, &["run", "trap.cwasm"]);
+    let pre = run(&dir, &["run", "--allow-precompiled", "trap.cwasm"]);
     assert_eq!(src.code, Some(134), "{src:#?}");
     // The backtrace (names included) survives precompilation.
     assert_eq!(
@@ -103,7 +113,7 @@ fn the_output_defaults_to_file_dot_cwasm() {
     write(&dir, "echo.wat", ECHO);
     compile(&dir, &["echo.wat"]);
     assert!(dir.join("echo.cwasm").is_file());
-    let out = run(&dir, &["run", "echo.cwasm"]);
+    let out = run(&dir, &["run", "--allow-precompiled", "echo.cwasm"]);
     assert_eq!(outcome(&out), (Some(1), "echo.cwasm\n", ""));
 }
 
@@ -114,8 +124,15 @@ fn precompiled_modules_are_recognised_by_content() {
     compile(&dir, &["echo.wat", "-o", "echo.cwasm"]);
     std::fs::copy(dir.join("echo.cwasm"), dir.join("renamed.wasm")).unwrap();
     std::fs::copy(dir.join("echo.cwasm"), dir.join("no-extension")).unwrap();
-    for name in ["renamed.wasm", "no-extension"] {
+    for name in ["renamed.wasm", "no-extension", "echo.cwasm"] {
+        // Native code never runs unless the user asks for it, whatever the
+        // file is called.
         let out = run(&dir, &["run", name, "x"]);
+        assert_one_line_error(
+            &out,
+            &format!("`{name}` is a precompiled module (native code); pass --allow-precompiled"),
+        );
+        let out = run(&dir, &["run", "--allow-precompiled", name, "x"]);
         assert_eq!(
             outcome(&out),
             (Some(2), format!("{name}\nx\n").as_str(), "")
@@ -143,18 +160,18 @@ fn tampered_artifacts_are_refused() {
     let mut forged = good.clone();
     forged[at..at + other.len()].copy_from_slice(other.as_bytes());
     std::fs::write(dir.join("forged.cwasm"), forged).unwrap();
-    let out = run(&dir, &["run", "forged.cwasm"]);
+    let out = run(&dir, &["run", "--allow-precompiled", "forged.cwasm"]);
     assert_one_line_error(&out, "failed to load precompiled module `forged.cwasm`");
     assert!(out.stderr.contains("incompatible"), "{out:#?}");
 
     // Cut short.
     std::fs::write(dir.join("short.cwasm"), &good[..good.len() / 2]).unwrap();
-    let out = run(&dir, &["run", "short.cwasm"]);
+    let out = run(&dir, &["run", "--allow-precompiled", "short.cwasm"]);
     assert_one_line_error(&out, "failed to load precompiled module `short.cwasm`");
 
     // Not an artifact at all, but named like one.
     write(&dir, "junk.cwasm", "definitely not machine code");
-    let out = run(&dir, &["run", "junk.cwasm"]);
+    let out = run(&dir, &["run", "--allow-precompiled", "junk.cwasm"]);
     assert_one_line_error(&out, "not a precompiled Kiln module");
 }
 
@@ -197,7 +214,7 @@ fn artifacts_for_another_configuration_are_refused() {
             "opt_level = speed_and_size",
         ),
     ] {
-        let mut args = vec!["run"];
+        let mut args = vec!["run", "--allow-precompiled"];
         args.extend_from_slice(flags);
         args.push(file);
         let out = run(&dir, &args);
@@ -217,7 +234,7 @@ fn artifacts_for_another_configuration_are_refused() {
         (&["--fuel", "1000000"][..], "fuel.cwasm"),
         (&["-W", "threads=y"][..], "threads.cwasm"),
     ] {
-        let mut args = vec!["run"];
+        let mut args = vec!["run", "--allow-precompiled"];
         args.extend_from_slice(flags);
         args.push(file);
         let out = run(&dir, &args);
@@ -290,7 +307,7 @@ fn loading_a_precompiled_module_is_much_faster_than_compiling() {
     let dir = scratch("speed");
     std::fs::write(dir.join("big.wasm"), big_module(3000)).unwrap();
     compile(&dir, &["big.wasm", "-o", "big.cwasm"]);
-    let args = |file| ["run", "--invoke", "f0", file, "3"];
+    let args = |file| ["run", "--allow-precompiled", "--invoke", "f0", file, "3"];
     let expected = run(&dir, &args("big.wasm")).success().to_string();
     let compiling = fastest(&dir, &args("big.wasm"), &expected, 2);
     let loading = fastest(&dir, &args("big.cwasm"), &expected, 3);

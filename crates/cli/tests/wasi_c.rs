@@ -461,7 +461,7 @@ fn a_precompiled_c_program_behaves_the_same() {
     run(&dir, &["compile", &prog, "-o", &cwasm]).success();
     let input = b"precompiled\nand interpreted alike\n";
     let jit = run_with_stdin(&dir, &["run", &prog], input);
-    let aot = run_with_stdin(&dir, &["run", &cwasm], input);
+    let aot = run_with_stdin(&dir, &["run", "--allow-precompiled", &cwasm], input);
     assert_eq!(jit.success(), "PRECOMPILED\nAND INTERPRETED ALIKE\n");
     assert_eq!(
         (aot.code, &aot.stdout, &aot.stderr),
@@ -471,6 +471,9 @@ fn a_precompiled_c_program_behaves_the_same() {
     let exit = wasm("exit");
     let exit_cwasm = dir.join("exit.cwasm").display().to_string();
     run(&dir, &["compile", &exit, "-o", &exit_cwasm]).success();
-    let out = run(&dir, &["run", &exit_cwasm, "exit", "9"]);
+    let out = run(
+        &dir,
+        &["run", "--allow-precompiled", &exit_cwasm, "exit", "9"],
+    );
     assert_eq!((out.code, out.stdout.as_str()), (Some(9), "exiting with 9"));
 }
