@@ -82,6 +82,8 @@ impl Memory {
     /// Creates a memory of type `ty`.
     pub fn new<T>(mut store: impl AsContextMut<Data = T>, ty: MemoryType) -> Result<Memory> {
         let store = store.as_context_mut().0;
+        store.check_counts(0, 1, 0)?;
+        store.admit_memory(&ty)?;
         let m = LinearMemory::new(ty, &store.engine().config().tunables)?;
         Ok(Self::push(store, m))
     }
@@ -176,6 +178,8 @@ impl Table {
             ValType::Ref(ty.element),
             "the table's initial value",
         )?;
+        store.check_counts(0, 0, 1)?;
+        store.admit_table(&ty)?;
         let raw = init.to_raw(&mut store.inner)?;
         Ok(Self::push(store, VmTable::new(ty, raw.ptr().cast())))
     }

@@ -8,8 +8,7 @@ use crate::{Extern, Func, Global, Memory, Module, Table, TypedFunc, WasmParams, 
 use anyhow::{Context, Result, bail};
 use kiln_types::{EntityIndex, FuncIndex, GlobalIndex, MemoryIndex, TableIndex};
 use kiln_vm::{
-    GrowthKind, Imports, InstanceHandle, LinearMemory, RawValue, Table as VmTable,
-    VMCallerCheckedAnyfunc,
+    Imports, InstanceHandle, LinearMemory, RawValue, Table as VmTable, VMCallerCheckedAnyfunc,
 };
 
 /// An instantiated module in a store.
@@ -147,24 +146,12 @@ impl Instance {
         let new_tables: Vec<_> = (info.num_imported_tables..info.tables.len())
             .map(|t| module.table_type(TableIndex::from_usize(t)))
             .collect();
-        store.check_counts(new_memories.len(), new_tables.len())?;
+        store.check_counts(1, new_memories.len(), new_tables.len())?;
         for ty in new_memories {
-            let bytes = ty.minimum.saturating_mul(ty.page_size());
-            let max = ty
-                .maximum
-                .map(|m| m.saturating_mul(ty.page_size()) as usize);
-            if !store.allow_growth(GrowthKind::Memory, 0, bytes as usize, max)? {
-                bail!("memory of {} pages exceeds the store's limits", ty.minimum);
-            }
+            store.admit_memory(ty)?;
         }
         for ty in &new_tables {
-            let max = ty.maximum.map(|m| m as usize);
-            if !store.allow_growth(GrowthKind::Table, 0, ty.minimum as usize, max)? {
-                bail!(
-                    "table of {} elements exceeds the store's limits",
-                    ty.minimum
-                );
-            }
+            store.admit_table(ty)?;
         }
         let mut defined_memories = Vec::new();
         for ty in new_memories {

@@ -3,12 +3,13 @@
 use crate::func::FuncData;
 use crate::{Engine, Func, ResourceLimiter};
 use kiln_types::GlobalType;
-use kiln_vm::GrowthKind;
+use kiln_vm::{GrowthDecision, GrowthKind, TrapReason};
 use kiln_vm::{
     InstanceHandle, LinearMemory, Table, VMCallerCheckedAnyfunc, VMGlobalDefinition, VMStoreContext,
 };
 use std::collections::HashMap;
 use std::ffi::c_void;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
@@ -172,12 +173,23 @@ unsafe fn growth_hook<T>(
     current: usize,
     desired: usize,
     maximum: Option<usize>,
-) -> bool {
+) -> GrowthDecision {
     // SAFETY: guaranteed by the caller.
     let store = unsafe { &mut *(store as *mut StoreBody<T>) };
-    store
-        .allow_growth(kind, current, desired, maximum)
-        .unwrap_or(false)
+    // The hook runs inside a builtin called from wasm: nothing may unwind
+    // out of it. An error or a panic of the limiter becomes the error of
+    // the wasm call, as a host function's would.
+    let answer = catch_unwind(AssertUnwindSafe(|| {
+        store.allow_growth(kind, current, desired, maximum)
+    }));
+    let reason = match answer {
+        Ok(Ok(true)) => return GrowthDecision::Allow,
+        Ok(Ok(false)) => return GrowthDecision::Deny,
+        Ok(Err(e)) => TrapReason::Host(Box::new(e)),
+        Err(panic) => TrapReason::Panic(panic),
+    };
+    kiln_vm::record_host_trap(reason);
+    GrowthDecision::Fail
 }
 
 impl<T> StoreBody<T> {
@@ -231,12 +243,17 @@ impl<T> StoreBody<T> {
     }
 
     /// Fails if adding `instances`, `memories` and `tables` would exceed the limiter's counts.
-    pub(crate) fn check_counts(&mut self, memories: usize, tables: usize) -> anyhow::Result<()> {
+    pub(crate) fn check_counts(
+        &mut self,
+        instances: usize,
+        memories: usize,
+        tables: usize,
+    ) -> anyhow::Result<()> {
         let Some(limiter) = &mut self.limiter else {
             return Ok(());
         };
         let l = limiter(&mut self.data);
-        if self.inner.instances.len() >= l.instances() {
+        if self.inner.instances.len() + instances > l.instances() {
             anyhow::bail!("instance limit of {} reached", l.instances());
         }
         if self.inner.memories.len() + memories > l.memories() {
@@ -244,6 +261,32 @@ impl<T> StoreBody<T> {
         }
         if self.inner.tables.len() + tables > l.tables() {
             anyhow::bail!("table limit of {} reached", l.tables());
+        }
+        Ok(())
+    }
+
+    /// Asks the limiter whether a new memory of type `ty` may be created
+    /// (its initial size counts as growth from zero).
+    pub(crate) fn admit_memory(&mut self, ty: &kiln_types::MemoryType) -> anyhow::Result<()> {
+        let bytes = ty.minimum.saturating_mul(ty.page_size());
+        let max = ty
+            .maximum
+            .map(|m| usize::try_from(m.saturating_mul(ty.page_size())).unwrap_or(usize::MAX));
+        let bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
+        if !self.allow_growth(GrowthKind::Memory, 0, bytes, max)? {
+            anyhow::bail!("memory of {} pages exceeds the store's limits", ty.minimum);
+        }
+        Ok(())
+    }
+
+    /// Asks the limiter whether a new table of type `ty` may be created.
+    pub(crate) fn admit_table(&mut self, ty: &kiln_types::TableType) -> anyhow::Result<()> {
+        let max = ty.maximum.map(|m| m as usize);
+        if !self.allow_growth(GrowthKind::Table, 0, ty.minimum as usize, max)? {
+            anyhow::bail!(
+                "table of {} elements exceeds the store's limits",
+                ty.minimum
+            );
         }
         Ok(())
     }

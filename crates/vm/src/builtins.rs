@@ -4,7 +4,7 @@
 //! builtin finishes with everything it owns before raising.
 
 use crate::instance::Instance;
-use crate::store_context::{GrowthKind, VMStoreContext};
+use crate::store_context::{GrowthDecision, GrowthKind, VMStoreContext};
 use crate::traps::raise;
 use crate::vmcontext::*;
 use kiln_types::*;
@@ -25,6 +25,18 @@ fn check<T>(r: Result<T, TrapCode>) -> T {
         Ok(v) => v,
         // SAFETY: builtins call `check` last, with nothing owned alive.
         Err(code) => unsafe { raise(code) },
+    }
+}
+
+/// Whether a growth builtin goes on after asking the embedder; if the
+/// embedder failed, leaves wasm with the error it recorded.
+fn proceed(decision: GrowthDecision) -> bool {
+    match decision {
+        GrowthDecision::Allow => true,
+        GrowthDecision::Deny => false,
+        // SAFETY: called before the builtin owns anything; the embedder
+        // recorded its error or panic, which `raise` keeps as the reason.
+        GrowthDecision::Fail => unsafe { raise(TrapCode::UnreachableCodeReached) },
     }
 }
 
@@ -51,18 +63,19 @@ unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u64) ->
         .saturating_mul(m.page_size());
     let maximum = m.maximum_pages().saturating_mul(m.page_size());
     let desired = usize::try_from(desired).unwrap_or(usize::MAX);
-    // SAFETY: the store context's hook matches its store.
-    if delta > 0
-        && !unsafe {
+    if delta > 0 {
+        // SAFETY: the store context's hook matches its store.
+        let decision = unsafe {
             store.allow_growth(
                 GrowthKind::Memory,
                 current,
                 desired,
                 usize::try_from(maximum).ok(),
             )
+        };
+        if !proceed(decision) {
+            return u64::MAX;
         }
-    {
-        return u64::MAX;
     }
     m.grow(delta).unwrap_or(u64::MAX)
 }
@@ -164,18 +177,19 @@ unsafe extern "C" fn table_grow(
     };
     let current = t.size() as usize;
     let maximum = t.declared_type().maximum.map(|m| m as usize);
-    // SAFETY: the store context's hook matches its store.
-    if delta > 0
-        && !unsafe {
+    if delta > 0 {
+        // SAFETY: the store context's hook matches its store.
+        let decision = unsafe {
             store.allow_growth(
                 GrowthKind::Table,
                 current,
                 current + delta as usize,
                 maximum,
             )
+        };
+        if !proceed(decision) {
+            return u32::MAX;
         }
-    {
-        return u32::MAX;
     }
     t.grow(delta, init).unwrap_or(u32::MAX)
 }

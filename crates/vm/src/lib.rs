@@ -25,7 +25,7 @@ pub use code_registry::{
 pub use instance::{Imports, Instance, InstanceHandle, ModuleRuntime};
 pub use memory::{LinearMemory, MAX_PAGES_32, MemoryError, WASM_PAGE_SIZE};
 pub use sig_registry::SignatureRegistry;
-pub use store_context::{GrowthHook, GrowthKind, VMStoreContext};
+pub use store_context::{GrowthDecision, GrowthHook, GrowthKind, VMStoreContext};
 pub use table::{Table, TableElement};
 pub use traps::{Trap, TrapReason, catch_traps, record_host_trap};
 pub use vmcontext::*;

@@ -32,8 +32,22 @@ pub enum GrowthKind {
     Table,
 }
 
-/// The embedder's veto on growth: `(store, kind, current, desired, maximum) -> allowed`.
-pub type GrowthHook = unsafe fn(*mut c_void, GrowthKind, usize, usize, Option<usize>) -> bool;
+/// The embedder's answer to a growth request.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum GrowthDecision {
+    /// Grow.
+    Allow,
+    /// Do not grow; the wasm instruction reports failure (-1).
+    Deny,
+    /// The embedder failed (returned an error or panicked). It recorded the
+    /// reason with [`crate::record_host_trap`]; the builtin traps with it.
+    Fail,
+}
+
+/// The embedder's veto on growth: `(store, kind, current, desired, maximum)`.
+/// It must not unwind.
+pub type GrowthHook =
+    unsafe fn(*mut c_void, GrowthKind, usize, usize, Option<usize>) -> GrowthDecision;
 
 impl VMStoreContext {
     /// Asks the growth hook, if any, whether `kind` may grow from `current` to `desired`.
@@ -46,11 +60,11 @@ impl VMStoreContext {
         current: usize,
         desired: usize,
         maximum: Option<usize>,
-    ) -> bool {
+    ) -> GrowthDecision {
         match self.growth_hook {
             // SAFETY: guaranteed by the caller.
             Some(hook) => unsafe { hook(self.store, kind, current, desired, maximum) },
-            None => true,
+            None => GrowthDecision::Allow,
         }
     }
 }
