@@ -2,7 +2,7 @@
 //! wasm run time. Run with `cargo bench -p kiln-benches`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kiln::{Engine, Instance, Module, Store};
+use kiln::{Config, Engine, Instance, Module, Store};
 use std::hint::black_box;
 
 const FIB: &str = include_str!("../../examples/fib.wat");
@@ -58,5 +58,54 @@ fn calls(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, compile, instantiate, calls);
+/// Work dominated by explicit bounds checks: a 64-bit-memory sum and a
+/// `call_indirect` loop, each 100,000 iterations.
+const CHECKED_LOOPS: &str = r#"
+(module
+  (type $t (func (result i32)))
+  (memory i64 1)
+  (table 2 funcref)
+  (elem (i32.const 0) $one $two)
+  (func $one (type $t) (i32.const 1))
+  (func $two (type $t) (i32.const 2))
+  (func (export "sum64") (result i32)
+    (local $i i64) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s)
+        (i32.load (i64.and (local.get $i) (i64.const 0xfffc)))))
+      (br_if $l (i64.ne (local.tee $i (i64.add (local.get $i) (i64.const 4)))
+                        (i64.const 400000))))
+    (local.get $s))
+  (func (export "indirect") (result i32)
+    (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s)
+        (call_indirect (type $t) (i32.and (local.get $i) (i32.const 1)))))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                        (i32.const 100000))))
+    (local.get $s)))
+"#;
+
+/// What the Spectre guards on explicit bounds checks cost.
+fn spectre_guards(c: &mut Criterion) {
+    for guards in [true, false] {
+        let mut config = Config::new();
+        config.wasm_memory64(true).spectre_guards(guards);
+        let engine = Engine::new(&config).unwrap();
+        let module = Module::new(&engine, CHECKED_LOOPS).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let label = if guards { "guarded" } else { "unguarded" };
+        for name in ["sum64", "indirect"] {
+            let f = instance
+                .get_typed_func::<(), i32>(&mut store, name)
+                .unwrap();
+            c.bench_function(&format!("{name} x100000 ({label})"), |b| {
+                b.iter(|| f.call(&mut store, ()).unwrap())
+            });
+        }
+    }
+}
+
+criterion_group!(benches, compile, instantiate, calls, spectre_guards);
 criterion_main!(benches);

@@ -87,6 +87,7 @@ impl Compiler {
         items.push(format!("memory_guard_size: {}", t.memory_guard_size));
         items.push(format!("consume_fuel: {}", t.consume_fuel));
         items.push(format!("epoch_interruption: {}", t.epoch_interruption));
+        items.push(format!("spectre_guards: {}", t.spectre_guards));
         items
     }
 

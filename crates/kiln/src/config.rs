@@ -77,6 +77,15 @@ impl Config {
         wasm_custom_page_sizes => CUSTOM_PAGE_SIZES;
     }
 
+    /// Whether explicit memory and table bounds checks are hardened against
+    /// speculative execution (on by default): when a check fails, the
+    /// address is replaced by null before any access, so a mispredicted
+    /// branch cannot read out of bounds or call through a forged pointer.
+    pub fn spectre_guards(&mut self, enable: bool) -> &mut Self {
+        self.tunables.spectre_guards = enable;
+        self
+    }
+
     /// Replaces the whole feature set.
     pub fn wasm_features(&mut self, features: WasmFeatures) -> &mut Self {
         self.features = features;

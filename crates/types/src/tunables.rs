@@ -12,6 +12,11 @@ pub struct Tunables {
     pub consume_fuel: bool,
     /// Check the engine's epoch against the store's deadline.
     pub epoch_interruption: bool,
+    /// Guard every explicit memory and table bounds check against
+    /// speculation: the address an access uses is replaced by null when the
+    /// check fails, so a mispredicted check cannot feed an out-of-bounds
+    /// address to a speculative load, store or indirect call.
+    pub spectre_guards: bool,
 }
 
 impl Default for Tunables {
@@ -21,6 +26,7 @@ impl Default for Tunables {
             memory_guard_size: 32 << 20,
             consume_fuel: false,
             epoch_interruption: false,
+            spectre_guards: true,
         }
     }
 }

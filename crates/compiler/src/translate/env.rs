@@ -86,7 +86,8 @@ impl FuncTranslator<'_, '_> {
         let base = self.load_ptr(MemFlagsData::trusted(), def, o.vmtable_definition_base());
         let index = self.b.ins().uextend(self.ptr, index);
         let scaled = self.b.ins().imul_imm_s(index, i64::from(self.ptr.bytes()));
-        self.b.ins().iadd(base, scaled)
+        let addr = self.b.ins().iadd(base, scaled);
+        self.spectre_guard(oob, addr)
     }
 
     /// Calls builtin `f` with the vmctx and `args`; returns its result, if any.

@@ -56,7 +56,13 @@ impl FuncTranslator<'_, '_> {
                 .elides_bounds_check(offset, u64::from(size))
         {
             let addr = self.b.ins().iadd(base, index);
-            return (addr, offset as i32);
+            // A load's immediate offset is a signed 32-bit field: a larger
+            // offset (possible with a guard over 2 GiB) is added in 64 bits
+            // so that it cannot turn into an address below the memory.
+            return match i32::try_from(offset) {
+                Ok(imm) => (addr, imm),
+                Err(_) => (self.b.ins().iadd_imm_s(addr, offset as i64), 0),
+            };
         }
         let len = self.memory_length(m);
         let oob = match end_offset {
@@ -81,7 +87,27 @@ impl FuncTranslator<'_, '_> {
             .trapnz(oob, clif_trap(TrapCode::MemoryOutOfBounds));
         let addr = self.b.ins().iadd(base, index);
         let addr = self.b.ins().iadd_imm_s(addr, offset as i64);
-        (addr, 0)
+        (self.spectre_guard(oob, addr), 0)
+    }
+
+    /// With spectre guards on, `addr` unless the bounds check `oob` failed,
+    /// then null, computed without a branch the CPU could mispredict.
+    pub(super) fn spectre_guard(&mut self, oob: ir::Value, addr: ir::Value) -> ir::Value {
+        if !self.env.tunables.spectre_guards {
+            return addr;
+        }
+        let null = self.b.ins().iconst(self.ptr, 0);
+        self.b.ins().select_spectre_guard(oob, null, addr)
+    }
+
+    /// `address + offset` for the wait/notify builtins, trapping
+    /// `MemoryOutOfBounds` instead of wrapping past 2^64.
+    fn effective_address(&mut self, m: MemoryIndex, addr: ir::Value, offset: u64) -> ir::Value {
+        let addr = self.memory_operand(m, addr);
+        let offset = self.b.ins().iconst(types::I64, offset as i64);
+        self.b
+            .ins()
+            .uadd_overflow_trap(addr, offset, clif_trap(TrapCode::MemoryOutOfBounds))
     }
 
     fn load(
@@ -262,8 +288,7 @@ impl FuncTranslator<'_, '_> {
             Operator::MemoryAtomicWait32 { memarg } | Operator::MemoryAtomicWait64 { memarg } => {
                 let (addr, expected, timeout) = self.pop3();
                 let m = mem_index(memarg);
-                let addr = self.memory_operand(m, addr);
-                let addr = self.b.ins().iadd_imm_s(addr, memarg.offset as i64);
+                let addr = self.effective_address(m, addr, memarg.offset);
                 let idx = self
                     .b
                     .ins()
@@ -281,8 +306,7 @@ impl FuncTranslator<'_, '_> {
             Operator::MemoryAtomicNotify { memarg } => {
                 let (addr, count) = self.pop2();
                 let m = mem_index(memarg);
-                let addr = self.memory_operand(m, addr);
-                let addr = self.b.ins().iadd_imm_s(addr, memarg.offset as i64);
+                let addr = self.effective_address(m, addr, memarg.offset);
                 let idx = self
                     .b
                     .ins()
