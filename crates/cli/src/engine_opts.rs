@@ -18,9 +18,12 @@ pub struct EngineOptions {
     /// Turn a WebAssembly feature on or off: `FEATURE`, `FEATURE=y` or
     /// `FEATURE=n`; several may be joined by commas.
     ///
-    /// Features: simd, threads, multi-memory, memory64, tail-call,
-    /// reference-types, bulk-memory, multi-value, sign-extension,
-    /// saturating-float-to-int, mutable-global, extended-const. As in
+    /// Features: simd, relaxed-simd, threads, multi-memory, memory64,
+    /// tail-call, function-references, reference-types, bulk-memory,
+    /// multi-value, sign-extension, saturating-float-to-int, mutable-global,
+    /// extended-const, wide-arithmetic, custom-page-sizes. On by default, as
+    /// in wasmtime: Wasm 2.0 plus function-references, tail-call,
+    /// multi-memory, memory64, extended-const and relaxed-simd. As in
     /// wasmtime, `fuel=N` and `max-wasm-stack=BYTES` are accepted here too.
     #[arg(short = 'W', long = "wasm", value_name = "FEATURE[=y|n]")]
     pub wasm: Vec<String>,
@@ -110,10 +113,12 @@ impl EngineOptions {
 /// Every feature name `--wasm` knows, in the order of the help text.
 pub const FEATURES: &[&str] = &[
     "simd",
+    "relaxed-simd",
     "threads",
     "multi-memory",
     "memory64",
     "tail-call",
+    "function-references",
     "reference-types",
     "bulk-memory",
     "multi-value",
@@ -121,6 +126,8 @@ pub const FEATURES: &[&str] = &[
     "saturating-float-to-int",
     "mutable-global",
     "extended-const",
+    "wide-arithmetic",
+    "custom-page-sizes",
 ];
 
 fn set_feature(config: &mut Config, key: &str, enable: bool) -> Result<()> {
@@ -139,6 +146,10 @@ fn set_feature(config: &mut Config, key: &str, enable: bool) -> Result<()> {
         }
         "mutable-global" | "mutable-globals" => config.wasm_mutable_global(enable),
         "extended-const" => config.wasm_extended_const(enable),
+        "function-references" => config.wasm_function_references(enable),
+        "relaxed-simd" => config.wasm_relaxed_simd(enable),
+        "wide-arithmetic" => config.wasm_wide_arithmetic(enable),
+        "custom-page-sizes" => config.wasm_custom_page_sizes(enable),
         _ => bail!(
             "unknown wasm feature `{key}` (known: {}, fuel=N, max-wasm-stack=BYTES)",
             FEATURES.join(", ")
@@ -202,6 +213,11 @@ mod tests {
             .unwrap();
         assert_eq!(s.fuel, Some(10));
         assert!(opts(&["gc"]).settings().is_err());
+        // Every listed name is accepted, on and off.
+        for name in FEATURES {
+            opts(&[&format!("{name}=y")]).settings().unwrap();
+            opts(&[&format!("{name}=n")]).settings().unwrap();
+        }
         assert!(opts(&["simd=maybe"]).settings().is_err());
         assert!(opts(&["fuel"]).settings().is_err());
     }

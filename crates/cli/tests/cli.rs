@@ -451,20 +451,21 @@ fn wasm_features_can_be_switched() {
     let multi = r#"(module (memory 1) (memory $b 1)
       (func (export "f") (result i32) (i32.load $b (i32.const 0))))"#;
     let files = [("multi.wat", multi)];
+    // Multi-memory is on by default, as in wasmtime.
     let out = run_in(&files, &["run", "--invoke", "f", "multi.wat"]);
-    assert_one_line_error(&out, "failed to compile `multi.wat`");
+    assert_eq!(out.success(), "0\n");
     let out = run_in(
         &files,
         &[
             "run",
             "--wasm",
-            "multi-memory",
+            "multi-memory=n",
             "--invoke",
             "f",
             "multi.wat",
         ],
     );
-    assert_eq!(out.success(), "0\n");
+    assert_one_line_error(&out, "failed to compile `multi.wat`");
     let out = run_in(
         &files,
         &["run", "-W", "multi_memory=y", "--invoke", "f", "multi.wat"],
@@ -481,6 +482,28 @@ fn wasm_features_can_be_switched() {
         &["run", "--wasm", "simd=n", "--invoke", "f", "simd.wat"],
     );
     assert_one_line_error(&out, "failed to compile `simd.wat`");
+}
+
+#[test]
+fn typed_function_references_and_tail_calls_are_on_by_default() {
+    let typed = r#"(module
+      (type $t (func (param i32) (result i32)))
+      (func $double (type $t) (i32.mul (local.get 0) (i32.const 2)))
+      (elem declare func $double)
+      (func $via-ref (param i32) (result i32)
+        (call_ref $t (local.get 0) (ref.func $double)))
+      (func (export "run") (param i32) (result i32)
+        (return_call $via-ref (local.get 0))))"#;
+    let files = [("typed.wat", typed)];
+    let out = run_in(&files, &["run", "--invoke", "run", "typed.wat", "21"]);
+    assert_eq!(out.success(), "42\n");
+    for off in ["function-references=n", "tail-call=n"] {
+        let out = run_in(
+            &files,
+            &["run", "-W", off, "--invoke", "run", "typed.wat", "21"],
+        );
+        assert_one_line_error(&out, "failed to compile `typed.wat`");
+    }
 }
 
 #[test]

@@ -17,13 +17,26 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
-            features: WasmFeatures::WASM2,
+            features: default_features(),
             tunables: Tunables::default(),
             opt_level: OptLevel::Speed,
             max_wasm_stack: 1 << 20,
             parallel_compilation: true,
         }
     }
+}
+
+/// The features on by default: Wasm 2.0 plus the Wasm 3.0 features Kiln
+/// implements that wasmtime also enables by default (GC and exception
+/// handling are not built yet; threads wait for real shared memories).
+fn default_features() -> WasmFeatures {
+    WasmFeatures::WASM2
+        | WasmFeatures::FUNCTION_REFERENCES
+        | WasmFeatures::TAIL_CALL
+        | WasmFeatures::MULTI_MEMORY
+        | WasmFeatures::MEMORY64
+        | WasmFeatures::EXTENDED_CONST
+        | WasmFeatures::RELAXED_SIMD
 }
 
 macro_rules! feature_switches {
@@ -37,7 +50,9 @@ macro_rules! feature_switches {
 }
 
 impl Config {
-    /// The default configuration: Wasm 2.0 features, optimised code.
+    /// The default configuration: Wasm 2.0 plus function references, tail
+    /// calls, multi-memory, memory64, extended constants and relaxed SIMD;
+    /// optimised code.
     pub fn new() -> Self {
         Self::default()
     }
