@@ -223,3 +223,55 @@ fn threads_run_wasm_trap_and_exit_cleanly() {
         t.join().expect("a wasm thread panicked");
     }
 }
+
+/// Traps raised inside builtins (and host errors, which leave wasm through
+/// the `Raise` builtin) are walked from the wasm frame that called out, as
+/// the builtin's entry stub recorded it, so the backtrace is exact even
+/// though Rust code is built without frame pointers.
+#[test]
+fn backtraces_of_traps_raised_by_builtins_start_at_the_calling_wasm_frame() {
+    let engine = Engine::default();
+    let wat = r#"(module
+      (import "" "fail" (func $fail))
+      (memory 1)
+      (table 1 funcref)
+      (elem func $run)
+      (func $fill (memory.fill (i32.const 65530) (i32.const 0) (i32.const 100)))
+      (func $tinit (table.init 0 (i32.const 0) (i32.const 0) (i32.const 5)))
+      (func $host (call $fail))
+      (func $middle (param i32)
+        (if (i32.eqz (local.get 0)) (then (call $fill)))
+        (if (i32.eq (local.get 0) (i32.const 1)) (then (call $tinit)))
+        (if (i32.eq (local.get 0) (i32.const 2)) (then (call $host))))
+      (func $run (export "run") (param i32) (call $middle (local.get 0))))"#;
+    let bytes = wat::parse_str(wat).unwrap();
+    let module = Module::new(&engine, &bytes).unwrap();
+    let mut store = Store::new(&engine, ());
+    let fail = kiln::Func::wrap(&mut store, || -> anyhow::Result<()> {
+        anyhow::bail!("the host says no")
+    });
+    let instance = Instance::new(&mut store, &module, &[fail.into()]).unwrap();
+    for (arg, inner, opcode, trap) in [
+        (0, "fill", 0xFC, Some(Trap::MemoryOutOfBounds)),
+        (1, "tinit", 0xFC, Some(Trap::TableOutOfBounds)),
+        (2, "host", 0x10, None),
+    ] {
+        let err = call(&mut store, &instance, "run", &[Val::I32(arg)]).unwrap_err();
+        assert_eq!(err.downcast_ref::<Trap>().copied(), trap, "{err:?}");
+        if trap.is_none() {
+            assert_eq!(err.to_string(), "the host says no");
+            continue;
+        }
+        let bt = err.downcast_ref::<WasmBacktrace>().unwrap();
+        let names: Vec<_> = bt
+            .frames()
+            .iter()
+            .map(|f| f.func_name.clone().unwrap_or_default())
+            .collect();
+        assert_eq!(names, [inner, "middle", "run"], "{err:?}");
+        let at = bt.frames()[0].module_offset.unwrap() as usize;
+        assert_eq!(bytes[at], opcode, "{inner}: offset {at}");
+        let call_at = bt.frames()[1].module_offset.unwrap() as usize;
+        assert_eq!(bytes[call_at], 0x10, "middle: offset {call_at}");
+    }
+}

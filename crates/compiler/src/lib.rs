@@ -158,7 +158,7 @@ impl Compiler {
             .iter()
             .map(|ty| trampolines::host_to_wasm(&mut ctx, &mut fctx, &*self.isa, ty))
             .collect::<Result<Vec<_>>>()?;
-        Ok(link::link_module(info, functions, trampolines))
+        link::link_module(info, functions, trampolines)
     }
 
     /// Compiles `bytes` and returns each defined function's machine code as
@@ -187,7 +187,7 @@ impl Compiler {
         let mut fctx = FunctionBuilderContext::new();
         let to_wasm = trampolines::host_to_wasm(&mut ctx, &mut fctx, &*self.isa, ty)?;
         let to_host = trampolines::wasm_to_host(&mut ctx, &mut fctx, &*self.isa, ty)?;
-        Ok(link::link_trampolines(to_wasm, to_host))
+        link::link_trampolines(to_wasm, to_host)
     }
 }
 

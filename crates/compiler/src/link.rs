@@ -17,6 +17,7 @@ pub struct FunctionLoc {
     pub len: u32,
 }
 
+#[derive(Debug)]
 enum RelocTarget {
     Function(FuncIndex),
     LibCall(LibCall),
@@ -147,7 +148,7 @@ struct Blob {
 }
 
 impl Blob {
-    fn append(&mut self, f: CompiledFunction) -> FunctionLoc {
+    fn append(&mut self, f: CompiledFunction) -> Result<FunctionLoc> {
         while !self.code.len().is_multiple_of(16) {
             self.code.push(0xcc);
         }
@@ -167,13 +168,15 @@ impl Blob {
                     target: l,
                     addend: r.addend,
                 }),
-                (kind, _) => panic!("unsupported relocation kind {kind:?}"),
+                (kind, target) => {
+                    bail!("cannot link a relocation of kind {kind:?} to {target:?}")
+                }
             }
         }
-        FunctionLoc {
+        Ok(FunctionLoc {
             start,
             len: f.code.len() as u32,
-        }
+        })
     }
 }
 
@@ -182,23 +185,29 @@ pub(crate) fn link_module(
     info: ModuleInfo,
     functions: Vec<CompiledFunction>,
     trampolines: Vec<CompiledFunction>,
-) -> CompiledModule {
+) -> Result<CompiledModule> {
     let mut blob = Blob::default();
-    let functions: Vec<FunctionLoc> = functions.into_iter().map(|f| blob.append(f)).collect();
+    let functions: Vec<FunctionLoc> = functions
+        .into_iter()
+        .map(|f| blob.append(f))
+        .collect::<Result<_>>()?;
     let trampolines = trampolines
         .into_iter()
-        .map(|t| blob.append(t).start)
-        .collect();
+        .map(|t| Ok(blob.append(t)?.start))
+        .collect::<Result<_>>()?;
     for (at, callee, addend) in std::mem::take(&mut blob.calls) {
-        let def = info
-            .defined_func(callee)
-            .expect("direct calls target defined functions");
+        let Some(def) = info.defined_func(callee) else {
+            bail!(
+                "a direct call targets function {}, which is imported",
+                callee.0
+            );
+        };
         let target = i64::from(functions[def.index()].start);
         let rel = (target - i64::from(at) + addend) as i32;
         blob.code[at as usize..at as usize + 4].copy_from_slice(&rel.to_le_bytes());
     }
     blob.traps.sort_by_key(|t| t.0);
-    CompiledModule {
+    Ok(CompiledModule {
         info,
         code: blob.code,
         functions,
@@ -206,21 +215,21 @@ pub(crate) fn link_module(
         traps: blob.traps,
         address_map: blob.address_map,
         relocs: blob.relocs,
-    }
+    })
 }
 
 /// Lays out a host function's two trampolines.
 pub(crate) fn link_trampolines(
     to_wasm: CompiledFunction,
     to_host: CompiledFunction,
-) -> CompiledTrampolines {
+) -> Result<CompiledTrampolines> {
     let mut blob = Blob::default();
-    let host_to_wasm = blob.append(to_wasm).start;
-    let wasm_to_host = blob.append(to_host).start;
-    CompiledTrampolines {
+    let host_to_wasm = blob.append(to_wasm)?.start;
+    let wasm_to_host = blob.append(to_host)?.start;
+    Ok(CompiledTrampolines {
         code: blob.code,
         host_to_wasm,
         wasm_to_host,
         relocs: blob.relocs,
-    }
+    })
 }

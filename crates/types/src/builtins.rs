@@ -1,6 +1,9 @@
 //! The runtime functions compiled code calls through the static
-//! `VMBuiltinFunctionsArray`. The compiler reads the signatures from here and
-//! the VM fills the array in the same order, so both sides agree by construction.
+//! `VMBuiltinFunctionsArray`. [`foreach_builtin!`] is the one list of them,
+//! with their signatures: this crate turns it into [`BuiltinFunctionIndex`]
+//! (which the compiler reads signatures from) and the VM turns it into the
+//! array and a type check of each Rust function, so a builtin whose Rust
+//! signature differs from the one compiled code calls does not compile.
 
 /// A parameter or result kind of a builtin's native (System V) signature.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -22,8 +25,56 @@ pub struct BuiltinSignature {
     pub result: Option<BuiltinParam>,
 }
 
+/// Calls `$mac!` with the list of builtins, in array order: for each, its
+/// doc, its [`BuiltinFunctionIndex`] name, the name of the Rust function that
+/// implements it in the VM, and its signature after the leading vmctx
+/// ([`BuiltinParam`] names).
+#[macro_export]
+macro_rules! foreach_builtin {
+    ($mac:ident) => {
+        $mac! {
+            /// `memory.grow`: (memory, delta pages) -> old size in pages or -1.
+            MemoryGrow memory_grow(I32, I64) -> I64;
+            /// `memory.copy` within one 32-bit memory: (memory, dst, src, len).
+            MemoryCopy memory_copy(I32, I32, I32, I32);
+            /// `memory.copy` between two memories: (dst memory, dst, src memory, src, len), 64-bit operands.
+            MemoryCopyCross memory_copy_cross(I32, I64, I32, I64, I64);
+            /// `memory.fill` on a 32-bit memory: (memory, dst, byte, len).
+            MemoryFill memory_fill(I32, I32, I32, I32);
+            /// `memory.fill` on a 64-bit memory: (memory, dst, byte, len).
+            MemoryFill64 memory_fill64(I32, I64, I32, I64);
+            /// `memory.init`: (memory, data segment, dst, src, len).
+            MemoryInit memory_init(I32, I32, I64, I32, I32);
+            /// `data.drop`: (data segment).
+            DataDrop data_drop(I32);
+            /// `table.grow`: (table, init element, delta) -> old size or -1.
+            TableGrow table_grow(I32, Pointer, I32) -> I32;
+            /// `table.fill`: (table, dst, element, len).
+            TableFill table_fill(I32, I32, Pointer, I32);
+            /// `table.copy`: (dst table, src table, dst, src, len).
+            TableCopy table_copy(I32, I32, I32, I32, I32);
+            /// `table.init`: (table, element segment, dst, src, len).
+            TableInit table_init(I32, I32, I32, I32, I32);
+            /// `elem.drop`: (element segment).
+            ElemDrop elem_drop(I32);
+            /// Leave wasm with the trap a host function recorded (never returns).
+            Raise raise_pending();
+            /// `memory.atomic.wait32`: (memory, addr, expected, timeout ns) -> 0 ok, 1 not-equal, 2 timed out.
+            MemoryAtomicWait32 memory_atomic_wait32(I32, I64, I32, I64) -> I32;
+            /// `memory.atomic.wait64`: (memory, addr, expected, timeout ns) -> 0 ok, 1 not-equal, 2 timed out.
+            MemoryAtomicWait64 memory_atomic_wait64(I32, I64, I64, I64) -> I32;
+            /// `memory.atomic.notify`: (memory, addr, count) -> number of waiters woken.
+            MemoryAtomicNotify memory_atomic_notify(I32, I64, I32) -> I32;
+            /// Fuel ran out: trap (never returns).
+            OutOfFuel out_of_fuel();
+            /// The epoch deadline passed: trap (never returns).
+            EpochInterrupt epoch_interrupt();
+        }
+    };
+}
+
 macro_rules! builtins {
-    ($($(#[$doc:meta])* $name:ident($($p:ident),*) $(-> $r:ident)?;)*) => {
+    ($($(#[$doc:meta])* $name:ident $func:ident($($p:ident),*) $(-> $r:ident)?;)*) => {
         /// Index of a builtin function in the `VMBuiltinFunctionsArray`.
         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
         #[repr(u32)]
@@ -58,41 +109,4 @@ macro_rules! builtins {
     (@ret $r:ident) => { Some($r) };
 }
 
-builtins! {
-    /// `memory.grow`: (memory, delta pages) -> old size in pages or -1.
-    MemoryGrow(I32, I64) -> I64;
-    /// `memory.copy` within one 32-bit memory: (memory, dst, src, len).
-    MemoryCopy(I32, I32, I32, I32);
-    /// `memory.copy` between two memories: (dst memory, dst, src memory, src, len), 64-bit operands.
-    MemoryCopyCross(I32, I64, I32, I64, I64);
-    /// `memory.fill` on a 32-bit memory: (memory, dst, byte, len).
-    MemoryFill(I32, I32, I32, I32);
-    /// `memory.fill` on a 64-bit memory: (memory, dst, byte, len).
-    MemoryFill64(I32, I64, I32, I64);
-    /// `memory.init`: (memory, data segment, dst, src, len).
-    MemoryInit(I32, I32, I64, I32, I32);
-    /// `data.drop`: (data segment).
-    DataDrop(I32);
-    /// `table.grow`: (table, init element, delta) -> old size or -1.
-    TableGrow(I32, Pointer, I32) -> I32;
-    /// `table.fill`: (table, dst, element, len).
-    TableFill(I32, I32, Pointer, I32);
-    /// `table.copy`: (dst table, src table, dst, src, len).
-    TableCopy(I32, I32, I32, I32, I32);
-    /// `table.init`: (table, element segment, dst, src, len).
-    TableInit(I32, I32, I32, I32, I32);
-    /// `elem.drop`: (element segment).
-    ElemDrop(I32);
-    /// Leave wasm with the trap a host function recorded (never returns).
-    Raise();
-    /// `memory.atomic.wait32`: (memory, addr, expected, timeout ns) -> 0 ok, 1 not-equal, 2 timed out.
-    MemoryAtomicWait32(I32, I64, I32, I64) -> I32;
-    /// `memory.atomic.wait64`: (memory, addr, expected, timeout ns) -> 0 ok, 1 not-equal, 2 timed out.
-    MemoryAtomicWait64(I32, I64, I64, I64) -> I32;
-    /// `memory.atomic.notify`: (memory, addr, count) -> number of waiters woken.
-    MemoryAtomicNotify(I32, I64, I32) -> I32;
-    /// Fuel ran out: trap (never returns).
-    OutOfFuel();
-    /// The epoch deadline passed: trap (never returns).
-    EpochInterrupt();
-}
+foreach_builtin!(builtins);

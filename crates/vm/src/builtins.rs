@@ -350,8 +350,11 @@ unsafe extern "C" fn memory_atomic_wait32(
     mem: u32,
     addr: u64,
     expected: u32,
-    timeout: i64,
+    timeout: u64,
 ) -> u32 {
+    // The timeout is an i64 in nanoseconds (negative: forever), passed in
+    // a 64-bit register.
+    let timeout = timeout as i64;
     let r = wait(vmctx, mem, addr, timeout, |d, a| {
         memory32_atomic_check32(d, a, expected)
     });
@@ -363,8 +366,11 @@ unsafe extern "C" fn memory_atomic_wait64(
     mem: u32,
     addr: u64,
     expected: u64,
-    timeout: i64,
+    timeout: u64,
 ) -> u32 {
+    // The timeout is an i64 in nanoseconds (negative: forever), passed in
+    // a 64-bit register.
+    let timeout = timeout as i64;
     let r = wait(vmctx, mem, addr, timeout, |d, a| {
         memory32_atomic_check64(d, a, expected)
     });
@@ -400,6 +406,64 @@ unsafe extern "C" fn memory_atomic_notify(
     check(r)
 }
 
+/// The Rust type of a [`BuiltinParam`] name.
+macro_rules! builtin_rust_type {
+    (I32) => { u32 };
+    (I64) => { u64 };
+    (Pointer) => { *mut u8 };
+}
+
+/// From the one list of builtins ([`kiln_types::foreach_builtin!`]): an entry
+/// stub per builtin, a compile-time check that each Rust function has the
+/// signature compiled code calls it with, and the array's addresses.
+macro_rules! define_builtins {
+    ($($(#[$doc:meta])* $name:ident $func:ident($($p:ident),*) $(-> $r:ident)?;)*) => {
+        /// Entry stubs: compiled code calls these, which record the calling
+        /// wasm frame (frame pointer and return address) in the store
+        /// context and jump to the builtin with every argument untouched.
+        /// A trap raised by the builtin then walks the wasm frames from
+        /// there, without needing frame pointers in Rust code.
+        mod entry_stubs {
+            use super::*;
+            $(
+                #[unsafe(naked)]
+                pub(super) unsafe extern "C" fn $func() {
+                    // At entry `rdi` is the caller's vmctx (whose first
+                    // field is the store context pointer), `rbp` the wasm
+                    // caller's frame pointer and `[rsp]` the return address
+                    // into it. `rax` and `r11` carry no arguments.
+                    core::arch::naked_asm!(
+                        "mov rax, [rdi]",
+                        "mov [rax + {fp}], rbp",
+                        "mov r11, [rsp]",
+                        "mov [rax + {pc}], r11",
+                        "jmp {target}",
+                        fp = const std::mem::offset_of!(VMStoreContext, last_wasm_exit_fp),
+                        pc = const std::mem::offset_of!(VMStoreContext, last_wasm_exit_pc),
+                        target = sym super::$func,
+                    )
+                }
+            )*
+        }
+
+        // Each builtin has exactly the signature compiled code calls it with.
+        $(
+            const _: unsafe extern "C" fn(
+                *mut VMContext $(, builtin_rust_type!($p))*
+            ) $(-> builtin_rust_type!($r))? = $func;
+        )*
+
+        const fn address(b: BuiltinFunctionIndex) -> *const VMFunctionBody {
+            let p: *const () = match b {
+                $(BuiltinFunctionIndex::$name => entry_stubs::$func as *const (),)*
+            };
+            p.cast()
+        }
+    };
+}
+
+kiln_types::foreach_builtin!(define_builtins);
+
 /// The builtin addresses, in [`BuiltinFunctionIndex`] order.
 pub(crate) const fn addresses() -> [*const VMFunctionBody; BuiltinFunctionIndex::COUNT] {
     let mut out = [std::ptr::null(); BuiltinFunctionIndex::COUNT];
@@ -411,27 +475,13 @@ pub(crate) const fn addresses() -> [*const VMFunctionBody; BuiltinFunctionIndex:
     out
 }
 
-const fn address(b: BuiltinFunctionIndex) -> *const VMFunctionBody {
-    use BuiltinFunctionIndex as B;
-    let p: *const () = match b {
-        B::MemoryGrow => memory_grow as *const (),
-        B::MemoryCopy => memory_copy as *const (),
-        B::MemoryCopyCross => memory_copy_cross as *const (),
-        B::MemoryFill => memory_fill as *const (),
-        B::MemoryFill64 => memory_fill64 as *const (),
-        B::MemoryInit => memory_init as *const (),
-        B::DataDrop => data_drop as *const (),
-        B::TableGrow => table_grow as *const (),
-        B::TableFill => table_fill as *const (),
-        B::TableCopy => table_copy as *const (),
-        B::TableInit => table_init as *const (),
-        B::ElemDrop => elem_drop as *const (),
-        B::Raise => raise_pending as *const (),
-        B::MemoryAtomicWait32 => memory_atomic_wait32 as *const (),
-        B::MemoryAtomicWait64 => memory_atomic_wait64 as *const (),
-        B::MemoryAtomicNotify => memory_atomic_notify as *const (),
-        B::OutOfFuel => out_of_fuel as *const (),
-        B::EpochInterrupt => epoch_interrupt as *const (),
-    };
-    p.cast()
+#[cfg(test)]
+mod tests {
+    use kiln_types::{ModuleInfo, VMOffsets};
+
+    #[test]
+    fn entry_stubs_find_the_store_context_first_in_the_vmctx() {
+        let offsets = VMOffsets::new(8, &ModuleInfo::default());
+        assert_eq!(offsets.vmctx_store_context(), 0);
+    }
 }

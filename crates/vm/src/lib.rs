@@ -5,6 +5,11 @@
 //! This crate knows nothing about Cranelift; offsets come from
 //! [`kiln_types::VMOffsets`].
 
+// Trap handling reads x86-64 registers from Linux signal contexts, the
+// builtin entry stubs are x86-64 assembly, and the compiler emits x86-64.
+#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
+compile_error!("Kiln runs WebAssembly only on x86-64 Linux for now");
+
 mod builtins;
 mod code_memory;
 mod code_registry;

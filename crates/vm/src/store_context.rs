@@ -21,6 +21,12 @@ pub struct VMStoreContext {
     pub store: *mut c_void,
     /// Asked before a memory or table grows (not read by compiled code).
     pub growth_hook: Option<GrowthHook>,
+    /// Frame pointer of the wasm frame that last called out of wasm (into a
+    /// builtin), written by the builtin's entry stub; the start of the
+    /// backtrace when that builtin traps.
+    pub last_wasm_exit_fp: usize,
+    /// Return address into that frame (the pc after its call instruction).
+    pub last_wasm_exit_pc: usize,
 }
 
 /// What is about to grow.
@@ -80,6 +86,8 @@ impl VMStoreContext {
             epoch_counter,
             store: std::ptr::null_mut(),
             growth_hook: None,
+            last_wasm_exit_fp: 0,
+            last_wasm_exit_pc: 0,
         }
     }
 }

@@ -23,8 +23,12 @@ use std::cell::{Cell, RefCell, UnsafeCell};
 use std::mem::MaybeUninit;
 use std::sync::Once;
 
-/// Stack space kept below the wasm budget for host functions wasm calls.
-const HOST_STACK_HEADROOM: usize = 1 << 20;
+/// Stack space kept below the wasm budget for host functions wasm calls:
+/// as much as a main thread gets by default. It is address space, not
+/// memory: only the pages host code actually touches are ever committed.
+const HOST_STACK_HEADROOM: usize = 8 << 20;
+/// The least wasm stack a nested entry must have left to start at all.
+const MIN_WASM_STACK: usize = 16 << 10;
 /// Most wasm frames a backtrace records.
 const MAX_FRAMES: usize = 4096;
 
@@ -119,6 +123,14 @@ impl Executor {
 /// State of one host→wasm call on this thread.
 struct CallState {
     handler: CoroutineTrapHandler<bool>,
+    /// The store context wasm runs with (its exit frame starts backtraces
+    /// of traps raised by builtins).
+    store: *const VMStoreContext,
+    /// The lowest stack address wasm may use in this call.
+    stack_limit: usize,
+    /// The lowest usable address of the executor's stack; its guard page
+    /// lies just below.
+    stack_bottom: usize,
     yielder: Cell<*const Yielder<Task, Yielded>>,
     pending: UnsafeCell<Pending>,
     prev: *const CallState,
@@ -168,9 +180,18 @@ pub unsafe fn catch_traps<F: FnOnce()>(
 ) -> Result<(), Box<Trap>> {
     init_signal_handlers();
     init_alt_stack();
-    let mut executor = take_executor(max_wasm_stack + HOST_STACK_HEADROOM).map_err(|e| {
+    let budget = wasm_stack_budget(max_wasm_stack);
+    if budget < MIN_WASM_STACK {
+        return Err(Box::new(Trap {
+            reason: TrapReason::Wasm(TrapCode::StackOverflow),
+            backtrace: Vec::new(),
+        }));
+    }
+    let size = max_wasm_stack + HOST_STACK_HEADROOM;
+    let mut executor = take_executor(size).map_err(|e| {
+        let error = anyhow::anyhow!("failed to allocate a wasm stack of {size} bytes: {e}");
         Box::new(Trap {
-            reason: TrapReason::Host(Box::new(format!("failed to allocate a wasm stack: {e}"))),
+            reason: TrapReason::Host(Box::new(error)),
             backtrace: Vec::new(),
         })
     })?;
@@ -184,8 +205,12 @@ pub unsafe fn catch_traps<F: FnOnce()>(
     // SAFETY: only the lifetime is erased; the executor calls the task
     // before `resume` below returns, while `run` is alive.
     let task: Task = unsafe { std::mem::transmute(task) };
+    let stack_limit = executor.base - budget;
     let state = CallState {
         handler: executor.co.trap_handler(),
+        store,
+        stack_limit,
+        stack_bottom: executor.base - executor.size,
         yielder: Cell::new(std::ptr::null()),
         pending: UnsafeCell::new(Pending { reason: None, pcs }),
         prev: CURRENT.with(|c| c.get()),
@@ -193,7 +218,7 @@ pub unsafe fn catch_traps<F: FnOnce()>(
     // SAFETY: the caller guarantees `store` is valid.
     let saved_limit = unsafe { (*store).stack_limit };
     // SAFETY: as above.
-    unsafe { (*store).stack_limit = executor.base - max_wasm_stack };
+    unsafe { (*store).stack_limit = stack_limit };
     CURRENT.with(|c| c.set(&state));
     let result = executor.co.resume(task);
     CURRENT.with(|c| c.set(state.prev));
@@ -236,6 +261,37 @@ pub unsafe fn catch_traps<F: FnOnce()>(
     out
 }
 
+/// The wasm stack a new entry may use. The outermost entry on a thread gets
+/// `max_wasm_stack`. A nested one (wasm called a host function that called
+/// wasm again) gets only what the enclosing call had left where the host
+/// function runs, so recursion through the host is bounded by one budget
+/// in total, as if every level ran on one stack.
+fn wasm_stack_budget(max_wasm_stack: usize) -> usize {
+    let outer = CURRENT.with(|c| c.get());
+    if outer.is_null() {
+        return max_wasm_stack;
+    }
+    // SAFETY: `outer` is the live state of the enclosing call on this thread.
+    let outer = unsafe { &*outer };
+    let sp = current_sp();
+    if outer.handler.stack_ptr_in_bounds(sp) {
+        sp.saturating_sub(outer.stack_limit).min(max_wasm_stack)
+    } else {
+        // The host function left the enclosing call's stack on purpose
+        // (e.g. its own coroutine); only that call's own budget applies.
+        max_wasm_stack
+    }
+}
+
+fn current_sp() -> usize {
+    let sp: usize;
+    // SAFETY: reads the stack-pointer register.
+    unsafe {
+        std::arch::asm!("mov {}, rsp", out(reg) sp, options(nomem, nostack, preserves_flags))
+    };
+    sp
+}
+
 /// Walks the frame-pointer chain from `fp`, recording wasm return addresses.
 /// Only reads memory inside the current coroutine stack.
 ///
@@ -263,16 +319,6 @@ unsafe fn record_frames(st: &CallState, pc: Option<usize>, mut fp: usize) {
         }
         fp = next;
     }
-}
-
-fn current_fp() -> usize {
-    let fp: usize;
-    // SAFETY: reads the frame-pointer register; the workspace is built with
-    // frame pointers forced on, so it holds this function's frame record.
-    unsafe {
-        std::arch::asm!("mov {}, rbp", out(reg) fp, options(nomem, nostack, preserves_flags))
-    };
-    fp
 }
 
 /// Records why the current host call failed; the adapter then calls the
@@ -304,8 +350,15 @@ pub(crate) unsafe fn raise(code: TrapCode) -> ! {
             pending.reason = Some(TrapReason::Wasm(code));
         }
     }
+    // The builtin's entry stub recorded the wasm frame that called it: start
+    // the backtrace there (Rust frames need no frame pointers). Its return
+    // address is in a wasm function, unless the caller was a host-call
+    // adapter, whose frame chain leads on into wasm.
+    // SAFETY: the store context is valid while wasm runs on it.
+    let (fp, ret) = unsafe { ((*st.store).last_wasm_exit_fp, (*st.store).last_wasm_exit_pc) };
+    let pc = Some(ret.wrapping_sub(1)).filter(|pc| code_registry::is_wasm_pc(*pc));
     // SAFETY: we are on the coroutine's stack, inside wasm's call chain.
-    unsafe { record_frames(st, None, current_fp()) };
+    unsafe { record_frames(st, pc, fp) };
     let y = st.yielder.get();
     // SAFETY: the yielder belongs to the running coroutine; it never resumes
     // us again (the caller resets it).
@@ -372,9 +425,28 @@ unsafe extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: 
             }
         }
     }
+    if !st.is_null() {
+        // SAFETY: as above; the kernel fills `si_addr` for these signals.
+        let (st, addr) = unsafe { (&*st, (*info).si_addr() as usize) };
+        if addr < st.stack_bottom && st.stack_bottom - addr <= GUARD_REACH {
+            // Host code that wasm called ran off the end of the wasm stack's
+            // host headroom: it cannot be unwound, so say what happened and
+            // abort, as Rust does when a thread overflows its own stack.
+            const MSG: &[u8] =
+                b"kiln: a host function called from wasm overflowed its stack (8 MiB)\n";
+            // SAFETY: `write` and `abort` are async-signal-safe.
+            unsafe {
+                libc::write(2, MSG.as_ptr().cast(), MSG.len());
+                libc::abort();
+            }
+        }
+    }
     // SAFETY: not ours: hand the signal to whoever was installed before.
     unsafe { chain(sig, info, ctx) }
 }
+
+/// How far below a wasm stack a fault still counts as hitting its guard.
+const GUARD_REACH: usize = 64 << 10;
 
 unsafe fn chain(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     let i = SIGNALS.iter().position(|s| *s == sig).unwrap();
