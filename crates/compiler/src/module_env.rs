@@ -42,13 +42,13 @@ fn ref_type(r: wasmparser::RefType) -> Result<ValType> {
             shared: false,
             ty: A::Extern | A::NoExtern,
         } => Ok(ValType::ExternRef),
-        _ => bail!("unsupported reference type {r:?}"),
+        _ => bail!(Unsupported::new(format!("reference type {r:?}"))),
     }
 }
 
 fn table_type(t: &wasmparser::TableType) -> Result<TableType> {
     if t.table64 {
-        bail!("64-bit tables are not supported");
+        bail!(Unsupported::new("64-bit tables"));
     }
     Ok(TableType {
         element: ref_type(t.element_type)?,
@@ -61,7 +61,7 @@ fn memory_type(m: &wasmparser::MemoryType) -> Result<MemoryType> {
     let page_size_log2 = match m.page_size_log2 {
         None => 16,
         Some(p @ (0 | 16)) => p as u8,
-        Some(p) => bail!("unsupported page size 2^{p}"),
+        Some(p) => bail!(Unsupported::new(format!("page size 2^{p}"))),
     };
     Ok(MemoryType {
         minimum: m.initial,
@@ -101,7 +101,7 @@ pub fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
             Operator::I64Sub => ConstOp::I64Sub,
             Operator::I64Mul => ConstOp::I64Mul,
             Operator::End => continue,
-            other => bail!("unsupported constant operator {other:?}"),
+            other => bail!(Unsupported::new(format!("constant operator {other:?}"))),
         });
     }
     Ok(ConstExpr { ops })
@@ -115,7 +115,9 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
         match payload? {
             Payload::TypeSection(s) => {
                 for ty in s.into_iter_err_on_gc_types() {
-                    let ty = ty?;
+                    // The module is valid, so an error here is a type Kiln does not
+                    // support (GC, stack switching).
+                    let ty = ty.map_err(|e| Unsupported::new(e.message()))?;
                     let params = ty
                         .params()
                         .iter()
@@ -153,7 +155,7 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                             info.num_imported_globals += 1;
                             EntityIndex::Global(GlobalIndex::from_usize(info.globals.len() - 1))
                         }
-                        TypeRef::Tag(_) => bail!("exception tags are not supported"),
+                        TypeRef::Tag(_) => bail!(Unsupported::new("exception tags")),
                     };
                     info.imports.push(Import {
                         module: import.module.into(),
@@ -199,7 +201,7 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                         ExternalKind::Table => EntityIndex::Table(TableIndex(e.index)),
                         ExternalKind::Memory => EntityIndex::Memory(MemoryIndex(e.index)),
                         ExternalKind::Global => EntityIndex::Global(GlobalIndex(e.index)),
-                        ExternalKind::Tag => bail!("exception tags are not supported"),
+                        ExternalKind::Tag => bail!(Unsupported::new("exception tags")),
                     };
                     info.exports.push(Export {
                         name: e.name.into(),

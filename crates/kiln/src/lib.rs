@@ -97,6 +97,7 @@ pub use externals::{Extern, Global, Memory, MemoryAccessError, Table};
 pub use func::{Caller, Func};
 pub use instance::Instance;
 pub use into_func::{IntoFunc, WasmRet};
+pub use kiln_types::Unsupported;
 pub use kiln_types::{FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
 pub use kiln_vm::VMFunctionKind;
 pub use limits::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};

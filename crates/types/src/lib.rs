@@ -12,6 +12,7 @@ mod reloc;
 mod trap;
 mod tunables;
 mod types;
+mod unsupported;
 mod vmoffsets;
 
 pub use builtins::{BuiltinFunctionIndex, BuiltinParam, BuiltinSignature};
@@ -25,4 +26,5 @@ pub use reloc::{LibCall, Relocation};
 pub use trap::TrapCode;
 pub use tunables::Tunables;
 pub use types::{FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+pub use unsupported::Unsupported;
 pub use vmoffsets::{VMOffsets, VMStoreContextOffsets};
