@@ -5,7 +5,7 @@
 
 use crate::instance::Instance;
 use crate::store_context::{GrowthKind, VMStoreContext};
-use crate::traps::raise;
+use crate::traps::{raise, raise_recorded};
 use crate::vmcontext::*;
 use kiln_types::*;
 use std::collections::HashMap;
@@ -240,7 +240,7 @@ unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
 
 unsafe extern "C" fn raise_pending(_vmctx: *mut VMContext) {
     // SAFETY: called by a compiled host-call adapter after the host recorded a trap.
-    unsafe { raise(TrapCode::UnreachableCodeReached) }
+    unsafe { raise_recorded() }
 }
 
 unsafe extern "C" fn out_of_fuel(_vmctx: *mut VMContext) {
