@@ -109,11 +109,48 @@ fn describe(e: &WastRetCore<'_>) -> String {
         WastRetCore::I64(v) => format!("i64 {v} ({:#x})", *v as u64),
         WastRetCore::F32(NanPattern::Value(v)) => format!("f32 {:#010x}", v.bits),
         WastRetCore::F64(NanPattern::Value(v)) => format!("f64 {:#018x}", v.bits),
+        WastRetCore::RefNull(None) => "(ref.null)".into(),
+        WastRetCore::RefNull(Some(ty)) => format!("(ref.null {})", heap_type(ty)),
+        WastRetCore::RefExtern(None) => "(ref.extern)".into(),
+        WastRetCore::RefExtern(Some(n)) => format!("(ref.extern {n})"),
+        WastRetCore::RefFunc(None) => "(ref.func)".into(),
+        WastRetCore::RefFunc(Some(i)) => format!("(ref.func {i:?})"),
         WastRetCore::Either(alts) => {
             let alts: Vec<String> = alts.iter().map(describe).collect();
             format!("one of [{}]", alts.join(", "))
         }
         other => format!("{other:?}"),
+    }
+}
+
+fn heap_type(ty: &HeapType<'_>) -> String {
+    use AbstractHeapType as A;
+    match ty {
+        HeapType::Abstract { shared, ty } => {
+            let name = match ty {
+                A::Func => "func",
+                A::Extern => "extern",
+                A::Exn => "exn",
+                A::Cont => "cont",
+                A::Any => "any",
+                A::Eq => "eq",
+                A::Struct => "struct",
+                A::Array => "array",
+                A::I31 => "i31",
+                A::NoFunc => "nofunc",
+                A::NoExtern => "noextern",
+                A::None => "none",
+                A::NoExn => "noexn",
+                A::NoCont => "nocont",
+            };
+            if *shared {
+                format!("(shared {name})")
+            } else {
+                name.to_string()
+            }
+        }
+        HeapType::Concrete(i) => format!("{i:?}"),
+        HeapType::Exact(i) => format!("(exact {i:?})"),
     }
 }
 
