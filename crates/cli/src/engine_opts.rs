@@ -66,15 +66,7 @@ impl EngineOptions {
         if let Some(level) = self.opt_level {
             config.cranelift_opt_level(level);
         }
-        for item in self.wasm.iter().flat_map(|s| s.split(',')) {
-            let item = item.trim();
-            if item.is_empty() {
-                continue;
-            }
-            let (name, value) = match item.split_once('=') {
-                Some((n, v)) => (n.trim(), Some(v.trim())),
-                None => (item, None),
-            };
+        for (name, value) in wasm_items(&self.wasm) {
             let key = name.replace('_', "-");
             match key.as_str() {
                 "fuel" => {
@@ -158,8 +150,21 @@ fn set_feature(config: &mut Config, key: &str, enable: bool) -> Result<()> {
     Ok(())
 }
 
+/// The items of `--wasm` values: `NAME` or `NAME=VALUE`, several per value
+/// when joined by commas; names and values are trimmed, empty items dropped.
+pub fn wasm_items(wasm: &[String]) -> impl Iterator<Item = (&str, Option<&str>)> {
+    wasm.iter()
+        .flat_map(|s| s.split(','))
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| match item.split_once('=') {
+            Some((n, v)) => (n.trim(), Some(v.trim())),
+            None => (item, None),
+        })
+}
+
 /// `y`/`n` and their usual synonyms; no value means on.
-fn parse_switch(name: &str, value: Option<&str>) -> Result<bool> {
+pub fn parse_switch(name: &str, value: Option<&str>) -> Result<bool> {
     match value.map(str::to_ascii_lowercase).as_deref() {
         None | Some("y" | "yes" | "true" | "on" | "1") => Ok(true),
         Some("n" | "no" | "false" | "off" | "0") => Ok(false),

@@ -1,6 +1,6 @@
 //! The library behind the `kiln` command: one module per subcommand
 //! (`run`, `compile`, `wast`), the options they share, and error reporting.
-//! The `.wast` runner is also used by the spec-suite tests.
+//! The `.wast` runner itself is the `kiln-wast` crate.
 
 #![warn(missing_docs)]
 
@@ -9,6 +9,5 @@ pub mod engine_opts;
 pub mod load;
 pub mod report;
 pub mod run;
-pub mod spectest;
 pub mod wasi_opts;
 pub mod wast;

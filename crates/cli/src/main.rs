@@ -1,14 +1,12 @@
 //! The `kiln` command line.
 
 use anyhow::Result;
-use clap::{Parser, Subcommand, ValueEnum};
-use kiln::Config;
+use clap::{Parser, Subcommand};
 use kiln_cli::compile::CompileCommand;
 use kiln_cli::report::report;
 use kiln_cli::run::RunCommand;
-use kiln_cli::wast::{Summary, features_for_path, run_wast};
+use kiln_cli::wast::WastCommand;
 use std::process::ExitCode;
-use wasmparser::WasmFeatures;
 
 /// Kiln: a WebAssembly runtime that compiles with Cranelift.
 ///
@@ -20,21 +18,6 @@ use wasmparser::WasmFeatures;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Copy, Clone, ValueEnum)]
-enum SpecVersion {
-    /// Pick from the file's path in the spec suite (wasm-v1, wasm-v2, proposals/NAME, ...).
-    Auto,
-    /// WebAssembly 1.0.
-    #[value(name = "1")]
-    V1,
-    /// WebAssembly 2.0.
-    #[value(name = "2")]
-    V2,
-    /// WebAssembly 3.0.
-    #[value(name = "3")]
-    V3,
 }
 
 #[derive(Subcommand)]
@@ -67,15 +50,14 @@ enum Command {
     /// it with an error. Only run .cwasm files you (or Kiln) made: they
     /// contain machine code that is trusted as is.
     Compile(CompileCommand),
-    /// Run .wast test scripts and report every directive's outcome.
-    Wast {
-        /// Which WebAssembly version's features to enable.
-        #[arg(long, value_enum, default_value = "auto")]
-        spec: SpecVersion,
-        /// The scripts to run.
-        #[arg(required = true)]
-        files: Vec<String>,
-    },
+    /// Run .wast test scripts and report every directive that did not pass.
+    ///
+    /// Features come from the file's place in the spec suite (wasm-v1 →
+    /// 1.0, wasm-v2 → 2.0, wasm-v3 → 3.0, proposals/NAME → 2.0 plus NAME)
+    /// unless --spec says otherwise; --wasm then turns single features on or
+    /// off. Each failed directive prints as `FILE:LINE: message`; the exit
+    /// code is 1 if any failed.
+    Wast(WastCommand),
 }
 
 fn main() -> ExitCode {
@@ -94,34 +76,6 @@ fn real_main() -> Result<i32> {
             cmd.execute()?;
             Ok(0)
         }
-        Command::Wast { spec, files } => {
-            let mut total = Summary::default();
-            for file in &files {
-                let features = match spec {
-                    SpecVersion::Auto => features_for_path(file),
-                    SpecVersion::V1 => WasmFeatures::WASM1,
-                    SpecVersion::V2 => WasmFeatures::WASM2,
-                    SpecVersion::V3 => WasmFeatures::WASM3,
-                };
-                let text = std::fs::read_to_string(file)?;
-                let mut config = Config::new();
-                config.wasm_features(features);
-                match run_wast(file, &text, &config) {
-                    Ok(s) => total.merge(s),
-                    Err(e) => {
-                        total.failed += 1;
-                        total.failures.push(format!("{file}:1: {e:#}"));
-                    }
-                }
-            }
-            for f in &total.failures {
-                println!("{f}");
-            }
-            println!(
-                "wast: {} passed, {} failed, {} skipped",
-                total.passed, total.failed, total.skipped
-            );
-            Ok(if total.failed == 0 { 0 } else { 1 })
-        }
+        Command::Wast(cmd) => cmd.execute(),
     }
 }

@@ -527,3 +527,36 @@ fn the_readme_example_works() {
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     assert!(readme.contains("run --invoke fib examples/fib.wat 30"));
 }
+
+/// A script whose second module needs tail calls (off in 2.0).
+const WAST: &str = r#"(module (func (export "one") (result i32) (i32.const 1)))
+(assert_return (invoke "one") (i32.const 1))
+(module (func $f) (func (export "g") (return_call $f)))
+(assert_return (invoke "g"))
+"#;
+
+#[test]
+fn wast_reports_each_failed_directive_and_takes_wasm_switches() {
+    let out = run_in(&[("t.wast", WAST)], &["wast", "--spec", "2", "t.wast"]);
+    assert_eq!(out.code, Some(1), "{out:#?}");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{out:#?}");
+    assert!(lines[0].starts_with("t.wast:3: "), "{out:#?}");
+    assert!(
+        lines[1].starts_with("t.wast:4: the module at line 3 failed"),
+        "{out:#?}"
+    );
+    assert_eq!(lines[2], "wast: 2 passed, 2 failed, 0 skipped");
+
+    let out = run_in(
+        &[("t.wast", WAST)],
+        &["wast", "--spec", "2", "--wasm", "tail-call=y", "t.wast"],
+    );
+    assert_eq!(out.success(), "wast: 4 passed, 0 failed, 0 skipped\n");
+
+    let out = run_in(
+        &[("t.wast", WAST)],
+        &["wast", "-W", "no-such-feature", "t.wast"],
+    );
+    assert_one_line_error(&out, "unknown wasm feature `no-such-feature`");
+}

@@ -38,16 +38,16 @@ pub fn ref_type(r: wasmparser::RefType) -> Result<RefType> {
             A::NoFunc => HeapType::NoFunc,
             A::Extern => HeapType::Extern,
             A::NoExtern => HeapType::NoExtern,
-            _ => bail!("unsupported reference type {r:?}"),
+            _ => bail!(Unsupported::new(format!("reference type {r:?}"))),
         },
-        _ => bail!("unsupported reference type {r:?}"),
+        _ => bail!(Unsupported::new(format!("reference type {r:?}"))),
     };
     Ok(RefType::new(r.is_nullable(), heap_type))
 }
 
 fn table_type(t: &wasmparser::TableType) -> Result<TableType> {
     if t.table64 {
-        bail!("64-bit tables are not supported");
+        bail!(Unsupported::new("64-bit tables"));
     }
     Ok(TableType {
         element: ref_type(t.element_type)?,
@@ -60,7 +60,7 @@ fn memory_type(m: &wasmparser::MemoryType) -> Result<MemoryType> {
     let page_size_log2 = match m.page_size_log2 {
         None => 16,
         Some(p @ (0 | 16)) => p as u8,
-        Some(p) => bail!("unsupported page size 2^{p}"),
+        Some(p) => bail!(Unsupported::new(format!("page size 2^{p}"))),
     };
     Ok(MemoryType {
         minimum: m.initial,
@@ -100,7 +100,7 @@ pub fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
             Operator::I64Sub => ConstOp::I64Sub,
             Operator::I64Mul => ConstOp::I64Mul,
             Operator::End => continue,
-            other => bail!("unsupported constant operator {other:?}"),
+            other => bail!(Unsupported::new(format!("constant operator {other:?}"))),
         });
     }
     Ok(ConstExpr { ops })
@@ -118,17 +118,17 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                     let start = info.types.len() as u32;
                     for sub in group.into_types() {
                         if !sub.is_final || !sub.supertype_idxs.is_empty() {
-                            bail!("unsupported: subtyping of function types (GC)");
+                            bail!(Unsupported::new("subtyping of function types (GC)"));
                         }
                         let wasmparser::CompositeInnerType::Func(ty) = &sub.composite_type.inner
                         else {
-                            bail!("unsupported: struct and array types (GC)");
+                            bail!(Unsupported::new("struct and array types (GC)"));
                         };
                         if sub.composite_type.shared
                             || sub.composite_type.descriptor_idx.is_some()
                             || sub.composite_type.describes_idx.is_some()
                         {
-                            bail!("unsupported: shared or descriptor types");
+                            bail!(Unsupported::new("shared or descriptor types"));
                         }
                         let params = ty
                             .params()
@@ -169,7 +169,7 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                             info.num_imported_globals += 1;
                             EntityIndex::Global(GlobalIndex::from_usize(info.globals.len() - 1))
                         }
-                        TypeRef::Tag(_) => bail!("exception tags are not supported"),
+                        TypeRef::Tag(_) => bail!(Unsupported::new("exception tags")),
                     };
                     info.imports.push(Import {
                         module: import.module.into(),
@@ -215,7 +215,7 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                         ExternalKind::Table => EntityIndex::Table(TableIndex(e.index)),
                         ExternalKind::Memory => EntityIndex::Memory(MemoryIndex(e.index)),
                         ExternalKind::Global => EntityIndex::Global(GlobalIndex(e.index)),
-                        ExternalKind::Tag => bail!("exception tags are not supported"),
+                        ExternalKind::Tag => bail!(Unsupported::new("exception tags")),
                     };
                     info.exports.push(Export {
                         name: e.name.into(),

@@ -370,6 +370,10 @@ pub(crate) fn trap_to_error(trap: kiln_vm::Trap) -> anyhow::Error {
             Err(_) => anyhow::anyhow!("host function failed"),
         },
         TrapReason::Panic(p) => resume_unwind(p),
+        TrapReason::Unrecorded => anyhow::anyhow!(
+            "internal error: wasm stopped without a recorded trap reason (a Kiln bug)"
+        )
+        .context(backtrace),
     }
 }
 

@@ -97,6 +97,7 @@ pub use externals::{Extern, Global, Memory, MemoryAccessError, Table};
 pub use func::{Caller, Func};
 pub use instance::Instance;
 pub use into_func::{IntoFunc, WasmRet};
+pub use kiln_types::Unsupported;
 pub use kiln_types::{
     EngineTypeIndex, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType,
     TypeIndex, ValType,

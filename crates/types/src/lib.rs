@@ -13,6 +13,7 @@ mod reloc;
 mod trap;
 mod tunables;
 mod types;
+mod unsupported;
 mod vmoffsets;
 
 pub use builtins::{BuiltinFunctionIndex, BuiltinParam, BuiltinSignature};
@@ -27,4 +28,5 @@ pub use reloc::{LibCall, Relocation};
 pub use trap::TrapCode;
 pub use tunables::Tunables;
 pub use types::{FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+pub use unsupported::Unsupported;
 pub use vmoffsets::{VMOffsets, VMStoreContextOffsets};

@@ -5,7 +5,7 @@
 
 use crate::instance::Instance;
 use crate::store_context::{GrowthDecision, GrowthKind, VMStoreContext};
-use crate::traps::raise;
+use crate::traps::{raise, raise_recorded};
 use crate::vmcontext::*;
 use kiln_types::*;
 use std::collections::HashMap;
@@ -35,8 +35,8 @@ fn proceed(decision: GrowthDecision) -> bool {
         GrowthDecision::Allow => true,
         GrowthDecision::Deny => false,
         // SAFETY: called before the builtin owns anything; the embedder
-        // recorded its error or panic, which `raise` keeps as the reason.
-        GrowthDecision::Fail => unsafe { raise(TrapCode::UnreachableCodeReached) },
+        // recorded its error or panic as the reason.
+        GrowthDecision::Fail => unsafe { raise_recorded() },
     }
 }
 
@@ -254,7 +254,7 @@ unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
 
 unsafe extern "C" fn raise_pending(_vmctx: *mut VMContext) {
     // SAFETY: called by a compiled host-call adapter after the host recorded a trap.
-    unsafe { raise(TrapCode::UnreachableCodeReached) }
+    unsafe { raise_recorded() }
 }
 
 unsafe extern "C" fn out_of_fuel(_vmctx: *mut VMContext) {

@@ -40,6 +40,9 @@ pub enum TrapReason {
     Host(Box<dyn Any + Send + Sync>),
     /// A host function panicked; the payload is resumed after wasm is left.
     Panic(Box<dyn Any + Send>),
+    /// Wasm stopped without any reason having been recorded: a bug in Kiln
+    /// (never reported as a wasm trap such as `unreachable`).
+    Unrecorded,
 }
 
 impl std::fmt::Debug for TrapReason {
@@ -48,6 +51,7 @@ impl std::fmt::Debug for TrapReason {
             TrapReason::Wasm(c) => write!(f, "Wasm({c:?})"),
             TrapReason::Host(_) => f.write_str("Host(..)"),
             TrapReason::Panic(_) => f.write_str("Panic(..)"),
+            TrapReason::Unrecorded => f.write_str("Unrecorded"),
         }
     }
 }
@@ -253,7 +257,7 @@ pub unsafe fn catch_traps<F: FnOnce()>(
             .filter_map(|pc| code_registry::lookup_frame(*pc))
             .collect();
         Err(Box::new(Trap {
-            reason: reason.unwrap_or(TrapReason::Wasm(TrapCode::UnreachableCodeReached)),
+            reason: reason.unwrap_or(TrapReason::Unrecorded),
             backtrace,
         }))
     };
@@ -341,15 +345,28 @@ pub fn record_host_trap(reason: TrapReason) -> bool {
 pub(crate) unsafe fn raise(code: TrapCode) -> ! {
     let st = CURRENT.with(|c| c.get());
     assert!(!st.is_null(), "raise outside of wasm");
-    // SAFETY: `st` is live (we are inside its coroutine).
-    let st = unsafe { &*st };
     {
-        // SAFETY: only this thread touches `pending`.
-        let pending = unsafe { &mut *st.pending.get() };
+        // SAFETY: `st` is live (we are inside its coroutine) and only this
+        // thread touches `pending`.
+        let pending = unsafe { &mut *(*st).pending.get() };
         if pending.reason.is_none() {
             pending.reason = Some(TrapReason::Wasm(code));
         }
     }
+    // SAFETY: as required of our caller.
+    unsafe { raise_recorded() }
+}
+
+/// Leaves wasm with whatever trap reason has been recorded; if none was,
+/// the caller of wasm gets [`TrapReason::Unrecorded`].
+///
+/// # Safety
+/// As for [`raise`].
+pub(crate) unsafe fn raise_recorded() -> ! {
+    let st = CURRENT.with(|c| c.get());
+    assert!(!st.is_null(), "raise outside of wasm");
+    // SAFETY: `st` is live (we are inside its coroutine).
+    let st = unsafe { &*st };
     // The builtin's entry stub recorded the wasm frame that called it: start
     // the backtrace there (Rust frames need no frame pointers). Its return
     // address is in a wasm function, unless the caller was a host-call
@@ -537,5 +554,50 @@ impl Drop for AltStack {
             libc::sigaltstack(&off, std::ptr::null_mut());
             let _ = rustix::mm::munmap(self.base, self.len);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicU64;
+
+    fn run(f: impl FnOnce()) -> Result<(), Box<Trap>> {
+        let epoch = AtomicU64::new(0);
+        let mut store = VMStoreContext::new(&epoch);
+        // SAFETY: `store` outlives the call; `f` owns nothing on the wasm stack.
+        unsafe { catch_traps(&mut store, 1 << 20, f) }
+    }
+
+    #[test]
+    fn a_trap_without_a_reason_is_not_unreachable() {
+        // SAFETY: called inside `catch_traps`, with nothing owned live.
+        let trap = run(|| unsafe { raise_recorded() }).unwrap_err();
+        assert!(
+            matches!(trap.reason, TrapReason::Unrecorded),
+            "{:?}",
+            trap.reason
+        );
+    }
+
+    #[test]
+    fn raise_records_its_code_unless_one_was_recorded() {
+        // SAFETY: as above.
+        let trap = run(|| unsafe { raise(TrapCode::IntegerOverflow) }).unwrap_err();
+        assert!(matches!(
+            trap.reason,
+            TrapReason::Wasm(TrapCode::IntegerOverflow)
+        ));
+        let trap = run(|| {
+            assert!(record_host_trap(TrapReason::Wasm(TrapCode::NullReference)));
+            // SAFETY: as above.
+            unsafe { raise(TrapCode::IntegerOverflow) }
+        })
+        .unwrap_err();
+        assert!(matches!(
+            trap.reason,
+            TrapReason::Wasm(TrapCode::NullReference)
+        ));
+        assert!(run(|| {}).is_ok());
     }
 }

@@ -214,7 +214,7 @@ impl FuncTranslator<'_, '_> {
 
             ref other => {
                 let _ = types::I8X16;
-                bail!("unsupported operator {other:?}")
+                bail!(kiln_types::Unsupported::new(format!("operator {other:?}")))
             }
         }
         Ok(())

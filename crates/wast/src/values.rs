@@ -1,0 +1,220 @@
+//! Script values: arguments turned into [`Val`]s, and results compared with
+//! what the script expects.
+
+use anyhow::{Result, bail};
+use kiln::{ExternRef, Store, Val};
+use wast::WastArg;
+use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
+use wast::token::{F32, F64};
+
+/// The type hierarchies of the reference types. A null reference belongs to
+/// exactly one; `(ref.null func)` and `(ref.null extern)` are different
+/// values.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Hierarchy {
+    /// `func`, `nofunc` and concrete function types.
+    Func,
+    /// `extern`, `noextern`.
+    Extern,
+    /// GC's `any`, `eq`, `i31`, `struct`, `array`, `none`.
+    Any,
+    /// Exception references: `exn`, `noexn`.
+    Exn,
+    /// Stack switching's continuations: `cont`, `nocont`.
+    Cont,
+    /// Anything marked `shared` (shared-everything threads).
+    Shared,
+}
+
+fn hierarchy(ty: &HeapType<'_>) -> Hierarchy {
+    use AbstractHeapType as A;
+    match ty {
+        HeapType::Abstract { shared: true, .. } => Hierarchy::Shared,
+        HeapType::Abstract { ty, .. } => match ty {
+            A::Func | A::NoFunc => Hierarchy::Func,
+            A::Extern | A::NoExtern => Hierarchy::Extern,
+            A::Any | A::Eq | A::Struct | A::Array | A::I31 | A::None => Hierarchy::Any,
+            A::Exn | A::NoExn => Hierarchy::Exn,
+            A::Cont | A::NoCont => Hierarchy::Cont,
+        },
+        // Kiln compiles no GC types (a module with a struct or array type is
+        // rejected as unsupported), so a concrete type that reaches a value
+        // is a function type.
+        HeapType::Concrete(_) | HeapType::Exact(_) => Hierarchy::Func,
+    }
+}
+
+/// The [`Val`] for a script argument.
+pub(crate) fn arg(store: &mut Store<()>, a: &WastArg<'_>) -> Result<Val> {
+    let WastArg::Core(a) = a else {
+        bail!("component-model arguments are not supported")
+    };
+    Ok(match a {
+        WastArgCore::I32(v) => Val::I32(*v),
+        WastArgCore::I64(v) => Val::I64(*v),
+        WastArgCore::F32(f) => Val::F32(f.bits),
+        WastArgCore::F64(f) => Val::F64(f.bits),
+        WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
+        WastArgCore::RefNull(ty) => match hierarchy(ty) {
+            Hierarchy::Func => Val::FuncRef(None),
+            Hierarchy::Extern => Val::ExternRef(None),
+            h => bail!("Kiln has no values of the {h:?} reference hierarchy (argument {a:?})"),
+        },
+        WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(store, *n))),
+        WastArgCore::RefHost(_) => bail!("host references (ref.host) are not supported"),
+    })
+}
+
+/// Whether `actual` is a value `expected` allows; `Err` says why not.
+pub(crate) fn check(actual: &Val, expected: &WastRetCore<'_>) -> Result<()> {
+    if matches(actual, expected) {
+        return Ok(());
+    }
+    bail!("expected {}, got {}", describe(expected), show(actual))
+}
+
+fn matches(actual: &Val, expected: &WastRetCore<'_>) -> bool {
+    match (actual, expected) {
+        (_, WastRetCore::Either(alternatives)) => alternatives.iter().any(|e| matches(actual, e)),
+        (Val::I32(a), WastRetCore::I32(e)) => a == e,
+        (Val::I64(a), WastRetCore::I64(e)) => a == e,
+        (Val::F32(a), WastRetCore::F32(e)) => f32_matches(*a, e),
+        (Val::F64(a), WastRetCore::F64(e)) => f64_matches(*a, e),
+        (Val::V128(a), WastRetCore::V128(e)) => v128_matches(*a, e),
+        // `(ref.null)` without a type accepts any null; with one, only a null
+        // of the same hierarchy.
+        (Val::FuncRef(None), WastRetCore::RefNull(ty)) => {
+            ty.as_ref().is_none_or(|t| hierarchy(t) == Hierarchy::Func)
+        }
+        (Val::ExternRef(None), WastRetCore::RefNull(ty)) => ty
+            .as_ref()
+            .is_none_or(|t| hierarchy(t) == Hierarchy::Extern),
+        // TODO: `(ref.func N)` names a function index, but a `kiln::Func`
+        // does not expose which module function it is (there is no public
+        // index or identity to compare with), so any non-null funcref
+        // matches. Needs an API such as a function's defining instance and
+        // index, or `Func` equality against an instance's export.
+        (Val::FuncRef(Some(_)), WastRetCore::RefFunc(_)) => true,
+        (Val::ExternRef(Some(r)), WastRetCore::RefExtern(e)) => match e {
+            None => true,
+            Some(n) => r.downcast_ref::<u32>() == Some(n),
+        },
+        _ => false,
+    }
+}
+
+fn describe(e: &WastRetCore<'_>) -> String {
+    match e {
+        WastRetCore::I32(v) => format!("i32 {v} ({:#x})", *v as u32),
+        WastRetCore::I64(v) => format!("i64 {v} ({:#x})", *v as u64),
+        WastRetCore::F32(NanPattern::Value(v)) => format!("f32 {:#010x}", v.bits),
+        WastRetCore::F64(NanPattern::Value(v)) => format!("f64 {:#018x}", v.bits),
+        WastRetCore::RefNull(None) => "(ref.null)".into(),
+        WastRetCore::RefNull(Some(ty)) => format!("(ref.null {})", heap_type(ty)),
+        WastRetCore::RefExtern(None) => "(ref.extern)".into(),
+        WastRetCore::RefExtern(Some(n)) => format!("(ref.extern {n})"),
+        WastRetCore::RefFunc(None) => "(ref.func)".into(),
+        WastRetCore::RefFunc(Some(i)) => format!("(ref.func {i:?})"),
+        WastRetCore::Either(alts) => {
+            let alts: Vec<String> = alts.iter().map(describe).collect();
+            format!("one of [{}]", alts.join(", "))
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+fn heap_type(ty: &HeapType<'_>) -> String {
+    use AbstractHeapType as A;
+    match ty {
+        HeapType::Abstract { shared, ty } => {
+            let name = match ty {
+                A::Func => "func",
+                A::Extern => "extern",
+                A::Exn => "exn",
+                A::Cont => "cont",
+                A::Any => "any",
+                A::Eq => "eq",
+                A::Struct => "struct",
+                A::Array => "array",
+                A::I31 => "i31",
+                A::NoFunc => "nofunc",
+                A::NoExtern => "noextern",
+                A::None => "none",
+                A::NoExn => "noexn",
+                A::NoCont => "nocont",
+            };
+            if *shared {
+                format!("(shared {name})")
+            } else {
+                name.to_string()
+            }
+        }
+        HeapType::Concrete(i) => format!("{i:?}"),
+        HeapType::Exact(i) => format!("(exact {i:?})"),
+    }
+}
+
+fn show(v: &Val) -> String {
+    match v {
+        Val::I32(x) => format!("i32 {x} ({:#x})", *x as u32),
+        Val::I64(x) => format!("i64 {x} ({:#x})", *x as u64),
+        Val::F32(b) => format!("f32 {b:#010x} ({})", f32::from_bits(*b)),
+        Val::F64(b) => format!("f64 {b:#018x} ({})", f64::from_bits(*b)),
+        Val::V128(b) => format!("v128 {b:#034x}"),
+        Val::FuncRef(None) => "(ref.null func)".into(),
+        Val::FuncRef(Some(_)) => "a non-null funcref".into(),
+        Val::ExternRef(None) => "(ref.null extern)".into(),
+        Val::ExternRef(Some(r)) => match r.downcast_ref::<u32>() {
+            Some(n) => format!("(ref.extern {n})"),
+            None => "a host externref".into(),
+        },
+    }
+}
+
+fn f32_matches(bits: u32, e: &NanPattern<F32>) -> bool {
+    match e {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => bits & 0x7fc0_0000 == 0x7fc0_0000,
+        NanPattern::Value(v) => bits == v.bits,
+    }
+}
+
+fn f64_matches(bits: u64, e: &NanPattern<F64>) -> bool {
+    match e {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
+        NanPattern::Value(v) => bits == v.bits,
+    }
+}
+
+fn v128_matches(v: u128, e: &V128Pattern) -> bool {
+    let b = v.to_le_bytes();
+    let lane = |i: usize, n: usize| -> u64 {
+        let mut x = [0u8; 8];
+        x[..n].copy_from_slice(&b[i * n..i * n + n]);
+        u64::from_le_bytes(x)
+    };
+    match e {
+        V128Pattern::I8x16(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(i, 1) as u8 == *x as u8),
+        V128Pattern::I16x8(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(i, 2) as u16 == *x as u16),
+        V128Pattern::I32x4(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, x)| lane(i, 4) as u32 == *x as u32),
+        V128Pattern::I64x2(l) => l.iter().enumerate().all(|(i, x)| lane(i, 8) == *x as u64),
+        V128Pattern::F32x4(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, p)| f32_matches(lane(i, 4) as u32, p)),
+        V128Pattern::F64x2(l) => l
+            .iter()
+            .enumerate()
+            .all(|(i, p)| f64_matches(lane(i, 8), p)),
+    }
+}
