@@ -237,10 +237,17 @@ impl Instance {
             self.store, store.inner.id,
             "instance used with a different store"
         );
+        let entity = store.inner.instances[self.index]
+            .module
+            .export_index(name)?;
+        Some(self.extern_for(store, entity))
+    }
+
+    /// The item `entity` of this instance, as an [`Extern`] of the store.
+    fn extern_for<T>(&self, store: &mut StoreBody<T>, entity: EntityIndex) -> Extern {
         let data = &store.inner.instances[self.index];
-        let entity = data.module.info().export(name)?;
         let id = store.inner.id;
-        Some(match entity {
+        match entity {
             EntityIndex::Function(f) => {
                 if let Some(func) = data.imported_funcs.get(f.index()) {
                     Extern::Func(*func)
@@ -261,22 +268,20 @@ impl Instance {
                 store: id,
                 index: data.globals[g as usize],
             }),
-        })
+        }
     }
 
-    /// All exports, by name.
+    /// All exports, by name, in the module's order.
     pub fn exports<T>(&self, mut store: impl AsContextMut<Data = T>) -> Vec<(String, Extern)> {
         let store = store.as_context_mut().0;
-        let names: Vec<String> = store.inner.instances[self.index]
-            .module
-            .info()
-            .exports
+        assert_eq!(
+            self.store, store.inner.id,
+            "instance used with a different store"
+        );
+        let info = store.inner.instances[self.index].module.info().clone();
+        info.exports
             .iter()
-            .map(|e| e.name.clone())
-            .collect();
-        names
-            .into_iter()
-            .filter_map(|n| Some((n.clone(), self.get_export(&mut *store, &n)?)))
+            .map(|e| (e.name.clone(), self.extern_for(store, e.index)))
             .collect()
     }
 

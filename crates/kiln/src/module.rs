@@ -8,6 +8,7 @@ use kiln_vm::{
     CodeMemory, CodeRegistration, FunctionSite, ModuleRuntime, RegisteredCode, TrapSite,
     VMFunctionBody, VMSharedSignatureIndex, VMTrampoline, register_code,
 };
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Keeps a module's code mapped and registered, and its rec groups' types alive.
@@ -84,6 +85,8 @@ pub struct Module {
     pub(crate) runtime: Arc<ModuleRuntime>,
     /// The compiler's output, kept for [`Module::serialize`].
     artifact: Arc<CompiledModule>,
+    /// Exports by name, so finding one is not a scan of them all.
+    exports_by_name: Arc<HashMap<String, EntityIndex>>,
 }
 
 /// The first bytes of every serialized module.
@@ -247,10 +250,18 @@ impl Module {
                 groups,
             }),
         };
+        let exports_by_name = compiled
+            .info
+            .exports
+            .iter()
+            .rev() // the first export of a name wins, as in a scan
+            .map(|e| (e.name.clone(), e.index))
+            .collect();
         Ok(Module {
             engine: engine.clone(),
             runtime: Arc::new(runtime),
             artifact: Arc::new(compiled),
+            exports_by_name: Arc::new(exports_by_name),
         })
     }
 
@@ -271,6 +282,11 @@ impl Module {
 
     pub(crate) fn info(&self) -> &Arc<ModuleInfo> {
         &self.runtime.info
+    }
+
+    /// The entity exported as `name`.
+    pub(crate) fn export_index(&self, name: &str) -> Option<EntityIndex> {
+        self.exports_by_name.get(name).copied()
     }
 
     /// The canonical id of the module's type `t`.
@@ -328,7 +344,7 @@ impl Module {
 
     /// The export called `name`, if any.
     pub fn get_export(&self, name: &str) -> Option<ExternType> {
-        self.info().export(name).map(|e| self.entity_type(e))
+        self.export_index(name).map(|e| self.entity_type(e))
     }
 
     /// Compiles the module in the file at `path` (binary or text).
