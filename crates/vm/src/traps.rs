@@ -1,33 +1,32 @@
 //! Running wasm so that traps come back as values.
 //!
-//! Wasm runs on its own stack, a `corosensei` coroutine. A trap ends the
-//! coroutine in one of two ways:
+//! Wasm runs on the caller's own stack. Entering it records a *landing*:
+//! the callee-saved registers, stack pointer and a resume address, in
+//! [`enter`]. A trap leaves wasm by restoring that landing, which makes
+//! `enter` return 1, in one of two ways:
 //! - a hardware fault (SIGSEGV/SIGBUS/SIGILL/SIGFPE) whose pc is a registered
-//!   trap site: the signal handler rewrites the interrupted registers so the
-//!   coroutine returns `false`;
-//! - a runtime function (builtin or host-call adapter) that decides to trap:
-//!   it suspends the coroutine, which is then reset.
+//!   trap site and whose stack pointer is inside the running call: the
+//!   signal handler rewrites the interrupted registers to the landing;
+//! - a runtime function (builtin or host-call adapter) that decides to trap
+//!   jumps to the landing with [`land`].
 //!
-//! Either way no Rust frame is unwound and nothing owned is live on the wasm
-//! stack, so the process stays healthy. Faults anywhere else are passed to
-//! the handler that was installed before ours.
+//! Either way the frames skipped are JIT frames and runtime frames that own
+//! nothing, so no destructor is missed and the process stays healthy.
+//! Faults anywhere else are passed to the handler installed before ours.
 
 use crate::code_registry::{self, FrameInfo};
 use crate::store_context::VMStoreContext;
-use corosensei::stack::{DefaultStack, Stack};
-use corosensei::trap::CoroutineTrapHandler;
-use corosensei::{Coroutine, CoroutineResult, Yielder};
 use kiln_types::TrapCode;
 use std::any::Any;
 use std::cell::{Cell, RefCell, UnsafeCell};
+use std::ffi::c_void;
 use std::mem::MaybeUninit;
 use std::sync::Once;
 
-/// Stack space kept below the wasm budget for host functions wasm calls:
-/// as much as a main thread gets by default. It is address space, not
-/// memory: only the pages host code actually touches are ever committed.
-const HOST_STACK_HEADROOM: usize = 8 << 20;
-/// The least wasm stack a nested entry must have left to start at all.
+/// Native stack kept free below wasm's budget, at the end of the thread's
+/// stack, for the host functions wasm calls at its deepest.
+const HOST_RESERVE: usize = 256 << 10;
+/// The least wasm stack an entry must have to start at all.
 const MIN_WASM_STACK: usize = 16 << 10;
 /// Most wasm frames a backtrace records.
 const MAX_FRAMES: usize = 4096;
@@ -40,8 +39,8 @@ pub enum TrapReason {
     Host(Box<dyn Any + Send + Sync>),
     /// A host function panicked; the payload is resumed after wasm is left.
     Panic(Box<dyn Any + Send>),
-    /// Wasm stopped without any reason having been recorded: a bug in Kiln
-    /// (never reported as a wasm trap such as `unreachable`).
+    /// Wasm stopped without any reason having been recorded. This is a Kiln
+    /// bug, never a wasm trap: the caller reports it as an internal error.
     Unrecorded,
 }
 
@@ -72,111 +71,148 @@ struct Pending {
     pcs: Vec<usize>,
 }
 
-/// The work an executor runs: the caller's closure, its lifetime erased
-/// (it is only called while the caller waits in `catch_traps`).
-type Task = *mut dyn FnMut();
-
-/// How an executor's task ended without the coroutine returning.
-enum Yielded {
-    /// The task finished; the executor is ready for the next one.
-    Done,
-    /// A runtime function raised a trap; the executor must be reset.
-    Trapped,
+/// Where a trap resumes: the callee-saved registers and stack pointer
+/// [`enter`] had, and the address that makes it return 1. The field order
+/// is the offsets the assembly below uses.
+#[repr(C)]
+#[derive(Default)]
+struct Landing {
+    rsp: usize,
+    rbp: usize,
+    rbx: usize,
+    r12: usize,
+    r13: usize,
+    r14: usize,
+    r15: usize,
+    rip: usize,
 }
 
-type ExecutorCoroutine = Coroutine<Task, Yielded, bool, DefaultStack>;
-
-/// A wasm stack with a coroutine parked on it, reused across calls so a
-/// call costs two stack switches and no set-up.
-struct Executor {
-    co: ExecutorCoroutine,
-    /// Highest address of the stack (it grows down).
-    base: usize,
-    /// Usable bytes below `base`.
-    size: usize,
+/// Records a landing in `landing`, then calls `f(arg)`. Returns 0 when `f`
+/// returns, 1 when something below it resumed the landing.
+///
+/// # Safety
+/// `landing` must stay valid and unmoved until this returns; `f` must not
+/// unwind.
+#[unsafe(naked)]
+unsafe extern "C" fn enter(
+    landing: *mut Landing,
+    f: unsafe extern "C" fn(*mut c_void),
+    arg: *mut c_void,
+) -> u32 {
+    core::arch::naked_asm!(
+        "mov [rdi + 8], rbp",
+        "mov [rdi + 16], rbx",
+        "mov [rdi + 24], r12",
+        "mov [rdi + 32], r13",
+        "mov [rdi + 40], r14",
+        "mov [rdi + 48], r15",
+        // Align the stack for the call and remember it as the landing's.
+        "sub rsp, 8",
+        "mov [rdi], rsp",
+        "lea rax, [rip + 2f]",
+        "mov [rdi + 56], rax",
+        "mov rax, rsi",
+        "mov rdi, rdx",
+        "call rax",
+        "add rsp, 8",
+        "xor eax, eax",
+        "ret",
+        // The landing: registers were restored by `land` or the handler.
+        "2:",
+        "add rsp, 8",
+        "mov eax, 1",
+        "ret",
+    )
 }
 
-impl Executor {
-    fn new(stack: DefaultStack) -> Executor {
-        let base = stack.base().get();
-        let size = base - stack.limit().get();
-        let co = Coroutine::with_stack(
-            stack,
-            |y: &Yielder<Task, Yielded>, mut task: Task| -> bool {
-                loop {
-                    let st = CURRENT.with(|c| c.get());
-                    // SAFETY: `st` is the state of the call that resumed us and
-                    // `task` its closure; both live until we yield back to it.
-                    unsafe {
-                        (*st).yielder.set(y as *const _);
-                        (*task)();
-                    }
-                    task = y.suspend(Yielded::Done);
-                }
-            },
-        );
-        Executor { co, base, size }
-    }
-
-    /// Replaces a coroutine that a trap ended with a fresh one on the same stack.
-    fn reset(self) -> Executor {
-        Executor::new(self.co.into_stack())
-    }
+/// Resumes `landing`: the [`enter`] that recorded it returns 1.
+///
+/// # Safety
+/// `landing` must belong to an [`enter`] that has not returned, on this
+/// thread's stack, and every frame between must own nothing.
+#[unsafe(naked)]
+unsafe extern "C" fn land(landing: *const Landing) -> ! {
+    core::arch::naked_asm!(
+        "mov rbp, [rdi + 8]",
+        "mov rbx, [rdi + 16]",
+        "mov r12, [rdi + 24]",
+        "mov r13, [rdi + 32]",
+        "mov r14, [rdi + 40]",
+        "mov r15, [rdi + 48]",
+        "mov rsp, [rdi]",
+        "jmp [rdi + 56]",
+    )
 }
 
 /// State of one host→wasm call on this thread.
 struct CallState {
-    handler: CoroutineTrapHandler<bool>,
+    landing: UnsafeCell<Landing>,
     /// The store context wasm runs with (its exit frame starts backtraces
     /// of traps raised by builtins).
     store: *const VMStoreContext,
     /// The lowest stack address wasm may use in this call.
     stack_limit: usize,
-    /// The lowest usable address of the executor's stack; its guard page
-    /// lies just below.
-    stack_bottom: usize,
-    yielder: Cell<*const Yielder<Task, Yielded>>,
+    /// The stack pointer when the call entered; wasm's frames are below it.
+    entry_sp: usize,
     pending: UnsafeCell<Pending>,
     prev: *const CallState,
 }
 
-thread_local! {
-    static CURRENT: Cell<*const CallState> = const { Cell::new(std::ptr::null()) };
-    static EXECUTORS: RefCell<Vec<Executor>> = const { RefCell::new(Vec::new()) };
-    static PCS: RefCell<Vec<Vec<usize>>> = const { RefCell::new(Vec::new()) };
-    static ALT_STACK: RefCell<Option<AltStack>> = const { RefCell::new(None) };
-}
-
-/// An executor with at least `size` usable bytes of stack, from this
-/// thread's pool or new (nested calls each need their own).
-fn take_executor(size: usize) -> std::io::Result<Executor> {
-    let cached = EXECUTORS.with(|e| {
-        let mut e = e.borrow_mut();
-        let i = e.iter().position(|x| x.size >= size)?;
-        Some(e.swap_remove(i))
-    });
-    match cached {
-        Some(x) => Ok(x),
-        None => Ok(Executor::new(DefaultStack::new(size)?)),
+impl CallState {
+    /// Whether `sp` is a stack address of this call's wasm or runtime frames.
+    fn owns_stack_address(&self, sp: usize) -> bool {
+        sp < self.entry_sp && sp >= self.stack_limit.saturating_sub(HOST_RESERVE)
     }
 }
 
-fn return_executor(x: Executor) {
-    EXECUTORS.with(|e| {
-        let mut e = e.borrow_mut();
-        if e.len() < 4 {
-            e.push(x);
-        }
-    });
+thread_local! {
+    static CURRENT: Cell<*const CallState> = const { Cell::new(std::ptr::null()) };
+    static PCS: RefCell<Vec<Vec<usize>>> = const { RefCell::new(Vec::new()) };
+    static ALT_STACK: RefCell<Option<AltStack>> = const { RefCell::new(None) };
+    /// The lowest address of this thread's stack (0 until looked up).
+    static STACK_LOW: Cell<usize> = const { Cell::new(0) };
 }
 
-/// Runs `f` (which calls into wasm) on a fresh wasm stack with a budget of
-/// `max_wasm_stack` bytes, returning the trap if wasm trapped.
+/// The lowest usable address of the current thread's stack.
+fn thread_stack_low() -> usize {
+    let cached = STACK_LOW.with(|c| c.get());
+    if cached != 0 {
+        return cached;
+    }
+    let mut low = 0;
+    // SAFETY: querying this thread's attributes into zeroed structs, which
+    // are destroyed after use.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) == 0 {
+            let mut addr: *mut c_void = std::ptr::null_mut();
+            let mut size = 0;
+            if libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0 {
+                // Leave the guard page region alone.
+                low = addr as usize + rustix::param::page_size() * 4;
+            }
+            libc::pthread_attr_destroy(&mut attr);
+        }
+    }
+    STACK_LOW.with(|c| c.set(low));
+    low
+}
+
+/// Runs `f` (which calls into wasm) with a budget of `max_wasm_stack` bytes
+/// of this thread's stack, returning the trap if wasm trapped.
+///
+/// The outermost entry on a thread may use `max_wasm_stack` below its stack
+/// pointer, and never the last [`HOST_RESERVE`] bytes of the thread's
+/// stack. A nested entry (wasm called a host function that called wasm
+/// again) keeps the enclosing limit, so recursion through the host is
+/// bounded by one budget in total; with less than [`MIN_WASM_STACK`] left it
+/// traps at once.
 ///
 /// # Safety
-/// `store` must be valid for the whole call. `f` must not leave owned values
-/// on its stack across calls into wasm or runtime functions that may trap
-/// (they are discarded, not dropped, when a trap ends the coroutine).
+/// `store` must be valid for the whole call. `f` must not unwind, and must
+/// not leave owned values on its stack across calls into wasm or runtime
+/// functions that may trap (they are discarded, not dropped, when a trap
+/// leaves wasm).
 pub unsafe fn catch_traps<F: FnOnce()>(
     store: *mut VMStoreContext,
     max_wasm_stack: usize,
@@ -184,74 +220,60 @@ pub unsafe fn catch_traps<F: FnOnce()>(
 ) -> Result<(), Box<Trap>> {
     init_signal_handlers();
     init_alt_stack();
-    let budget = wasm_stack_budget(max_wasm_stack);
-    if budget < MIN_WASM_STACK {
+    let entry_sp = current_sp();
+    let prev = CURRENT.with(|c| c.get());
+    let mut stack_limit = entry_sp
+        .saturating_sub(max_wasm_stack)
+        .max(thread_stack_low().saturating_add(HOST_RESERVE));
+    if !prev.is_null() {
+        // SAFETY: `prev` is the live state of the enclosing call.
+        stack_limit = stack_limit.max(unsafe { (*prev).stack_limit });
+    }
+    if entry_sp < stack_limit.saturating_add(MIN_WASM_STACK) {
         return Err(Box::new(Trap {
             reason: TrapReason::Wasm(TrapCode::StackOverflow),
             backtrace: Vec::new(),
         }));
     }
-    let size = max_wasm_stack + HOST_STACK_HEADROOM;
-    let mut executor = take_executor(size).map_err(|e| {
-        let error = anyhow::anyhow!("failed to allocate a wasm stack of {size} bytes: {e}");
-        Box::new(Trap {
-            reason: TrapReason::Host(Box::new(error)),
-            backtrace: Vec::new(),
-        })
-    })?;
     let mut pcs = PCS.with(|p| p.borrow_mut().pop()).unwrap_or_default();
     pcs.clear();
     pcs.reserve(MAX_FRAMES);
-
-    let mut f = Some(f);
-    let mut run = || (f.take().expect("a task runs once"))();
-    let task: *mut (dyn FnMut() + '_) = &mut run;
-    // SAFETY: only the lifetime is erased; the executor calls the task
-    // before `resume` below returns, while `run` is alive.
-    let task: Task = unsafe { std::mem::transmute(task) };
-    let stack_limit = executor.base - budget;
     let state = CallState {
-        handler: executor.co.trap_handler(),
+        landing: UnsafeCell::new(Landing::default()),
         store,
         stack_limit,
-        stack_bottom: executor.base - executor.size,
-        yielder: Cell::new(std::ptr::null()),
+        entry_sp,
         pending: UnsafeCell::new(Pending { reason: None, pcs }),
-        prev: CURRENT.with(|c| c.get()),
+        prev,
     };
     // SAFETY: the caller guarantees `store` is valid.
     let saved_limit = unsafe { (*store).stack_limit };
     // SAFETY: as above.
     unsafe { (*store).stack_limit = stack_limit };
     CURRENT.with(|c| c.set(&state));
-    let result = executor.co.resume(task);
+
+    /// Runs the caller's closure; `arg` is its `Option<F>`.
+    unsafe extern "C" fn run<F: FnOnce()>(arg: *mut c_void) {
+        // SAFETY: `arg` is the `Option<F>` below, alive during `enter`.
+        let f = unsafe { &mut *(arg as *mut Option<F>) };
+        (f.take().expect("a task runs once"))()
+    }
+    let mut f = Some(f);
+    // SAFETY: the landing lives in `state` until `enter` returns; `run`
+    // does not unwind (the caller's guarantee for `f`).
+    let trapped = unsafe {
+        enter(
+            state.landing.get(),
+            run::<F>,
+            &mut f as *mut Option<F> as *mut c_void,
+        )
+    } != 0;
     CURRENT.with(|c| c.set(state.prev));
     // SAFETY: as above.
     unsafe { (*store).stack_limit = saved_limit };
 
-    let finished = match result {
-        CoroutineResult::Yield(Yielded::Done) => {
-            return_executor(executor);
-            true
-        }
-        CoroutineResult::Yield(Yielded::Trapped) => {
-            // A runtime function suspended to raise a trap. The wasm stack
-            // holds only JIT frames and runtime frames with nothing to drop.
-            // SAFETY: see above.
-            unsafe { executor.co.force_reset() };
-            return_executor(executor.reset());
-            false
-        }
-        // The signal handler ended the coroutine.
-        CoroutineResult::Return(_) => {
-            return_executor(executor.reset());
-            false
-        }
-    };
     let Pending { reason, pcs } = state.pending.into_inner();
-    let out = if finished {
-        Ok(())
-    } else {
+    let out = if trapped {
         let backtrace = pcs
             .iter()
             .filter_map(|pc| code_registry::lookup_frame(*pc))
@@ -260,31 +282,11 @@ pub unsafe fn catch_traps<F: FnOnce()>(
             reason: reason.unwrap_or(TrapReason::Unrecorded),
             backtrace,
         }))
+    } else {
+        Ok(())
     };
     PCS.with(|p| p.borrow_mut().push(pcs));
     out
-}
-
-/// The wasm stack a new entry may use. The outermost entry on a thread gets
-/// `max_wasm_stack`. A nested one (wasm called a host function that called
-/// wasm again) gets only what the enclosing call had left where the host
-/// function runs, so recursion through the host is bounded by one budget
-/// in total, as if every level ran on one stack.
-fn wasm_stack_budget(max_wasm_stack: usize) -> usize {
-    let outer = CURRENT.with(|c| c.get());
-    if outer.is_null() {
-        return max_wasm_stack;
-    }
-    // SAFETY: `outer` is the live state of the enclosing call on this thread.
-    let outer = unsafe { &*outer };
-    let sp = current_sp();
-    if outer.handler.stack_ptr_in_bounds(sp) {
-        sp.saturating_sub(outer.stack_limit).min(max_wasm_stack)
-    } else {
-        // The host function left the enclosing call's stack on purpose
-        // (e.g. its own coroutine); only that call's own budget applies.
-        max_wasm_stack
-    }
 }
 
 fn current_sp() -> usize {
@@ -297,10 +299,10 @@ fn current_sp() -> usize {
 }
 
 /// Walks the frame-pointer chain from `fp`, recording wasm return addresses.
-/// Only reads memory inside the current coroutine stack.
+/// Only reads memory inside the current call's stack.
 ///
 /// # Safety
-/// Must run on the thread of `st`, while its coroutine stack is intact.
+/// Must run on the thread of `st`, while its stack is intact.
 unsafe fn record_frames(st: &CallState, pc: Option<usize>, mut fp: usize) {
     // SAFETY: only this thread touches `pending` while wasm runs.
     let pending = unsafe { &mut *st.pending.get() };
@@ -309,11 +311,12 @@ unsafe fn record_frames(st: &CallState, pc: Option<usize>, mut fp: usize) {
     }
     while fp != 0
         && fp.is_multiple_of(8)
-        && st.handler.stack_ptr_in_bounds(fp)
+        && st.owns_stack_address(fp)
+        && st.owns_stack_address(fp + 8)
         && pending.pcs.len() < MAX_FRAMES
     {
-        // SAFETY: `fp` and `fp + 8` lie in the coroutine stack (checked above,
-        // and the stack base is above any frame record).
+        // SAFETY: `fp` and `fp + 8` lie in this call's part of the stack
+        // (checked above), below the entry frame.
         let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
         if code_registry::is_wasm_pc(ret.wrapping_sub(1)) {
             pending.pcs.push(ret - 1);
@@ -341,13 +344,12 @@ pub fn record_host_trap(reason: TrapReason) -> bool {
 ///
 /// # Safety
 /// Must be called from a runtime function that wasm called on this thread,
-/// with nothing owned live on the wasm stack.
+/// with nothing owned live on the stack below the entry into wasm.
 pub(crate) unsafe fn raise(code: TrapCode) -> ! {
     let st = CURRENT.with(|c| c.get());
     assert!(!st.is_null(), "raise outside of wasm");
     {
-        // SAFETY: `st` is live (we are inside its coroutine) and only this
-        // thread touches `pending`.
+        // SAFETY: `st` is live; only this thread touches `pending`.
         let pending = unsafe { &mut *(*st).pending.get() };
         if pending.reason.is_none() {
             pending.reason = Some(TrapReason::Wasm(code));
@@ -365,7 +367,7 @@ pub(crate) unsafe fn raise(code: TrapCode) -> ! {
 pub(crate) unsafe fn raise_recorded() -> ! {
     let st = CURRENT.with(|c| c.get());
     assert!(!st.is_null(), "raise outside of wasm");
-    // SAFETY: `st` is live (we are inside its coroutine).
+    // SAFETY: `st` is live (we are below its entry).
     let st = unsafe { &*st };
     // The builtin's entry stub recorded the wasm frame that called it: start
     // the backtrace there (Rust frames need no frame pointers). Its return
@@ -374,13 +376,11 @@ pub(crate) unsafe fn raise_recorded() -> ! {
     // SAFETY: the store context is valid while wasm runs on it.
     let (fp, ret) = unsafe { ((*st.store).last_wasm_exit_fp, (*st.store).last_wasm_exit_pc) };
     let pc = Some(ret.wrapping_sub(1)).filter(|pc| code_registry::is_wasm_pc(*pc));
-    // SAFETY: we are on the coroutine's stack, inside wasm's call chain.
+    // SAFETY: we are on this call's stack, inside wasm's call chain.
     unsafe { record_frames(st, pc, fp) };
-    let y = st.yielder.get();
-    // SAFETY: the yielder belongs to the running coroutine; it never resumes
-    // us again (the caller resets it).
-    unsafe { (*y).suspend(Yielded::Trapped) };
-    unreachable!("a trapped coroutine was resumed")
+    // SAFETY: the landing belongs to the live `enter` of this call, and the
+    // frames in between are wasm and runtime frames that own nothing.
+    unsafe { land(st.landing.get()) }
 }
 
 // ---- signals ----
@@ -420,50 +420,32 @@ unsafe extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: 
     if !st.is_null() {
         // SAFETY: `st` is the live state of this thread's innermost call.
         let st = unsafe { &*st };
-        if st.handler.stack_ptr_in_bounds(sp)
+        if st.owns_stack_address(sp)
             && let Some(code) = code_registry::lookup_trap(pc)
         {
-            {
-                // SAFETY: only this thread touches `pending`; the push stays
-                // within reserved capacity, so nothing allocates.
-                unsafe {
-                    (*st.pending.get()).reason = Some(TrapReason::Wasm(code));
-                    record_frames(st, Some(pc), fp);
-                }
-                // SAFETY: the fault happened in JIT code on the coroutine
-                // stack (checked above); we update the registers as told.
-                let regs = unsafe { st.handler.setup_trap_handler(|| false) };
-                gregs[libc::REG_RIP as usize] = regs.rip as i64;
-                gregs[libc::REG_RSP as usize] = regs.rsp as i64;
-                gregs[libc::REG_RBP as usize] = regs.rbp as i64;
-                gregs[libc::REG_RDI as usize] = regs.rdi as i64;
-                gregs[libc::REG_RSI as usize] = regs.rsi as i64;
-                return;
-            }
-        }
-    }
-    if !st.is_null() {
-        // SAFETY: as above; the kernel fills `si_addr` for these signals.
-        let (st, addr) = unsafe { (&*st, (*info).si_addr() as usize) };
-        if addr < st.stack_bottom && st.stack_bottom - addr <= GUARD_REACH {
-            // Host code that wasm called ran off the end of the wasm stack's
-            // host headroom: it cannot be unwound, so say what happened and
-            // abort, as Rust does when a thread overflows its own stack.
-            const MSG: &[u8] =
-                b"kiln: a host function called from wasm overflowed its stack (8 MiB)\n";
-            // SAFETY: `write` and `abort` are async-signal-safe.
+            // SAFETY: only this thread touches `pending`; the push stays
+            // within reserved capacity, so nothing allocates.
             unsafe {
-                libc::write(2, MSG.as_ptr().cast(), MSG.len());
-                libc::abort();
+                (*st.pending.get()).reason = Some(TrapReason::Wasm(code));
+                record_frames(st, Some(pc), fp);
             }
+            // Resume at the call's landing when the handler returns.
+            // SAFETY: the landing was written by `enter` before wasm ran.
+            let l = unsafe { &*st.landing.get() };
+            gregs[libc::REG_RIP as usize] = l.rip as i64;
+            gregs[libc::REG_RSP as usize] = l.rsp as i64;
+            gregs[libc::REG_RBP as usize] = l.rbp as i64;
+            gregs[libc::REG_RBX as usize] = l.rbx as i64;
+            gregs[libc::REG_R12 as usize] = l.r12 as i64;
+            gregs[libc::REG_R13 as usize] = l.r13 as i64;
+            gregs[libc::REG_R14 as usize] = l.r14 as i64;
+            gregs[libc::REG_R15 as usize] = l.r15 as i64;
+            return;
         }
     }
     // SAFETY: not ours: hand the signal to whoever was installed before.
     unsafe { chain(sig, info, ctx) }
 }
-
-/// How far below a wasm stack a fault still counts as hitting its guard.
-const GUARD_REACH: usize = 64 << 10;
 
 unsafe fn chain(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     let i = SIGNALS.iter().position(|s| *s == sig).unwrap();
