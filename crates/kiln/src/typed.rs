@@ -8,8 +8,31 @@ use anyhow::{Result, bail};
 use kiln_vm::RawValue;
 use std::marker::PhantomData;
 
-/// A Rust type that is a wasm value type.
-pub trait WasmTy: Copy + 'static {
+/// The typed-call traits hand raw values straight to compiled code, so only
+/// Kiln may implement them: an outside implementation could claim to be a
+/// `funcref` and pass any address.
+mod sealed {
+    /// Implemented only for Kiln's own [`super::WasmTy`] types.
+    pub trait Ty {}
+    /// Implemented only for Kiln's own parameter and result lists.
+    pub trait List {}
+}
+
+/// A Rust type that is a wasm value type (`i32`, `u32`, `i64`, `u64`,
+/// `f32`, `f64`, `u128` for v128). Sealed: the typed-call path trusts its
+/// raw values, so no other crate can implement it.
+///
+/// ```compile_fail
+/// // A forged "function reference" cannot be passed to wasm this way.
+/// #[derive(Copy, Clone)]
+/// struct Forged(usize);
+/// impl kiln::WasmTy for Forged {
+///     fn valtype() -> kiln::ValType { kiln::ValType::FUNCREF }
+///     fn into_raw(self) -> kiln_vm::RawValue { kiln_vm::RawValue::from_u64(self.0 as u64) }
+///     fn from_raw(raw: kiln_vm::RawValue) -> Self { Forged(raw.u64() as usize) }
+/// }
+/// ```
+pub trait WasmTy: Copy + 'static + sealed::Ty {
     /// The wasm type.
     fn valtype() -> ValType;
     /// Encodes the value.
@@ -42,6 +65,7 @@ pub trait WasmTy: Copy + 'static {
 
 macro_rules! wasm_ty {
     ($($t:ty => $vt:ident, |$v:ident| $to:expr, |$r:ident| $from:expr;)*) => {$(
+        impl sealed::Ty for $t {}
         impl WasmTy for $t {
             fn valtype() -> ValType { ValType::$vt }
             fn into_raw(self) -> RawValue { let $v = self; $to }
@@ -61,7 +85,8 @@ wasm_ty! {
 }
 
 /// Function parameters: `()`, a single [`WasmTy`], or a tuple of them.
-pub trait WasmParams: Sized {
+/// Sealed, like [`WasmTy`].
+pub trait WasmParams: Sized + sealed::List {
     /// The parameter types.
     fn types() -> Vec<ValType>;
     /// How many values (without allocating).
@@ -71,7 +96,8 @@ pub trait WasmParams: Sized {
 }
 
 /// Function results: `()`, a single [`WasmTy`], or a tuple of them.
-pub trait WasmResults: Sized {
+/// Sealed, like [`WasmTy`].
+pub trait WasmResults: Sized + sealed::List {
     /// The result types.
     fn types() -> Vec<ValType>;
     /// How many values (without allocating).
@@ -79,6 +105,8 @@ pub trait WasmResults: Sized {
     /// Reads the values from `raw`.
     fn load(raw: &[RawValue]) -> Self;
 }
+
+impl<A: WasmTy> sealed::List for A {}
 
 impl<A: WasmTy> WasmParams for A {
     fn types() -> Vec<ValType> {
@@ -102,6 +130,7 @@ impl<A: WasmTy> WasmResults for A {
 
 macro_rules! tuples {
     ($($n:ident)*) => {
+        impl<$($n: WasmTy),*> sealed::List for ($($n,)*) {}
         #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments, clippy::unused_unit)]
         impl<$($n: WasmTy),*> WasmParams for ($($n,)*) {
             fn types() -> Vec<ValType> { vec![$($n::valtype()),*] }
