@@ -56,7 +56,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             fuel: 100_000,
-            max_input_bytes: 2048,
+            max_input_bytes: 4096,
             max_memory_bytes: 4 << 20,
             max_table_elements: 10_000,
         }
@@ -222,10 +222,6 @@ pub struct Divergence {
     pub key: String,
     /// What happened, for people.
     pub detail: String,
-    /// Where it was seen, and what each engine showed there (Kiln first),
-    /// for the classes that compare values: used to tell a nondeterministic
-    /// oracle from a Kiln bug.
-    pub sides: Option<(String, String, String)>,
 }
 
 impl Divergence {
@@ -234,13 +230,7 @@ impl Divergence {
             class,
             key: key.into(),
             detail: detail.into(),
-            sides: None,
         }
-    }
-
-    fn with_sides(mut self, place: String, kiln: String, wasmi: String) -> Self {
-        self.sides = Some((place, kiln, wasmi));
-        self
     }
 
     /// `class:key`: what the shrinking predicate compares.
@@ -282,6 +272,9 @@ pub enum Verdict {
     Agree(Stats),
     /// They did not.
     Diverge(Divergence),
+    /// They did not, in a module with the shape of a known oracle bug
+    /// (see [`known_oracle_bug_shape`]); not counted against Kiln.
+    OracleBug(String),
 }
 
 /// Both engines, set up once and reused for every module.
@@ -342,8 +335,32 @@ impl Differ {
     /// Runs `wasm` in both engines and compares everything observable.
     /// `seed` chooses the call arguments.
     pub fn check(&self, wasm: &[u8], seed: u64) -> Verdict {
-        match self.check_inner(wasm, seed) {
+        install_panic_hook();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.check_inner(wasm, seed)
+        }));
+        let result = match result {
+            Ok(result) => result,
+            Err(payload) => match LAST_PANIC.with(|p| p.borrow_mut().take()) {
+                // A panic inside the oracle is the oracle's bug. Anything
+                // else (Kiln, this crate) goes on unwinding.
+                Some(at) if at.contains("/wasmi") => {
+                    return Verdict::OracleBug(format!("wasmi panicked: {at}"));
+                }
+                _ => std::panic::resume_unwind(payload),
+            },
+        };
+        match result {
             Ok(stats) => Verdict::Agree(stats),
+            Err(d)
+                if !matches!(d.class, DivergenceClass::Compile | DivergenceClass::Crash)
+                    && known_oracle_bug_shape(wasm).is_some() =>
+            {
+                Verdict::OracleBug(format!(
+                    "known wasmi bug (oracle-bugs/{}.md): {d}",
+                    known_oracle_bug_shape(wasm).unwrap_or_default()
+                ))
+            }
             Err(d) => Verdict::Diverge(d),
         }
     }
@@ -544,8 +561,7 @@ fn compare_outcomes(
                     DivergenceClass::Results,
                     "",
                     format!("`{name}` returned {k} in Kiln and {w} in wasmi"),
-                )
-                .with_sides(format!("call `{name}`"), k.to_string(), w.to_string()));
+                ));
             }
         }
         (Outcome::Trap(kt), Outcome::Trap(wt)) => {
@@ -563,16 +579,14 @@ fn compare_outcomes(
                 DivergenceClass::TrapVsValue,
                 format!("kiln-traps:{kt}"),
                 format!("`{name}`: Kiln {k}, wasmi returned {w}"),
-            )
-            .with_sides(format!("call `{name}`"), k.to_string(), w.to_string()));
+            ));
         }
         (Outcome::Values(_), Outcome::Trap(wt)) => {
             return Err(Divergence::new(
                 DivergenceClass::TrapVsValue,
                 format!("wasmi-traps:{wt}"),
                 format!("`{name}`: Kiln returned {k}, wasmi {w}"),
-            )
-            .with_sides(format!("call `{name}`"), k.to_string(), w.to_string()));
+            ));
         }
     }
     Ok(())
@@ -631,7 +645,11 @@ impl Instances {
             .iter()
             .map(|t| kiln::Val::default_for(*t))
             .collect();
-        let mut wres: Vec<wasmi::Val> = ty.results().iter().map(|t| values::wasmi_default(*t)).collect();
+        let mut wres: Vec<wasmi::Val> = ty
+            .results()
+            .iter()
+            .map(|t| values::wasmi_default(*t))
+            .collect();
         self.kstore.set_fuel(fuel).expect("fuel is on");
         self.wstore.set_fuel(fuel).expect("fuel is on");
         let k = match kf.call(&mut self.kstore, &kargs, &mut kres) {
@@ -666,8 +684,7 @@ impl Instances {
                             DivergenceClass::Global,
                             "",
                             format!("{when}: global `{name}` is {k} in Kiln and {w} in wasmi"),
-                        )
-                        .with_sides(format!("{when}: global `{name}`"), k.to_string(), w.to_string()));
+                        ));
                     }
                 }
                 kiln::Extern::Memory(m) => {
@@ -699,8 +716,7 @@ impl Instances {
                                 &k[at..end],
                                 &w[at..end]
                             ),
-                        )
-                        .with_sides(format!("{when}: memory `{name}`"), hash(k), hash(w)));
+                        ));
                     }
                 }
                 kiln::Extern::Table(t) => {
@@ -773,7 +789,7 @@ pub fn shrink(
 pub fn diverges_same_way(differ: &Differ, candidate: &[u8], seed: u64, signature: &str) -> bool {
     (0..3).any(|_| match differ.check(candidate, seed) {
         Verdict::Diverge(d) => d.signature() == signature,
-        Verdict::Agree(_) => false,
+        Verdict::Agree(_) | Verdict::OracleBug(_) => false,
     })
 }
 
@@ -796,10 +812,121 @@ pub fn to_wat(wasm: &[u8]) -> String {
     wasmprinter::print_bytes(wasm).unwrap_or_else(|e| format!(";; cannot print: {e:#}\n"))
 }
 
-/// A 64-bit FNV-1a hash of `bytes`, as hex (to name memory contents).
-fn hash(bytes: &[u8]) -> String {
-    let h = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+/// Which known wasmi 2.0.0 bug's shape the module has, if any (the name of
+/// its note in `oracle-bugs/`):
+/// - `wasmi-if-params-stale-local`: an `if` whose block type has
+///   parameters and whose `then` arm contains a nested `block`, `loop` or
+///   `if`. When the `else` arm runs, wasmi reads a value that `local.get`
+///   pushed below the `if`'s parameters from a stale slot.
+/// - `wasmi-br-table-v128`: a `br_table` whose targets take a `v128`. When
+///   other values lie below it on the stack, wasmi moves garbage.
+///
+/// A divergence in a module with either shape is reported as
+/// [`Verdict::OracleBug`], not as Kiln's; such modules are still run and
+/// compared, and agree as usual when the bug does not bite.
+pub fn known_oracle_bug_shape(wasm: &[u8]) -> Option<&'static str> {
+    scan_shapes(wasm).ok().flatten()
+}
+
+/// Whether the module has the `wasmi-if-params-stale-local` shape.
+pub fn has_if_with_params_around_a_block(wasm: &[u8]) -> bool {
+    known_oracle_bug_shape(wasm) == Some("wasmi-if-params-stale-local")
+}
+
+fn scan_shapes(wasm: &[u8]) -> Result<Option<&'static str>> {
+    use wasmparser::{Operator as O, ValType};
+    let mut types: Vec<(Vec<ValType>, Vec<ValType>)> = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        match payload? {
+            wasmparser::Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    let ty = ty?;
+                    types.push((ty.params().to_vec(), ty.results().to_vec()));
+                }
+            }
+            wasmparser::Payload::CodeSectionEntry(body) => {
+                // Per open construct: its label's types, and whether it is
+                // the `then` arm of an `if` with parameters.
+                let mut stack: Vec<(Vec<ValType>, bool)> = Vec::new();
+                let mut reader = body.get_operators_reader()?;
+                while !reader.eof() {
+                    let op = reader.read()?;
+                    let nested = matches!(op, O::Block { .. } | O::Loop { .. } | O::If { .. });
+                    if nested && stack.iter().any(|(_, then_with_params)| *then_with_params) {
+                        return Ok(Some("wasmi-if-params-stale-local"));
+                    }
+                    match op {
+                        O::If { blockty } => {
+                            let (p, r) = block_types(&types, blockty);
+                            stack.push((r, !p.is_empty()));
+                        }
+                        O::Block { blockty } => stack.push((block_types(&types, blockty).1, false)),
+                        O::Loop { blockty } => stack.push((block_types(&types, blockty).0, false)),
+                        O::Else => {
+                            if let Some(top) = stack.last_mut() {
+                                top.1 = false;
+                            }
+                        }
+                        O::End => {
+                            stack.pop();
+                        }
+                        O::BrTable { targets } => {
+                            let depth = targets.default() as usize;
+                            let label = stack.len().checked_sub(depth + 1).map(|i| &stack[i].0);
+                            if label.is_some_and(|tys| tys.contains(&ValType::V128)) {
+                                return Ok(Some("wasmi-br-table-v128"));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(None)
+}
+
+/// A block type's parameters and results.
+fn block_types(
+    types: &[(Vec<wasmparser::ValType>, Vec<wasmparser::ValType>)],
+    bt: wasmparser::BlockType,
+) -> (Vec<wasmparser::ValType>, Vec<wasmparser::ValType>) {
+    match bt {
+        wasmparser::BlockType::Empty => (vec![], vec![]),
+        wasmparser::BlockType::Type(t) => (vec![], vec![t]),
+        wasmparser::BlockType::FuncType(i) => types.get(i as usize).cloned().unwrap_or_default(),
+    }
+}
+
+thread_local! {
+    /// Where (and why) the last panic on this thread happened.
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Records each panic's location for [`Differ::check`], and keeps panics
+/// inside wasmi quiet (they are reported as oracle bugs); others print as
+/// usual.
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let at = info
+                .location()
+                .map(|l| format!("{}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            let msg = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let in_wasmi = at.contains("/wasmi");
+            LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("{at}: {msg}")));
+            if !in_wasmi {
+                default(info);
+            }
+        }));
     });
-    format!("{}-bytes-hash-{h:016x}", bytes.len())
 }

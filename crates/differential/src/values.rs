@@ -204,7 +204,10 @@ pub(crate) fn wasmi_default(ty: kiln::ValType) -> wasmi::Val {
 }
 
 fn is_func(r: kiln::RefType) -> bool {
-    !matches!(r.heap_type, kiln::HeapType::Extern | kiln::HeapType::NoExtern)
+    !matches!(
+        r.heap_type,
+        kiln::HeapType::Extern | kiln::HeapType::NoExtern
+    )
 }
 
 const I32_EDGES: [u32; 10] = [
@@ -301,20 +304,14 @@ pub(crate) fn arg(
                 0 => (rng.below(200) as f32 - 100.0).to_bits(),
                 _ => pick_u32(rng, &F32_EDGES),
             };
-            (
-                kiln::Val::F32(x),
-                wasmi::Val::F32(wasmi::F32::from_bits(x)),
-            )
+            (kiln::Val::F32(x), wasmi::Val::F32(wasmi::F32::from_bits(x)))
         }
         kiln::ValType::F64 => {
             let x = match rng.below(3) {
                 0 => (rng.below(200) as f64 - 100.0).to_bits(),
                 _ => pick_u64(rng, &F64_EDGES),
             };
-            (
-                kiln::Val::F64(x),
-                wasmi::Val::F64(wasmi::F64::from_bits(x)),
-            )
+            (kiln::Val::F64(x), wasmi::Val::F64(wasmi::F64::from_bits(x)))
         }
         kiln::ValType::V128 => {
             let x = match rng.below(4) {
@@ -322,7 +319,9 @@ pub(crate) fn arg(
                 1 => u128::MAX,
                 2 => {
                     // Small lanes, as i32x4.
-                    (0..4).fold(0u128, |acc, i| acc | (u128::from(rng.below(8) as u32) << (32 * i)))
+                    (0..4).fold(0u128, |acc, i| {
+                        acc | (u128::from(rng.below(8) as u32) << (32 * i))
+                    })
                 }
                 _ => u128::from(rng.next_u64()) | (u128::from(rng.next_u64()) << 64),
             };
@@ -337,7 +336,7 @@ pub(crate) fn arg(
             } else {
                 let i = rng.below(kfuncs.len() as u64) as usize;
                 (
-                    kiln::Val::FuncRef(Some(kfuncs[i].clone())),
+                    kiln::Val::FuncRef(Some(kfuncs[i])),
                     wasmi::Val::FuncRef(wasmi::Nullable::Val(wfuncs[i])),
                 )
             }

@@ -32,9 +32,12 @@ call's results or trap and every exported global, memory and table.
   --batch N              seeds per child process (default 250)
   --out DIR              where divergent modules go (default target/differential)
   --fuel N               fuel per call in each engine (default 100000)
-  --max-bytes N          most random bytes per module (default 2048)
+  --max-bytes N          most random bytes per module (default 4096)
   --shrink-attempts N    wasm-shrink gives up after N failed attempts (default 300)
   --shrink-per-kind N    shrink at most N modules per divergence kind (default 3)
+  --check-file FILE      check one saved module (.wasm or .wat) instead; with
+                         --seed N for the argument values; prints agree/diverge
+  --print-wat FILE       print a saved .wasm module as text
 
 Exit code: 0 when nothing diverged, 1 when something did, 2 on usage errors.";
 
@@ -99,6 +102,10 @@ fn run(argv: &[String]) -> Result<i32> {
                 mode = "shrink-file";
                 file = Some(PathBuf::from(val()?));
             }
+            "--print-wat" => {
+                print!("{}", kiln_differential::to_wat(&std::fs::read(val()?)?));
+                return Ok(0);
+            }
             "--seed" => seed = val()?.parse()?,
             "--signature" => signature = val()?,
             "-h" | "--help" => {
@@ -149,6 +156,9 @@ fn child(args: &Args) -> Result<i32> {
                 u8::from(s.instantiate_failed),
                 u8::from(s.instantiate_inconclusive)
             ),
+            Ok((_, Verdict::OracleBug(note))) => {
+                format!("oracle {seed} {}", note.replace('\n', " "))
+            }
             Ok((_, Verdict::Diverge(d))) => format!(
                 "div {seed} {}\t{}",
                 d.signature(),
@@ -162,14 +172,15 @@ fn child(args: &Args) -> Result<i32> {
     Ok(0)
 }
 
-/// Checks one module file; prints its verdict. Used as the crash predicate
+/// Checks one module file (binary or text); prints its verdict. Used as the crash predicate
 /// while shrinking (a crash kills this process, not the shrinker).
 fn check_file(args: &Args, file: &Path, seed: u64) -> Result<i32> {
-    let wasm = std::fs::read(file)?;
+    let wasm = wat::parse_file(file)?;
     let differ = Differ::new(args.options.clone())?;
     match differ.check(&wasm, seed) {
         Verdict::Agree(_) => println!("agree"),
-        Verdict::Diverge(d) => println!("diverge {}", d.signature()),
+        Verdict::OracleBug(note) => println!("oracle bug: {note}"),
+        Verdict::Diverge(d) => println!("diverge {}: {}", d.signature(), d.detail),
     }
     Ok(0)
 }
@@ -243,6 +254,7 @@ struct Totals {
     inst_failed: u64,
     inst_inconclusive: u64,
     divergences: Vec<(u64, String, String)>,
+    oracle_bugs: Vec<(u64, String)>,
 }
 
 fn parent(args: &Args) -> Result<i32> {
@@ -348,6 +360,15 @@ fn parent(args: &Args) -> Result<i32> {
                             totals.inst_inconclusive += iinc;
                         }
                     }
+                    "oracle" => {
+                        totals.seeds += 1;
+                        totals.generated += 1;
+                        b.running = None;
+                        b.next = seed + 1;
+                        let note = words.next().unwrap_or("").to_string();
+                        println!("known oracle bug, seed {seed}: {note}");
+                        totals.oracle_bugs.push((seed, note));
+                    }
                     "div" => {
                         totals.seeds += 1;
                         totals.generated += 1;
@@ -356,13 +377,7 @@ fn parent(args: &Args) -> Result<i32> {
                         let rest = words.next().unwrap_or("");
                         let (sig, detail) = rest.split_once('\t').unwrap_or((rest, ""));
                         report(args, &mut totals, seed, sig, detail)?;
-                        queue_shrink(
-                            args,
-                            &mut shrunk_per_kind,
-                            &mut shrink_queue,
-                            seed,
-                            sig,
-                        );
+                        queue_shrink(args, &mut shrunk_per_kind, &mut shrink_queue, seed, sig);
                     }
                     _ => {}
                 }
@@ -417,9 +432,7 @@ fn parent(args: &Args) -> Result<i32> {
             .stderr(Stdio::null())
             .status()?;
         if !status.success() {
-            println!(
-                "  shrinking stopped early ({status}); the smallest module so far is kept"
-            );
+            println!("  shrinking stopped early ({status}); the smallest module so far is kept");
         }
         let min = min_path(&file);
         if let Ok(small) = std::fs::read(&min) {
@@ -429,7 +442,12 @@ fn parent(args: &Args) -> Result<i32> {
     }
     let secs = run_time.as_secs_f64();
     println!();
-    println!("summary: {} seeds in {:.1} s ({:.2} s per 1,000 modules)", totals.seeds, secs, secs * 1000.0 / totals.seeds.max(1) as f64);
+    println!(
+        "summary: {} seeds in {:.1} s ({:.2} s per 1,000 modules)",
+        totals.seeds,
+        secs,
+        secs * 1000.0 / totals.seeds.max(1) as f64
+    );
     println!(
         "  {} modules generated, {} calls compared ({} trapped in both), {} inconclusive calls (fuel/stack), {} modules failed to instantiate in both, {} with an inconclusive start",
         totals.generated,
@@ -449,6 +467,13 @@ fn parent(args: &Args) -> Result<i32> {
     }
     for (seed, sig, detail) in totals.divergences.iter().take(50) {
         println!("  seed {seed}: [{sig}] {detail}");
+    }
+    println!(
+        "  {} disagreements in modules with a known oracle bug's shape (not counted)",
+        totals.oracle_bugs.len()
+    );
+    for (seed, note) in totals.oracle_bugs.iter().take(20) {
+        println!("  seed {seed}: {note}");
     }
     Ok(if totals.divergences.is_empty() { 0 } else { 1 })
 }
