@@ -178,7 +178,10 @@ fn check_file(args: &Args, file: &Path, seed: u64) -> Result<i32> {
     let wasm = wat::parse_file(file)?;
     let differ = Differ::new(args.options.clone())?;
     match differ.check(&wasm, seed) {
-        Verdict::Agree(_) => println!("agree"),
+        Verdict::Agree(stats) => println!(
+            "agree ({} calls compared, {} trapped in both, {} inconclusive)",
+            stats.calls, stats.traps, stats.inconclusive
+        ),
         Verdict::OracleBug(note) => println!("oracle bug: {note}"),
         Verdict::Diverge(d) => println!("diverge {}: {}", d.signature(), d.detail),
     }
