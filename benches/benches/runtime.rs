@@ -31,6 +31,20 @@ fn compile(c: &mut Criterion) {
     });
 }
 
+/// Loading a precompiled module against compiling it (500 functions).
+fn deserialize(c: &mut Criterion) {
+    let engine = Engine::default();
+    let bytes = wat::parse_str(big_module(500)).unwrap();
+    let artifact = Module::from_binary(&engine, &bytes)
+        .unwrap()
+        .serialize()
+        .unwrap();
+    c.bench_function("deserialize 500 functions", |b| {
+        // SAFETY: the artifact was just produced by this engine.
+        b.iter(|| unsafe { Module::deserialize(&engine, black_box(&artifact)) }.unwrap())
+    });
+}
+
 fn instantiate(c: &mut Criterion) {
     let engine = Engine::default();
     let module = Module::new(&engine, "(module (memory 16) (table 10 funcref) (global (mut i32) (i32.const 0)) (func (export \"f\")))").unwrap();
@@ -107,5 +121,12 @@ fn spectre_guards(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, compile, instantiate, calls, spectre_guards);
+criterion_group!(
+    benches,
+    compile,
+    deserialize,
+    instantiate,
+    calls,
+    spectre_guards
+);
 criterion_main!(benches);

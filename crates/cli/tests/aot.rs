@@ -6,7 +6,6 @@ mod common;
 
 use common::{Run, assert_one_line_error, run, scratch, write};
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 /// A WASI command that prints its arguments (one `fd_write` per argument,
 /// straight out of `args_get`'s buffer) and exits with `proc_exit(argc)`.
@@ -284,36 +283,19 @@ fn big_module(n: usize) -> Vec<u8> {
     wat::parse_str(&wat).expect("the generated module parses")
 }
 
-/// The fastest of `runs` runs of `kiln ARGS` (less noise from other work
-/// on the machine), checking each prints `expect`.
-fn fastest(dir: &Path, args: &[&str], expect: &str, runs: usize) -> Duration {
-    (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            let out = run(dir, args);
-            let took = start.elapsed();
-            assert_eq!(out.success(), expect, "kiln {args:?}");
-            took
-        })
-        .min()
-        .expect("at least one run")
-}
-
-/// Loading a `.cwasm` skips compilation: for a module of 3,000 functions it
-/// is many times faster than running the `.wasm`, which compiles first.
-/// (Process start-up is in both times; the factor asked for is generous.)
+/// A large precompiled module (3,000 functions calling each other) gives
+/// the same answer as its source. How much faster loading is than
+/// compiling is measured in `benches/` ("deserialize"), not asserted here.
 #[test]
-fn loading_a_precompiled_module_is_much_faster_than_compiling() {
-    let dir = scratch("speed");
+fn a_large_precompiled_module_runs_like_its_source() {
+    let dir = scratch("large");
     std::fs::write(dir.join("big.wasm"), big_module(3000)).unwrap();
     compile(&dir, &["big.wasm", "-o", "big.cwasm"]);
-    let args = |file| ["run", "--allow-precompiled", "--invoke", "f0", file, "3"];
-    let expected = run(&dir, &args("big.wasm")).success().to_string();
-    let compiling = fastest(&dir, &args("big.wasm"), &expected, 2);
-    let loading = fastest(&dir, &args("big.cwasm"), &expected, 3);
-    assert!(
-        compiling > loading * 5,
-        "running big.wasm took {compiling:?}, big.cwasm {loading:?}: loading should be at \
-         least 5x faster"
-    );
+    for f in ["f0", "f1234", "f2999"] {
+        let args = |file| ["run", "--allow-precompiled", "--invoke", f, file, "3"];
+        let source = run(&dir, &args("big.wasm")).success().to_string();
+        let precompiled = run(&dir, &args("big.cwasm")).success().to_string();
+        assert_eq!(source, precompiled, "{f}");
+        assert!(!source.trim().is_empty());
+    }
 }
