@@ -175,3 +175,37 @@ fn host_functions_cannot_return_a_function_of_the_wrong_type() {
     let run = i.get_func(&mut store, "run").unwrap();
     run.call(&mut store, &[], &mut []).unwrap();
 }
+
+/// `Table::fill` and `Table::copy` check types like `set`: a fill value of
+/// another type, or copying from a table whose element type is not a
+/// subtype of the destination's, is refused and changes nothing.
+#[test]
+fn table_fill_and_copy_check_element_types() {
+    let (mut store, instance) = setup();
+    let typed = instance.get_table(&mut store, "tw").unwrap();
+    let w = func(&mut store, &instance, "w");
+    let v = func(&mut store, &instance, "v");
+    assert!(typed.fill(&mut store, 0, Val::FuncRef(Some(v)), 2).is_err());
+    assert!(typed.get(&mut store, 0).unwrap().unwrap_funcref().is_none());
+    typed.fill(&mut store, 0, Val::FuncRef(Some(w)), 2).unwrap();
+    assert!(typed.fill(&mut store, 1, Val::FuncRef(Some(w)), 2).is_err());
+
+    let any = Table::new(
+        &mut store,
+        TableType::new(RefType::FUNCREF, 2, None),
+        Val::FuncRef(Some(v)),
+    )
+    .unwrap();
+    // funcref elements (here `v`) may not flow into a (ref null $w) table...
+    let err = Table::copy(&mut store, &typed, 0, &any, 0, 1).unwrap_err();
+    assert!(err.to_string().contains("cannot copy"), "{err}");
+    let call = func(&mut store, &instance, "call-tw");
+    call.call(&mut store, &[Val::I32(0)], &mut []).unwrap();
+    // ...but (ref null $w) elements may flow into a funcref table.
+    Table::copy(&mut store, &any, 0, &typed, 0, 2).unwrap();
+    let got = any.get(&mut store, 1).unwrap().unwrap_funcref().unwrap();
+    assert_eq!(got, w);
+    // Copies within one table may overlap; out of bounds is an error.
+    Table::copy(&mut store, &any, 1, &any, 0, 1).unwrap();
+    assert!(Table::copy(&mut store, &any, 1, &any, 0, 2).is_err());
+}

@@ -261,6 +261,60 @@ impl Table {
             None => bail!("failed to grow table by {delta} elements"),
         }
     }
+    /// Sets `len` elements from `dst` to `val`.
+    pub fn fill<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        dst: u32,
+        val: Val,
+        len: u32,
+    ) -> Result<()> {
+        let store = store.as_context_mut().0;
+        store.check(self.store, "table")?;
+        let ty = store.inner.tables[self.index].ty().element;
+        val.check_ty(&store.inner, ValType::Ref(ty), "the fill value")?;
+        let raw = val.to_raw(&mut store.inner)?;
+        store.inner.tables[self.index]
+            .fill(dst, raw.ptr().cast(), len)
+            .map_err(anyhow::Error::new)
+    }
+
+    /// Copies `len` elements of `src_table` from `src_index` to
+    /// `dst_table` at `dst_index` (the ranges may overlap). The source's
+    /// element type must be a subtype of the destination's.
+    pub fn copy<T>(
+        mut store: impl AsContextMut<Data = T>,
+        dst_table: &Table,
+        dst_index: u32,
+        src_table: &Table,
+        src_index: u32,
+        len: u32,
+    ) -> Result<()> {
+        let store = store.as_context_mut().0;
+        store.check(dst_table.store, "destination table")?;
+        store.check(src_table.store, "source table")?;
+        let dst_ty = store.inner.tables[dst_table.index].ty().element;
+        let src_ty = store.inner.tables[src_table.index].ty().element;
+        if !src_ty.matches(dst_ty) {
+            bail!("cannot copy elements of type {src_ty} into a table of {dst_ty}");
+        }
+        let r = if dst_table.index == src_table.index {
+            store.inner.tables[dst_table.index].copy_within(dst_index, src_index, len)
+        } else {
+            let (d, s) = (dst_table.index, src_table.index);
+            let tables = &mut store.inner.tables;
+            let (dst, src) = if d < s {
+                let (low, high) = tables.split_at_mut(s);
+                (&mut low[d], &high[0])
+            } else {
+                let (low, high) = tables.split_at_mut(d);
+                (&mut high[0], &low[s])
+            };
+            dst.copy_from(src, dst_index, src_index, len)
+        };
+        r.map_err(anyhow::Error::new)
+    }
+
     pub(crate) fn raw<T>(&self, store: &mut StoreBody<T>) -> *mut VmTable {
         &mut *store.inner.tables[self.index]
     }
