@@ -72,6 +72,31 @@ fn calls(c: &mut Criterion) {
     });
 }
 
+/// wasm -> host calls of a `Func::wrap` closure: 1,000 per iteration.
+fn host_calls(c: &mut Criterion) {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "" "add" (func $add (param i32 i32) (result i32)))
+             (func (export "run") (result i32) (local $i i32) (local $s i32)
+               (loop $l
+                 (local.set $s (call $add (local.get $s) (local.get $i)))
+                 (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                                   (i32.const 1000))))
+               (local.get $s)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let add = kiln::Func::wrap(&mut store, |a: i32, b: i32| a.wrapping_add(b));
+    let instance = Instance::new(&mut store, &module, &[add.into()]).unwrap();
+    let run = instance
+        .get_typed_func::<(), i32>(&mut store, "run")
+        .unwrap();
+    c.bench_function("wasm->host call x1000 (func_wrap)", |b| {
+        b.iter(|| run.call(&mut store, ()).unwrap())
+    });
+}
+
 /// Work dominated by explicit bounds checks: a 64-bit-memory sum and a
 /// `call_indirect` loop, each 100,000 iterations.
 const CHECKED_LOOPS: &str = r#"
@@ -127,6 +152,7 @@ criterion_group!(
     deserialize,
     instantiate,
     calls,
+    host_calls,
     spectre_guards
 );
 criterion_main!(benches);

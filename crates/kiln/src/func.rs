@@ -17,9 +17,15 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 /// A host closure over untyped values.
 pub(crate) type HostFn<T> = dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
 
+/// A host closure over the adapter's raw slots (arguments in, results
+/// out), for closures whose Rust types fix their wasm types.
+pub(crate) type RawHostFn<T> = dyn Fn(Caller<'_, T>, &mut [RawValue]) -> Result<()> + Send + Sync;
+
 /// What a host function's `VMDynamicFunctionContext` carries.
 pub(crate) struct HostState<T> {
     func: Box<HostFn<T>>,
+    /// The raw form wasm calls, if the closure's types are static.
+    raw: Option<std::sync::Arc<RawHostFn<T>>>,
     ty: FuncType,
     kind: VMFunctionKind,
     anyfunc: VMCallerCheckedAnyfunc,
@@ -146,6 +152,17 @@ unsafe extern "C" fn host_entry<T: 'static>(
     };
     let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<()> {
         let state = &ctx.ctx;
+        if let Some(raw) = &state.raw {
+            // Numeric types only, fixed when the closure was wrapped: the
+            // values need neither decoding into `Val`s nor checking.
+            return raw(
+                Caller {
+                    store: &mut *store,
+                    instance: Some(instance),
+                },
+                values,
+            );
+        }
         let params: Vec<Val> = state
             .ty
             .params()
@@ -190,13 +207,14 @@ impl Func {
         f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
     ) -> Func {
         let store = store.as_context_mut().0;
-        Self::new_host(store, ty, Box::new(f), VMFunctionKind::Dynamic)
+        Self::new_host(store, ty, Box::new(f), None, VMFunctionKind::Dynamic)
     }
 
     pub(crate) fn new_host<T: 'static>(
         store: &mut StoreBody<T>,
         ty: FuncType,
         func: Box<HostFn<T>>,
+        raw: Option<std::sync::Arc<RawHostFn<T>>>,
         kind: VMFunctionKind,
     ) -> Func {
         let trampolines = store
@@ -207,6 +225,7 @@ impl Func {
             address: host_entry::<T> as *const () as *const VMFunctionBody,
             ctx: HostState {
                 func,
+                raw,
                 ty: ty.clone(),
                 kind,
                 anyfunc: VMCallerCheckedAnyfunc {
@@ -260,8 +279,8 @@ impl Func {
         f: impl IntoFunc<T, Params, Results>,
     ) -> Func {
         let store = store.as_context_mut().0;
-        let (ty, func) = f.into_host();
-        Self::new_host(store, ty, func, VMFunctionKind::Static)
+        let (ty, func, raw) = f.into_host();
+        Self::new_host(store, ty, func, Some(raw), VMFunctionKind::Static)
     }
 
     /// The function's type.

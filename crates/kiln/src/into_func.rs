@@ -2,19 +2,26 @@
 //! for closures over wasm value types, with or without a leading
 //! [`Caller`], returning `()`, a value, a tuple, or a `Result` of those.
 
-use crate::func::HostFn;
-use crate::typed::WasmTy;
+use crate::func::{HostFn, RawHostFn};
+use crate::typed::{WasmTy, sealed};
 use crate::{Caller, FuncType, Val, ValType};
 use anyhow::Result;
+use kiln_vm::RawValue;
+use std::sync::Arc;
 
-/// What a host function may return.
-pub trait WasmRet {
+/// What a host function may return. Sealed: its raw form goes straight
+/// to compiled code.
+pub trait WasmRet: sealed::Ret {
     /// The wasm result types.
     fn types() -> Vec<ValType>;
     /// Writes the results, or passes on the closure's error.
     fn into_results(self, out: &mut [Val]) -> Result<()>;
+    /// Writes the results as raw values, or passes on the closure's error.
+    #[doc(hidden)]
+    fn into_raw_results(self, out: &mut [RawValue]) -> Result<()>;
 }
 
+impl sealed::Ret for () {}
 impl WasmRet for () {
     fn types() -> Vec<ValType> {
         Vec::new()
@@ -22,8 +29,12 @@ impl WasmRet for () {
     fn into_results(self, _: &mut [Val]) -> Result<()> {
         Ok(())
     }
+    fn into_raw_results(self, _: &mut [RawValue]) -> Result<()> {
+        Ok(())
+    }
 }
 
+impl<A: WasmTy> sealed::Ret for A {}
 impl<A: WasmTy> WasmRet for A {
     fn types() -> Vec<ValType> {
         vec![A::valtype()]
@@ -32,8 +43,13 @@ impl<A: WasmTy> WasmRet for A {
         out[0] = self.into_val();
         Ok(())
     }
+    fn into_raw_results(self, out: &mut [RawValue]) -> Result<()> {
+        out[0] = self.into_raw();
+        Ok(())
+    }
 }
 
+impl<R: WasmRet> sealed::Ret for Result<R> {}
 impl<R: WasmRet> WasmRet for Result<R> {
     fn types() -> Vec<ValType> {
         R::types()
@@ -41,10 +57,14 @@ impl<R: WasmRet> WasmRet for Result<R> {
     fn into_results(self, out: &mut [Val]) -> Result<()> {
         self?.into_results(out)
     }
+    fn into_raw_results(self, out: &mut [RawValue]) -> Result<()> {
+        self?.into_raw_results(out)
+    }
 }
 
 macro_rules! tuple_ret {
     ($($n:ident)+) => {
+        impl<$($n: WasmTy),+> sealed::Ret for ($($n,)+) {}
         #[allow(non_snake_case)]
         impl<$($n: WasmTy),+> WasmRet for ($($n,)+) {
             fn types() -> Vec<ValType> {
@@ -54,6 +74,12 @@ macro_rules! tuple_ret {
                 let ($($n,)+) = self;
                 let mut slots = out.iter_mut();
                 $(*slots.next().expect("one slot per result") = $n.into_val();)+
+                Ok(())
+            }
+            fn into_raw_results(self, out: &mut [RawValue]) -> Result<()> {
+                let ($($n,)+) = self;
+                let mut slots = out.iter_mut();
+                $(*slots.next().expect("one slot per result") = $n.into_raw();)+
                 Ok(())
             }
         }
@@ -70,44 +96,63 @@ tuple_ret!(A1 A2 A3 A4 A5 A6 A7 A8);
 
 /// A Rust closure usable as a host function; see [`crate::Func::wrap`].
 pub trait IntoFunc<T, Params, Results>: Send + Sync + 'static {
-    /// The function's wasm type and its untyped form.
+    /// The function's wasm type, its form over [`Val`]s (for calls from
+    /// the host) and its raw form (for calls from wasm: arguments read from
+    /// and results written to the adapter's slots, no conversion and no
+    /// per-call type check, the types being fixed by the closure's).
     #[doc(hidden)]
-    fn into_host(self) -> (FuncType, Box<HostFn<T>>);
+    fn into_host(self) -> (FuncType, Box<HostFn<T>>, Arc<RawHostFn<T>>);
 }
 
 macro_rules! into_func {
     ($($n:ident)*) => {
-        #[allow(non_snake_case, unused_mut, unused_variables)]
+        #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
         impl<T: 'static, F, R, $($n,)*> IntoFunc<T, ($($n,)*), R> for F
         where
             F: Fn($($n),*) -> R + Send + Sync + 'static,
             R: WasmRet,
             $($n: WasmTy,)*
         {
-            fn into_host(self) -> (FuncType, Box<HostFn<T>>) {
+            fn into_host(self) -> (FuncType, Box<HostFn<T>>, Arc<RawHostFn<T>>) {
                 let ty = FuncType::new([$($n::valtype()),*], R::types());
-                (ty, Box::new(move |_caller: Caller<'_, T>, params: &[Val], results: &mut [Val]| {
+                let f = Arc::new(self);
+                let g = f.clone();
+                let vals = Box::new(move |_caller: Caller<'_, T>, params: &[Val], results: &mut [Val]| {
                     let mut args = params.iter();
                     $(let $n = $n::from_val(args.next().expect("one value per parameter"));)*
-                    (self)($($n),*).into_results(results)
-                }))
+                    (f)($($n),*).into_results(results)
+                });
+                let raw = Arc::new(move |_caller: Caller<'_, T>, slots: &mut [RawValue]| {
+                    let mut i = 0;
+                    $(let $n = $n::from_raw(slots[i]); i += 1;)*
+                    (g)($($n),*).into_raw_results(slots)
+                });
+                (ty, vals, raw)
             }
         }
 
-        #[allow(non_snake_case, unused_mut, unused_variables)]
+        #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
         impl<T: 'static, F, R, $($n,)*> IntoFunc<T, (Caller<'_, T>, $($n,)*), R> for F
         where
             F: Fn(Caller<'_, T>, $($n),*) -> R + Send + Sync + 'static,
             R: WasmRet,
             $($n: WasmTy,)*
         {
-            fn into_host(self) -> (FuncType, Box<HostFn<T>>) {
+            fn into_host(self) -> (FuncType, Box<HostFn<T>>, Arc<RawHostFn<T>>) {
                 let ty = FuncType::new([$($n::valtype()),*], R::types());
-                (ty, Box::new(move |caller: Caller<'_, T>, params: &[Val], results: &mut [Val]| {
+                let f = Arc::new(self);
+                let g = f.clone();
+                let vals = Box::new(move |caller: Caller<'_, T>, params: &[Val], results: &mut [Val]| {
                     let mut args = params.iter();
                     $(let $n = $n::from_val(args.next().expect("one value per parameter"));)*
-                    (self)(caller, $($n),*).into_results(results)
-                }))
+                    (f)(caller, $($n),*).into_results(results)
+                });
+                let raw = Arc::new(move |caller: Caller<'_, T>, slots: &mut [RawValue]| {
+                    let mut i = 0;
+                    $(let $n = $n::from_raw(slots[i]); i += 1;)*
+                    (g)(caller, $($n),*).into_raw_results(slots)
+                });
+                (ty, vals, raw)
             }
         }
     };

@@ -1,7 +1,7 @@
 //! Name-based import resolution.
 
 use crate::context::AsContextMut;
-use crate::func::HostFn;
+use crate::func::{HostFn, RawHostFn};
 use crate::store::StoreBody;
 use crate::{Caller, Extern, Func, FuncType, Instance, IntoFunc, Module, VMFunctionKind, Val};
 use anyhow::{Result, bail};
@@ -13,6 +13,7 @@ use std::sync::Arc;
 struct HostFuncDef<T> {
     ty: FuncType,
     func: Arc<HostFn<T>>,
+    raw: Option<Arc<RawHostFn<T>>>,
     kind: VMFunctionKind,
 }
 
@@ -90,6 +91,7 @@ impl<T: 'static> Linker<T> {
         let def = HostFuncDef {
             ty,
             func: Arc::new(f),
+            raw: None,
             kind: VMFunctionKind::Dynamic,
         };
         self.insert(module, name, Definition::HostFunc(Arc::new(def)))
@@ -103,10 +105,11 @@ impl<T: 'static> Linker<T> {
         name: &str,
         f: impl IntoFunc<T, Params, Results>,
     ) -> Result<&mut Self> {
-        let (ty, func) = f.into_host();
+        let (ty, func, raw) = f.into_host();
         let def = HostFuncDef {
             ty,
             func: Arc::from(func),
+            raw: Some(raw),
             kind: VMFunctionKind::Static,
         };
         self.insert(module, name, Definition::HostFunc(Arc::new(def)))
@@ -146,7 +149,13 @@ impl<T: 'static> Linker<T> {
                 let f = h.func.clone();
                 let func: Box<HostFn<T>> =
                     Box::new(move |caller, params, results| f(caller, params, results));
-                Extern::Func(Func::new_host(store, h.ty.clone(), func, h.kind))
+                Extern::Func(Func::new_host(
+                    store,
+                    h.ty.clone(),
+                    func,
+                    h.raw.clone(),
+                    h.kind,
+                ))
             }
         }
     }

@@ -11,11 +11,13 @@ use std::marker::PhantomData;
 /// The typed-call traits hand raw values straight to compiled code, so only
 /// Kiln may implement them: an outside implementation could claim to be a
 /// `funcref` and pass any address.
-mod sealed {
+pub(crate) mod sealed {
     /// Implemented only for Kiln's own [`super::WasmTy`] types.
     pub trait Ty {}
     /// Implemented only for Kiln's own parameter and result lists.
     pub trait List {}
+    /// Implemented only for Kiln's own host-function return types.
+    pub trait Ret {}
 }
 
 /// A Rust type that is a wasm value type (`i32`, `u32`, `i64`, `u64`,
