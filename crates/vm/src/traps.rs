@@ -173,13 +173,18 @@ thread_local! {
     static STACK_LOW: Cell<usize> = const { Cell::new(0) };
 }
 
-/// The lowest usable address of the current thread's stack.
+/// The lowest usable address of the current thread's stack. The first call
+/// on a thread also installs the signal handlers (once per process) and the
+/// thread's alternate signal stack, so later calls pay one thread-local read.
 fn thread_stack_low() -> usize {
     let cached = STACK_LOW.with(|c| c.get());
     if cached != 0 {
         return cached;
     }
-    let mut low = 0;
+    init_signal_handlers();
+    init_alt_stack();
+    // 1 (not 0) if the bounds cannot be found: initialised, no clamp.
+    let mut low = 1;
     // SAFETY: querying this thread's attributes into zeroed structs, which
     // are destroyed after use.
     unsafe {
@@ -218,13 +223,12 @@ pub unsafe fn catch_traps<F: FnOnce()>(
     max_wasm_stack: usize,
     f: F,
 ) -> Result<(), Box<Trap>> {
-    init_signal_handlers();
-    init_alt_stack();
+    let stack_low = thread_stack_low();
     let entry_sp = current_sp();
     let prev = CURRENT.with(|c| c.get());
     let mut stack_limit = entry_sp
         .saturating_sub(max_wasm_stack)
-        .max(thread_stack_low().saturating_add(HOST_RESERVE));
+        .max(stack_low.saturating_add(HOST_RESERVE));
     if !prev.is_null() {
         // SAFETY: `prev` is the live state of the enclosing call.
         stack_limit = stack_limit.max(unsafe { (*prev).stack_limit });
