@@ -55,7 +55,7 @@ impl FuncData {
     }
 }
 
-/// A function in a [`Store`]: a wasm export or a host function.
+/// A function in a [`Store`](crate::Store): a wasm export or a host function.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Func {
     pub(crate) store: u64,

@@ -91,7 +91,7 @@ impl StoreInner {
 /// embedder's data `T` which host functions can reach through [`crate::Caller`].
 ///
 /// The store's state lives in a box that never moves, and host code only
-/// ever reaches it through contexts ([`AsContext`]/[`AsContextMut`],
+/// ever reaches it through contexts ([`AsContext`](crate::AsContext)/[`AsContextMut`](crate::AsContextMut),
 /// [`crate::Caller`]): no host function can get hold of the `Store` itself,
 /// so none can replace or drop it while wasm is running on it.
 pub struct Store<T> {

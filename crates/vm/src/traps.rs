@@ -207,10 +207,10 @@ fn thread_stack_low() -> usize {
 /// of this thread's stack, returning the trap if wasm trapped.
 ///
 /// The outermost entry on a thread may use `max_wasm_stack` below its stack
-/// pointer, and never the last [`HOST_RESERVE`] bytes of the thread's
+/// pointer, and never the last 256 KiB of the thread's
 /// stack. A nested entry (wasm called a host function that called wasm
 /// again) keeps the enclosing limit, so recursion through the host is
-/// bounded by one budget in total; with less than [`MIN_WASM_STACK`] left it
+/// bounded by one budget in total; with less than 16 KiB left it
 /// traps at once.
 ///
 /// # Safety
