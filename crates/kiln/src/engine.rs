@@ -3,7 +3,7 @@
 use crate::Config;
 use anyhow::Result;
 use kiln_compiler::Compiler;
-use kiln_types::{FuncType, HeapType, ValType};
+use kiln_types::{FuncType, ValType};
 use kiln_vm::{
     CodeMemory, SignatureRegistry, VMFunctionBody, VMSharedSignatureIndex, VMTrampoline,
 };
@@ -78,18 +78,7 @@ impl Engine {
     /// Fails unless every reference in `ty` names a function type live in
     /// this engine (API types never use module-relative indices).
     pub(crate) fn check_val_type(&self, ty: ValType) -> Result<()> {
-        let Some(r) = ty.as_ref() else {
-            return Ok(());
-        };
-        match r.heap_type {
-            HeapType::Module(_) | HeapType::RecGroup(_) => {
-                anyhow::bail!("{ty} is not an engine type: it uses a module-relative index")
-            }
-            HeapType::Engine(id) if !self.inner.signatures.is_live(id) => {
-                anyhow::bail!("{ty} names a function type this engine does not know")
-            }
-            _ => Ok(()),
-        }
+        self.inner.signatures.check_engine_type(ty)
     }
 
     /// The trampolines host functions of type `ty` use, compiled once per engine.

@@ -4,7 +4,7 @@ use crate::context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 use crate::store::{GlobalData, StoreBody};
 use crate::{Func, GlobalType, MemoryType, TableType, Val, ValType};
 use anyhow::{Result, bail};
-use kiln_vm::{LinearMemory, Table as VmTable, VMGlobalDefinition};
+use kiln_vm::{LinearMemory, Table as VmTable, TableElement, VMGlobalDefinition};
 
 /// Anything a module can import or export.
 #[derive(Clone, Debug)]
@@ -225,12 +225,9 @@ impl Table {
         val: Val,
     ) -> Result<()> {
         let store = store.as_context_mut().0;
-        store.check(self.store, "table")?;
-        let ty = store.inner.tables[self.index].ty().element;
-        val.check_ty(&store.inner, ValType::Ref(ty), "the table element")?;
-        let raw = val.to_raw(&mut store.inner)?;
+        let element = self.element(store, &val, "the table element")?;
         store.inner.tables[self.index]
-            .set(index, raw.ptr().cast())
+            .set(index, element)
             .map_err(anyhow::Error::new)
     }
     /// Grows by `delta` elements set to `init`, returning the old size.
@@ -241,10 +238,7 @@ impl Table {
         init: Val,
     ) -> Result<u32> {
         let store = store.as_context_mut().0;
-        store.check(self.store, "table")?;
-        let ty = store.inner.tables[self.index].ty().element;
-        init.check_ty(&store.inner, ValType::Ref(ty), "the table's growth value")?;
-        let raw = init.to_raw(&mut store.inner)?;
+        let element = self.element(store, &init, "the table's growth value")?;
         let t = &store.inner.tables[self.index];
         let current = t.size() as usize;
         let max = t.declared_type().maximum.map(|m| m as usize);
@@ -256,7 +250,7 @@ impl Table {
         )? {
             bail!("table growth by {delta} elements exceeds the store's limits");
         }
-        match store.inner.tables[self.index].grow(delta, raw.ptr().cast()) {
+        match store.inner.tables[self.index].grow(delta, element) {
             Some(old) => Ok(old),
             None => bail!("failed to grow table by {delta} elements"),
         }
@@ -270,12 +264,9 @@ impl Table {
         len: u32,
     ) -> Result<()> {
         let store = store.as_context_mut().0;
-        store.check(self.store, "table")?;
-        let ty = store.inner.tables[self.index].ty().element;
-        val.check_ty(&store.inner, ValType::Ref(ty), "the fill value")?;
-        let raw = val.to_raw(&mut store.inner)?;
+        let element = self.element(store, &val, "the fill value")?;
         store.inner.tables[self.index]
-            .fill(dst, raw.ptr().cast(), len)
+            .fill(dst, element, len)
             .map_err(anyhow::Error::new)
     }
 
@@ -313,6 +304,16 @@ impl Table {
             dst.copy_from(src, dst_index, src_index, len)
         };
         r.map_err(anyhow::Error::new)
+    }
+
+    /// `val` as an element of this table: fails unless the table belongs
+    /// to `store` and `val` is a value of its element type (`what` names
+    /// `val` in the error).
+    fn element<T>(&self, store: &mut StoreBody<T>, val: &Val, what: &str) -> Result<TableElement> {
+        store.check(self.store, "table")?;
+        let ty = store.inner.tables[self.index].ty().element;
+        val.check_ty(&store.inner, ValType::Ref(ty), what)?;
+        Ok(val.to_raw(&mut store.inner)?.ptr().cast())
     }
 
     pub(crate) fn raw<T>(&self, store: &mut StoreBody<T>) -> *mut VmTable {

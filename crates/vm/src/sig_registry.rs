@@ -13,7 +13,7 @@
 
 use crate::vmcontext::VMSharedSignatureIndex;
 use anyhow::{Result, bail};
-use kiln_types::{EngineTypeIndex, FuncType, HeapType};
+use kiln_types::{EngineTypeIndex, FuncType, HeapType, ValType};
 use std::collections::HashMap;
 use std::sync::RwLock;
 
@@ -74,21 +74,9 @@ impl Inner {
             group.users += 1;
             return Ok(group.ids.to_vec());
         }
-        for dep in dependencies(&key) {
-            if !matches!(self.entries.get(dep as usize), Some(Some(_))) {
-                bail!("function type refers to type #{dep}, which is not registered");
-            }
-        }
         for t in key.iter() {
-            let mut bad = t.params().iter().chain(t.results()).filter(|v| {
-                matches!(v.as_ref().map(|r| r.heap_type), Some(HeapType::Module(_)))
-                    || matches!(
-                        v.as_ref().map(|r| r.heap_type),
-                        Some(HeapType::RecGroup(i)) if i as usize >= key.len()
-                    )
-            });
-            if let Some(v) = bad.next() {
-                bail!("function type {t} refers to {v}, which is not an engine type");
+            for v in t.params().iter().chain(t.results()) {
+                self.check_reference(*v, key.len())?;
             }
         }
         let deps: Vec<u32> = dependencies(&key).collect();
@@ -111,6 +99,26 @@ impl Inner {
             },
         );
         Ok(ids)
+    }
+
+    /// Fails unless every reference in `v` names a live engine type or, in
+    /// a rec group of `group_len` types being registered, a position in it.
+    /// Module type indices are never engine types.
+    fn check_reference(&self, v: ValType, group_len: usize) -> Result<()> {
+        match v.as_ref().map(|r| r.heap_type) {
+            Some(HeapType::Module(_)) => {
+                bail!("{v} is not an engine type: it uses a module type index")
+            }
+            Some(HeapType::RecGroup(i)) if i as usize >= group_len => {
+                bail!("{v} is not an engine type: it names a rec-group position")
+            }
+            Some(HeapType::Engine(id))
+                if !matches!(self.entries.get(id.0 as usize), Some(Some(_))) =>
+            {
+                bail!("{v} names a function type this engine does not know")
+            }
+            _ => Ok(()),
+        }
     }
 
     fn group_of(&mut self, id: u32) -> &mut Group {
@@ -176,12 +184,10 @@ impl SignatureRegistry {
         Some(entry.ty.clone())
     }
 
-    /// Whether `id` names a live type.
-    pub fn is_live(&self, id: EngineTypeIndex) -> bool {
-        matches!(
-            self.inner.read().unwrap().entries.get(id.0 as usize),
-            Some(Some(_))
-        )
+    /// Fails unless every reference in `ty` names a live function type of
+    /// this engine (what types given to the embedding API must do).
+    pub fn check_engine_type(&self, ty: ValType) -> Result<()> {
+        self.inner.read().unwrap().check_reference(ty, 0)
     }
 
     /// Number of live signatures.
@@ -199,7 +205,7 @@ impl SignatureRegistry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kiln_types::{RefType, ValType};
+    use kiln_types::RefType;
 
     fn reference(nullable: bool, h: HeapType) -> ValType {
         ValType::Ref(RefType::new(nullable, h))
