@@ -89,30 +89,10 @@ impl fmt::Display for Value {
 /// Why a call (or instantiation) failed, in terms both engines map onto.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TrapKind {
-    /// `unreachable` ran.
-    Unreachable,
-    /// Memory access out of bounds.
-    MemoryOutOfBounds,
-    /// Table access out of bounds.
-    TableOutOfBounds,
-    /// Indirect call to a null element.
-    IndirectCallToNull,
-    /// Indirect call with the wrong signature.
-    BadSignature,
-    /// Integer overflow.
-    IntegerOverflow,
-    /// Integer division by zero.
-    IntegerDivisionByZero,
-    /// Invalid float-to-int conversion.
-    BadConversionToInteger,
-    /// Null reference.
-    NullReference,
-    /// Misaligned atomic access.
-    HeapMisaligned,
-    /// Stack exhausted (the engines' limits differ: inconclusive).
-    StackOverflow,
-    /// Fuel exhausted (the engines count differently: inconclusive).
-    OutOfFuel,
+    /// A wasm trap, named by Kiln's [`kiln::Trap`] code (wasmi's codes are
+    /// mapped onto it). Stack overflow and running out of fuel are
+    /// inconclusive: the engines' limits and fuel counts differ.
+    Code(kiln::Trap),
     /// A resource the engine could not get (inconclusive).
     Resource(String),
     /// An error that is not a trap (compared only as "failed").
@@ -124,7 +104,8 @@ impl TrapKind {
     pub fn is_inconclusive(&self) -> bool {
         matches!(
             self,
-            TrapKind::StackOverflow | TrapKind::OutOfFuel | TrapKind::Resource(_)
+            TrapKind::Code(kiln::Trap::StackOverflow | kiln::Trap::OutOfFuel)
+                | TrapKind::Resource(_)
         )
     }
 
@@ -137,57 +118,49 @@ impl TrapKind {
 impl fmt::Display for TrapKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            TrapKind::Code(c) => write!(f, "{c:?}"),
             TrapKind::Resource(s) => write!(f, "resource({s})"),
             TrapKind::Other(s) => write!(f, "error({s})"),
-            other => write!(f, "{other:?}"),
         }
     }
 }
 
-/// Kiln's error as a [`TrapKind`].
+/// Kiln's error as a [`TrapKind`]. Traps wasmi has no counterpart for
+/// (epoch interruption, wait on unshared memory) are not comparable.
 pub(crate) fn kiln_trap(e: &kiln::Error) -> TrapKind {
     use kiln::Trap as T;
     match e.downcast_ref::<kiln::Trap>() {
-        Some(t) => match t {
-            T::StackOverflow => TrapKind::StackOverflow,
-            T::MemoryOutOfBounds => TrapKind::MemoryOutOfBounds,
-            T::HeapMisaligned => TrapKind::HeapMisaligned,
-            T::TableOutOfBounds => TrapKind::TableOutOfBounds,
-            T::IndirectCallToNull => TrapKind::IndirectCallToNull,
-            T::BadSignature => TrapKind::BadSignature,
-            T::IntegerOverflow => TrapKind::IntegerOverflow,
-            T::IntegerDivisionByZero => TrapKind::IntegerDivisionByZero,
-            T::BadConversionToInteger => TrapKind::BadConversionToInteger,
-            T::UnreachableCodeReached => TrapKind::Unreachable,
-            T::OutOfFuel => TrapKind::OutOfFuel,
-            T::NullReference => TrapKind::NullReference,
-            other => TrapKind::Other(format!("{other:?}")),
-        },
+        Some(t @ (T::Interrupt | T::AtomicWaitNonSharedMemory)) => {
+            TrapKind::Other(format!("{t:?}"))
+        }
+        Some(t) => TrapKind::Code(*t),
         None => TrapKind::Other(format!("{e:#}")),
     }
 }
 
-/// wasmi's error as a [`TrapKind`].
+/// wasmi's error as a [`TrapKind`], in Kiln's trap vocabulary.
 pub(crate) fn wasmi_trap(e: &wasmi::Error) -> TrapKind {
+    use kiln::Trap as K;
     use wasmi::TrapCode as T;
-    match e.as_trap_code() {
+    let code = match e.as_trap_code() {
         Some(t) => match t {
-            T::UnreachableCodeReached => TrapKind::Unreachable,
-            T::MemoryOutOfBounds => TrapKind::MemoryOutOfBounds,
-            T::TableOutOfBounds => TrapKind::TableOutOfBounds,
-            T::IndirectCallToNull => TrapKind::IndirectCallToNull,
-            T::IntegerDivisionByZero => TrapKind::IntegerDivisionByZero,
-            T::IntegerOverflow => TrapKind::IntegerOverflow,
-            T::BadConversionToInteger => TrapKind::BadConversionToInteger,
-            T::StackOverflow => TrapKind::StackOverflow,
-            T::BadSignature => TrapKind::BadSignature,
-            T::OutOfFuel => TrapKind::OutOfFuel,
+            T::UnreachableCodeReached => K::UnreachableCodeReached,
+            T::MemoryOutOfBounds => K::MemoryOutOfBounds,
+            T::TableOutOfBounds => K::TableOutOfBounds,
+            T::IndirectCallToNull => K::IndirectCallToNull,
+            T::IntegerDivisionByZero => K::IntegerDivisionByZero,
+            T::IntegerOverflow => K::IntegerOverflow,
+            T::BadConversionToInteger => K::BadConversionToInteger,
+            T::StackOverflow => K::StackOverflow,
+            T::BadSignature => K::BadSignature,
+            T::OutOfFuel => K::OutOfFuel,
             T::GrowthOperationLimited | T::OutOfSystemMemory => {
-                TrapKind::Resource(format!("{t:?}"))
+                return TrapKind::Resource(format!("{t:?}"));
             }
         },
-        None => TrapKind::Other(e.to_string()),
-    }
+        None => return TrapKind::Other(e.to_string()),
+    };
+    TrapKind::Code(code)
 }
 
 /// wasmi's default value for a Kiln type.
