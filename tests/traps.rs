@@ -97,6 +97,14 @@ fn every_kind_of_trap_ten_thousand_times_then_still_runs() {
     assert_eq!(f.call(&mut store, 20).unwrap(), 6765);
 }
 
+/// The name of each frame's function, innermost first ("" if unnamed).
+fn frame_names(bt: &WasmBacktrace) -> Vec<String> {
+    bt.frames()
+        .iter()
+        .map(|f| f.func_name.clone().unwrap_or_default())
+        .collect()
+}
+
 #[test]
 fn backtrace_names_the_trapping_functions() {
     let engine = Engine::default();
@@ -109,12 +117,7 @@ fn backtrace_names_the_trapping_functions() {
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
     let err = call(&mut store, &instance, "run", &[]).unwrap_err();
     let bt = err.downcast_ref::<WasmBacktrace>().unwrap();
-    let names: Vec<_> = bt
-        .frames()
-        .iter()
-        .map(|f| f.func_name.clone().unwrap_or_default())
-        .collect();
-    assert_eq!(names, ["inner", "outer"]);
+    assert_eq!(frame_names(bt), ["inner", "outer"]);
     assert_eq!(bt.frames()[0].func_index, 0);
 }
 
@@ -263,12 +266,7 @@ fn backtraces_of_traps_raised_by_builtins_start_at_the_calling_wasm_frame() {
             continue;
         }
         let bt = err.downcast_ref::<WasmBacktrace>().unwrap();
-        let names: Vec<_> = bt
-            .frames()
-            .iter()
-            .map(|f| f.func_name.clone().unwrap_or_default())
-            .collect();
-        assert_eq!(names, [inner, "middle", "run"], "{err:?}");
+        assert_eq!(frame_names(bt), [inner, "middle", "run"], "{err:?}");
         let at = bt.frames()[0].module_offset.unwrap() as usize;
         assert_eq!(bytes[at], opcode, "{inner}: offset {at}");
         let call_at = bt.frames()[1].module_offset.unwrap() as usize;
