@@ -58,8 +58,8 @@ impl Instance {
                     // function of exactly the same canonical type.
                     let expected_id = module.signature(info.functions[f.index()]);
                     // SAFETY: the anyfunc is owned by the store.
-                    let actual_id = unsafe { (*func.anyfunc(&store.inner)).type_index };
-                    if actual_id != expected_id {
+                    let anyfunc = unsafe { *func.anyfunc(&store.inner) };
+                    if anyfunc.type_index != expected_id {
                         let expected = module.func_type(f);
                         let actual = func.ty(&mut *store);
                         bail!(
@@ -67,8 +67,7 @@ impl Instance {
                             what()
                         );
                     }
-                    // SAFETY: the anyfunc is owned by the store.
-                    funcs.push(unsafe { *func.anyfunc(&store.inner) });
+                    funcs.push(anyfunc);
                     imported_funcs.push(*func);
                 }
                 (EntityIndex::Table(t), Extern::Table(table)) => {
