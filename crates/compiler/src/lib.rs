@@ -187,7 +187,14 @@ impl Compiler {
         let mut fctx = FunctionBuilderContext::new();
         let to_wasm = trampolines::host_to_wasm(&mut ctx, &mut fctx, &*self.isa, ty)?;
         let to_host = trampolines::wasm_to_host(&mut ctx, &mut fctx, &*self.isa, ty)?;
-        link::link_trampolines(to_wasm, to_host)
+        let to_host_native = if trampolines::has_native_host_abi(ty) {
+            Some(trampolines::wasm_to_host_native(
+                &mut ctx, &mut fctx, &*self.isa, ty,
+            )?)
+        } else {
+            None
+        };
+        link::link_trampolines(to_wasm, to_host, to_host_native)
     }
 }
 

@@ -134,6 +134,9 @@ pub struct CompiledTrampolines {
     pub host_to_wasm: u32,
     /// Offset of the wasm→host adapter (wasm calling convention).
     pub wasm_to_host: u32,
+    /// Offset of the wasm→host adapter that passes arguments in registers
+    /// (see `trampolines::wasm_to_host_native`), for types it supports.
+    pub wasm_to_host_native: Option<u32>,
     /// Absolute relocations the loader resolves.
     pub relocs: Vec<Relocation>,
 }
@@ -222,14 +225,20 @@ pub(crate) fn link_module(
 pub(crate) fn link_trampolines(
     to_wasm: CompiledFunction,
     to_host: CompiledFunction,
+    to_host_native: Option<CompiledFunction>,
 ) -> Result<CompiledTrampolines> {
     let mut blob = Blob::default();
     let host_to_wasm = blob.append(to_wasm)?.start;
     let wasm_to_host = blob.append(to_host)?.start;
+    let wasm_to_host_native = match to_host_native {
+        Some(f) => Some(blob.append(f)?.start),
+        None => None,
+    };
     Ok(CompiledTrampolines {
         code: blob.code,
         host_to_wasm,
         wasm_to_host,
+        wasm_to_host_native,
         relocs: blob.relocs,
     })
 }

@@ -9,7 +9,7 @@ use cranelift_codegen::Context;
 use cranelift_codegen::ir::{self, AbiParam, InstBuilder, MemFlagsData, types};
 use cranelift_codegen::isa::{CallConv, TargetIsa};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
-use kiln_types::{BuiltinFunctionIndex, FuncType, TrapCode, VMOffsets};
+use kiln_types::{BuiltinFunctionIndex, FuncType, TrapCode, VMOffsets, ValType};
 
 const SLOT: i32 = 16;
 
@@ -57,6 +57,106 @@ pub(crate) fn host_to_wasm(
             .store(MemFlagsData::trusted(), *r, values, i as i32 * SLOT);
     }
     b.ins().return_(&[]);
+    b.finalize(isa.frontend_config());
+    CompiledFunction::compile(ctx, isa)
+}
+
+/// Continues in a new block if `ok` is true; otherwise calls the `Raise`
+/// builtin of the `caller` vmctx, which leaves wasm with the trap the host
+/// recorded.
+fn raise_unless(b: &mut FunctionBuilder<'_>, ptr: ir::Type, ok: ir::Value, caller: ir::Value) {
+    let offsets = VMOffsets::from_counts(ptr.bytes() as u8, [0; 9]);
+    let done = b.create_block();
+    let fail = b.create_block();
+    b.ins().brif(ok, done, &[], fail, &[]);
+    b.seal_block(done);
+    b.seal_block(fail);
+
+    b.switch_to_block(fail);
+    let array = b.ins().load(
+        ptr,
+        MemFlagsData::trusted(),
+        caller,
+        offsets.vmctx_builtin_functions() as i32,
+    );
+    let raise = b.ins().load(
+        ptr,
+        MemFlagsData::trusted(),
+        array,
+        offsets.builtin_function(BuiltinFunctionIndex::Raise) as i32,
+    );
+    let rsig = b.import_signature(builtin_signature(BuiltinFunctionIndex::Raise, ptr));
+    b.ins().call_indirect(rsig, raise, &[caller]);
+    b.ins().trap(clif_trap(TrapCode::UnreachableCodeReached));
+
+    b.switch_to_block(done);
+}
+
+/// Whether [`wasm_to_host_native`] supports `ty`: scalar numbers only
+/// (v128 and references take the slot-based adapter).
+pub(crate) fn has_native_host_abi(ty: &FuncType) -> bool {
+    ty.params()
+        .iter()
+        .chain(ty.results())
+        .all(|t| matches!(t, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64))
+}
+
+/// The wasm-callable adapter of a host function of type `ty` whose host
+/// entry takes its arguments in registers: `(env, caller_vmctx, params…)`
+/// in the wasm convention becomes a System V call of the entry stored at
+/// offset 0 of `env` as `(env, caller_vmctx, params…, results) -> ok`,
+/// where `results` points at one 16-byte slot per result. On failure it
+/// calls the `Raise` builtin of the caller's vmctx.
+pub(crate) fn wasm_to_host_native(
+    ctx: &mut Context,
+    fctx: &mut FunctionBuilderContext,
+    isa: &dyn TargetIsa,
+    ty: &FuncType,
+) -> Result<CompiledFunction> {
+    let ptr = isa.pointer_type();
+    let offsets = VMOffsets::from_counts(ptr.bytes() as u8, [0; 9]);
+    ctx.clear();
+    ctx.func.signature = wasm_signature(ty, ptr);
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let p = entry_block(&mut b);
+    let (env, caller) = (p[0], p[1]);
+    let slot = b.create_sized_stack_slot(ir::StackSlotData::new(
+        ir::StackSlotKind::ExplicitSlot,
+        (ty.results().len().max(1) as u32) * SLOT as u32,
+        4,
+    ));
+    let results = b.ins().stack_addr(ptr, slot, 0);
+    let mut hsig = ir::Signature::new(CallConv::SystemV);
+    hsig.params.extend([AbiParam::new(ptr), AbiParam::new(ptr)]);
+    hsig.params.extend(
+        ty.params()
+            .iter()
+            .map(|t| AbiParam::new(clif_type(*t, ptr))),
+    );
+    hsig.params.push(AbiParam::new(ptr));
+    hsig.returns.push(AbiParam::new(types::I8));
+    let hsig = b.import_signature(hsig);
+    let address = b.ins().load(
+        ptr,
+        MemFlagsData::trusted().with_readonly(),
+        env,
+        offsets.vmdynamic_function_context_address() as i32,
+    );
+    let mut args = p.clone();
+    args.push(results);
+    let call = b.ins().call_indirect(hsig, address, &args);
+    let ok = b.inst_results(call)[0];
+    raise_unless(&mut b, ptr, ok, caller);
+    let results: Vec<_> = ty
+        .results()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            b.ins()
+                .stack_load(ptr, clif_type(*t, ptr), slot, i as i32 * SLOT)
+        })
+        .collect();
+    b.ins().return_(&results);
     b.finalize(isa.frontend_config());
     CompiledFunction::compile(ctx, isa)
 }
@@ -110,30 +210,7 @@ pub(crate) fn wasm_to_host(
         .ins()
         .call_indirect(hsig, address, &[env, caller, values, len]);
     let ok = b.inst_results(call)[0];
-    let done = b.create_block();
-    let fail = b.create_block();
-    b.ins().brif(ok, done, &[], fail, &[]);
-    b.seal_block(done);
-    b.seal_block(fail);
-
-    b.switch_to_block(fail);
-    let array = b.ins().load(
-        ptr,
-        MemFlagsData::trusted(),
-        caller,
-        offsets.vmctx_builtin_functions() as i32,
-    );
-    let raise = b.ins().load(
-        ptr,
-        MemFlagsData::trusted(),
-        array,
-        offsets.builtin_function(BuiltinFunctionIndex::Raise) as i32,
-    );
-    let rsig = b.import_signature(builtin_signature(BuiltinFunctionIndex::Raise, ptr));
-    b.ins().call_indirect(rsig, raise, &[caller]);
-    b.ins().trap(clif_trap(TrapCode::UnreachableCodeReached));
-
-    b.switch_to_block(done);
+    raise_unless(&mut b, ptr, ok, caller);
     let results: Vec<_> = ty
         .results()
         .iter()

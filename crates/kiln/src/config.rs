@@ -12,6 +12,57 @@ pub struct Config {
     pub(crate) opt_level: OptLevel,
     pub(crate) max_wasm_stack: usize,
     pub(crate) parallel_compilation: bool,
+    pub(crate) allocation_strategy: InstanceAllocationStrategy,
+}
+
+/// How instances get their linear memories' address space.
+#[derive(Clone, Debug, Default)]
+pub enum InstanceAllocationStrategy {
+    /// Memories are reserved when created. The reservations of up to 16
+    /// dropped memories are kept (reset to their initial contents) for the
+    /// next memories of the same size, which saves the system calls of
+    /// reserving and releasing address space.
+    #[default]
+    OnDemand,
+    /// Like `OnDemand`, but keeps the reservations of as many dropped
+    /// memories as the configuration says, so a steady stream of
+    /// short-lived instances reuses them all.
+    Pooling(PoolingAllocationConfig),
+}
+
+impl InstanceAllocationStrategy {
+    /// The pooling strategy with its default configuration.
+    pub fn pooling() -> Self {
+        Self::Pooling(PoolingAllocationConfig::default())
+    }
+}
+
+/// Settings of [`InstanceAllocationStrategy::Pooling`].
+#[derive(Clone, Debug)]
+pub struct PoolingAllocationConfig {
+    pub(crate) total_memories: u32,
+}
+
+impl Default for PoolingAllocationConfig {
+    fn default() -> Self {
+        Self {
+            total_memories: 1000,
+        }
+    }
+}
+
+impl PoolingAllocationConfig {
+    /// A pooling configuration with the defaults (1,000 memories).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// How many dropped memories' reservations are kept for reuse. Each
+    /// costs address space (about 4 GiB for a 32-bit memory), not memory.
+    pub fn total_memories(&mut self, count: u32) -> &mut Self {
+        self.total_memories = count;
+        self
+    }
 }
 
 impl Default for Config {
@@ -22,6 +73,7 @@ impl Default for Config {
             opt_level: OptLevel::Speed,
             max_wasm_stack: 1 << 20,
             parallel_compilation: true,
+            allocation_strategy: InstanceAllocationStrategy::OnDemand,
         }
     }
 }
@@ -99,6 +151,20 @@ impl Config {
     pub fn spectre_guards(&mut self, enable: bool) -> &mut Self {
         self.tunables.spectre_guards = enable;
         self
+    }
+
+    /// How memories are allocated (see [`InstanceAllocationStrategy`]).
+    pub fn allocation_strategy(&mut self, strategy: InstanceAllocationStrategy) -> &mut Self {
+        self.allocation_strategy = strategy;
+        self
+    }
+
+    /// How many dropped memories' reservations the engine keeps.
+    pub(crate) fn kept_memory_reservations(&self) -> usize {
+        match &self.allocation_strategy {
+            InstanceAllocationStrategy::OnDemand => 16,
+            InstanceAllocationStrategy::Pooling(p) => p.total_memories as usize,
+        }
     }
 
     /// Replaces the whole feature set.

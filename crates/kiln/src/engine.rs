@@ -5,7 +5,7 @@ use anyhow::Result;
 use kiln_compiler::Compiler;
 use kiln_types::{FuncType, ValType};
 use kiln_vm::{
-    CodeMemory, SignatureRegistry, VMFunctionBody, VMSharedSignatureIndex, VMTrampoline,
+    CodeMemory, MemoryPool, SignatureRegistry, VMFunctionBody, VMSharedSignatureIndex, VMTrampoline,
 };
 use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
@@ -16,6 +16,9 @@ pub(crate) struct HostTrampolines {
     _code: CodeMemory,
     pub(crate) host_to_wasm: VMTrampoline,
     pub(crate) wasm_to_host: *const VMFunctionBody,
+    /// The adapter for static entries taking arguments in registers, if
+    /// the signature allows it.
+    pub(crate) wasm_to_host_native: Option<*const VMFunctionBody>,
     pub(crate) signature: VMSharedSignatureIndex,
 }
 
@@ -29,6 +32,8 @@ pub(crate) struct EngineInner {
     pub(crate) compiler: Compiler,
     pub(crate) signatures: SignatureRegistry,
     pub(crate) epoch: AtomicU64,
+    /// Reservations of dropped memories, for reuse.
+    pub(crate) memory_pool: Arc<MemoryPool>,
     host_trampolines: Mutex<HashMap<FuncType, Arc<HostTrampolines>>>,
 }
 
@@ -53,6 +58,7 @@ impl Engine {
                 compiler,
                 signatures: SignatureRegistry::new(),
                 epoch: AtomicU64::new(0),
+                memory_pool: Arc::new(MemoryPool::new(config.kept_memory_reservations())),
                 host_trampolines: Mutex::new(HashMap::new()),
             }),
         })
@@ -91,12 +97,15 @@ impl Engine {
         let code = CodeMemory::new(&compiled.code, &compiled.relocs)?;
         // SAFETY: the offsets point at the compiled trampolines, whose
         // signatures match `VMTrampoline` and the wasm ABI respectively.
-        let (host_to_wasm, wasm_to_host) = unsafe {
+        let (host_to_wasm, wasm_to_host, wasm_to_host_native) = unsafe {
             (
                 std::mem::transmute::<*const u8, VMTrampoline>(
                     code.base().add(compiled.host_to_wasm as usize),
                 ),
                 code.base().add(compiled.wasm_to_host as usize) as *const VMFunctionBody,
+                compiled
+                    .wasm_to_host_native
+                    .map(|o| code.base().add(o as usize) as *const VMFunctionBody),
             )
         };
         // Host-function signatures stay registered for the engine's lifetime.
@@ -105,6 +114,7 @@ impl Engine {
             _code: code,
             host_to_wasm,
             wasm_to_host,
+            wasm_to_host_native,
             signature,
         });
         cache.insert(ty.clone(), t.clone());

@@ -84,7 +84,13 @@ impl Memory {
         let store = store.as_context_mut().0;
         store.check_counts(0, 1, 0)?;
         store.admit_memory(&ty)?;
-        let m = LinearMemory::new(ty, &store.engine().config().tunables)?;
+        let engine = store.engine();
+        let m = LinearMemory::with_pool(
+            ty,
+            &engine.config().tunables,
+            Some(&engine.inner.memory_pool),
+            None,
+        )?;
         Ok(Self::push(store, m))
     }
 

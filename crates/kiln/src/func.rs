@@ -21,11 +21,43 @@ pub(crate) type HostFn<T> = dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<
 /// out), for closures whose Rust types fix their wasm types.
 pub(crate) type RawHostFn<T> = dyn Fn(Caller<'_, T>, &mut [RawValue]) -> Result<()> + Send + Sync;
 
+/// The statically typed forms of a closure made into a host function by
+/// [`Func::wrap`]: the slot-based one, and a monomorphised entry that
+/// takes the arguments in registers (`IntoFunc`'s `native_entry`), with the
+/// closure it calls.
+#[doc(hidden)]
+pub struct StaticHost<T> {
+    /// Reads arguments from and writes results to the adapter's slots.
+    pub(crate) raw: std::sync::Arc<RawHostFn<T>>,
+    /// `unsafe extern "C" fn(env, caller_vmctx, params…, results) -> bool`.
+    pub(crate) entry: *const VMFunctionBody,
+    /// The closure `entry` calls, kept alive by `raw` (which owns it too).
+    pub(crate) closure: *const (),
+}
+
+impl<T> Clone for StaticHost<T> {
+    fn clone(&self) -> Self {
+        StaticHost {
+            raw: self.raw.clone(),
+            entry: self.entry,
+            closure: self.closure,
+        }
+    }
+}
+
+// SAFETY: `entry` is code and `closure` points at a `Send + Sync` closure
+// owned by `raw`.
+unsafe impl<T> Send for StaticHost<T> {}
+// SAFETY: as above.
+unsafe impl<T> Sync for StaticHost<T> {}
+
 /// What a host function's `VMDynamicFunctionContext` carries.
 pub(crate) struct HostState<T> {
     func: Box<HostFn<T>>,
     /// The raw form wasm calls, if the closure's types are static.
     raw: Option<std::sync::Arc<RawHostFn<T>>>,
+    /// The closure a static entry calls (null for other functions).
+    closure: *const (),
     ty: FuncType,
     kind: VMFunctionKind,
     anyfunc: VMCallerCheckedAnyfunc,
@@ -135,21 +167,10 @@ unsafe extern "C" fn host_entry<T: 'static>(
     values: *mut RawValue,
     len: usize,
 ) -> bool {
-    // SAFETY: `env` is the context this entry was created with, and
-    // `caller_vmctx` the vmctx of the calling instance, whose store context
-    // points at the `StoreBody<T>` that entered wasm (set by `Store::enter`).
-    let (ctx, store, instance, values) = unsafe {
-        let ctx = &*(env as *const VMDynamicFunctionContext<HostState<T>>);
-        let store_ctx = *(caller_vmctx as *const *mut kiln_vm::VMStoreContext);
-        let store = &mut *((*store_ctx).store as *mut StoreBody<T>);
-        let instance = (*VmInstance::from_vmctx(caller_vmctx)).host_data;
-        (
-            ctx,
-            store,
-            instance,
-            std::slice::from_raw_parts_mut(values, len),
-        )
-    };
+    // SAFETY: forwarded from the adapter, as `host_call` requires.
+    let (ctx, store, instance) = unsafe { host_call::<T>(env, caller_vmctx) };
+    // SAFETY: the adapter passes `len` slots.
+    let values = unsafe { std::slice::from_raw_parts_mut(values, len) };
     let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<()> {
         let state = &ctx.ctx;
         if let Some(raw) = &state.raw {
@@ -190,6 +211,39 @@ unsafe extern "C" fn host_entry<T: 'static>(
         }
         Ok(())
     }));
+    host_outcome(outcome)
+}
+
+/// What a host entry needs from its arguments: the function's state, the
+/// store and the calling instance's slot.
+///
+/// # Safety
+/// `env` must be the context of a host function of a `Store<T>`, and
+/// `caller_vmctx` the vmctx of the calling instance, whose store context
+/// points at the `StoreBody<T>` that entered wasm (set by `Store::enter`).
+#[inline(always)]
+unsafe fn host_call<'a, T: 'static>(
+    env: *mut c_void,
+    caller_vmctx: *mut VMContext,
+) -> (
+    &'a VMDynamicFunctionContext<HostState<T>>,
+    &'a mut StoreBody<T>,
+    usize,
+) {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let ctx = &*(env as *const VMDynamicFunctionContext<HostState<T>>);
+        let store_ctx = *(caller_vmctx as *const *mut kiln_vm::VMStoreContext);
+        let store = &mut *((*store_ctx).store as *mut StoreBody<T>);
+        let instance = (*VmInstance::from_vmctx(caller_vmctx)).host_data;
+        (ctx, store, instance)
+    }
+}
+
+/// Turns a host closure's outcome into the entry's answer, recording an
+/// error or panic for the adapter to raise.
+#[inline(always)]
+fn host_outcome(outcome: std::thread::Result<Result<()>>) -> bool {
     let reason = match outcome {
         Ok(Ok(())) => return true,
         Ok(Err(e)) => TrapReason::Host(Box::new(e)),
@@ -197,6 +251,37 @@ unsafe extern "C" fn host_entry<T: 'static>(
     };
     kiln_vm::record_host_trap(reason);
     false
+}
+
+/// The body of every static entry (`IntoFunc`'s `native_entry`): runs
+/// `call` with the closure and the caller, catching panics, and writes the
+/// results into the adapter's `results` slots.
+///
+/// # Safety
+/// As for [`host_call`]; `closure` of the function's state must be an `F`,
+/// and `results` must have a slot per result.
+#[inline(always)]
+pub(crate) unsafe fn static_host_call<T: 'static, F, R: crate::WasmRet>(
+    env: *mut c_void,
+    caller_vmctx: *mut VMContext,
+    results: *mut RawValue,
+    call: impl FnOnce(&F, Caller<'_, T>) -> R,
+) -> bool {
+    // SAFETY: guaranteed by the caller.
+    let (ctx, store, instance) = unsafe { host_call::<T>(env, caller_vmctx) };
+    // SAFETY: the closure is an `F` (the caller's guarantee), kept alive by
+    // the function's state.
+    let f = unsafe { &*(ctx.ctx.closure as *const F) };
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        let caller = Caller {
+            store,
+            instance: Some(instance),
+        };
+        // SAFETY: the adapter passes a slot per result.
+        let out = unsafe { std::slice::from_raw_parts_mut(results, R::COUNT) };
+        call(f, caller).into_raw_results(out)
+    }));
+    host_outcome(outcome)
 }
 
 impl Func {
@@ -207,29 +292,47 @@ impl Func {
         f: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
     ) -> Func {
         let store = store.as_context_mut().0;
-        Self::new_host(store, ty, Box::new(f), None, VMFunctionKind::Dynamic)
+        Self::new_host(store, ty, Box::new(f), None)
     }
 
     pub(crate) fn new_host<T: 'static>(
         store: &mut StoreBody<T>,
         ty: FuncType,
         func: Box<HostFn<T>>,
-        raw: Option<std::sync::Arc<RawHostFn<T>>>,
-        kind: VMFunctionKind,
+        static_host: Option<StaticHost<T>>,
     ) -> Func {
         let trampolines = store
             .engine()
             .host_trampolines(&ty)
             .unwrap_or_else(|e| panic!("cannot make a host function of type {ty}: {e:#}"));
+        // Static functions of scalar types are called with their arguments
+        // in registers; the rest through slots.
+        let (kind, address, func_ptr, closure) =
+            match (&static_host, trampolines.wasm_to_host_native) {
+                (Some(s), Some(native)) => (VMFunctionKind::Static, s.entry, native, s.closure),
+                (Some(_), None) => (
+                    VMFunctionKind::Static,
+                    host_entry::<T> as *const () as *const VMFunctionBody,
+                    trampolines.wasm_to_host,
+                    std::ptr::null(),
+                ),
+                (None, _) => (
+                    VMFunctionKind::Dynamic,
+                    host_entry::<T> as *const () as *const VMFunctionBody,
+                    trampolines.wasm_to_host,
+                    std::ptr::null(),
+                ),
+            };
         let mut ctx = Box::new(VMDynamicFunctionContext {
-            address: host_entry::<T> as *const () as *const VMFunctionBody,
+            address,
             ctx: HostState {
                 func,
-                raw,
+                raw: static_host.map(|s| s.raw),
+                closure,
                 ty: ty.clone(),
                 kind,
                 anyfunc: VMCallerCheckedAnyfunc {
-                    func_ptr: trampolines.wasm_to_host,
+                    func_ptr,
                     type_index: trampolines.signature,
                     vmctx: VMFunctionContext {
                         host_env: std::ptr::null_mut(),
@@ -279,8 +382,8 @@ impl Func {
         f: impl IntoFunc<T, Params, Results>,
     ) -> Func {
         let store = store.as_context_mut().0;
-        let (ty, func, raw) = f.into_host();
-        Self::new_host(store, ty, func, Some(raw), VMFunctionKind::Static)
+        let (ty, func, static_host) = f.into_host();
+        Self::new_host(store, ty, func, Some(static_host))
     }
 
     /// The function's type.
@@ -361,25 +464,34 @@ impl Func {
 }
 
 /// Runs a wasm function through its host→wasm trampoline, turning traps into errors.
+#[inline]
 pub(crate) fn invoke<T>(
     store: &mut StoreBody<T>,
     anyfunc: VMCallerCheckedAnyfunc,
     values: &mut [RawValue],
 ) -> Result<()> {
-    let max_stack = store.engine().config().max_wasm_stack;
+    let max_stack = store.inner.max_wasm_stack;
     let vm = store.enter();
-    let values = values.as_mut_ptr();
     // SAFETY: the store context is valid for the call; the trampoline has the
     // anyfunc's signature and `values` has room for its params and results.
     let r = unsafe {
-        kiln_vm::catch_traps(vm, max_stack, || {
-            (anyfunc.call_trampoline)(anyfunc.vmctx.as_ptr(), anyfunc.func_ptr, values)
-        })
+        kiln_vm::call_wasm(
+            vm,
+            max_stack,
+            anyfunc.call_trampoline,
+            anyfunc.vmctx.as_ptr(),
+            anyfunc.func_ptr,
+            values.as_mut_ptr(),
+        )
     };
-    r.map_err(|trap| trap_to_error(*trap))
+    match r {
+        Ok(()) => Ok(()),
+        Err(trap) => Err(trap_to_error(*trap)),
+    }
 }
 
 /// Converts a VM trap to the error the embedder sees (resuming panics).
+#[cold]
 pub(crate) fn trap_to_error(trap: kiln_vm::Trap) -> anyhow::Error {
     let backtrace = WasmBacktrace::new(trap.backtrace);
     match trap.reason {

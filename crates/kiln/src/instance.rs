@@ -153,8 +153,18 @@ impl Instance {
             store.admit_table(ty)?;
         }
         let mut defined_memories = Vec::new();
-        for ty in new_memories {
-            let m = Memory::push(store, LinearMemory::new(*ty, &tunables)?);
+        let pool = store.engine().inner.memory_pool.clone();
+        let images = module.runtime.memory_images();
+        for (i, ty) in new_memories.iter().enumerate() {
+            // Start with the image mapped: instantiation maps it anyway
+            // once the element segments succeed (and clears it if not), and
+            // a reservation of an earlier instance may already hold it.
+            let image = images
+                .covers_all_data()
+                .then(|| images.get(kiln_types::DefinedMemoryIndex::from_usize(i)))
+                .flatten();
+            let m = LinearMemory::with_pool(*ty, &tunables, Some(&pool), image)?;
+            let m = Memory::push(store, m);
             defined_memories.push(m.raw(store));
             memory_ids.push(m.index);
         }

@@ -2,16 +2,20 @@
 //! for closures over wasm value types, with or without a leading
 //! [`Caller`], returning `()`, a value, a tuple, or a `Result` of those.
 
-use crate::func::{HostFn, RawHostFn};
+use crate::func::{HostFn, StaticHost, static_host_call};
 use crate::typed::{WasmTy, sealed};
 use crate::{Caller, FuncType, Val, ValType};
 use anyhow::Result;
-use kiln_vm::RawValue;
+use kiln_vm::{RawValue, VMContext, VMFunctionBody};
+use std::ffi::c_void;
 use std::sync::Arc;
 
 /// What a host function may return. Sealed: its raw form goes straight
 /// to compiled code.
 pub trait WasmRet: sealed::Ret {
+    /// How many results.
+    #[doc(hidden)]
+    const COUNT: usize;
     /// The wasm result types.
     fn types() -> Vec<ValType>;
     /// Writes the results, or passes on the closure's error.
@@ -23,6 +27,7 @@ pub trait WasmRet: sealed::Ret {
 
 impl sealed::Ret for () {}
 impl WasmRet for () {
+    const COUNT: usize = 0;
     fn types() -> Vec<ValType> {
         Vec::new()
     }
@@ -36,6 +41,7 @@ impl WasmRet for () {
 
 impl<A: WasmTy> sealed::Ret for A {}
 impl<A: WasmTy> WasmRet for A {
+    const COUNT: usize = 1;
     fn types() -> Vec<ValType> {
         vec![A::valtype()]
     }
@@ -51,6 +57,7 @@ impl<A: WasmTy> WasmRet for A {
 
 impl<R: WasmRet> sealed::Ret for Result<R> {}
 impl<R: WasmRet> WasmRet for Result<R> {
+    const COUNT: usize = R::COUNT;
     fn types() -> Vec<ValType> {
         R::types()
     }
@@ -67,6 +74,7 @@ macro_rules! tuple_ret {
         impl<$($n: WasmTy),+> sealed::Ret for ($($n,)+) {}
         #[allow(non_snake_case)]
         impl<$($n: WasmTy),+> WasmRet for ($($n,)+) {
+            const COUNT: usize = <[&str]>::len(&[$(stringify!($n)),+]);
             fn types() -> Vec<ValType> {
                 vec![$($n::valtype()),+]
             }
@@ -101,7 +109,7 @@ pub trait IntoFunc<T, Params, Results>: Send + Sync + 'static {
     /// and results written to the adapter's slots, no conversion and no
     /// per-call type check, the types being fixed by the closure's).
     #[doc(hidden)]
-    fn into_host(self) -> (FuncType, Box<HostFn<T>>, Arc<RawHostFn<T>>);
+    fn into_host(self) -> (FuncType, Box<HostFn<T>>, StaticHost<T>);
 }
 
 macro_rules! into_func {
@@ -113,10 +121,25 @@ macro_rules! into_func {
             R: WasmRet,
             $($n: WasmTy,)*
         {
-            fn into_host(self) -> (FuncType, Box<HostFn<T>>, Arc<RawHostFn<T>>) {
+            fn into_host(self) -> (FuncType, Box<HostFn<T>>, StaticHost<T>) {
+                /// Called by the register-passing adapter.
+                unsafe extern "C" fn native_entry<T: 'static, F, R: WasmRet, $($n: WasmTy,)*>(
+                    env: *mut c_void,
+                    caller: *mut VMContext,
+                    $($n: $n,)*
+                    results: *mut RawValue,
+                ) -> bool
+                where
+                    F: Fn($($n),*) -> R,
+                {
+                    // SAFETY: the adapter of this function's type passes
+                    // its context, and its closure is an `F`.
+                    unsafe { static_host_call::<T, F, R>(env, caller, results, |f, _| f($($n),*)) }
+                }
                 let ty = FuncType::new([$($n::valtype()),*], R::types());
                 let f = Arc::new(self);
                 let g = f.clone();
+                let closure = Arc::as_ptr(&f) as *const ();
                 let vals = Box::new(move |_caller: Caller<'_, T>, params: &[Val], results: &mut [Val]| {
                     let mut args = params.iter();
                     $(let $n = $n::from_val(args.next().expect("one value per parameter"));)*
@@ -127,7 +150,8 @@ macro_rules! into_func {
                     $(let $n = $n::from_raw(slots[i]); i += 1;)*
                     (g)($($n),*).into_raw_results(slots)
                 });
-                (ty, vals, raw)
+                let entry = native_entry::<T, F, R, $($n,)*> as *const () as *const VMFunctionBody;
+                (ty, vals, StaticHost { raw, entry, closure })
             }
         }
 
@@ -138,10 +162,27 @@ macro_rules! into_func {
             R: WasmRet,
             $($n: WasmTy,)*
         {
-            fn into_host(self) -> (FuncType, Box<HostFn<T>>, Arc<RawHostFn<T>>) {
+            fn into_host(self) -> (FuncType, Box<HostFn<T>>, StaticHost<T>) {
+                /// Called by the register-passing adapter.
+                unsafe extern "C" fn native_entry<T: 'static, F, R: WasmRet, $($n: WasmTy,)*>(
+                    env: *mut c_void,
+                    caller: *mut VMContext,
+                    $($n: $n,)*
+                    results: *mut RawValue,
+                ) -> bool
+                where
+                    F: Fn(Caller<'_, T>, $($n),*) -> R,
+                {
+                    // SAFETY: the adapter of this function's type passes
+                    // its context, and its closure is an `F`.
+                    unsafe {
+                        static_host_call::<T, F, R>(env, caller, results, |f, caller| f(caller, $($n),*))
+                    }
+                }
                 let ty = FuncType::new([$($n::valtype()),*], R::types());
                 let f = Arc::new(self);
                 let g = f.clone();
+                let closure = Arc::as_ptr(&f) as *const ();
                 let vals = Box::new(move |caller: Caller<'_, T>, params: &[Val], results: &mut [Val]| {
                     let mut args = params.iter();
                     $(let $n = $n::from_val(args.next().expect("one value per parameter"));)*
@@ -152,7 +193,8 @@ macro_rules! into_func {
                     $(let $n = $n::from_raw(slots[i]); i += 1;)*
                     (g)(caller, $($n),*).into_raw_results(slots)
                 });
-                (ty, vals, raw)
+                let entry = native_entry::<T, F, R, $($n,)*> as *const () as *const VMFunctionBody;
+                (ty, vals, StaticHost { raw, entry, closure })
             }
         }
     };

@@ -89,7 +89,7 @@ mod trap;
 mod typed;
 mod values;
 
-pub use config::{Config, OptLevel};
+pub use config::{Config, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
 pub use context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 pub use engine::Engine;
 pub use extern_types::{ExportType, ExternType, ImportType};

@@ -1,9 +1,9 @@
 //! Name-based import resolution.
 
 use crate::context::AsContextMut;
-use crate::func::{HostFn, RawHostFn};
+use crate::func::{HostFn, StaticHost};
 use crate::store::StoreBody;
-use crate::{Caller, Extern, Func, FuncType, Instance, IntoFunc, Module, VMFunctionKind, Val};
+use crate::{Caller, Extern, Func, FuncType, Instance, IntoFunc, Module, Val};
 use anyhow::{Result, bail};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,8 +13,7 @@ use std::sync::Arc;
 struct HostFuncDef<T> {
     ty: FuncType,
     func: Arc<HostFn<T>>,
-    raw: Option<Arc<RawHostFn<T>>>,
-    kind: VMFunctionKind,
+    static_host: Option<StaticHost<T>>,
 }
 
 enum Definition<T> {
@@ -91,8 +90,7 @@ impl<T: 'static> Linker<T> {
         let def = HostFuncDef {
             ty,
             func: Arc::new(f),
-            raw: None,
-            kind: VMFunctionKind::Dynamic,
+            static_host: None,
         };
         self.insert(module, name, Definition::HostFunc(Arc::new(def)))
     }
@@ -105,12 +103,11 @@ impl<T: 'static> Linker<T> {
         name: &str,
         f: impl IntoFunc<T, Params, Results>,
     ) -> Result<&mut Self> {
-        let (ty, func, raw) = f.into_host();
+        let (ty, func, static_host) = f.into_host();
         let def = HostFuncDef {
             ty,
             func: Arc::from(func),
-            raw: Some(raw),
-            kind: VMFunctionKind::Static,
+            static_host: Some(static_host),
         };
         self.insert(module, name, Definition::HostFunc(Arc::new(def)))
     }
@@ -153,8 +150,7 @@ impl<T: 'static> Linker<T> {
                     store,
                     h.ty.clone(),
                     func,
-                    h.raw.clone(),
-                    h.kind,
+                    h.static_host.clone(),
                 ))
             }
         }

@@ -249,6 +249,10 @@ impl Module {
                 engine: engine.clone(),
                 groups,
             }),
+            memory_images: Default::default(),
+            anyfunc_template: Default::default(),
+            function_elements: Default::default(),
+            spare_allocations: Default::default(),
         };
         let exports_by_name = compiled
             .info

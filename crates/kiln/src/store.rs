@@ -38,6 +38,8 @@ pub(crate) struct InstanceData {
 pub(crate) struct StoreInner {
     pub(crate) id: u64,
     pub(crate) engine: Engine,
+    /// The engine's `max_wasm_stack`, at hand for every call.
+    pub(crate) max_wasm_stack: usize,
     pub(crate) vm: Box<VMStoreContext>,
     pub(crate) instances: Vec<InstanceData>,
     pub(crate) memories: Vec<Box<LinearMemory>>,
@@ -101,9 +103,11 @@ pub struct Store<T> {
 impl<T> Store<T> {
     /// A new store for `engine` holding `data`.
     pub fn new(engine: &Engine, data: T) -> Store<T> {
-        Store {
-            body: Box::new(StoreBody::new(engine, data)),
-        }
+        let mut body = Box::new(StoreBody::new(engine, data));
+        // The body never moves again, so the VM can keep its address.
+        let me = &mut *body as *mut StoreBody<T> as *mut std::ffi::c_void;
+        body.inner.vm.store = me;
+        Store { body }
     }
 
     /// Makes `limiter` decide how large memories and tables may grow and
@@ -153,6 +157,11 @@ impl<T> Store<T> {
     }
 }
 
+#[cold]
+fn wrong_store(what: &str) -> anyhow::Error {
+    anyhow::anyhow!("{what} belongs to a different store")
+}
+
 /// The store's state: what [`Store`] boxes and contexts borrow.
 pub(crate) struct StoreBody<T> {
     pub(crate) inner: StoreInner,
@@ -199,6 +208,7 @@ impl<T> StoreBody<T> {
             inner: StoreInner {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
                 engine: engine.clone(),
+                max_wasm_stack: engine.config().max_wasm_stack,
                 vm: Box::new(VMStoreContext::new(&engine.inner.epoch)),
                 instances: Vec::new(),
                 memories: Vec::new(),
@@ -350,18 +360,20 @@ impl<T> StoreBody<T> {
     }
 
     /// Checks that a handle belongs to this store.
+    #[inline]
     pub(crate) fn check(&self, store_id: u64, what: &str) -> anyhow::Result<()> {
         if store_id != self.inner.id {
-            anyhow::bail!("{what} belongs to a different store");
+            return Err(wrong_store(what));
         }
         Ok(())
     }
 
-    /// Points the VM's store context at this store (it may have moved since
-    /// the last call).
+    /// The VM's store context, which points back at this (boxed, never
+    /// moving) store body.
+    #[inline]
     pub(crate) fn enter(&mut self) -> *mut VMStoreContext {
         let me = self as *mut StoreBody<T> as *mut std::ffi::c_void;
-        self.inner.vm.store = me;
+        debug_assert_eq!(self.inner.vm.store, me);
         &mut *self.inner.vm
     }
 }

@@ -176,8 +176,17 @@ tuples!(A1 A2 A3 A4 A5 A6 A7 A8 A9 A10 A11 A12 A13 A14 A15 A16);
 /// skip per-value type checks.
 pub struct TypedFunc<P, R> {
     func: Func,
+    /// The function's reference, owned by the function's store (checked
+    /// on every call before use); null for host functions.
+    wasm_anyfunc: *const kiln_vm::VMCallerCheckedAnyfunc,
     _marker: PhantomData<fn(P) -> R>,
 }
+
+// SAFETY: the pointer is only dereferenced with the owning store at hand
+// (whose id is checked first), like the `Func` it caches.
+unsafe impl<P, R> Send for TypedFunc<P, R> {}
+// SAFETY: as above.
+unsafe impl<P, R> Sync for TypedFunc<P, R> {}
 
 impl<P, R> Clone for TypedFunc<P, R> {
     fn clone(&self) -> Self {
@@ -196,8 +205,14 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
                 kiln_types::FuncType::new(P::types(), R::types())
             );
         }
+        let data = &store.inner.funcs[func.index];
+        let wasm_anyfunc = match data.kind {
+            crate::func::FuncKind::Host(_) => std::ptr::null(),
+            crate::func::FuncKind::Wasm => data.anyfunc,
+        };
         Ok(Self {
             func,
+            wasm_anyfunc,
             _marker: PhantomData,
         })
     }
@@ -208,47 +223,53 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     }
 
     /// Calls the function.
+    #[inline]
     pub fn call<T: 'static>(&self, mut store: impl AsContextMut<Data = T>, params: P) -> Result<R> {
         let store = store.as_context_mut().0;
         store.check(self.func.store, "function")?;
-        if matches!(
-            store.inner.funcs[self.func.index].kind,
-            crate::func::FuncKind::Host(_)
-        ) {
-            let ty = self.func.ty(&mut *store);
-            let mut raw = vec![RawValue::default(); ty.params().len().max(1)];
-            params.store(&mut raw);
-            let args: Vec<_> = ty
-                .params()
-                .iter()
-                .zip(&raw)
-                .map(|(t, r)| crate::Val::from_raw(&mut store.inner, *r, *t))
-                .collect();
-            let mut results: Vec<_> = ty
-                .results()
-                .iter()
-                .map(|t| crate::Val::default_for(*t))
-                .collect();
-            self.func.call(&mut *store, &args, &mut results)?;
-            let raw: Vec<RawValue> = results
-                .iter()
-                .map(|v| v.to_raw(&mut store.inner))
-                .collect::<Result<_>>()?;
-            return Ok(R::load(&raw));
+        if self.wasm_anyfunc.is_null() {
+            return self.call_host(store, params);
         }
-        let n = P::COUNT.max(R::COUNT).max(1);
-        let mut values = [RawValue::default(); 16];
-        let mut heap;
-        let values: &mut [RawValue] = if n <= 16 {
-            &mut values[..n]
+        // SAFETY: the anyfunc belongs to this store (checked above), which
+        // keeps it alive.
+        let anyfunc = unsafe { *self.wasm_anyfunc };
+        // Arguments in, results out, through one small buffer on the stack.
+        let n = P::COUNT.max(R::COUNT);
+        if n <= 4 {
+            let mut values = [RawValue::default(); 4];
+            params.store(&mut values);
+            invoke(store, anyfunc, &mut values)?;
+            Ok(R::load(&values))
         } else {
-            heap = vec![RawValue::default(); n];
-            &mut heap
-        };
-        params.store(values);
-        // SAFETY: the anyfunc belongs to this store.
-        let anyfunc = unsafe { *self.func.anyfunc(&store.inner) };
-        invoke(store, anyfunc, values)?;
-        Ok(R::load(values))
+            let mut values = vec![RawValue::default(); n];
+            params.store(&mut values);
+            invoke(store, anyfunc, &mut values)?;
+            Ok(R::load(&values))
+        }
+    }
+
+    /// Calls a host function through its untyped form.
+    #[cold]
+    fn call_host<T: 'static>(&self, store: &mut StoreBody<T>, params: P) -> Result<R> {
+        let ty = self.func.ty(&mut *store);
+        let mut raw = vec![RawValue::default(); ty.params().len().max(1)];
+        params.store(&mut raw);
+        let args: Vec<_> = ty
+            .params()
+            .iter()
+            .zip(&raw)
+            .map(|(t, r)| crate::Val::from_raw(&mut store.inner, *r, *t))
+            .collect();
+        let mut results: Vec<_> = ty
+            .results()
+            .iter()
+            .map(|t| crate::Val::default_for(*t))
+            .collect();
+        self.func.call(&mut *store, &args, &mut results)?;
+        let raw: Vec<RawValue> = results
+            .iter()
+            .map(|v| v.to_raw(&mut store.inner))
+            .collect::<Result<_>>()?;
+        Ok(R::load(&raw))
     }
 }

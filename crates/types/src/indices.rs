@@ -8,10 +8,12 @@ macro_rules! entity_index {
 
         impl $name {
             /// Creates the index from a `usize` position.
+            #[inline]
             pub fn from_usize(i: usize) -> Self {
                 Self(u32::try_from(i).expect("entity index exceeds u32"))
             }
             /// The index as a `usize`, for indexing vectors.
+            #[inline]
             pub fn index(self) -> usize {
                 self.0 as usize
             }

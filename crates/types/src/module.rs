@@ -147,10 +147,12 @@ impl ModuleInfo {
         f.index() < self.num_imported_funcs
     }
     /// The module-wide index of a defined function.
+    #[inline]
     pub fn func_index(&self, d: DefinedFuncIndex) -> FuncIndex {
         FuncIndex::from_usize(d.index() + self.num_imported_funcs)
     }
     /// The defined index of a function, if it is not imported.
+    #[inline]
     pub fn defined_func(&self, f: FuncIndex) -> Option<DefinedFuncIndex> {
         f.index()
             .checked_sub(self.num_imported_funcs)
@@ -163,6 +165,7 @@ impl ModuleInfo {
             .map(DefinedTableIndex::from_usize)
     }
     /// The defined index of a memory, if it is not imported.
+    #[inline]
     pub fn defined_memory(&self, m: MemoryIndex) -> Option<DefinedMemoryIndex> {
         m.index()
             .checked_sub(self.num_imported_memories)
@@ -175,6 +178,7 @@ impl ModuleInfo {
             .map(DefinedGlobalIndex::from_usize)
     }
     /// The bytes of a data segment.
+    #[inline]
     pub fn data_segment_bytes(&self, d: DataIndex) -> &[u8] {
         &self.data_bytes[self.data[d.index()].range.clone()]
     }

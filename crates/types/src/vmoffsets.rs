@@ -83,6 +83,7 @@ pub struct VMOffsets {
 
 impl VMOffsets {
     /// Computes the layout for `module` with pointers of `ptr` bytes.
+    #[inline]
     pub fn new(ptr: u8, module: &ModuleInfo) -> Self {
         let n = |x: usize| u32::try_from(x).expect("entity count fits in u32");
         Self::from_counts(
@@ -102,6 +103,7 @@ impl VMOffsets {
     }
 
     /// Computes the layout from entity counts, in the order of the struct's count fields.
+    #[inline]
     pub fn from_counts(ptr: u8, counts: [u32; 9]) -> Self {
         let p = u32::from(ptr);
         let mut me = Self {
@@ -156,106 +158,132 @@ impl VMOffsets {
     // ---- records ----
 
     /// `VMFunctionImport::body`.
+    #[inline]
     pub fn vmfunction_import_body(&self) -> u32 {
         0
     }
     /// `VMFunctionImport::environment`.
+    #[inline]
     pub fn vmfunction_import_environment(&self) -> u32 {
         self.p()
     }
     /// `size_of::<VMFunctionImport>()`.
+    #[inline]
     pub fn size_of_vmfunction_import(&self) -> u32 {
         2 * self.p()
     }
     /// `VMTableImport::definition`.
+    #[inline]
     pub fn vmtable_import_definition(&self) -> u32 {
         0
     }
     /// `size_of::<VMTableImport>()`.
+    #[inline]
     pub fn size_of_vmtable_import(&self) -> u32 {
         self.p()
     }
     /// `VMMemoryImport::definition`.
+    #[inline]
     pub fn vmmemory_import_definition(&self) -> u32 {
         0
     }
     /// `size_of::<VMMemoryImport>()`.
+    #[inline]
     pub fn size_of_vmmemory_import(&self) -> u32 {
         self.p()
     }
     /// `VMGlobalImport::definition`.
+    #[inline]
     pub fn vmglobal_import_definition(&self) -> u32 {
         0
     }
     /// `size_of::<VMGlobalImport>()`.
+    #[inline]
     pub fn size_of_vmglobal_import(&self) -> u32 {
         self.p()
     }
     /// `VMMemoryDefinition::base`.
+    #[inline]
     pub fn vmmemory_definition_base(&self) -> u32 {
         0
     }
     /// `VMMemoryDefinition::current_length`.
+    #[inline]
     pub fn vmmemory_definition_current_length(&self) -> u32 {
         self.p()
     }
     /// `size_of::<VMMemoryDefinition>()`.
+    #[inline]
     pub fn size_of_vmmemory_definition(&self) -> u32 {
         2 * self.p()
     }
     /// `VMTableDefinition::base`.
+    #[inline]
     pub fn vmtable_definition_base(&self) -> u32 {
         0
     }
     /// `VMTableDefinition::current_elements`.
+    #[inline]
     pub fn vmtable_definition_current_elements(&self) -> u32 {
         self.p()
     }
     /// `size_of::<VMTableDefinition>()`.
+    #[inline]
     pub fn size_of_vmtable_definition(&self) -> u32 {
         2 * self.p()
     }
     /// `size_of::<VMGlobalDefinition>()` (and its alignment).
+    #[inline]
     pub fn size_of_vmglobal_definition(&self) -> u32 {
         16
     }
     /// `size_of::<VMSharedSignatureIndex>()`.
+    #[inline]
     pub fn size_of_vmshared_signature_index(&self) -> u32 {
         4
     }
     /// `VMCallerCheckedAnyfunc::func_ptr`.
+    #[inline]
     pub fn vmcaller_checked_anyfunc_func_ptr(&self) -> u32 {
         0
     }
     /// `VMCallerCheckedAnyfunc::type_index`.
+    #[inline]
     pub fn vmcaller_checked_anyfunc_type_index(&self) -> u32 {
         self.p()
     }
     /// `VMCallerCheckedAnyfunc::vmctx`.
+    #[inline]
     pub fn vmcaller_checked_anyfunc_vmctx(&self) -> u32 {
         2 * self.p()
     }
     /// `VMCallerCheckedAnyfunc::call_trampoline`.
+    #[inline]
     pub fn vmcaller_checked_anyfunc_call_trampoline(&self) -> u32 {
         3 * self.p()
     }
     /// `size_of::<VMCallerCheckedAnyfunc>()`.
+    #[inline]
     pub fn size_of_vmcaller_checked_anyfunc(&self) -> u32 {
         4 * self.p()
     }
     /// `VMDynamicFunctionContext::address`.
+    #[inline]
     pub fn vmdynamic_function_context_address(&self) -> u32 {
         0
     }
     /// `VMDynamicFunctionContext::ctx`.
+    #[inline]
     pub fn vmdynamic_function_context_ctx(&self) -> u32 {
         self.p()
     }
     /// Offset of a builtin's pointer in the `VMBuiltinFunctionsArray`.
+    #[inline]
     pub fn builtin_function(&self, b: BuiltinFunctionIndex) -> u32 {
         b.index() * self.p()
     }
     /// `size_of::<VMBuiltinFunctionsArray>()`.
+    #[inline]
     pub fn size_of_builtin_functions_array(&self) -> u32 {
         BuiltinFunctionIndex::COUNT as u32 * self.p()
     }
@@ -263,95 +291,116 @@ impl VMOffsets {
     // ---- vmctx regions ----
 
     /// The store context pointer.
+    #[inline]
     pub fn vmctx_store_context(&self) -> u32 {
         0
     }
     /// The builtins array pointer.
+    #[inline]
     pub fn vmctx_builtin_functions(&self) -> u32 {
         self.p()
     }
     /// Start of the signature id region.
+    #[inline]
     pub fn vmctx_signature_ids_begin(&self) -> u32 {
         self.signature_ids
     }
     /// Start of the imported functions region.
+    #[inline]
     pub fn vmctx_imported_functions_begin(&self) -> u32 {
         self.imported_functions
     }
     /// Start of the imported tables region.
+    #[inline]
     pub fn vmctx_imported_tables_begin(&self) -> u32 {
         self.imported_tables
     }
     /// Start of the imported memories region.
+    #[inline]
     pub fn vmctx_imported_memories_begin(&self) -> u32 {
         self.imported_memories
     }
     /// Start of the imported globals region.
+    #[inline]
     pub fn vmctx_imported_globals_begin(&self) -> u32 {
         self.imported_globals
     }
     /// Start of the defined memory pointers region.
+    #[inline]
     pub fn vmctx_memories_begin(&self) -> u32 {
         self.defined_memories
     }
     /// Start of the defined table pointers region.
+    #[inline]
     pub fn vmctx_tables_begin(&self) -> u32 {
         self.defined_tables
     }
     /// Start of the defined globals region.
+    #[inline]
     pub fn vmctx_globals_begin(&self) -> u32 {
         self.defined_globals
     }
     /// Start of the anyfuncs region.
+    #[inline]
     pub fn vmctx_anyfuncs_begin(&self) -> u32 {
         self.anyfuncs
     }
     /// Total size of the vmctx, last region included.
+    #[inline]
     pub fn size_of_vmctx(&self) -> u32 {
         self.size
     }
 
     /// The signature id of module type `t`.
+    #[inline]
     pub fn vmctx_signature_id(&self, t: TypeIndex) -> u32 {
         assert!(t.0 < self.num_signature_ids);
         self.signature_ids + t.0 * 4
     }
     /// The `VMFunctionImport` of imported function `f`.
+    #[inline]
     pub fn vmctx_vmfunction_import(&self, f: FuncIndex) -> u32 {
         assert!(f.0 < self.num_imported_functions);
         self.imported_functions + f.0 * self.size_of_vmfunction_import()
     }
     /// The `VMTableImport` of imported table `t`.
+    #[inline]
     pub fn vmctx_vmtable_import(&self, t: TableIndex) -> u32 {
         assert!(t.0 < self.num_imported_tables);
         self.imported_tables + t.0 * self.size_of_vmtable_import()
     }
     /// The `VMMemoryImport` of imported memory `m`.
+    #[inline]
     pub fn vmctx_vmmemory_import(&self, m: MemoryIndex) -> u32 {
         assert!(m.0 < self.num_imported_memories);
         self.imported_memories + m.0 * self.size_of_vmmemory_import()
     }
     /// The `VMGlobalImport` of imported global `g`.
+    #[inline]
     pub fn vmctx_vmglobal_import(&self, g: GlobalIndex) -> u32 {
         assert!(g.0 < self.num_imported_globals);
         self.imported_globals + g.0 * self.size_of_vmglobal_import()
     }
     /// The pointer to defined memory `m`'s `VMMemoryDefinition`.
+    #[inline]
     pub fn vmctx_vmmemory_pointer(&self, m: DefinedMemoryIndex) -> u32 {
         assert!(m.0 < self.num_defined_memories);
         self.defined_memories + m.0 * self.p()
     }
     /// The pointer to defined table `t`'s `VMTableDefinition`.
+    #[inline]
     pub fn vmctx_vmtable_pointer(&self, t: DefinedTableIndex) -> u32 {
         assert!(t.0 < self.num_defined_tables);
         self.defined_tables + t.0 * self.p()
     }
     /// The inline `VMGlobalDefinition` of defined global `g`.
+    #[inline]
     pub fn vmctx_vmglobal_definition(&self, g: DefinedGlobalIndex) -> u32 {
         assert!(g.0 < self.num_defined_globals);
         self.defined_globals + g.0 * 16
     }
     /// The `VMCallerCheckedAnyfunc` of function `f`.
+    #[inline]
     pub fn vmctx_anyfunc(&self, f: FuncIndex) -> u32 {
         assert!(f.0 < self.num_functions);
         self.anyfuncs + f.0 * self.size_of_vmcaller_checked_anyfunc()

@@ -237,14 +237,7 @@ unsafe extern "C" fn table_init(
 ) {
     // SAFETY: as in `table_grow`.
     let inst = unsafe { instance(vmctx) };
-    let items = inst.passive_element(ElemIndex(elem));
-    let items = (src as usize)
-        .checked_add(len as usize)
-        .and_then(|end| items.get(src as usize..end))
-        .ok_or(TrapCode::TableOutOfBounds);
-    // SAFETY: the table is live and distinct from the segment storage.
-    let r = items.and_then(|items| unsafe { (*inst.table(TableIndex(table))).init(dst, items) });
-    check(r);
+    check(inst.table_init(TableIndex(table), ElemIndex(elem), dst, src, len));
 }
 
 unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {

@@ -3,14 +3,15 @@
 //! compiled code passes them.
 
 use crate::memory::LinearMemory;
+use crate::memory_image::MemoryImages;
 use crate::store_context::VMStoreContext;
-use crate::table::{Table, TableElement};
+use crate::table::Table;
 use crate::vmcontext::*;
 use kiln_types::*;
 use std::alloc::Layout;
 use std::any::Any;
 use std::ptr::NonNull;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// What an instance needs from its compiled module.
 pub struct ModuleRuntime {
@@ -26,6 +27,130 @@ pub struct ModuleRuntime {
     pub trampolines: Box<[VMTrampoline]>,
     /// Keeps the code (and signature registrations) alive.
     pub keepalive: Box<dyn Any + Send + Sync>,
+    /// Copy-on-write images of the defined memories, made at the first
+    /// instantiation.
+    pub memory_images: OnceLock<MemoryImages>,
+    /// The function references of the defined functions, without their
+    /// vmctx (the same for every instance), made at the first instantiation.
+    pub anyfunc_template: OnceLock<Box<[VMCallerCheckedAnyfunc]>>,
+    /// Element segments whose items are all `ref.func`/`ref.null`, as
+    /// function indices ([`NULL_ITEM`] for null), made on first use.
+    pub function_elements: OnceLock<Box<[Option<FunctionItems>]>>,
+    /// Allocations of dropped instances of this module, kept for the next
+    /// instances (their defined function references stay valid).
+    pub spare_allocations: SpareAllocations,
+}
+
+/// Instance allocations of one module kept for reuse (at most
+/// [`SpareAllocations::CAPACITY`]).
+#[derive(Default)]
+pub struct SpareAllocations {
+    free: std::sync::Mutex<Vec<NonNull<u8>>>,
+    layout: OnceLock<Layout>,
+}
+
+impl SpareAllocations {
+    /// The most allocations kept per module.
+    const CAPACITY: usize = 16;
+}
+
+// SAFETY: the pointers are unused allocations owned by the cache.
+unsafe impl Send for SpareAllocations {}
+// SAFETY: as above; the mutex serialises access.
+unsafe impl Sync for SpareAllocations {}
+
+impl Drop for SpareAllocations {
+    fn drop(&mut self) {
+        let free = self.free.get_mut().unwrap_or_else(|e| e.into_inner());
+        if let Some(layout) = self.layout.get() {
+            for raw in free.drain(..) {
+                // SAFETY: every kept allocation was made with `layout`.
+                unsafe { std::alloc::dealloc(raw.as_ptr(), *layout) };
+            }
+        }
+    }
+}
+
+/// An element segment's items as function indices.
+pub type FunctionItems = Box<[u32]>;
+
+/// A null item in [`ModuleRuntime::function_elements`].
+const NULL_ITEM: u32 = u32::MAX;
+
+impl ModuleRuntime {
+    /// The module's memory images (made on first use).
+    pub fn memory_images(&self) -> &MemoryImages {
+        self.memory_images
+            .get_or_init(|| MemoryImages::new(&self.info))
+    }
+
+    /// The items of element segment `e` as function indices, if they are
+    /// all `ref.func` or `ref.null`.
+    fn function_element(&self, e: ElemIndex) -> Option<&[u32]> {
+        let all = self.function_elements.get_or_init(|| {
+            self.info
+                .elements
+                .iter()
+                .map(|seg| {
+                    seg.items
+                        .iter()
+                        .map(|item| match item.ops.as_slice() {
+                            [ConstOp::RefFunc(f)] => Some(f.0),
+                            [ConstOp::RefNull] => Some(NULL_ITEM),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .collect()
+        });
+        all[e.index()].as_deref()
+    }
+
+    /// An allocation of a dropped instance of this module, if one is kept.
+    fn take_allocation(&self) -> Option<*mut u8> {
+        let mut free = self.spare_allocations.free.lock().ok()?;
+        free.pop().map(NonNull::as_ptr)
+    }
+
+    /// Keeps the allocation of a dropped instance of this module (made with
+    /// this module's instance layout) for reuse; `false` if the cache is full.
+    fn keep_allocation(&self, raw: *mut u8) -> bool {
+        let layout = instance_layout(&self.offsets);
+        let spare = &self.spare_allocations;
+        if *spare.layout.get_or_init(|| layout) != layout {
+            return false;
+        }
+        let Ok(mut free) = spare.free.lock() else {
+            return false;
+        };
+        if free.len() >= SpareAllocations::CAPACITY {
+            return false;
+        }
+        free.push(NonNull::new(raw).expect("instances are non-null"));
+        true
+    }
+
+    /// The defined functions' references with a null vmctx.
+    fn anyfunc_template(&self) -> &[VMCallerCheckedAnyfunc] {
+        self.anyfunc_template.get_or_init(|| {
+            self.function_bodies
+                .iter()
+                .enumerate()
+                .map(|(i, body)| {
+                    let f = self.info.func_index(DefinedFuncIndex::from_usize(i));
+                    let ty = self.info.functions[f.index()];
+                    VMCallerCheckedAnyfunc {
+                        func_ptr: *body,
+                        type_index: self.signature_ids[ty.index()],
+                        vmctx: VMFunctionContext {
+                            vmctx: std::ptr::null_mut(),
+                        },
+                        call_trampoline: self.trampolines[ty.index()],
+                    }
+                })
+                .collect()
+        })
+    }
 }
 
 // SAFETY: the raw pointers name immutable, executable code kept alive by `keepalive`.
@@ -52,7 +177,9 @@ pub struct Instance {
     memories: Box<[*mut LinearMemory]>,
     tables: Box<[*mut Table]>,
     globals: Box<[*mut VMGlobalDefinition]>,
-    passive_elements: Vec<Box<[TableElement]>>,
+    /// Which element segments were dropped (applied active segments,
+    /// declared ones, and `elem.drop`ped passive ones).
+    dropped_elements: Vec<bool>,
     dropped_data: Vec<bool>,
     /// Free for the embedder (the kiln crate stores the store slot here).
     pub host_data: usize,
@@ -114,19 +241,33 @@ impl Instance {
         self.vmctx_plus(self.offsets().vmctx_anyfunc(f))
     }
 
+    /// The value of a constant operator that pushes one value (not the
+    /// extended-const arithmetic).
+    fn eval_push(&self, op: ConstOp) -> Option<u128> {
+        Some(match op {
+            ConstOp::I32Const(v) => u128::from(v as u32),
+            ConstOp::I64Const(v) => u128::from(v as u64),
+            ConstOp::F32Const(v) => u128::from(v),
+            ConstOp::F64Const(v) => u128::from(v),
+            ConstOp::V128Const(v) => v,
+            // SAFETY: global storage lives as long as the instance.
+            ConstOp::GlobalGet(g) => unsafe { (*self.global(g)).get().0 },
+            ConstOp::RefNull => 0,
+            ConstOp::RefFunc(f) => self.anyfunc(f) as usize as u128,
+            _ => return None,
+        })
+    }
+
     fn eval_const(&self, expr: &ConstExpr) -> RawValue {
+        // Almost every constant expression is a single operator.
+        if let [op] = expr.ops.as_slice()
+            && let Some(v) = self.eval_push(*op)
+        {
+            return RawValue(v);
+        }
         let mut stack: Vec<u128> = Vec::with_capacity(2);
         for op in &expr.ops {
             let v = match *op {
-                ConstOp::I32Const(v) => u128::from(v as u32),
-                ConstOp::I64Const(v) => u128::from(v as u64),
-                ConstOp::F32Const(v) => u128::from(v),
-                ConstOp::F64Const(v) => u128::from(v),
-                ConstOp::V128Const(v) => v,
-                // SAFETY: global storage lives as long as the instance.
-                ConstOp::GlobalGet(g) => unsafe { (*self.global(g)).get().0 },
-                ConstOp::RefNull => 0,
-                ConstOp::RefFunc(f) => self.anyfunc(f) as usize as u128,
                 ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
                     let (b, a) = (stack.pop().unwrap() as u32, stack.pop().unwrap() as u32);
                     u128::from(match op {
@@ -143,6 +284,7 @@ impl Instance {
                         _ => a.wrapping_mul(b),
                     })
                 }
+                push => self.eval_push(push).unwrap_or_default(),
             };
             stack.push(v);
         }
@@ -155,22 +297,33 @@ impl Instance {
     /// before it stay written (the current spec's semantics, which the
     /// suite's 1.0 and 2.0 tests both use).
     pub fn initialize(&mut self) -> Result<(), TrapCode> {
+        let r = self.initialize_segments();
+        if r.is_err() {
+            // A memory may have been created with its image already mapped
+            // (see `LinearMemory::with_pool`); data segments were not
+            // applied, so it must read as zeros.
+            let info = self.module.info.clone();
+            for m in &self.memories[info.num_imported_memories..] {
+                // SAFETY: memories outlive the instance; no code ran on it.
+                unsafe {
+                    let _ = (**m).map_image(None);
+                }
+            }
+        }
+        r
+    }
+
+    fn initialize_segments(&mut self) -> Result<(), TrapCode> {
         let info = self.module.info.clone();
         // Every segment exists before any is applied, as in the spec: if an
         // active segment traps, the instance's functions may already be
         // reachable (through an imported table), and their
         // `table.init`/`elem.drop`/`memory.init`/`data.drop` must find the
-        // segments that were not applied yet still there.
-        self.passive_elements = info
-            .elements
-            .iter()
-            .map(|seg| {
-                seg.items
-                    .iter()
-                    .map(|e| self.eval_const(e).ptr().cast())
-                    .collect()
-            })
-            .collect();
+        // segments that were not applied yet still there. Element items are
+        // evaluated when written: their constant expressions only read
+        // immutable globals and function addresses, so the value is the
+        // same whenever it is computed.
+        self.dropped_elements = vec![false; info.elements.len()];
         self.dropped_data = vec![false; info.data.len()];
         for (i, init) in info.table_inits.iter().enumerate() {
             if let Some(init) = init {
@@ -182,17 +335,38 @@ impl Instance {
             }
         }
         for (i, seg) in info.elements.iter().enumerate() {
+            let e = ElemIndex::from_usize(i);
             match &seg.kind {
                 ElementSegmentKind::Active { table, offset } => {
                     let at = self.eval_const(offset).u32();
-                    // SAFETY: tables outlive the instance.
-                    let t = unsafe { &mut *self.table(*table) };
-                    t.init(at, &self.passive_elements[i])?;
-                    self.drop_element(ElemIndex::from_usize(i));
+                    self.table_init(*table, e, at, 0, seg.items.len() as u32)?;
+                    self.drop_element(e);
                 }
                 ElementSegmentKind::Passive => {}
-                ElementSegmentKind::Declared => self.drop_element(ElemIndex::from_usize(i)),
+                ElementSegmentKind::Declared => self.drop_element(e),
             }
+        }
+        let images = self.module.memory_images();
+        if images.covers_all_data() {
+            // No segment can trap: mapping each memory's image at once is
+            // the same as copying the segments in order.
+            for (i, m) in self.memories[info.num_imported_memories..]
+                .iter()
+                .enumerate()
+            {
+                if let Some(image) = images.get(DefinedMemoryIndex::from_usize(i)) {
+                    // SAFETY: memories outlive the instance; this one was
+                    // made for it and nothing has touched it yet.
+                    unsafe { (**m).map_image(Some(image)) }
+                        .map_err(|_| TrapCode::MemoryOutOfBounds)?;
+                }
+            }
+            for (i, seg) in info.data.iter().enumerate() {
+                if let DataSegmentKind::Active { .. } = seg.kind {
+                    self.drop_data(DataIndex::from_usize(i));
+                }
+            }
+            return Ok(());
         }
         for (i, seg) in info.data.iter().enumerate() {
             if let DataSegmentKind::Active { memory, offset } = &seg.kind {
@@ -217,14 +391,46 @@ impl Instance {
         Ok(())
     }
 
-    /// The elements of passive segment `e` (empty once dropped).
-    pub(crate) fn passive_element(&self, e: ElemIndex) -> &[TableElement] {
-        &self.passive_elements[e.index()]
+    /// `table.init`: writes items `src..src + len` of element segment `e`
+    /// (empty once dropped) into `table` at `dst`, or nothing if either
+    /// range is out of bounds.
+    pub(crate) fn table_init(
+        &self,
+        table: TableIndex,
+        e: ElemIndex,
+        dst: u32,
+        src: u32,
+        len: u32,
+    ) -> Result<(), TrapCode> {
+        let info = self.module.info.clone();
+        let items: &[ConstExpr] = if self.dropped_elements[e.index()] {
+            &[]
+        } else {
+            &info.elements[e.index()].items
+        };
+        let items = (src as usize)
+            .checked_add(len as usize)
+            .and_then(|end| items.get(src as usize..end))
+            .ok_or(TrapCode::TableOutOfBounds)?;
+        // SAFETY: tables outlive the instance and are not part of it.
+        let table = unsafe { &mut *self.table(table) };
+        if let Some(funcs) = self.module.function_element(e) {
+            let funcs = &funcs[src as usize..][..len as usize];
+            let anyfuncs: *mut u8 = self.vmctx_plus(self.offsets().vmctx_anyfuncs_begin());
+            let size = self.offsets().size_of_vmcaller_checked_anyfunc() as usize;
+            return table.init_with(dst, len, |i| match funcs[i] {
+                NULL_ITEM => std::ptr::null_mut(),
+                // SAFETY: validation guarantees `f` is a function of this
+                // module, so its reference lies in this vmctx.
+                f => unsafe { anyfuncs.add(f as usize * size) },
+            });
+        }
+        table.init_with(dst, len, |i| self.eval_const(&items[i]).ptr().cast())
     }
 
     /// `elem.drop`.
     pub(crate) fn drop_element(&mut self, e: ElemIndex) {
-        self.passive_elements[e.index()] = Box::new([]);
+        self.dropped_elements[e.index()] = true;
     }
 
     /// The bytes of data segment `d` (empty once dropped).
@@ -240,6 +446,15 @@ impl Instance {
     pub(crate) fn drop_data(&mut self, d: DataIndex) {
         self.dropped_data[d.index()] = true;
     }
+}
+
+/// The allocation of an instance record followed by a vmctx of `offsets`.
+fn instance_layout(offsets: &VMOffsets) -> Layout {
+    Layout::new::<Instance>()
+        .extend(Layout::from_size_align(offsets.size_of_vmctx() as usize, 16).unwrap())
+        .unwrap()
+        .0
+        .pad_to_align()
 }
 
 /// Owns an [`Instance`] allocation (instance record plus vmctx).
@@ -271,16 +486,35 @@ impl InstanceHandle {
     ) -> InstanceHandle {
         let info = module.info.clone();
         let offsets = module.offsets.clone();
-        let layout = Layout::new::<Instance>()
-            .extend(Layout::from_size_align(offsets.size_of_vmctx() as usize, 16).unwrap())
-            .unwrap()
-            .0
-            .pad_to_align();
-        // SAFETY: the layout is non-zero-sized (the instance record).
-        let ptr = unsafe { std::alloc::alloc_zeroed(layout) } as *mut Instance;
-        let Some(ptr) = NonNull::new(ptr) else {
-            std::alloc::handle_alloc_error(layout)
+        let layout = instance_layout(&offsets);
+        // Zero everything but the defined functions' references, the last
+        // region of the vmctx, which is written in full below unless this
+        // allocation held an instance of the same module before (then they
+        // are already right: they name the allocation's own vmctx).
+        let vmctx_start = std::mem::offset_of!(Instance, vmctx);
+        let defined_start = vmctx_start
+            + offsets.vmctx_anyfuncs_begin() as usize
+            + info.num_imported_funcs * offsets.size_of_vmcaller_checked_anyfunc() as usize;
+        let defined_end = defined_start
+            + module.function_bodies.len() * offsets.size_of_vmcaller_checked_anyfunc() as usize;
+        let (raw, reused) = match module.take_allocation() {
+            Some(raw) => (raw, true),
+            None => {
+                // SAFETY: the layout is non-zero-sized (the instance record).
+                let raw = unsafe { std::alloc::alloc(layout) };
+                if raw.is_null() {
+                    std::alloc::handle_alloc_error(layout)
+                }
+                (raw, false)
+            }
         };
+        // SAFETY: both ranges lie inside the allocation.
+        unsafe {
+            raw.write_bytes(0, defined_start);
+            raw.add(defined_end)
+                .write_bytes(0, layout.size() - defined_end);
+        }
+        let ptr = NonNull::new(raw.cast::<Instance>()).expect("checked above");
         let memories: Box<[_]> = imports
             .memories
             .iter()
@@ -300,7 +534,7 @@ impl InstanceHandle {
                 memories,
                 tables,
                 globals: Box::new([]),
-                passive_elements: Vec::new(),
+                dropped_elements: Vec::new(),
                 dropped_data: Vec::new(),
                 host_data: 0,
                 vmctx: VMContext {
@@ -353,15 +587,17 @@ impl InstanceHandle {
                     (**t).definition();
             }
             let vmctx = inst.vmctx_ptr();
-            for (i, body) in module.function_bodies.iter().enumerate() {
-                let f = info.func_index(DefinedFuncIndex::from_usize(i));
-                let ty = info.functions[f.index()];
-                *inst.anyfunc(f) = VMCallerCheckedAnyfunc {
-                    func_ptr: *body,
-                    type_index: module.signature_ids[ty.index()],
-                    vmctx: VMFunctionContext { vmctx },
-                    call_trampoline: module.trampolines[ty.index()],
-                };
+            let template = module.anyfunc_template();
+            if !reused && !template.is_empty() {
+                // The defined functions' references are consecutive.
+                let first = inst.anyfunc(info.func_index(DefinedFuncIndex::from_usize(0)));
+                let defined = std::slice::from_raw_parts_mut(first, template.len());
+                for (slot, t) in defined.iter_mut().zip(template) {
+                    *slot = VMCallerCheckedAnyfunc {
+                        vmctx: VMFunctionContext { vmctx },
+                        ..*t
+                    };
+                }
             }
         }
         let mut globals: Vec<*mut VMGlobalDefinition> = imports.globals.to_vec();
@@ -395,10 +631,13 @@ impl InstanceHandle {
 
 impl Drop for InstanceHandle {
     fn drop(&mut self) {
+        let module = self.instance().module.clone();
         // SAFETY: we own the allocation and its initialised instance.
-        unsafe {
-            std::ptr::drop_in_place(self.ptr.as_ptr());
-            std::alloc::dealloc(self.ptr.as_ptr().cast(), self.layout);
+        unsafe { std::ptr::drop_in_place(self.ptr.as_ptr()) };
+        let raw = self.ptr.as_ptr().cast::<u8>();
+        if !module.keep_allocation(raw) {
+            // SAFETY: allocated with `self.layout`; the instance is gone.
+            unsafe { std::alloc::dealloc(raw, self.layout) };
         }
     }
 }

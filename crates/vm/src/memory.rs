@@ -2,9 +2,11 @@
 //! memories) of which the first `current_length` bytes are readable and
 //! writable. Memories never move, so compiled code may keep their base.
 
+use crate::memory_image::MemoryImage;
+use crate::memory_pool::{MemoryPool, Reservation};
 use crate::vmcontext::VMMemoryDefinition;
 use kiln_types::{MemoryType, Tunables};
-use rustix::mm::{MapFlags, MprotectFlags, ProtFlags};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The size of a wasm page.
@@ -32,8 +34,11 @@ pub enum MemoryError {
 /// A linear memory owning its mapping and its `VMMemoryDefinition`.
 #[derive(Debug)]
 pub struct LinearMemory {
-    reservation: *mut u8,
-    reservation_len: usize,
+    /// Always `Some` until dropped.
+    reservation: Option<Reservation>,
+    /// Where the reservation goes when the memory is dropped.
+    pool: Option<Arc<MemoryPool>>,
+    base: *mut u8,
     /// Bytes that may ever become accessible (reservation minus guard).
     max_accessible: u64,
     definition: Box<VMMemoryDefinition>,
@@ -49,6 +54,18 @@ unsafe impl Sync for LinearMemory {}
 impl LinearMemory {
     /// Reserves the memory's address space and makes its minimum size accessible.
     pub fn new(ty: MemoryType, tunables: &Tunables) -> Result<Self, MemoryError> {
+        Self::with_pool(ty, tunables, None, None)
+    }
+
+    /// Like [`LinearMemory::new`], but takes the reservation from `pool`
+    /// when it has one (preferring one with `image` mapped) and returns it
+    /// there when dropped. The memory starts with `image`'s contents.
+    pub fn with_pool(
+        ty: MemoryType,
+        tunables: &Tunables,
+        pool: Option<&Arc<MemoryPool>>,
+        image: Option<&Arc<MemoryImage>>,
+    ) -> Result<Self, MemoryError> {
         let max_accessible = if ty.memory64 {
             tunables.memory_reservation
         } else {
@@ -62,58 +79,59 @@ impl LinearMemory {
         }
         let total = max_accessible + tunables.memory_guard_size;
         let total_len = usize::try_from(total).map_err(|_| MemoryError::TooLarge(ty.minimum))?;
-        // SAFETY: an anonymous, private, inaccessible mapping at an address
-        // the kernel chooses aliases nothing.
-        let reservation = unsafe {
-            rustix::mm::mmap_anonymous(
-                std::ptr::null_mut(),
-                total_len,
-                ProtFlags::empty(),
-                MapFlags::PRIVATE | MapFlags::NORESERVE,
-            )
-        }
-        .map_err(|e| MemoryError::Reserve {
+        let reserve_error = |e: std::io::Error| MemoryError::Reserve {
             size: total,
-            source: e.into(),
-        })? as *mut u8;
+            source: e,
+        };
+        let reservation = match pool.and_then(|p| p.take(total_len, image)) {
+            Some(r) => r,
+            None => Reservation::new(total_len).map_err(reserve_error)?,
+        };
+        let base = reservation.base;
         let mut me = Self {
-            reservation,
-            reservation_len: total_len,
+            reservation: Some(reservation),
+            pool: pool.cloned(),
+            base,
             max_accessible,
             definition: Box::new(VMMemoryDefinition {
-                base: reservation,
+                base,
                 current_length: AtomicUsize::new(0),
             }),
             ty,
         };
-        me.make_accessible(0, min_bytes as usize)
+        let page = rustix::param::page_size();
+        me.reservation_mut()
+            .set_accessible((min_bytes as usize).div_ceil(page) * page)
             .map_err(|e| MemoryError::Reserve {
                 size: min_bytes,
                 source: e,
             })?;
+        // SAFETY: nothing refers to the new memory's bytes yet.
+        unsafe { me.reservation_mut().set_image(image) }.map_err(|e| MemoryError::Reserve {
+            size: min_bytes,
+            source: e,
+        })?;
         me.definition
             .current_length
             .store(min_bytes as usize, Ordering::Release);
         Ok(me)
     }
 
+    fn reservation_mut(&mut self) -> &mut Reservation {
+        self.reservation
+            .as_mut()
+            .expect("a live memory has its reservation")
+    }
+
     /// Makes `[from, to)` readable and writable, widened to whole OS pages.
     /// (With 1-byte wasm pages the OS page past the end is accessible too;
     /// compiled code then checks every access explicitly.)
-    fn make_accessible(&mut self, from: usize, to: usize) -> std::io::Result<()> {
+    fn make_accessible(&mut self, to: usize) -> std::io::Result<()> {
         let page = rustix::param::page_size();
-        let from = from / page * page;
         let to = to.div_ceil(page) * page;
-        if to > from {
-            // SAFETY: `[from, to)` lies inside our own reservation (callers
-            // check `to <= max_accessible`), which nothing else maps.
-            unsafe {
-                rustix::mm::mprotect(
-                    self.reservation.add(from).cast(),
-                    to - from,
-                    MprotectFlags::READ | MprotectFlags::WRITE,
-                )?;
-            }
+        let r = self.reservation_mut();
+        if to > r.accessible {
+            r.set_accessible(to)?;
         }
         Ok(())
     }
@@ -164,10 +182,21 @@ impl LinearMemory {
         if new > self.maximum_pages() {
             return None;
         }
-        let (from, to) = (self.byte_size(), (new * self.page_size()) as usize);
-        self.make_accessible(from, to).ok()?;
+        let to = (new * self.page_size()) as usize;
+        self.make_accessible(to).ok()?;
         self.definition.current_length.store(to, Ordering::Release);
         Some(old)
+    }
+
+    /// Maps `image` copy-on-write over its range of this memory, replacing
+    /// the image that was there (or, for `None`, only removing it), unless
+    /// it is there already.
+    ///
+    /// # Safety
+    /// Nothing may hold a reference into the memory's bytes.
+    pub unsafe fn map_image(&mut self, image: Option<&Arc<MemoryImage>>) -> std::io::Result<()> {
+        // SAFETY: forwarded from the caller.
+        unsafe { self.reservation_mut().set_image(image) }
     }
 
     /// The record compiled code reads (stable for the memory's lifetime).
@@ -179,21 +208,21 @@ impl LinearMemory {
     pub fn data(&self) -> &[u8] {
         // SAFETY: the first `byte_size` bytes of the reservation are mapped
         // readable and writable for as long as `self` lives.
-        unsafe { std::slice::from_raw_parts(self.reservation, self.byte_size()) }
+        unsafe { std::slice::from_raw_parts(self.base, self.byte_size()) }
     }
 
     /// The accessible bytes, mutably.
     pub fn data_mut(&mut self) -> &mut [u8] {
         // SAFETY: as in `data`, and `&mut self` gives exclusive access.
-        unsafe { std::slice::from_raw_parts_mut(self.reservation, self.byte_size()) }
+        unsafe { std::slice::from_raw_parts_mut(self.base, self.byte_size()) }
     }
 }
 
 impl Drop for LinearMemory {
     fn drop(&mut self) {
-        // SAFETY: we own the whole reservation and nothing refers to it any more.
-        unsafe {
-            let _ = rustix::mm::munmap(self.reservation.cast(), self.reservation_len);
+        // Without a pool the reservation unmaps itself.
+        if let (Some(r), Some(pool)) = (self.reservation.take(), &self.pool) {
+            pool.give_back(r);
         }
     }
 }

@@ -106,8 +106,21 @@ impl Table {
     /// Writes `items` at `dst` (`table.init` and active segments).
     pub fn init(&mut self, dst: u32, items: &[TableElement]) -> Result<(), TrapCode> {
         let len = u32::try_from(items.len()).map_err(|_| TrapCode::TableOutOfBounds)?;
+        self.init_with(dst, len, |i| items[i])
+    }
+
+    /// Writes `item(0..len)` at `dst`, after checking that all of it fits
+    /// (so nothing is written when it does not).
+    pub fn init_with(
+        &mut self,
+        dst: u32,
+        len: u32,
+        mut item: impl FnMut(usize) -> TableElement,
+    ) -> Result<(), TrapCode> {
         let r = self.range(dst, len)?;
-        self.elements[r].copy_from_slice(items);
+        for (i, slot) in self.elements[r].iter_mut().enumerate() {
+            *slot = item(i);
+        }
         Ok(())
     }
 

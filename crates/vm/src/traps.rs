@@ -16,6 +16,7 @@
 
 use crate::code_registry::{self, FrameInfo};
 use crate::store_context::VMStoreContext;
+use crate::vmcontext::{RawValue, VMFunctionBody, VMTrampoline};
 use kiln_types::TrapCode;
 use std::any::Any;
 use std::cell::{Cell, RefCell, UnsafeCell};
@@ -67,8 +68,20 @@ pub struct Trap {
 /// What a trap left behind, filled in without allocating (signal context).
 struct Pending {
     reason: Option<TrapReason>,
-    /// Raw pcs of wasm frames (capacity reserved up front).
-    pcs: Vec<usize>,
+    /// Raw pcs of wasm frames: the first `len` entries of this thread's
+    /// frame buffer (`MAX_FRAMES` long).
+    pcs: *mut usize,
+    len: usize,
+}
+
+impl Pending {
+    fn push(&mut self, pc: usize) {
+        if self.len < MAX_FRAMES {
+            // SAFETY: `pcs` is this thread's buffer of `MAX_FRAMES` entries.
+            unsafe { *self.pcs.add(self.len) = pc };
+            self.len += 1;
+        }
+    }
 }
 
 /// Where a trap resumes: the callee-saved registers and stack pointer
@@ -87,18 +100,18 @@ struct Landing {
     rip: usize,
 }
 
-/// Records a landing in `landing`, then calls `f(arg)`. Returns 0 when `f`
-/// returns, 1 when something below it resumed the landing.
+/// The functions [`enter`] calls: three pointer-sized arguments, System V
+/// (the shape of a host→wasm trampoline).
+type EntryFn = unsafe extern "C" fn(usize, usize, usize);
+
+/// Records a landing in `landing`, then calls `f(a, b, c)`. Returns 0 when
+/// `f` returns, 1 when something below it resumed the landing.
 ///
 /// # Safety
 /// `landing` must stay valid and unmoved until this returns; `f` must not
 /// unwind.
 #[unsafe(naked)]
-unsafe extern "C" fn enter(
-    landing: *mut Landing,
-    f: unsafe extern "C" fn(*mut c_void),
-    arg: *mut c_void,
-) -> u32 {
+unsafe extern "C" fn enter(landing: *mut Landing, f: EntryFn, a: usize, b: usize, c: usize) -> u32 {
     core::arch::naked_asm!(
         "mov [rdi + 8], rbp",
         "mov [rdi + 16], rbx",
@@ -113,6 +126,8 @@ unsafe extern "C" fn enter(
         "mov [rdi + 56], rax",
         "mov rax, rsi",
         "mov rdi, rdx",
+        "mov rsi, rcx",
+        "mov rdx, r8",
         "call rax",
         "add rsp, 8",
         "xor eax, eax",
@@ -165,24 +180,67 @@ impl CallState {
     }
 }
 
-thread_local! {
-    static CURRENT: Cell<*const CallState> = const { Cell::new(std::ptr::null()) };
-    static PCS: RefCell<Vec<Vec<usize>>> = const { RefCell::new(Vec::new()) };
-    static ALT_STACK: RefCell<Option<AltStack>> = const { RefCell::new(None) };
-    /// The lowest address of this thread's stack (0 until looked up).
-    static STACK_LOW: Cell<usize> = const { Cell::new(0) };
+/// What every call on a thread needs, set up by the thread's first call.
+#[derive(Copy, Clone)]
+struct ThreadInfo {
+    /// The lowest usable address of the thread's stack (0 until set up).
+    stack_low: usize,
+    /// The thread's backtrace buffer, `MAX_FRAMES` long (owned by `FRAMES`).
+    frames: *mut usize,
 }
 
-/// The lowest usable address of the current thread's stack. The first call
-/// on a thread also installs the signal handlers (once per process) and the
-/// thread's alternate signal stack, so later calls pay one thread-local read.
-fn thread_stack_low() -> usize {
-    let cached = STACK_LOW.with(|c| c.get());
-    if cached != 0 {
-        return cached;
+thread_local! {
+    static CURRENT: Cell<*const CallState> = const { Cell::new(std::ptr::null()) };
+    static THREAD: Cell<ThreadInfo> = const {
+        Cell::new(ThreadInfo { stack_low: 0, frames: std::ptr::null_mut() })
+    };
+    /// Owns the buffer `THREAD.frames` points at (freed when the thread exits).
+    static FRAMES: RefCell<FrameBuffer> = const { RefCell::new(FrameBuffer(Vec::new())) };
+    static ALT_STACK: RefCell<Option<AltStack>> = const { RefCell::new(None) };
+}
+
+/// The storage behind `ThreadInfo::frames`.
+struct FrameBuffer(Vec<usize>);
+
+impl Drop for FrameBuffer {
+    fn drop(&mut self) {
+        // The buffer is going away with the thread: a call from a later
+        // thread-local destructor sets the thread up again.
+        let _ = THREAD.try_with(|c| {
+            c.set(ThreadInfo {
+                stack_low: 0,
+                frames: std::ptr::null_mut(),
+            })
+        });
     }
+}
+
+/// This thread's stack bound and frame buffer. The first call on a thread
+/// also installs the signal handlers (once per process), the thread's
+/// alternate signal stack and its frame buffer, so later calls pay one
+/// thread-local read.
+#[inline]
+fn thread_info() -> ThreadInfo {
+    let info = THREAD.with(|c| c.get());
+    if info.stack_low != 0 {
+        return info;
+    }
+    init_thread()
+}
+
+#[cold]
+fn init_thread() -> ThreadInfo {
     init_signal_handlers();
     init_alt_stack();
+    let frames = FRAMES
+        .try_with(|f| {
+            let mut f = f.borrow_mut();
+            f.0.resize(MAX_FRAMES, 0);
+            f.0.as_mut_ptr()
+        })
+        // The thread is exiting and its buffer is gone: use one that is
+        // never freed (this happens at most once per such thread).
+        .unwrap_or_else(|_| Box::leak(vec![0; MAX_FRAMES].into_boxed_slice()).as_mut_ptr());
     // 1 (not 0) if the bounds cannot be found: initialised, no clamp.
     let mut low = 1;
     // SAFETY: querying this thread's attributes into zeroed structs, which
@@ -199,8 +257,12 @@ fn thread_stack_low() -> usize {
             libc::pthread_attr_destroy(&mut attr);
         }
     }
-    STACK_LOW.with(|c| c.set(low));
-    low
+    let info = ThreadInfo {
+        stack_low: low,
+        frames,
+    };
+    THREAD.with(|c| c.set(info));
+    info
 }
 
 /// Runs `f` (which calls into wasm) with a budget of `max_wasm_stack` bytes
@@ -223,31 +285,83 @@ pub unsafe fn catch_traps<F: FnOnce()>(
     max_wasm_stack: usize,
     f: F,
 ) -> Result<(), Box<Trap>> {
-    let stack_low = thread_stack_low();
+    /// Runs the caller's closure; `arg` is its `Option<F>`.
+    unsafe extern "C" fn run<F: FnOnce()>(arg: usize, _: usize, _: usize) {
+        // SAFETY: `arg` is the `Option<F>` below, alive during `enter`.
+        let f = unsafe { &mut *(arg as *mut Option<F>) };
+        (f.take().expect("a task runs once"))()
+    }
+    let mut f = Some(f);
+    let arg = &mut f as *mut Option<F> as usize;
+    // SAFETY: forwarded from the caller; `run` does not unwind (the
+    // caller's guarantee for `f`).
+    unsafe { call_entry(store, max_wasm_stack, run::<F>, arg, 0, 0) }
+}
+
+/// Calls a host→wasm trampoline, `trampoline(vmctx, body, values)`, as
+/// [`catch_traps`] runs its closure: the fast path of every call into wasm.
+///
+/// # Safety
+/// As for [`catch_traps`]; the trampoline must have `body`'s signature and
+/// `values` room for its parameters and results.
+#[inline]
+pub unsafe fn call_wasm(
+    store: *mut VMStoreContext,
+    max_wasm_stack: usize,
+    trampoline: VMTrampoline,
+    vmctx: *mut c_void,
+    body: *const VMFunctionBody,
+    values: *mut RawValue,
+) -> Result<(), Box<Trap>> {
+    // SAFETY: a trampoline takes three pointers, as `EntryFn` does.
+    let f = unsafe { std::mem::transmute::<VMTrampoline, EntryFn>(trampoline) };
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        call_entry(
+            store,
+            max_wasm_stack,
+            f,
+            vmctx as usize,
+            body as usize,
+            values as usize,
+        )
+    }
+}
+
+/// The body of [`catch_traps`] and [`call_wasm`]: runs `f(a, b, c)` with
+/// the stack budget and landing set up.
+#[inline]
+unsafe fn call_entry(
+    store: *mut VMStoreContext,
+    max_wasm_stack: usize,
+    f: EntryFn,
+    a: usize,
+    b: usize,
+    c: usize,
+) -> Result<(), Box<Trap>> {
+    let thread = thread_info();
     let entry_sp = current_sp();
     let prev = CURRENT.with(|c| c.get());
     let mut stack_limit = entry_sp
         .saturating_sub(max_wasm_stack)
-        .max(stack_low.saturating_add(HOST_RESERVE));
+        .max(thread.stack_low.saturating_add(HOST_RESERVE));
     if !prev.is_null() {
         // SAFETY: `prev` is the live state of the enclosing call.
         stack_limit = stack_limit.max(unsafe { (*prev).stack_limit });
     }
     if entry_sp < stack_limit.saturating_add(MIN_WASM_STACK) {
-        return Err(Box::new(Trap {
-            reason: TrapReason::Wasm(TrapCode::StackOverflow),
-            backtrace: Vec::new(),
-        }));
+        return Err(out_of_stack());
     }
-    let mut pcs = PCS.with(|p| p.borrow_mut().pop()).unwrap_or_default();
-    pcs.clear();
-    pcs.reserve(MAX_FRAMES);
     let state = CallState {
         landing: UnsafeCell::new(Landing::default()),
         store,
         stack_limit,
         entry_sp,
-        pending: UnsafeCell::new(Pending { reason: None, pcs }),
+        pending: UnsafeCell::new(Pending {
+            reason: None,
+            pcs: thread.frames,
+            len: 0,
+        }),
         prev,
     };
     // SAFETY: the caller guarantees `store` is valid.
@@ -255,42 +369,41 @@ pub unsafe fn catch_traps<F: FnOnce()>(
     // SAFETY: as above.
     unsafe { (*store).stack_limit = stack_limit };
     CURRENT.with(|c| c.set(&state));
-
-    /// Runs the caller's closure; `arg` is its `Option<F>`.
-    unsafe extern "C" fn run<F: FnOnce()>(arg: *mut c_void) {
-        // SAFETY: `arg` is the `Option<F>` below, alive during `enter`.
-        let f = unsafe { &mut *(arg as *mut Option<F>) };
-        (f.take().expect("a task runs once"))()
-    }
-    let mut f = Some(f);
-    // SAFETY: the landing lives in `state` until `enter` returns; `run`
-    // does not unwind (the caller's guarantee for `f`).
-    let trapped = unsafe {
-        enter(
-            state.landing.get(),
-            run::<F>,
-            &mut f as *mut Option<F> as *mut c_void,
-        )
-    } != 0;
+    // SAFETY: the landing lives in `state` until `enter` returns; `f` does
+    // not unwind (the caller's guarantee).
+    let trapped = unsafe { enter(state.landing.get(), f, a, b, c) } != 0;
     CURRENT.with(|c| c.set(state.prev));
     // SAFETY: as above.
     unsafe { (*store).stack_limit = saved_limit };
+    if trapped {
+        return Err(collect_trap(state.pending.into_inner()));
+    }
+    Ok(())
+}
 
-    let Pending { reason, pcs } = state.pending.into_inner();
-    let out = if trapped {
-        let backtrace = pcs
-            .iter()
-            .filter_map(|pc| code_registry::lookup_frame(*pc))
-            .collect();
-        Err(Box::new(Trap {
-            reason: reason.unwrap_or(TrapReason::Unrecorded),
-            backtrace,
-        }))
-    } else {
-        Ok(())
-    };
-    PCS.with(|p| p.borrow_mut().push(pcs));
-    out
+#[cold]
+fn out_of_stack() -> Box<Trap> {
+    Box::new(Trap {
+        reason: TrapReason::Wasm(TrapCode::StackOverflow),
+        backtrace: Vec::new(),
+    })
+}
+
+/// The trap a call that landed recorded.
+#[cold]
+fn collect_trap(pending: Pending) -> Box<Trap> {
+    let Pending { reason, pcs, len } = pending;
+    // SAFETY: the trap recorded `len` pcs into this thread's buffer, which
+    // nothing writes again until the next trap.
+    let pcs = unsafe { std::slice::from_raw_parts(pcs, len) };
+    let backtrace = pcs
+        .iter()
+        .filter_map(|pc| code_registry::lookup_frame(*pc))
+        .collect();
+    Box::new(Trap {
+        reason: reason.unwrap_or(TrapReason::Unrecorded),
+        backtrace,
+    })
 }
 
 fn current_sp() -> usize {
@@ -311,19 +424,19 @@ unsafe fn record_frames(st: &CallState, pc: Option<usize>, mut fp: usize) {
     // SAFETY: only this thread touches `pending` while wasm runs.
     let pending = unsafe { &mut *st.pending.get() };
     if let Some(pc) = pc {
-        pending.pcs.push(pc);
+        pending.push(pc);
     }
     while fp != 0
         && fp.is_multiple_of(8)
         && st.owns_stack_address(fp)
         && st.owns_stack_address(fp + 8)
-        && pending.pcs.len() < MAX_FRAMES
+        && pending.len < MAX_FRAMES
     {
         // SAFETY: `fp` and `fp + 8` lie in this call's part of the stack
         // (checked above), below the entry frame.
         let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
         if code_registry::is_wasm_pc(ret.wrapping_sub(1)) {
-            pending.pcs.push(ret - 1);
+            pending.push(ret - 1);
         }
         if next <= fp {
             break;
