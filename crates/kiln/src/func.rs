@@ -135,9 +135,18 @@ impl<T> Caller<'_, T> {
     pub fn engine(&self) -> &crate::Engine {
         self.store.engine()
     }
-    /// An export of the calling instance (e.g. its `memory`).
+    /// An export of the calling instance (e.g. its `memory`, which is
+    /// found without a name lookup).
     pub fn get_export(&mut self, name: &str) -> Option<Extern> {
         let i = self.instance?;
+        if name == "memory"
+            && let Some(m) = self.store.inner.instances[i].memory_export
+        {
+            return Some(Extern::Memory(crate::Memory {
+                store: self.store.inner.id,
+                index: m,
+            }));
+        }
         crate::Instance {
             store: self.store.inner.id,
             index: i,

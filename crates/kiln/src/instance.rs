@@ -204,6 +204,10 @@ impl Instance {
             global_ids.push(Global::push(store, GlobalData { ty, definition }).index);
         }
         let init = handle.instance_mut().initialize();
+        let memory_export = match module.export_index("memory") {
+            Some(EntityIndex::Memory(m)) => Some(memory_ids[m.index()]),
+            _ => None,
+        };
         store.inner.instances.push(InstanceData {
             handle,
             module: module.clone(),
@@ -211,6 +215,7 @@ impl Instance {
             tables: table_ids,
             globals: global_ids,
             imported_funcs,
+            memory_export,
         });
         init.map_err(anyhow::Error::new)?;
         let instance = Instance {

@@ -28,6 +28,9 @@ pub(crate) struct InstanceData {
     pub(crate) globals: Vec<usize>,
     /// The functions the instance imported, in import order.
     pub(crate) imported_funcs: Vec<Func>,
+    /// The store index of the memory exported as `memory`, which WASI
+    /// host functions look up on every call.
+    pub(crate) memory_export: Option<usize>,
 }
 
 /// The store's type-independent state.
