@@ -47,7 +47,7 @@ impl RunCommand {
     pub fn execute(&self) -> Result<i32> {
         let (file, args) = self.file_and_args();
         let settings = self.engine.settings()?;
-        let engine = settings.engine()?;
+        let engine = settings.engine_with_cache()?;
         let module = load_module(&engine, file, self.allow_precompiled)?;
         let wasi = self.wasi.build(file, args)?;
         let mut store = Store::new(&engine, wasi);

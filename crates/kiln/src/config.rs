@@ -1,5 +1,6 @@
 //! Engine configuration.
 
+use crate::Cache;
 pub use kiln_compiler::OptLevel;
 use kiln_types::Tunables;
 use wasmparser::WasmFeatures;
@@ -12,6 +13,7 @@ pub struct Config {
     pub(crate) opt_level: OptLevel,
     pub(crate) max_wasm_stack: usize,
     pub(crate) parallel_compilation: bool,
+    pub(crate) cache: Option<Cache>,
 }
 
 impl Default for Config {
@@ -22,6 +24,7 @@ impl Default for Config {
             opt_level: OptLevel::Speed,
             max_wasm_stack: 1 << 20,
             parallel_compilation: true,
+            cache: None,
         }
     }
 }
@@ -150,6 +153,16 @@ impl Config {
     /// Whether functions are compiled on several threads.
     pub fn parallel_compilation(&mut self, enable: bool) -> &mut Self {
         self.parallel_compilation = enable;
+        self
+    }
+
+    /// Where compiled modules are saved and looked up (off by default):
+    /// with a cache, [`crate::Module::new`] and
+    /// [`crate::Module::from_binary`] load a module compiled before by the
+    /// same Kiln build with the same configuration instead of compiling it,
+    /// and save each module they do compile. See [`Cache`].
+    pub fn cache(&mut self, cache: Option<Cache>) -> &mut Self {
+        self.cache = cache;
         self
     }
 }

@@ -1,5 +1,6 @@
 //! Compiled modules.
 
+use crate::cache::{self, Source};
 use crate::{Engine, ExportType, ExternType, ImportType};
 use anyhow::{Context, Result};
 use kiln_compiler::CompiledModule;
@@ -8,6 +9,7 @@ use kiln_vm::{
     CodeMemory, CodeRegistration, FunctionSite, ModuleRuntime, RegisteredCode, TrapSite,
     VMFunctionBody, VMSharedSignatureIndex, VMTrampoline, register_code,
 };
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -94,7 +96,7 @@ const MAGIC: &[u8; 8] = b"\0kilnmod";
 
 /// What a serialized module must match to be loaded by this engine: the
 /// Kiln version and the compiler's fingerprint, one item each.
-fn compatibility_key(engine: &Engine) -> Vec<String> {
+pub(crate) fn compatibility_key(engine: &Engine) -> Vec<String> {
     let mut key = vec![format!("kiln = {}", env!("CARGO_PKG_VERSION"))];
     key.extend(engine.inner.compiler.fingerprint());
     key
@@ -124,14 +126,89 @@ fn describe_mismatch(file: &[String], ours: &[String]) -> String {
 
 impl Module {
     /// Compiles a module from its binary or text form.
+    ///
+    /// With a [`crate::Config::cache`], a module compiled before from the
+    /// same bytes is loaded from the cache instead (text without being
+    /// parsed again).
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
-        let bytes = wat::parse_bytes(bytes.as_ref())?;
+        let bytes = bytes.as_ref();
+        if let Some(cache) = &engine.config().cache
+            && !bytes.starts_with(b"\0asm")
+        {
+            let key = cache::key(engine, Source::Text, bytes);
+            return cache.get_or_compile(engine, &key, || {
+                engine
+                    .inner
+                    .compiler
+                    .compile_module(&wat::parse_bytes(bytes)?)
+            });
+        }
+        let bytes = wat::parse_bytes(bytes)?;
         Self::from_binary(engine, &bytes)
     }
 
     /// Compiles a module from its binary form.
+    ///
+    /// With a [`crate::Config::cache`], a module compiled before from the
+    /// same bytes is loaded from the cache instead.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        let compiled = engine.inner.compiler.compile_module(bytes)?;
+        let compile = || engine.inner.compiler.compile_module(bytes);
+        match &engine.config().cache {
+            Some(cache) => {
+                let key = cache::key(engine, Source::Binary, bytes);
+                cache.get_or_compile(engine, &key, compile)
+            }
+            None => Self::from_compiled(engine, compile()?),
+        }
+    }
+
+    /// `compiled` in the compilation cache's form, as three parts to be
+    /// stored one after the other: postcard of (compatibility key, code
+    /// length, data length, `compiled` without its code and data bytes),
+    /// then the code, then the data bytes. The two byte arrays are kept out
+    /// of postcard, which decodes them a byte at a time, so that loading a
+    /// cached module is mostly copying.
+    pub(crate) fn cache_parts<'a>(
+        engine: &Engine,
+        compiled: &'a mut CompiledModule,
+    ) -> Result<[Cow<'a, [u8]>; 3]> {
+        let code = std::mem::take(&mut compiled.code);
+        let data = std::mem::take(&mut compiled.info.data_bytes);
+        let meta = postcard::to_stdvec(&(
+            compatibility_key(engine),
+            code.len() as u64,
+            data.len() as u64,
+            &*compiled,
+        ));
+        compiled.code = code;
+        compiled.info.data_bytes = data;
+        Ok([
+            Cow::Owned(meta?),
+            Cow::Borrowed(&compiled.code),
+            Cow::Borrowed(&compiled.info.data_bytes),
+        ])
+    }
+
+    /// Loads a module from the concatenated [`Module::cache_parts`].
+    ///
+    /// # Safety
+    /// As for [`Module::deserialize`]: the bytes are trusted to be what
+    /// `cache_parts` wrote.
+    pub(crate) unsafe fn from_cache_payload(engine: &Engine, payload: &[u8]) -> Result<Module> {
+        let ((key, code_len, data_len, mut compiled), rest): (
+            (Vec<String>, u64, u64, CompiledModule),
+            &[u8],
+        ) = postcard::take_from_bytes(payload).context("corrupt cache entry")?;
+        if key != compatibility_key(engine) {
+            anyhow::bail!("the cache entry was compiled for another configuration");
+        }
+        let code_len = usize::try_from(code_len)?;
+        if Some(rest.len()) != usize::try_from(data_len)?.checked_add(code_len) {
+            anyhow::bail!("the cache entry's code and data lengths do not add up");
+        }
+        let (code, data) = rest.split_at(code_len);
+        compiled.code = code.to_vec();
+        compiled.info.data_bytes = data.to_vec();
         Self::from_compiled(engine, compiled)
     }
 
@@ -189,7 +266,7 @@ impl Module {
         unsafe { Self::deserialize(engine, bytes) }
     }
 
-    fn from_compiled(engine: &Engine, compiled: CompiledModule) -> Result<Module> {
+    pub(crate) fn from_compiled(engine: &Engine, compiled: CompiledModule) -> Result<Module> {
         let code =
             CodeMemory::new(&compiled.code, &compiled.relocs).context("loading compiled code")?;
         let base = code.base();
