@@ -318,13 +318,15 @@ fn read_entry(path: &Path, key: &Key) -> Option<Mapped> {
 }
 
 /// A whole entry file mapped read-only (cheaper than reading it: no copy,
-/// no fresh pages to fault in and zero).
+/// no fresh pages to fault in and zero). A module loaded from the cache
+/// keeps its entry mapped, for [`Module::serialize`].
 ///
 /// Kiln never changes an entry in place: writers replace entries by
-/// renaming a new file over them, which leaves this mapping's file as it
-/// was. Only a process that truncates an entry while it is being loaded
-/// could make reading it fault.
-struct Mapped {
+/// renaming a new file over them, and deleting one only unlinks it, which
+/// leaves this mapping's file as it was. Only another program truncating
+/// the file while it is read (loaded or serialized) could make the read
+/// fault.
+pub(crate) struct Mapped {
     ptr: *mut std::ffi::c_void,
     len: usize,
 }
@@ -357,10 +359,18 @@ impl Mapped {
         unsafe { std::slice::from_raw_parts(self.ptr.cast::<u8>(), self.len) }
     }
 
-    fn payload(&self) -> &[u8] {
+    /// The payload: everything after the header, which `read_entry`
+    /// checked is there.
+    pub(crate) fn payload(&self) -> &[u8] {
         &self.bytes()[HEADER_LEN..]
     }
 }
+
+// SAFETY: the mapping is read-only memory owned by the value; sharing or
+// moving it between threads is like sharing or moving a `Box<[u8]>`.
+unsafe impl Send for Mapped {}
+// SAFETY: as above; nothing writes through it.
+unsafe impl Sync for Mapped {}
 
 impl Drop for Mapped {
     fn drop(&mut self) {
@@ -373,14 +383,14 @@ impl Drop for Mapped {
 /// Loads the entry at `path` into `engine`, or `None` if it fails any check
 /// or does not deserialize.
 fn load(engine: &Engine, path: &Path, key: &Key) -> Option<Module> {
-    let payload = read_entry(path, key)?;
+    let entry = read_entry(path, key)?;
     // SAFETY: the payload is `Module::cache_parts` output that this build of
     // Kiln wrote under this very key: the header names the key, and the
-    // payload hashes to the value recorded with it, so it is not a damaged
+    // payload matches the checksum recorded with it, so it is not a damaged
     // or mismatched entry. (The cache directory is trusted like the Kiln
     // binary; see `Cache`.) Loading checks the compatibility key again
     // before mapping any code.
-    unsafe { Module::from_cache_payload(engine, payload.payload()) }.ok()
+    unsafe { Module::from_cache_entry(engine, entry) }.ok()
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! Compiled modules.
 
-use crate::cache::{self, Source};
+use crate::cache::{self, Mapped, Source};
 use crate::{Engine, ExportType, ExternType, ImportType};
 use anyhow::{Context, Result};
 use kiln_compiler::CompiledModule;
@@ -84,11 +84,19 @@ fn register_types(
 pub struct Module {
     pub(crate) engine: Engine,
     pub(crate) runtime: Arc<ModuleRuntime>,
-    /// The compiler's output, kept for [`Module::serialize`], less its
-    /// `info`, which is the runtime's.
-    artifact: Arc<CompiledModule>,
+    /// What [`Module::serialize`] writes.
+    artifact: Arc<Artifact>,
     /// Exports by name, so finding one is not a scan of them all.
     exports_by_name: Arc<HashMap<String, EntityIndex>>,
+}
+
+/// What [`Module::serialize`] is made from.
+enum Artifact {
+    /// The compiler's output, less its `info` (moved to the runtime).
+    Compiled(Box<CompiledModule>),
+    /// The mapped cache entry the module was loaded from, decoded again to
+    /// serialize: keeping it costs no copy of the code and address map.
+    Cached(Mapped),
 }
 
 /// The first bytes of every serialized module.
@@ -104,6 +112,59 @@ struct CacheMeta<C> {
     data_len: u64,
     address_map_len: u64,
     compiled: C,
+}
+
+/// A cache payload taken apart: the compiler output without its code, data
+/// bytes and address map, and those three as stored.
+struct CacheParts<'a> {
+    compiled: CompiledModule,
+    code: &'a [u8],
+    data: &'a [u8],
+    /// Little-endian `u32` pairs.
+    address_map: &'a [u8],
+}
+
+impl<'a> CacheParts<'a> {
+    /// Takes `payload` apart, checking that it was made for `engine` and
+    /// that the parts' lengths add up.
+    fn split(engine: &Engine, payload: &'a [u8]) -> Result<CacheParts<'a>> {
+        let (meta, rest): (CacheMeta<CompiledModule>, &[u8]) =
+            postcard::take_from_bytes(payload).context("corrupt cache entry")?;
+        if meta.key != compatibility_key(engine) {
+            anyhow::bail!("the cache entry was compiled for another configuration");
+        }
+        let len = |n: u64| usize::try_from(n).ok();
+        let (Some(code_len), Some(data_len), Some(map_len)) = (
+            len(meta.code_len),
+            len(meta.data_len),
+            len(meta.address_map_len).and_then(|n| n.checked_mul(8)),
+        ) else {
+            anyhow::bail!("corrupt cache entry: impossible lengths");
+        };
+        if Some(rest.len())
+            != code_len
+                .checked_add(data_len)
+                .and_then(|n| n.checked_add(map_len))
+        {
+            anyhow::bail!("corrupt cache entry: the parts' lengths do not add up");
+        }
+        let (code, rest) = rest.split_at(code_len);
+        let (data, address_map) = rest.split_at(data_len);
+        Ok(CacheParts {
+            compiled: meta.compiled,
+            code,
+            data,
+            address_map,
+        })
+    }
+}
+
+/// The address map from its stored form, little-endian `u32` pairs.
+fn decode_address_map(raw: &[u8]) -> Vec<(u32, u32)> {
+    let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    raw.chunks_exact(8)
+        .map(|pair| (word(&pair[..4]), word(&pair[4..])))
+        .collect()
 }
 
 /// What a serialized module must match to be loaded by this engine: the
@@ -210,57 +271,51 @@ impl Module {
         ])
     }
 
-    /// Loads a module from its [`Module::cache_parts`], concatenated.
+    /// Loads a module from a cache entry holding its
+    /// [`Module::cache_parts`]; the module keeps the entry mapped.
     ///
     /// # Safety
-    /// As for [`Module::deserialize`]: the bytes are trusted to be what
+    /// As for [`Module::deserialize`]: the payload is trusted to be what
     /// `cache_parts` wrote.
-    pub(crate) unsafe fn from_cache_payload(engine: &Engine, payload: &[u8]) -> Result<Module> {
-        let (meta, rest): (CacheMeta<CompiledModule>, &[u8]) =
-            postcard::take_from_bytes(payload).context("corrupt cache entry")?;
-        if meta.key != compatibility_key(engine) {
-            anyhow::bail!("the cache entry was compiled for another configuration");
-        }
-        let mut compiled = meta.compiled;
-        let len = |n: u64| usize::try_from(n).ok();
-        let (Some(code_len), Some(data_len), Some(map_len)) = (
-            len(meta.code_len),
-            len(meta.data_len),
-            len(meta.address_map_len).and_then(|n| n.checked_mul(8)),
-        ) else {
-            anyhow::bail!("corrupt cache entry: impossible lengths");
-        };
-        if Some(rest.len())
-            != code_len
-                .checked_add(data_len)
-                .and_then(|n| n.checked_add(map_len))
-        {
-            anyhow::bail!("corrupt cache entry: the parts' lengths do not add up");
-        }
-        let (code, rest) = rest.split_at(code_len);
-        let (data, raw_map) = rest.split_at(data_len);
-        compiled.code = code.to_vec();
-        compiled.info.data_bytes = data.to_vec();
-        let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-        compiled.address_map = raw_map
-            .chunks_exact(8)
-            .map(|pair| (word(&pair[..4]), word(&pair[4..])))
-            .collect();
-        Self::from_compiled(engine, compiled)
+    pub(crate) unsafe fn from_cache_entry(engine: &Engine, entry: Mapped) -> Result<Module> {
+        let parts = CacheParts::split(engine, entry.payload())?;
+        let mut compiled = parts.compiled;
+        compiled.info.data_bytes = parts.data.to_vec();
+        let info = std::mem::take(&mut compiled.info);
+        let address_map = decode_address_map(parts.address_map);
+        let (runtime, exports_by_name) =
+            Self::load(engine, info, &compiled, parts.code, address_map)?;
+        Ok(Module {
+            engine: engine.clone(),
+            runtime: Arc::new(runtime),
+            artifact: Arc::new(Artifact::Cached(entry)),
+            exports_by_name: Arc::new(exports_by_name),
+        })
     }
 
     /// The module in Kiln's precompiled format, for [`Module::deserialize`].
     pub fn serialize(&self) -> Result<Vec<u8>> {
-        // The artifact's `info` moved to the runtime (see `from_compiled`).
-        let a = &*self.artifact;
-        let compiled = CompiledModule {
-            info: (**self.info()).clone(),
-            code: a.code.clone(),
-            functions: a.functions.clone(),
-            trampolines: a.trampolines.clone(),
-            traps: a.traps.clone(),
-            address_map: a.address_map.clone(),
-            relocs: a.relocs.clone(),
+        // Either way the `info` is the runtime's.
+        let info = (**self.info()).clone();
+        let compiled = match &*self.artifact {
+            Artifact::Compiled(a) => CompiledModule {
+                info,
+                code: a.code.clone(),
+                functions: a.functions.clone(),
+                trampolines: a.trampolines.clone(),
+                traps: a.traps.clone(),
+                address_map: a.address_map.clone(),
+                relocs: a.relocs.clone(),
+            },
+            Artifact::Cached(entry) => {
+                let parts = CacheParts::split(&self.engine, entry.payload())?;
+                CompiledModule {
+                    info,
+                    code: parts.code.to_vec(),
+                    address_map: decode_address_map(parts.address_map),
+                    ..parts.compiled
+                }
+            }
         };
         let mut out = MAGIC.to_vec();
         out.extend(postcard::to_stdvec(&(
@@ -314,13 +369,35 @@ impl Module {
         unsafe { Self::deserialize(engine, bytes) }
     }
 
+    /// Loads the compiler's output.
     pub(crate) fn from_compiled(engine: &Engine, mut compiled: CompiledModule) -> Result<Module> {
-        let code =
-            CodeMemory::new(&compiled.code, &compiled.relocs).context("loading compiled code")?;
-        let base = code.base();
         // Moved, not cloned (names and exports make it large): `serialize`
         // takes it from the runtime.
-        let info = Arc::new(std::mem::take(&mut compiled.info));
+        let info = std::mem::take(&mut compiled.info);
+        let address_map = compiled.address_map.clone();
+        let (runtime, exports_by_name) =
+            Self::load(engine, info, &compiled, &compiled.code, address_map)?;
+        Ok(Module {
+            engine: engine.clone(),
+            runtime: Arc::new(runtime),
+            artifact: Arc::new(Artifact::Compiled(Box::new(compiled))),
+            exports_by_name: Arc::new(exports_by_name),
+        })
+    }
+
+    /// Maps `code` (with `compiled`'s relocations), registers it and the
+    /// module's types, and builds the runtime and the export map.
+    /// `compiled`'s own `info`, `code` and `address_map` are not used.
+    fn load(
+        engine: &Engine,
+        info: ModuleInfo,
+        compiled: &CompiledModule,
+        code: &[u8],
+        address_map: Vec<(u32, u32)>,
+    ) -> Result<(ModuleRuntime, HashMap<String, EntityIndex>)> {
+        let code = CodeMemory::new(code, &compiled.relocs).context("loading compiled code")?;
+        let base = code.base();
+        let info = Arc::new(info);
         let exports_by_name = info
             .exports
             .iter()
@@ -350,7 +427,7 @@ impl Module {
             len: code.len(),
             functions,
             traps,
-            address_map: compiled.address_map.clone(),
+            address_map,
             module: info.clone(),
         });
         let (signatures, groups) = register_types(engine, &info)?;
@@ -383,12 +460,7 @@ impl Module {
                 groups,
             }),
         };
-        Ok(Module {
-            engine: engine.clone(),
-            runtime: Arc::new(runtime),
-            artifact: Arc::new(compiled),
-            exports_by_name: Arc::new(exports_by_name),
-        })
+        Ok((runtime, exports_by_name))
     }
 
     /// Checks that `bytes` is a valid module for `engine`, without compiling it.
