@@ -232,7 +232,9 @@ pub(crate) fn key(engine: &Engine, source: Source, bytes: &[u8]) -> Key {
     item(b"kiln compilation cache");
     item(&FORMAT_VERSION.to_le_bytes());
     item(build_id().as_bytes());
-    for part in crate::module::compatibility_key(engine) {
+    let compatibility = crate::module::compatibility_key(engine);
+    item(&(compatibility.len() as u64).to_le_bytes());
+    for part in &compatibility {
         item(part.as_bytes());
     }
     item(match source {
@@ -246,6 +248,7 @@ pub(crate) fn key(engine: &Engine, source: Source, bytes: &[u8]) -> Key {
 /// Tells this build of Kiln from others of the same version, which may
 /// compile differently: the running executable's size, modification time and
 /// inode (of the file actually mapped, even if it was replaced since).
+/// Without `/proc`, only the version tells builds apart.
 fn build_id() -> &'static str {
     static ID: OnceLock<String> = OnceLock::new();
     ID.get_or_init(|| {
