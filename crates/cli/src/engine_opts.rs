@@ -1,10 +1,11 @@
 //! Options that shape the [`Engine`]: optimisation level, wasm features,
-//! fuel and stack limits. `kiln run` and `kiln compile` share them, because
+//! fuel and stack limits, and the compilation cache. `kiln run` and `kiln compile` share them, because
 //! a precompiled module only loads into an engine configured the same way.
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use kiln::{Config, Engine, OptLevel};
+use kiln::{Cache, Config, Engine, OptLevel};
+use std::path::PathBuf;
 
 /// Engine options common to `kiln run` and `kiln compile`.
 #[derive(Args, Clone, Debug, Default)]
@@ -39,6 +40,29 @@ pub struct EngineOptions {
     /// "call stack exhausted".
     #[arg(long, value_name = "BYTES")]
     pub max_wasm_stack: Option<usize>,
+
+    /// Code generation options: `cache=y|n` and `cache-dir=PATH`; several
+    /// may be joined by commas.
+    ///
+    /// `kiln run` keeps compiled modules in an on-disk cache (on by
+    /// default; `-C cache=n` turns it off) and loads them from there the
+    /// next time instead of compiling. The cache lives in `cache-dir`, else
+    /// $KILN_CACHE_DIR, else $XDG_CACHE_HOME/kiln, else ~/.cache/kiln.
+    /// `kiln compile` does not use it.
+    #[arg(short = 'C', long = "codegen", value_name = "KEY[=VAL]")]
+    pub codegen: Vec<String>,
+}
+
+/// Where compiled modules are cached, as `-C` chose.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum CacheChoice {
+    /// The default directory ([`Cache::default_dir`]).
+    #[default]
+    Default,
+    /// The directory `-C cache-dir=PATH` names.
+    Dir(PathBuf),
+    /// No cache (`-C cache=n`).
+    Off,
 }
 
 /// The engine settings after every option has been applied.
@@ -48,12 +72,34 @@ pub struct EngineSettings {
     pub config: Config,
     /// Fuel to put in the store, if fuel is consumed.
     pub fuel: Option<u64>,
+    /// The compilation cache `kiln run` uses.
+    pub cache: CacheChoice,
 }
 
 impl EngineSettings {
     /// Builds the engine.
     pub fn engine(&self) -> Result<Engine> {
         Engine::new(&self.config).context("failed to create the engine")
+    }
+
+    /// Builds the engine with the compilation cache `-C` chose. A cache
+    /// that cannot be opened only means compiling every time: it is not an
+    /// error (an explicit `cache-dir` gets a warning on stderr).
+    pub fn engine_with_cache(&self) -> Result<Engine> {
+        let cache = match &self.cache {
+            CacheChoice::Off => None,
+            CacheChoice::Default => Cache::from_default_dir().ok(),
+            CacheChoice::Dir(dir) => match Cache::new(dir) {
+                Ok(cache) => Some(cache),
+                Err(e) => {
+                    eprintln!("warning: compiling without the cache: {e:#}");
+                    None
+                }
+            },
+        };
+        let mut config = self.config.clone();
+        config.cache(cache);
+        Engine::new(&config).context("failed to create the engine")
     }
 }
 
@@ -89,6 +135,21 @@ impl EngineOptions {
                 }
             }
         }
+        let mut cache = CacheChoice::Default;
+        let mut cache_on = true;
+        for (name, value) in wasm_items(&self.codegen) {
+            match name.replace('_', "-").as_str() {
+                "cache" => cache_on = parse_switch(name, value)?,
+                "cache-dir" => match value {
+                    Some(dir) if !dir.is_empty() => cache = CacheChoice::Dir(dir.into()),
+                    _ => bail!("`-C cache-dir` needs a directory: `cache-dir=PATH`"),
+                },
+                _ => bail!("unknown codegen option `{name}` (known: cache=y|n, cache-dir=PATH)"),
+            }
+        }
+        if !cache_on {
+            cache = CacheChoice::Off;
+        }
         if fuel.is_some() {
             config.consume_fuel(true);
         }
@@ -98,7 +159,11 @@ impl EngineOptions {
             }
             config.max_wasm_stack(bytes);
         }
-        Ok(EngineSettings { config, fuel })
+        Ok(EngineSettings {
+            config,
+            fuel,
+            cache,
+        })
     }
 }
 
@@ -225,5 +290,32 @@ mod tests {
         }
         assert!(opts(&["simd=maybe"]).settings().is_err());
         assert!(opts(&["fuel"]).settings().is_err());
+    }
+
+    #[test]
+    fn cache_options() {
+        let codegen = |c: &[&str]| {
+            EngineOptions {
+                codegen: c.iter().map(|s| s.to_string()).collect(),
+                ..Default::default()
+            }
+            .settings()
+            .map(|s| s.cache)
+        };
+        assert_eq!(codegen(&[]).unwrap(), CacheChoice::Default);
+        assert_eq!(codegen(&["cache=n"]).unwrap(), CacheChoice::Off);
+        assert_eq!(codegen(&["cache=y"]).unwrap(), CacheChoice::Default);
+        assert_eq!(
+            codegen(&["cache-dir=/tmp/x"]).unwrap(),
+            CacheChoice::Dir("/tmp/x".into())
+        );
+        // Off wins, wherever it is written.
+        assert_eq!(
+            codegen(&["cache=n,cache-dir=/tmp/x"]).unwrap(),
+            CacheChoice::Off
+        );
+        assert!(codegen(&["cache=maybe"]).is_err());
+        assert!(codegen(&["cache-dir"]).is_err());
+        assert!(codegen(&["opt-level=2"]).is_err());
     }
 }

@@ -74,6 +74,7 @@ fn help_says_what_each_command_does() {
         "--max-wasm-stack <BYTES>",
         "-O, --opt-level <LEVEL>",
         "-W, --wasm <FEATURE[=y|n]>",
+        "-C, --codegen <KEY[=VAL]>",
         "--argv0 <NAME>",
         "Usage: kiln run [OPTIONS] <FILE> [ARGS]...",
         "exits with code 134",
@@ -368,6 +369,12 @@ fn bad_flags_are_reported_by_the_parser() {
     assert_one_line_error(&out, "expected HOST or HOST::GUEST");
     let out = run_in(&files, &["run", "--max-wasm-stack", "0", "fib.wat"]);
     assert_one_line_error(&out, "--max-wasm-stack must be more than 0 bytes");
+    let out = run_in(&files, &["run", "-C", "cache=maybe", "fib.wat"]);
+    assert_one_line_error(&out, "expected `cache=y` or `cache=n`");
+    let out = run_in(&files, &["run", "-C", "cache-dir", "fib.wat"]);
+    assert_one_line_error(&out, "`-C cache-dir` needs a directory");
+    let out = run_in(&files, &["run", "-C", "inline=y", "fib.wat"]);
+    assert_one_line_error(&out, "unknown codegen option `inline`");
 }
 
 #[test]
@@ -559,4 +566,152 @@ fn wast_reports_each_failed_directive_and_takes_wasm_switches() {
         &["wast", "-W", "no-such-feature", "t.wast"],
     );
     assert_one_line_error(&out, "unknown wasm feature `no-such-feature`");
+}
+
+/// The cache entries (not temporary files) in `dir`, if it exists.
+fn cache_entries(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    read.map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "entry"))
+        .collect()
+}
+
+/// The inode of `path`: a rewritten entry is a new file renamed into place.
+fn inode(path: &std::path::Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).unwrap())
+}
+
+#[test]
+fn the_compilation_cache_is_used_by_default_and_can_be_turned_off() {
+    let dir = scratch("cache");
+    write(&dir, "fib.wat", FIB);
+    write(&dir, "hello.wat", HELLO);
+    let cache = dir.join("cache");
+    let fib = |extra: &[&str]| {
+        let mut args = vec!["run"];
+        args.extend_from_slice(extra);
+        args.extend(["--invoke", "fib", "fib.wat", "20"]);
+        let out = run(&dir, &args);
+        assert_eq!(out.success(), "6765\n", "{extra:?}");
+        assert_eq!(out.stderr, "", "{extra:?}");
+    };
+
+    // The first run writes an entry; the second loads it (the file is not
+    // replaced) and gives the same answer.
+    fib(&["-C", "cache-dir=cache"]);
+    let entries = cache_entries(&cache);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let first = inode(&entries[0]);
+    fib(&["-C", "cache-dir=cache"]);
+    assert_eq!(cache_entries(&cache), entries);
+    assert_eq!(
+        inode(&entries[0]),
+        first,
+        "a hit does not rewrite the entry"
+    );
+
+    // A damaged entry is compiled again, and rewritten.
+    let bytes = std::fs::read(&entries[0]).unwrap();
+    std::fs::write(&entries[0], &bytes[..bytes.len() / 3]).unwrap();
+    fib(&["-C", "cache-dir=cache"]);
+    assert_eq!(cache_entries(&cache), entries);
+    assert_ne!(inode(&entries[0]), first);
+    assert_eq!(std::fs::read(&entries[0]).unwrap().len(), bytes.len());
+
+    // Other options that change the code get entries of their own; `-C`
+    // items may be joined by commas.
+    fib(&["-O", "none", "-C", "cache=y,cache-dir=cache"]);
+    assert_eq!(cache_entries(&cache).len(), 2);
+
+    // WASI commands run from the cache just the same (exit code, output).
+    for _ in 0..2 {
+        let out = run(&dir, &["run", "-C", "cache-dir=cache", "hello.wat"]);
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr.as_str()),
+            (Some(17), "hello from wat\n", "")
+        );
+    }
+    assert_eq!(cache_entries(&cache).len(), 3);
+
+    // `-C cache=n` neither reads nor writes a cache, wherever it is.
+    fib(&["-C", "cache=n", "-C", "cache-dir=off"]);
+    fib(&["-C", "cache-dir=off,cache=n"]);
+    assert!(!dir.join("off").exists());
+
+    // Without `cache-dir`, the cache is $KILN_CACHE_DIR (else
+    // $XDG_CACHE_HOME/kiln, else ~/.cache/kiln).
+    let out = common::kiln(&dir)
+        .env("KILN_CACHE_DIR", dir.join("from-env"))
+        .args(["run", "--invoke", "fib", "fib.wat", "20"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "6765\n");
+    assert_eq!(cache_entries(&dir.join("from-env")).len(), 1);
+    let out = common::kiln(&dir)
+        .env_remove("KILN_CACHE_DIR")
+        .env("XDG_CACHE_HOME", dir.join("xdg"))
+        .args(["run", "--invoke", "fib", "fib.wat", "20"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "6765\n");
+    assert_eq!(cache_entries(&dir.join("xdg/kiln")).len(), 1);
+
+    // A cache directory that cannot be created only means compiling.
+    write(&dir, "a-file", "");
+    let out = run(
+        &dir,
+        &[
+            "run",
+            "-C",
+            "cache-dir=a-file/sub",
+            "--invoke",
+            "fib",
+            "fib.wat",
+            "20",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{out:#?}");
+    assert_eq!(out.stdout, "6765\n");
+    assert!(
+        out.stderr
+            .starts_with("warning: compiling without the cache: "),
+        "{out:#?}"
+    );
+    let out = common::kiln(&dir)
+        .env("KILN_CACHE_DIR", dir.join("a-file/sub"))
+        .args(["run", "--invoke", "fib", "fib.wat", "20"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "6765\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "",
+        "the default cache is quiet"
+    );
+}
+
+#[test]
+fn precompiled_modules_and_kiln_compile_bypass_the_cache() {
+    let dir = scratch("cache-aot");
+    write(&dir, "fib.wat", FIB);
+    let out = run(&dir, &["compile", "-C", "cache-dir=cache", "fib.wat"]);
+    out.success();
+    assert!(cache_entries(&dir.join("cache")).is_empty());
+    let out = run(
+        &dir,
+        &[
+            "run",
+            "-C",
+            "cache-dir=cache",
+            "--allow-precompiled",
+            "--invoke",
+            "fib",
+            "fib.cwasm",
+            "20",
+        ],
+    );
+    assert_eq!(out.success(), "6765\n");
+    assert!(cache_entries(&dir.join("cache")).is_empty());
 }

@@ -1,5 +1,6 @@
 //! Engine configuration.
 
+use crate::Cache;
 pub use kiln_compiler::OptLevel;
 use kiln_types::Tunables;
 use wasmparser::WasmFeatures;
@@ -13,6 +14,7 @@ pub struct Config {
     pub(crate) max_wasm_stack: usize,
     pub(crate) parallel_compilation: bool,
     pub(crate) allocation_strategy: InstanceAllocationStrategy,
+    pub(crate) cache: Option<Cache>,
 }
 
 /// How instances get their linear memories' address space.
@@ -74,6 +76,7 @@ impl Default for Config {
             max_wasm_stack: 1 << 20,
             parallel_compilation: true,
             allocation_strategy: InstanceAllocationStrategy::OnDemand,
+            cache: None,
         }
     }
 }
@@ -216,6 +219,16 @@ impl Config {
     /// Whether functions are compiled on several threads.
     pub fn parallel_compilation(&mut self, enable: bool) -> &mut Self {
         self.parallel_compilation = enable;
+        self
+    }
+
+    /// Where compiled modules are saved and looked up (off by default):
+    /// with a cache, [`crate::Module::new`] and
+    /// [`crate::Module::from_binary`] load a module compiled before by the
+    /// same Kiln build with the same configuration instead of compiling it,
+    /// and save each module they do compile. See [`Cache`].
+    pub fn cache(&mut self, cache: Option<Cache>) -> &mut Self {
+        self.cache = cache;
         self
     }
 }

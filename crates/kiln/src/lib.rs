@@ -69,10 +69,12 @@
 //! [`Config::epoch_interruption`] with [`Store::set_epoch_deadline`] and
 //! [`Engine::increment_epoch`], stop runaway code; [`Store::limiter`] bounds
 //! memories, tables and instances. [`Module::serialize`] and
-//! [`Module::deserialize`] save compiled code for later.
+//! [`Module::deserialize`] save compiled code for later; [`Config::cache`]
+//! does so by itself, in an on-disk [`Cache`] of compiled modules.
 //!
 //! More: `examples/` in the repository (each runs under `cargo test`).
 
+mod cache;
 mod config;
 mod context;
 mod engine;
@@ -89,6 +91,7 @@ mod trap;
 mod typed;
 mod values;
 
+pub use cache::Cache;
 pub use config::{Config, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
 pub use context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 pub use engine::Engine;

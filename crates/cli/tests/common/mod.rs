@@ -40,10 +40,13 @@ impl Run {
     }
 }
 
-/// A `kiln` command that runs in `cwd`.
+/// A `kiln` command that runs in `cwd`. Its compilation cache (on by
+/// default) is a scratch directory of this test process's, not the user's.
 pub fn kiln(cwd: &Path) -> Command {
+    static CACHE: OnceLock<PathBuf> = OnceLock::new();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kiln"));
-    cmd.current_dir(cwd);
+    cmd.current_dir(cwd)
+        .env("KILN_CACHE_DIR", CACHE.get_or_init(|| scratch("cache")));
     cmd
 }
 
