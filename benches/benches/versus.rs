@@ -200,13 +200,15 @@ fn wasmtime_pooling_engine() -> wasmtime::Engine {
     wasmtime::Engine::new(&config).unwrap()
 }
 
-/// KILN POOLING VARIANT GOES HERE. Kiln has no pooling allocator yet; when
-/// it has one (likely `Config::allocation_strategy(...)`, as in wasmtime),
-/// return an engine that uses it, configured like
-/// [`wasmtime_pooling_engine`]. [`instantiate`] then measures it as
+/// Kiln with its pooling strategy, configured like
+/// [`wasmtime_pooling_engine`]. [`instantiate`] measures it as
 /// `kiln/pooling`, which the report pairs with `wasmtime/pooling`.
 fn kiln_pooling_engine() -> Option<kiln::Engine> {
-    None
+    let mut pool = kiln::PoolingAllocationConfig::new();
+    pool.total_memories(100);
+    let mut config = kiln::Config::new();
+    config.allocation_strategy(kiln::InstanceAllocationStrategy::Pooling(pool));
+    Some(kiln::Engine::new(&config).unwrap())
 }
 
 /// A criterion group named `versus/NAME`.
