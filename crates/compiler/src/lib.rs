@@ -182,12 +182,18 @@ impl Compiler {
     }
 
     /// Compiles the two trampolines a host function of type `ty` needs.
-    pub fn compile_host_trampolines(&self, ty: &FuncType) -> Result<CompiledTrampolines> {
+    /// With `native`, also the register-passing adapter for static host
+    /// functions, if `ty` allows it.
+    pub fn compile_host_trampolines(
+        &self,
+        ty: &FuncType,
+        native: bool,
+    ) -> Result<CompiledTrampolines> {
         let mut ctx = Context::new();
         let mut fctx = FunctionBuilderContext::new();
         let to_wasm = trampolines::host_to_wasm(&mut ctx, &mut fctx, &*self.isa, ty)?;
         let to_host = trampolines::wasm_to_host(&mut ctx, &mut fctx, &*self.isa, ty)?;
-        let to_host_native = if trampolines::has_native_host_abi(ty) {
+        let to_host_native = if native && trampolines::has_native_host_abi(ty) {
             Some(trampolines::wasm_to_host_native(
                 &mut ctx, &mut fctx, &*self.isa, ty,
             )?)

@@ -34,7 +34,8 @@ pub(crate) struct EngineInner {
     pub(crate) epoch: AtomicU64,
     /// Reservations of dropped memories, for reuse.
     pub(crate) memory_pool: Arc<MemoryPool>,
-    host_trampolines: Mutex<HashMap<FuncType, Arc<HostTrampolines>>>,
+    /// By type, and whether the register-passing adapter was asked for.
+    host_trampolines: Mutex<HashMap<(FuncType, bool), Arc<HostTrampolines>>>,
 }
 
 /// Compiles modules and owns what they share. Cheap to clone.
@@ -88,12 +89,17 @@ impl Engine {
     }
 
     /// The trampolines host functions of type `ty` use, compiled once per engine.
-    pub(crate) fn host_trampolines(&self, ty: &FuncType) -> Result<Arc<HostTrampolines>> {
+    pub(crate) fn host_trampolines(
+        &self,
+        ty: &FuncType,
+        native: bool,
+    ) -> Result<Arc<HostTrampolines>> {
         let mut cache = self.inner.host_trampolines.lock().unwrap();
-        if let Some(t) = cache.get(ty) {
+        let key = (ty.clone(), native);
+        if let Some(t) = cache.get(&key) {
             return Ok(t.clone());
         }
-        let compiled = self.inner.compiler.compile_host_trampolines(ty)?;
+        let compiled = self.inner.compiler.compile_host_trampolines(ty, native)?;
         let code = CodeMemory::new(&compiled.code, &compiled.relocs)?;
         // SAFETY: the offsets point at the compiled trampolines, whose
         // signatures match `VMTrampoline` and the wasm ABI respectively.
@@ -117,7 +123,7 @@ impl Engine {
             wasm_to_host_native,
             signature,
         });
-        cache.insert(ty.clone(), t.clone());
+        cache.insert(key, t.clone());
         Ok(t)
     }
 }

@@ -312,7 +312,7 @@ impl Func {
     ) -> Func {
         let trampolines = store
             .engine()
-            .host_trampolines(&ty)
+            .host_trampolines(&ty, static_host.is_some())
             .unwrap_or_else(|e| panic!("cannot make a host function of type {ty}: {e:#}"));
         // Static functions of scalar types are called with their arguments
         // in registers; the rest through slots.
