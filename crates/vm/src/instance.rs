@@ -34,7 +34,7 @@ pub struct ModuleRuntime {
     /// vmctx (the same for every instance), made at the first instantiation.
     pub anyfunc_template: OnceLock<Box<[VMCallerCheckedAnyfunc]>>,
     /// Element segments whose items are all `ref.func`/`ref.null`, as
-    /// function indices ([`NULL_ITEM`] for null), made on first use.
+    /// function indices (`u32::MAX` for null), made on first use.
     pub function_elements: OnceLock<Box<[Option<FunctionItems>]>>,
     /// Allocations of dropped instances of this module, kept for the next
     /// instances (their defined function references stay valid).
