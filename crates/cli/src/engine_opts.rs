@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use kiln::{Cache, Config, Engine, OptLevel};
+use kiln::{Cache, Config, Engine, OptLevel, ProfilingStrategy};
 use std::path::PathBuf;
 
 /// Engine options common to `kiln run` and `kiln compile`.
@@ -51,6 +51,19 @@ pub struct EngineOptions {
     /// `kiln compile` does not use it.
     #[arg(short = 'C', long = "codegen", value_name = "KEY[=VAL]")]
     pub codegen: Vec<String>,
+
+    /// Describe compiled code to a profiler: `perfmap` appends each wasm
+    /// function to /tmp/perf-PID.map, so `perf report` names them.
+    #[arg(long, value_name = "STRATEGY", value_parser = parse_profile)]
+    pub profile: Option<ProfilingStrategy>,
+}
+
+fn parse_profile(s: &str) -> Result<ProfilingStrategy, String> {
+    match s {
+        "perfmap" => Ok(ProfilingStrategy::PerfMap),
+        "none" => Ok(ProfilingStrategy::None),
+        _ => Err(format!("unknown profiler `{s}` (known: perfmap, none)")),
+    }
 }
 
 /// Where compiled modules are cached, as `-C` chose.
@@ -111,6 +124,9 @@ impl EngineOptions {
         let mut max_stack = self.max_wasm_stack;
         if let Some(level) = self.opt_level {
             config.cranelift_opt_level(level);
+        }
+        if let Some(profiler) = self.profile {
+            config.profiler(profiler);
         }
         for (name, value) in wasm_items(&self.wasm) {
             let key = name.replace('_', "-");

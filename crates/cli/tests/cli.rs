@@ -715,3 +715,36 @@ fn precompiled_modules_and_kiln_compile_bypass_the_cache() {
     assert_eq!(out.success(), "6765\n");
     assert!(cache_entries(&dir.join("cache")).is_empty());
 }
+
+#[test]
+fn profile_perfmap_names_each_wasm_function_for_perf() {
+    let dir = scratch("perfmap");
+    write(&dir, "trap.wat", TRAP);
+    let child = common::kiln(&dir)
+        .args(["run", "-C", "cache=n", "--profile", "perfmap", "trap.wat"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("kiln starts");
+    let map = std::path::PathBuf::from(format!("/tmp/perf-{}.map", child.id()));
+    let status = child.wait_with_output().unwrap().status;
+    assert_eq!(status.code(), Some(134), "the module traps");
+    let text = std::fs::read_to_string(&map).expect("kiln wrote its perf map");
+    std::fs::remove_file(&map).unwrap();
+    for name in ["wasm::divide", "wasm::compute", "wasm::start"] {
+        let line = text
+            .lines()
+            .find(|l| l.ends_with(name))
+            .unwrap_or_else(|| panic!("{name} missing from the perf map:\n{text}"));
+        let mut fields = line.split(' ');
+        let start = u64::from_str_radix(fields.next().unwrap(), 16).unwrap();
+        let len = u64::from_str_radix(fields.next().unwrap(), 16).unwrap();
+        assert!(start > 0 && len > 0, "{line}");
+    }
+    let bad = run(&dir, &["run", "--profile", "vtune", "trap.wat"]);
+    assert!(
+        bad.code != Some(0) && bad.stderr.contains("unknown profiler"),
+        "{}",
+        bad.stderr
+    );
+}

@@ -15,6 +15,7 @@ pub struct Config {
     pub(crate) parallel_compilation: bool,
     pub(crate) allocation_strategy: InstanceAllocationStrategy,
     pub(crate) cache: Option<Cache>,
+    pub(crate) profiler: crate::ProfilingStrategy,
 }
 
 /// How instances get their linear memories' address space.
@@ -77,6 +78,7 @@ impl Default for Config {
             parallel_compilation: true,
             allocation_strategy: InstanceAllocationStrategy::OnDemand,
             cache: None,
+            profiler: crate::ProfilingStrategy::None,
         }
     }
 }
@@ -153,6 +155,12 @@ impl Config {
     /// branch cannot read out of bounds or call through a forged pointer.
     pub fn spectre_guards(&mut self, enable: bool) -> &mut Self {
         self.tunables.spectre_guards = enable;
+        self
+    }
+
+    /// Describes compiled code to a profiler (see [`crate::ProfilingStrategy`]).
+    pub fn profiler(&mut self, strategy: crate::ProfilingStrategy) -> &mut Self {
+        self.profiler = strategy;
         self
     }
 

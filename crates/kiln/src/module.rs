@@ -404,7 +404,7 @@ impl Module {
             .rev() // the first export of a name wins, as in a scan
             .map(|e| (e.name.clone(), e.index))
             .collect();
-        let functions = compiled
+        let functions: Vec<FunctionSite> = compiled
             .functions
             .iter()
             .enumerate()
@@ -422,6 +422,19 @@ impl Module {
                 code: *code,
             })
             .collect();
+        if engine.config().profiler == crate::ProfilingStrategy::PerfMap {
+            crate::profiling::write_perf_map(functions.iter().map(|f: &FunctionSite| {
+                let name = match info.func_names.get(&f.index) {
+                    Some(name) => format!("wasm::{name}"),
+                    None => format!("wasm-function[{}]", f.index.0),
+                };
+                (
+                    base as usize + f.start as usize,
+                    (f.end - f.start) as usize,
+                    name,
+                )
+            }));
+        }
         let registration = register_code(CodeRegistration {
             start: base as usize,
             len: code.len(),
