@@ -224,29 +224,24 @@ fn group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
 fn host_to_wasm(c: &mut Criterion) {
     let mut g = group(c, "call host->wasm (i32 -> i32)");
 
-    let engine = kiln::Engine::default();
-    let module = kiln::Module::new(&engine, ADD1).unwrap();
-    let mut store = kiln::Store::new(&engine, ());
-    let instance = kiln::Instance::new(&mut store, &module, &[]).unwrap();
-    let add1 = instance
-        .get_typed_func::<i32, i32>(&mut store, "add1")
-        .unwrap();
-    assert_eq!(add1.call(&mut store, 41).unwrap(), 42);
-    g.bench_function(BenchmarkId::new("kiln", "default"), |b| {
-        b.iter(|| add1.call(&mut store, black_box(41)).unwrap())
-    });
-
-    let engine = wasmtime::Engine::default();
-    let module = wasmtime::Module::new(&engine, ADD1).unwrap();
-    let mut store = wasmtime::Store::new(&engine, ());
-    let instance = wasmtime::Instance::new(&mut store, &module, &[]).unwrap();
-    let add1 = instance
-        .get_typed_func::<i32, i32>(&mut store, "add1")
-        .unwrap();
-    assert_eq!(add1.call(&mut store, 41).unwrap(), 42);
-    g.bench_function(BenchmarkId::new("wasmtime", "default"), |b| {
-        b.iter(|| add1.call(&mut store, black_box(41)).unwrap())
-    });
+    // The two runtimes' APIs agree here, so one text measures both.
+    macro_rules! measure {
+        ($rt:ident) => {{
+            let engine = $rt::Engine::default();
+            let module = $rt::Module::new(&engine, ADD1).unwrap();
+            let mut store = $rt::Store::new(&engine, ());
+            let instance = $rt::Instance::new(&mut store, &module, &[]).unwrap();
+            let add1 = instance
+                .get_typed_func::<i32, i32>(&mut store, "add1")
+                .unwrap();
+            assert_eq!(add1.call(&mut store, 41).unwrap(), 42);
+            g.bench_function(BenchmarkId::new(stringify!($rt), "default"), |b| {
+                b.iter(|| add1.call(&mut store, black_box(41)).unwrap())
+            });
+        }};
+    }
+    measure!(kiln);
+    measure!(wasmtime);
 
     g.finish();
 }
@@ -256,37 +251,28 @@ fn host_to_wasm(c: &mut Criterion) {
 fn wasm_to_host(c: &mut Criterion) {
     let mut g = group(c, "call wasm->host x1000 (func_wrap)");
 
-    let engine = kiln::Engine::default();
-    let module = kiln::Module::new(&engine, HOST_LOOP).unwrap();
-    let mut linker = kiln::Linker::new(&engine);
-    linker
-        .func_wrap("host", "add", |a: i32, b: i32| a.wrapping_add(b))
-        .unwrap();
-    let mut store = kiln::Store::new(&engine, ());
-    let instance = linker.instantiate(&mut store, &module).unwrap();
-    let run = instance
-        .get_typed_func::<(), i32>(&mut store, "run")
-        .unwrap();
-    assert_eq!(run.call(&mut store, ()).unwrap(), HOST_LOOP_RESULT);
-    g.bench_function(BenchmarkId::new("kiln", "default"), |b| {
-        b.iter(|| run.call(&mut store, ()).unwrap())
-    });
-
-    let engine = wasmtime::Engine::default();
-    let module = wasmtime::Module::new(&engine, HOST_LOOP).unwrap();
-    let mut linker = wasmtime::Linker::new(&engine);
-    linker
-        .func_wrap("host", "add", |a: i32, b: i32| a.wrapping_add(b))
-        .unwrap();
-    let mut store = wasmtime::Store::new(&engine, ());
-    let instance = linker.instantiate(&mut store, &module).unwrap();
-    let run = instance
-        .get_typed_func::<(), i32>(&mut store, "run")
-        .unwrap();
-    assert_eq!(run.call(&mut store, ()).unwrap(), HOST_LOOP_RESULT);
-    g.bench_function(BenchmarkId::new("wasmtime", "default"), |b| {
-        b.iter(|| run.call(&mut store, ()).unwrap())
-    });
+    // The two runtimes' APIs agree here, so one text measures both.
+    macro_rules! measure {
+        ($rt:ident) => {{
+            let engine = $rt::Engine::default();
+            let module = $rt::Module::new(&engine, HOST_LOOP).unwrap();
+            let mut linker = $rt::Linker::new(&engine);
+            linker
+                .func_wrap("host", "add", |a: i32, b: i32| a.wrapping_add(b))
+                .unwrap();
+            let mut store = $rt::Store::new(&engine, ());
+            let instance = linker.instantiate(&mut store, &module).unwrap();
+            let run = instance
+                .get_typed_func::<(), i32>(&mut store, "run")
+                .unwrap();
+            assert_eq!(run.call(&mut store, ()).unwrap(), HOST_LOOP_RESULT);
+            g.bench_function(BenchmarkId::new(stringify!($rt), "default"), |b| {
+                b.iter(|| run.call(&mut store, ()).unwrap())
+            });
+        }};
+    }
+    measure!(kiln);
+    measure!(wasmtime);
 
     g.finish();
 }
@@ -305,39 +291,30 @@ fn check_instance(call: impl Fn(i32, i32) -> i32, load: impl Fn(i32) -> i32) {
     assert_eq!(load(DATA_BYTES as i32), 0);
 }
 
-/// Checks a Kiln engine's instance of `module`.
-fn check_kiln(engine: &kiln::Engine, module: &kiln::Module) {
-    let mut store = kiln::Store::new(engine, ());
-    let instance = kiln::Instance::new(&mut store, module, &[]).unwrap();
-    let call = instance
-        .get_typed_func::<(i32, i32), i32>(&mut store, "call")
-        .unwrap();
-    let load = instance
-        .get_typed_func::<i32, i32>(&mut store, "load")
-        .unwrap();
-    let store = std::cell::RefCell::new(store);
-    check_instance(
-        |x, i| call.call(&mut *store.borrow_mut(), (x, i)).unwrap(),
-        |a| load.call(&mut *store.borrow_mut(), a).unwrap(),
-    );
+/// Defines `$name`, which checks an instance of `module` made by runtime
+/// `$rt` (the two runtimes' APIs agree here).
+macro_rules! instance_check {
+    ($name:ident, $rt:ident) => {
+        /// Checks an instance of `module` (see [`check_instance`]).
+        fn $name(engine: &$rt::Engine, module: &$rt::Module) {
+            let mut store = $rt::Store::new(engine, ());
+            let instance = $rt::Instance::new(&mut store, module, &[]).unwrap();
+            let call = instance
+                .get_typed_func::<(i32, i32), i32>(&mut store, "call")
+                .unwrap();
+            let load = instance
+                .get_typed_func::<i32, i32>(&mut store, "load")
+                .unwrap();
+            let store = std::cell::RefCell::new(store);
+            check_instance(
+                |x, i| call.call(&mut *store.borrow_mut(), (x, i)).unwrap(),
+                |a| load.call(&mut *store.borrow_mut(), a).unwrap(),
+            );
+        }
+    };
 }
-
-/// Checks a wasmtime engine's instance of `module`.
-fn check_wasmtime(engine: &wasmtime::Engine, module: &wasmtime::Module) {
-    let mut store = wasmtime::Store::new(engine, ());
-    let instance = wasmtime::Instance::new(&mut store, module, &[]).unwrap();
-    let call = instance
-        .get_typed_func::<(i32, i32), i32>(&mut store, "call")
-        .unwrap();
-    let load = instance
-        .get_typed_func::<i32, i32>(&mut store, "load")
-        .unwrap();
-    let store = std::cell::RefCell::new(store);
-    check_instance(
-        |x, i| call.call(&mut *store.borrow_mut(), (x, i)).unwrap(),
-        |a| load.call(&mut *store.borrow_mut(), a).unwrap(),
-    );
-}
+instance_check!(check_kiln, kiln);
+instance_check!(check_wasmtime, wasmtime);
 
 /// Measures a Kiln engine's `Store::new` + `Instance::new` (+ drop) as
 /// `kiln/VARIANT`.

@@ -92,6 +92,55 @@ fn raise_unless(b: &mut FunctionBuilder<'_>, ptr: ir::Type, ok: ir::Value, calle
     b.switch_to_block(done);
 }
 
+/// Starts a function with the wasm signature of `ty`, returning its builder
+/// and its parameters `(env, caller_vmctx, params…)`.
+fn wasm_callable<'a>(
+    ctx: &'a mut Context,
+    fctx: &'a mut FunctionBuilderContext,
+    ty: &FuncType,
+    ptr: ir::Type,
+) -> (FunctionBuilder<'a>, Vec<ir::Value>) {
+    ctx.clear();
+    ctx.func.signature = wasm_signature(ty, ptr);
+    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
+    let p = entry_block(&mut b);
+    (b, p)
+}
+
+/// Loads the host entry a host function's context holds at offset 0
+/// (`VMDynamicFunctionContext::address`).
+fn host_entry_address(b: &mut FunctionBuilder<'_>, ptr: ir::Type, env: ir::Value) -> ir::Value {
+    let offsets = VMOffsets::from_counts(ptr.bytes() as u8, [0; 9]);
+    b.ins().load(
+        ptr,
+        MemFlagsData::trusted().with_readonly(),
+        env,
+        offsets.vmdynamic_function_context_address() as i32,
+    )
+}
+
+/// Returns `ty`'s results, read from the 16-byte slots of `slot`, and
+/// finishes the function.
+fn return_from_slots(
+    mut b: FunctionBuilder<'_>,
+    ptr: ir::Type,
+    ty: &FuncType,
+    slot: ir::StackSlot,
+    isa: &dyn TargetIsa,
+) {
+    let results: Vec<_> = ty
+        .results()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            b.ins()
+                .stack_load(ptr, clif_type(*t, ptr), slot, i as i32 * SLOT)
+        })
+        .collect();
+    b.ins().return_(&results);
+    b.finalize(isa.frontend_config());
+}
+
 /// Whether [`wasm_to_host_native`] supports `ty`: scalar numbers only
 /// (v128 and references take the slot-based adapter).
 pub(crate) fn has_native_host_abi(ty: &FuncType) -> bool {
@@ -114,11 +163,7 @@ pub(crate) fn wasm_to_host_native(
     ty: &FuncType,
 ) -> Result<CompiledFunction> {
     let ptr = isa.pointer_type();
-    let offsets = VMOffsets::from_counts(ptr.bytes() as u8, [0; 9]);
-    ctx.clear();
-    ctx.func.signature = wasm_signature(ty, ptr);
-    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
-    let p = entry_block(&mut b);
+    let (mut b, p) = wasm_callable(ctx, fctx, ty, ptr);
     let (env, caller) = (p[0], p[1]);
     let slot = b.create_sized_stack_slot(ir::StackSlotData::new(
         ir::StackSlotKind::ExplicitSlot,
@@ -136,28 +181,13 @@ pub(crate) fn wasm_to_host_native(
     hsig.params.push(AbiParam::new(ptr));
     hsig.returns.push(AbiParam::new(types::I8));
     let hsig = b.import_signature(hsig);
-    let address = b.ins().load(
-        ptr,
-        MemFlagsData::trusted().with_readonly(),
-        env,
-        offsets.vmdynamic_function_context_address() as i32,
-    );
+    let address = host_entry_address(&mut b, ptr, env);
     let mut args = p.clone();
     args.push(results);
     let call = b.ins().call_indirect(hsig, address, &args);
     let ok = b.inst_results(call)[0];
     raise_unless(&mut b, ptr, ok, caller);
-    let results: Vec<_> = ty
-        .results()
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            b.ins()
-                .stack_load(ptr, clif_type(*t, ptr), slot, i as i32 * SLOT)
-        })
-        .collect();
-    b.ins().return_(&results);
-    b.finalize(isa.frontend_config());
+    return_from_slots(b, ptr, ty, slot, isa);
     CompiledFunction::compile(ctx, isa)
 }
 
@@ -174,11 +204,7 @@ pub(crate) fn wasm_to_host(
     ty: &FuncType,
 ) -> Result<CompiledFunction> {
     let ptr = isa.pointer_type();
-    let offsets = VMOffsets::from_counts(ptr.bytes() as u8, [0; 9]);
-    ctx.clear();
-    ctx.func.signature = wasm_signature(ty, ptr);
-    let mut b = FunctionBuilder::new(&mut ctx.func, fctx);
-    let p = entry_block(&mut b);
+    let (mut b, p) = wasm_callable(ctx, fctx, ty, ptr);
     let (env, caller) = (p[0], p[1]);
     let slots = ty.params().len().max(ty.results().len()).max(1);
     let slot = b.create_sized_stack_slot(ir::StackSlotData::new(
@@ -199,28 +225,13 @@ pub(crate) fn wasm_to_host(
     ]);
     hsig.returns.push(AbiParam::new(types::I8));
     let hsig = b.import_signature(hsig);
-    let address = b.ins().load(
-        ptr,
-        MemFlagsData::trusted().with_readonly(),
-        env,
-        offsets.vmdynamic_function_context_address() as i32,
-    );
+    let address = host_entry_address(&mut b, ptr, env);
     let len = b.ins().iconst(ptr, slots as i64);
     let call = b
         .ins()
         .call_indirect(hsig, address, &[env, caller, values, len]);
     let ok = b.inst_results(call)[0];
     raise_unless(&mut b, ptr, ok, caller);
-    let results: Vec<_> = ty
-        .results()
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            b.ins()
-                .stack_load(ptr, clif_type(*t, ptr), slot, i as i32 * SLOT)
-        })
-        .collect();
-    b.ins().return_(&results);
-    b.finalize(isa.frontend_config());
+    return_from_slots(b, ptr, ty, slot, isa);
     CompiledFunction::compile(ctx, isa)
 }

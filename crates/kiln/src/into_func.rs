@@ -112,6 +112,28 @@ pub trait IntoFunc<T, Params, Results>: Send + Sync + 'static {
     fn into_host(self) -> (FuncType, Box<HostFn<T>>, StaticHost<T>);
 }
 
+/// Defines `native_entry`, the entry the register-passing adapter calls
+/// for a closure bound by `$bound` over parameters `$n`, which runs `$call`
+/// with the closure as `$f` and the [`Caller`] as `$caller`.
+macro_rules! native_entry {
+    (($($n:ident)*), [$($bound:tt)*], |$f:ident, $caller:ident| $call:expr) => {
+        /// Called by the register-passing adapter.
+        unsafe extern "C" fn native_entry<T: 'static, F, R: WasmRet, $($n: WasmTy,)*>(
+            env: *mut c_void,
+            caller: *mut VMContext,
+            $($n: $n,)*
+            results: *mut RawValue,
+        ) -> bool
+        where
+            F: $($bound)*,
+        {
+            // SAFETY: the adapter of this function's type passes its
+            // context, and its closure is an `F`.
+            unsafe { static_host_call::<T, F, R>(env, caller, results, |$f, $caller| $call) }
+        }
+    };
+}
+
 macro_rules! into_func {
     ($($n:ident)*) => {
         #[allow(non_snake_case, unused_mut, unused_variables, unused_assignments)]
@@ -122,20 +144,7 @@ macro_rules! into_func {
             $($n: WasmTy,)*
         {
             fn into_host(self) -> (FuncType, Box<HostFn<T>>, StaticHost<T>) {
-                /// Called by the register-passing adapter.
-                unsafe extern "C" fn native_entry<T: 'static, F, R: WasmRet, $($n: WasmTy,)*>(
-                    env: *mut c_void,
-                    caller: *mut VMContext,
-                    $($n: $n,)*
-                    results: *mut RawValue,
-                ) -> bool
-                where
-                    F: Fn($($n),*) -> R,
-                {
-                    // SAFETY: the adapter of this function's type passes
-                    // its context, and its closure is an `F`.
-                    unsafe { static_host_call::<T, F, R>(env, caller, results, |f, _| f($($n),*)) }
-                }
+                native_entry!(($($n)*), [Fn($($n),*) -> R], |f, _caller| f($($n),*));
                 let ty = FuncType::new([$($n::valtype()),*], R::types());
                 let f = Arc::new(self);
                 let g = f.clone();
@@ -163,22 +172,11 @@ macro_rules! into_func {
             $($n: WasmTy,)*
         {
             fn into_host(self) -> (FuncType, Box<HostFn<T>>, StaticHost<T>) {
-                /// Called by the register-passing adapter.
-                unsafe extern "C" fn native_entry<T: 'static, F, R: WasmRet, $($n: WasmTy,)*>(
-                    env: *mut c_void,
-                    caller: *mut VMContext,
-                    $($n: $n,)*
-                    results: *mut RawValue,
-                ) -> bool
-                where
-                    F: Fn(Caller<'_, T>, $($n),*) -> R,
-                {
-                    // SAFETY: the adapter of this function's type passes
-                    // its context, and its closure is an `F`.
-                    unsafe {
-                        static_host_call::<T, F, R>(env, caller, results, |f, caller| f(caller, $($n),*))
-                    }
-                }
+                native_entry!(
+                    ($($n)*),
+                    [Fn(Caller<'_, T>, $($n),*) -> R],
+                    |f, caller| f(caller, $($n),*)
+                );
                 let ty = FuncType::new([$($n::valtype()),*], R::types());
                 let f = Arc::new(self);
                 let g = f.clone();
