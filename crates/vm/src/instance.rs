@@ -42,11 +42,11 @@ pub struct ModuleRuntime {
 }
 
 /// Instance allocations of one module kept for reuse (at most
-/// [`SpareAllocations::CAPACITY`]).
+/// [`SpareAllocations::CAPACITY`]), all of the module's instance layout;
+/// the module frees them when it is dropped.
 #[derive(Default)]
 pub struct SpareAllocations {
     free: std::sync::Mutex<Vec<NonNull<u8>>>,
-    layout: OnceLock<Layout>,
 }
 
 impl SpareAllocations {
@@ -59,14 +59,14 @@ unsafe impl Send for SpareAllocations {}
 // SAFETY: as above; the mutex serialises access.
 unsafe impl Sync for SpareAllocations {}
 
-impl Drop for SpareAllocations {
+impl Drop for ModuleRuntime {
     fn drop(&mut self) {
-        let free = self.free.get_mut().unwrap_or_else(|e| e.into_inner());
-        if let Some(layout) = self.layout.get() {
-            for raw in free.drain(..) {
-                // SAFETY: every kept allocation was made with `layout`.
-                unsafe { std::alloc::dealloc(raw.as_ptr(), *layout) };
-            }
+        let layout = instance_layout(&self.offsets);
+        let free = self.spare_allocations.free.get_mut();
+        for raw in free.unwrap_or_else(|e| e.into_inner()).drain(..) {
+            // SAFETY: every kept allocation was made with this module's
+            // instance layout and holds no instance any more.
+            unsafe { std::alloc::dealloc(raw.as_ptr(), layout) };
         }
     }
 }
@@ -115,12 +115,7 @@ impl ModuleRuntime {
     /// Keeps the allocation of a dropped instance of this module (made with
     /// this module's instance layout) for reuse; `false` if the cache is full.
     fn keep_allocation(&self, raw: *mut u8) -> bool {
-        let layout = instance_layout(&self.offsets);
-        let spare = &self.spare_allocations;
-        if *spare.layout.get_or_init(|| layout) != layout {
-            return false;
-        }
-        let Ok(mut free) = spare.free.lock() else {
+        let Ok(mut free) = self.spare_allocations.free.lock() else {
             return false;
         };
         if free.len() >= SpareAllocations::CAPACITY {
@@ -402,7 +397,7 @@ impl Instance {
         src: u32,
         len: u32,
     ) -> Result<(), TrapCode> {
-        let info = self.module.info.clone();
+        let info = &self.module.info;
         let items: &[ConstExpr] = if self.dropped_elements[e.index()] {
             &[]
         } else {

@@ -99,18 +99,14 @@ impl LinearMemory {
             }),
             ty,
         };
-        let page = rustix::param::page_size();
-        me.reservation_mut()
-            .set_accessible((min_bytes as usize).div_ceil(page) * page)
-            .map_err(|e| MemoryError::Reserve {
-                size: min_bytes,
-                source: e,
-            })?;
-        // SAFETY: nothing refers to the new memory's bytes yet.
-        unsafe { me.reservation_mut().set_image(image) }.map_err(|e| MemoryError::Reserve {
+        let open_error = |e: std::io::Error| MemoryError::Reserve {
             size: min_bytes,
             source: e,
-        })?;
+        };
+        // A reused reservation may have been larger: set, not just grow.
+        me.set_accessible(min_bytes as usize).map_err(open_error)?;
+        // SAFETY: nothing refers to the new memory's bytes yet.
+        unsafe { me.reservation_mut().set_image(image) }.map_err(open_error)?;
         me.definition
             .current_length
             .store(min_bytes as usize, Ordering::Release);
@@ -123,17 +119,13 @@ impl LinearMemory {
             .expect("a live memory has its reservation")
     }
 
-    /// Makes `[from, to)` readable and writable, widened to whole OS pages.
-    /// (With 1-byte wasm pages the OS page past the end is accessible too;
-    /// compiled code then checks every access explicitly.)
-    fn make_accessible(&mut self, to: usize) -> std::io::Result<()> {
+    /// Makes exactly the first `bytes`, widened to whole OS pages, readable
+    /// and writable. (With 1-byte wasm pages the OS page past the end is
+    /// accessible too; compiled code then checks every access explicitly.)
+    fn set_accessible(&mut self, bytes: usize) -> std::io::Result<()> {
         let page = rustix::param::page_size();
-        let to = to.div_ceil(page) * page;
-        let r = self.reservation_mut();
-        if to > r.accessible {
-            r.set_accessible(to)?;
-        }
-        Ok(())
+        self.reservation_mut()
+            .set_accessible(bytes.div_ceil(page) * page)
     }
 
     /// The memory's type, with `minimum` the current size.
@@ -183,7 +175,7 @@ impl LinearMemory {
             return None;
         }
         let to = (new * self.page_size()) as usize;
-        self.make_accessible(to).ok()?;
+        self.set_accessible(to).ok()?;
         self.definition.current_length.store(to, Ordering::Release);
         Some(old)
     }

@@ -5,9 +5,7 @@
 //! cache; pages it writes are copied by the kernel on first write.
 
 use crate::memory::WASM_PAGE_SIZE;
-use kiln_types::{
-    ConstOp, DataIndex, DataSegmentKind, DefinedMemoryIndex, MemoryIndex, ModuleInfo,
-};
+use kiln_types::{ConstOp, DataIndex, DataSegmentKind, DefinedMemoryIndex, ModuleInfo};
 use rustix::fd::OwnedFd;
 use rustix::mm::{MapFlags, ProtFlags};
 use std::sync::Arc;
@@ -109,13 +107,13 @@ impl MemoryImages {
         let none = MemoryImages::default();
         let page = rustix::param::page_size();
         let defined = info.memories.len() - info.num_imported_memories;
-        // Per defined memory: (lowest byte, highest end) of its segments.
-        let mut extents: Vec<Option<(u64, u64)>> = vec![None; defined];
-        for seg in &info.data {
+        // Each non-empty active segment's memory, byte offset and index.
+        let mut placed: Vec<(DefinedMemoryIndex, usize, DataIndex)> = Vec::new();
+        for (i, seg) in info.data.iter().enumerate() {
             let DataSegmentKind::Active { memory, offset } = &seg.kind else {
                 continue;
             };
-            let Some(d) = defined_index(info, *memory) else {
+            let Some(d) = info.defined_memory(*memory) else {
                 return none;
             };
             let ty = &info.memories[memory.index()];
@@ -129,41 +127,35 @@ impl MemoryImages {
             };
             let len = seg.range.len() as u64;
             let min_bytes = ty.minimum.saturating_mul(WASM_PAGE_SIZE);
-            let Some(end) = at.checked_add(len).filter(|end| *end <= min_bytes) else {
+            if at.checked_add(len).is_none_or(|end| end > min_bytes) {
                 return none;
-            };
-            if len == 0 {
-                continue;
             }
-            let e = &mut extents[d.index()];
-            *e = Some(e.map_or((at, end), |(lo, hi)| (lo.min(at), hi.max(end))));
+            if len > 0 {
+                placed.push((d, at as usize, DataIndex::from_usize(i)));
+            }
         }
         let mut images = Vec::with_capacity(defined);
-        for (d, extent) in extents.iter().enumerate() {
-            let Some((lo, hi)) = *extent else {
+        for d in (0..defined).map(DefinedMemoryIndex::from_usize) {
+            let segments = || placed.iter().filter(move |(m, ..)| *m == d);
+            let bytes_of = |i: DataIndex| info.data_segment_bytes(i);
+            let Some(lo) = segments().map(|(_, at, _)| *at).min() else {
                 images.push(None);
                 continue;
             };
-            let start = lo as usize / page * page;
-            let len = hi as usize - start;
+            let hi = segments()
+                .map(|(_, at, i)| at + bytes_of(*i).len())
+                .max()
+                .unwrap_or(lo);
+            let start = lo / page * page;
+            let len = hi - start;
             if len > MAX_IMAGE_LEN {
                 return none;
             }
             let mut bytes = vec![0u8; len];
-            let memory = MemoryIndex::from_usize(info.num_imported_memories + d);
-            for (i, seg) in info.data.iter().enumerate() {
-                if let DataSegmentKind::Active { memory: m, offset } = &seg.kind
-                    && *m == memory
-                    && !seg.range.is_empty()
-                {
-                    let at = match offset.ops.as_slice() {
-                        [ConstOp::I32Const(v)] => *v as u32 as usize,
-                        [ConstOp::I64Const(v)] => *v as usize,
-                        _ => unreachable!("checked above"),
-                    };
-                    let src = info.data_segment_bytes(DataIndex::from_usize(i));
-                    bytes[at - start..at - start + src.len()].copy_from_slice(src);
-                }
+            // In segment order, so later segments overwrite earlier ones.
+            for (_, at, i) in segments() {
+                let src = bytes_of(*i);
+                bytes[at - start..at - start + src.len()].copy_from_slice(src);
             }
             match MemoryImage::new(start, &bytes) {
                 Ok(image) => images.push(Some(Arc::new(image))),
@@ -186,10 +178,4 @@ impl MemoryImages {
     pub fn get(&self, d: DefinedMemoryIndex) -> Option<&Arc<MemoryImage>> {
         self.images.get(d.index())?.as_ref()
     }
-}
-
-fn defined_index(info: &ModuleInfo, m: MemoryIndex) -> Option<DefinedMemoryIndex> {
-    m.index()
-        .checked_sub(info.num_imported_memories)
-        .map(DefinedMemoryIndex::from_usize)
 }
