@@ -152,3 +152,48 @@ fn instances_alive_together_stay_apart() {
         }
     }
 }
+
+/// A table the element segments fill is made lazily; the host reading a
+/// slot first must get the same function as wasm would, in every instance
+/// (also one that reuses an earlier instance's allocation after that one
+/// overwrote its table).
+#[test]
+fn lazily_made_table_slots_read_from_the_host() {
+    const TABLE: &str = r#"(module
+      (type $t (func (result i32)))
+      (table (export "tab") 4 funcref)
+      (elem (i32.const 1) func $one $two)
+      (func $one (type $t) (i32.const 1))
+      (func $two (type $t) (i32.const 2))
+      (func (export "clobber") (table.fill (i32.const 0) (ref.null func) (i32.const 4))))"#;
+    for engine in engines() {
+        let module = Module::new(&engine, TABLE).unwrap();
+        for _ in 0..3 {
+            let mut store = Store::new(&engine, ());
+            let instance = Instance::new(&mut store, &module, &[]).unwrap();
+            let table = instance.get_table(&mut store, "tab").unwrap();
+            let call = |store: &mut Store<()>, i: u32| -> Option<i32> {
+                match table.get(&mut *store, i).unwrap() {
+                    Val::FuncRef(Some(f)) => Some(
+                        f.typed::<(), i32>(&*store)
+                            .unwrap()
+                            .call(&mut *store, ())
+                            .unwrap(),
+                    ),
+                    Val::FuncRef(None) => None,
+                    other => panic!("not a funcref: {other:?}"),
+                }
+            };
+            assert_eq!(call(&mut store, 0), None);
+            assert_eq!(call(&mut store, 2), Some(2));
+            assert_eq!(call(&mut store, 1), Some(1));
+            assert_eq!(call(&mut store, 3), None);
+            instance
+                .get_typed_func::<(), ()>(&mut store, "clobber")
+                .unwrap()
+                .call(&mut store, ())
+                .unwrap();
+            assert_eq!(call(&mut store, 1), None);
+        }
+    }
+}

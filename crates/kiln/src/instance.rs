@@ -8,7 +8,8 @@ use crate::{Extern, Func, Global, Memory, Module, Table, TypedFunc, WasmParams, 
 use anyhow::{Context, Result, bail};
 use kiln_types::{EntityIndex, FuncIndex, GlobalIndex, MemoryIndex, TableIndex};
 use kiln_vm::{
-    Imports, InstanceHandle, LinearMemory, RawValue, Table as VmTable, VMCallerCheckedAnyfunc,
+    Imports, InstanceHandle, InstanceStorage, LinearMemory, RawValue, Table as VmTable,
+    VMCallerCheckedAnyfunc,
 };
 
 /// An instantiated module in a store.
@@ -47,8 +48,12 @@ impl Instance {
         }
         let mut funcs: Vec<VMCallerCheckedAnyfunc> = Vec::new();
         let mut imported_funcs: Vec<Func> = Vec::new();
-        let (mut tables, mut memories, mut globals) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut table_ids, mut memory_ids, mut global_ids) = (Vec::new(), Vec::new(), Vec::new());
+        let mut tables = Vec::with_capacity(info.tables.len());
+        let mut memories = Vec::with_capacity(info.memories.len());
+        let mut globals = Vec::new();
+        let mut table_ids = Vec::with_capacity(info.tables.len());
+        let mut memory_ids = Vec::with_capacity(info.memories.len());
+        let mut global_ids = Vec::with_capacity(info.globals.len());
         for (import, ext) in info.imports.iter().zip(imports) {
             let what = || format!("import `{}::{}`", import.module, import.name);
             match (import.index, ext) {
@@ -142,17 +147,17 @@ impl Instance {
 
         let tunables = store.engine().config().tunables.clone();
         let new_memories = &info.memories[info.num_imported_memories..];
-        let new_tables: Vec<_> = (info.num_imported_tables..info.tables.len())
-            .map(|t| module.table_type(TableIndex::from_usize(t)))
-            .collect();
-        store.check_counts(1, new_memories.len(), new_tables.len())?;
+        let new_tables = || {
+            (info.num_imported_tables..info.tables.len())
+                .map(|t| module.table_type(TableIndex::from_usize(t)))
+        };
+        store.check_counts(1, new_memories.len(), new_tables().len())?;
         for ty in new_memories {
             store.admit_memory(ty)?;
         }
-        for ty in &new_tables {
-            store.admit_table(ty)?;
+        for ty in new_tables() {
+            store.admit_table(&ty)?;
         }
-        let mut defined_memories = Vec::new();
         let pool = store.engine().inner.memory_pool.clone();
         let images = module.runtime.memory_images();
         for (i, ty) in new_memories.iter().enumerate() {
@@ -165,13 +170,17 @@ impl Instance {
                 .flatten();
             let m = LinearMemory::with_pool(*ty, &tunables, Some(&pool), image)?;
             let m = Memory::push(store, m);
-            defined_memories.push(m.raw(store));
+            memories.push(m.raw(store));
             memory_ids.push(m.index);
         }
-        let mut defined_tables = Vec::new();
-        for ty in &new_tables {
-            let t = Table::push(store, VmTable::new(*ty, std::ptr::null_mut()));
-            defined_tables.push(t.raw(store));
+        let table_images = module.runtime.table_images();
+        for (i, ty) in new_tables().enumerate() {
+            let t = match table_images.get(kiln_types::DefinedTableIndex::from_usize(i)) {
+                Some(image) => VmTable::with_lazy_functions(ty, image.clone()),
+                None => VmTable::new(ty, std::ptr::null_mut()),
+            };
+            let t = Table::push(store, t);
+            tables.push(t.raw(store));
             table_ids.push(t.index);
         }
         let vm = store.enter();
@@ -183,12 +192,12 @@ impl Instance {
                 vm,
                 Imports {
                     functions: &funcs,
-                    tables: &tables,
-                    memories: &memories,
                     globals: &globals,
                 },
-                &defined_memories,
-                &defined_tables,
+                InstanceStorage {
+                    memories: memories.into_boxed_slice(),
+                    tables: tables.into_boxed_slice(),
+                },
             )
         };
         let index = store.inner.instances.len();

@@ -475,6 +475,7 @@ impl Module {
             memory_images: Default::default(),
             anyfunc_template: Default::default(),
             function_elements: Default::default(),
+            table_images: Default::default(),
             spare_allocations: Default::default(),
         };
         Ok((runtime, exports_by_name))

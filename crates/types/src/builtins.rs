@@ -55,6 +55,8 @@ macro_rules! foreach_builtin {
             TableCopy table_copy(I32, I32, I32, I32, I32);
             /// `table.init`: (table, element segment, dst, src, len).
             TableInit table_init(I32, I32, I32, I32, I32);
+            /// A funcref table slot still holding the lazy marker: (table, index in bounds) -> its element.
+            TableGetLazy table_get_lazy(I32, I32) -> Pointer;
             /// `elem.drop`: (element segment).
             ElemDrop elem_drop(I32);
             /// Leave wasm with the trap a host function recorded (never returns).

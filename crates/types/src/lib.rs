@@ -29,4 +29,4 @@ pub use trap::TrapCode;
 pub use tunables::Tunables;
 pub use types::{FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
 pub use unsupported::Unsupported;
-pub use vmoffsets::{VMOffsets, VMStoreContextOffsets};
+pub use vmoffsets::{VM_LAZY_TABLE_ELEMENT, VMOffsets, VMStoreContextOffsets};

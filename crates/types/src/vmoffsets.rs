@@ -46,6 +46,12 @@ impl VMStoreContextOffsets {
     pub const SIZE: u32 = 32;
 }
 
+/// The value a funcref table slot holds while its function reference is
+/// not made yet (lazy table initialisation): an odd address, which no
+/// reference has. Compiled code that reads a slot and finds it asks the
+/// runtime for the reference instead.
+pub const VM_LAZY_TABLE_ELEMENT: usize = 1;
+
 /// Offsets within a module's `VMContext` and its records, for one pointer size.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VMOffsets {

@@ -240,6 +240,13 @@ unsafe extern "C" fn table_init(
     check(inst.table_init(TableIndex(table), ElemIndex(elem), dst, src, len));
 }
 
+unsafe extern "C" fn table_get_lazy(vmctx: *mut VMContext, table: u32, index: u32) -> *mut u8 {
+    // SAFETY: as in `table_grow`.
+    let t = unsafe { &mut *instance(vmctx).table(TableIndex(table)) };
+    // Compiled code checked the index against the table's size.
+    t.get_and_fill(index).unwrap_or(std::ptr::null_mut())
+}
+
 unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
     // SAFETY: as in `memory_grow`.
     unsafe { instance(vmctx).drop_element(ElemIndex(elem)) };

@@ -5,7 +5,8 @@
 use crate::memory::LinearMemory;
 use crate::memory_image::MemoryImages;
 use crate::store_context::VMStoreContext;
-use crate::table::Table;
+use crate::table::{NULL_FUNCTION, Table};
+use crate::table_image::TableImages;
 use crate::vmcontext::*;
 use kiln_types::*;
 use std::alloc::Layout;
@@ -34,8 +35,11 @@ pub struct ModuleRuntime {
     /// vmctx (the same for every instance), made at the first instantiation.
     pub anyfunc_template: OnceLock<Box<[VMCallerCheckedAnyfunc]>>,
     /// Element segments whose items are all `ref.func`/`ref.null`, as
-    /// function indices (`u32::MAX` for null), made on first use.
+    /// function indices ([`NULL_FUNCTION`] for null), made on first use.
     pub function_elements: OnceLock<Box<[Option<FunctionItems>]>>,
+    /// What the active element segments put in the defined tables, made at
+    /// the first instantiation.
+    pub table_images: OnceLock<TableImages>,
     /// Allocations of dropped instances of this module, kept for the next
     /// instances (their defined function references stay valid).
     pub spare_allocations: SpareAllocations,
@@ -74,14 +78,17 @@ impl Drop for ModuleRuntime {
 /// An element segment's items as function indices.
 pub type FunctionItems = Box<[u32]>;
 
-/// A null item in [`ModuleRuntime::function_elements`].
-const NULL_ITEM: u32 = u32::MAX;
-
 impl ModuleRuntime {
     /// The module's memory images (made on first use).
     pub fn memory_images(&self) -> &MemoryImages {
         self.memory_images
             .get_or_init(|| MemoryImages::new(&self.info))
+    }
+
+    /// The images of the module's defined tables (made on first use).
+    pub fn table_images(&self) -> &TableImages {
+        self.table_images
+            .get_or_init(|| TableImages::new(&self.info, |e| self.function_element(e)))
     }
 
     /// The items of element segment `e` as function indices, if they are
@@ -96,7 +103,7 @@ impl ModuleRuntime {
                         .iter()
                         .map(|item| match item.ops.as_slice() {
                             [ConstOp::RefFunc(f)] => Some(f.0),
-                            [ConstOp::RefNull] => Some(NULL_ITEM),
+                            [ConstOp::RefNull] => Some(NULL_FUNCTION),
                             _ => None,
                         })
                         .collect()
@@ -157,12 +164,17 @@ unsafe impl Sync for ModuleRuntime {}
 pub struct Imports<'a> {
     /// Function references for imported functions.
     pub functions: &'a [VMCallerCheckedAnyfunc],
-    /// Imported tables.
-    pub tables: &'a [*mut Table],
-    /// Imported memories.
-    pub memories: &'a [*mut LinearMemory],
     /// Imported globals' storage.
     pub globals: &'a [*mut VMGlobalDefinition],
+}
+
+/// The memories and tables of an instance, each in module index order
+/// (the imported ones first, then the defined ones).
+pub struct InstanceStorage {
+    /// Every memory.
+    pub memories: Box<[*mut LinearMemory]>,
+    /// Every table.
+    pub tables: Box<[*mut Table]>,
 }
 
 /// A wasm instance. Always allocated by [`InstanceHandle`] with its vmctx after it.
@@ -172,10 +184,10 @@ pub struct Instance {
     memories: Box<[*mut LinearMemory]>,
     tables: Box<[*mut Table]>,
     globals: Box<[*mut VMGlobalDefinition]>,
-    /// Which element segments were dropped (applied active segments,
-    /// declared ones, and `elem.drop`ped passive ones).
-    dropped_elements: Vec<bool>,
-    dropped_data: Vec<bool>,
+    /// Which segments were dropped: the element segments (applied active
+    /// ones, declared ones, and `elem.drop`ped passive ones), then the data
+    /// segments (applied active ones and `data.drop`ped ones).
+    dropped: Vec<bool>,
     /// Free for the embedder (the kiln crate stores the store slot here).
     pub host_data: usize,
     vmctx: VMContext,
@@ -318,8 +330,7 @@ impl Instance {
         // evaluated when written: their constant expressions only read
         // immutable globals and function addresses, so the value is the
         // same whenever it is computed.
-        self.dropped_elements = vec![false; info.elements.len()];
-        self.dropped_data = vec![false; info.data.len()];
+        self.dropped = vec![false; info.elements.len() + info.data.len()];
         for (i, init) in info.table_inits.iter().enumerate() {
             if let Some(init) = init {
                 let value = self.eval_const(init).ptr().cast();
@@ -329,12 +340,26 @@ impl Instance {
                 table.fill(0, value, table.size())?;
             }
         }
+        let lazy_tables = self.module.table_images().covers_all_elements();
+        if lazy_tables {
+            // The tables were made from the images (see
+            // `Table::with_lazy_functions`); give them their references.
+            let anyfuncs: *mut u8 = self.vmctx_plus(self.offsets().vmctx_anyfuncs_begin());
+            let stride = self.offsets().size_of_vmcaller_checked_anyfunc() as usize;
+            for t in &self.tables[info.num_imported_tables..] {
+                // SAFETY: tables outlive the instance, and every function
+                // index of an image names a reference in this vmctx.
+                unsafe { (**t).attach_functions(anyfuncs, stride) };
+            }
+        }
         for (i, seg) in info.elements.iter().enumerate() {
             let e = ElemIndex::from_usize(i);
             match &seg.kind {
                 ElementSegmentKind::Active { table, offset } => {
-                    let at = self.eval_const(offset).u32();
-                    self.table_init(*table, e, at, 0, seg.items.len() as u32)?;
+                    if !lazy_tables {
+                        let at = self.eval_const(offset).u32();
+                        self.table_init(*table, e, at, 0, seg.items.len() as u32)?;
+                    }
                     self.drop_element(e);
                 }
                 ElementSegmentKind::Passive => {}
@@ -398,7 +423,7 @@ impl Instance {
         len: u32,
     ) -> Result<(), TrapCode> {
         let info = &self.module.info;
-        let items: &[ConstExpr] = if self.dropped_elements[e.index()] {
+        let items: &[ConstExpr] = if self.dropped[e.index()] {
             &[]
         } else {
             &info.elements[e.index()].items
@@ -414,7 +439,7 @@ impl Instance {
             let anyfuncs: *mut u8 = self.vmctx_plus(self.offsets().vmctx_anyfuncs_begin());
             let size = self.offsets().size_of_vmcaller_checked_anyfunc() as usize;
             return table.init_with(dst, len, |i| match funcs[i] {
-                NULL_ITEM => std::ptr::null_mut(),
+                NULL_FUNCTION => std::ptr::null_mut(),
                 // SAFETY: validation guarantees `f` is a function of this
                 // module, so its reference lies in this vmctx.
                 f => unsafe { anyfuncs.add(f as usize * size) },
@@ -425,12 +450,12 @@ impl Instance {
 
     /// `elem.drop`.
     pub(crate) fn drop_element(&mut self, e: ElemIndex) {
-        self.dropped_elements[e.index()] = true;
+        self.dropped[e.index()] = true;
     }
 
     /// The bytes of data segment `d` (empty once dropped).
     pub(crate) fn data_segment(&self, d: DataIndex) -> &[u8] {
-        if self.dropped_data[d.index()] {
+        if self.dropped[self.module.info.elements.len() + d.index()] {
             &[]
         } else {
             self.module.info.data_segment_bytes(d)
@@ -439,7 +464,8 @@ impl Instance {
 
     /// `data.drop`.
     pub(crate) fn drop_data(&mut self, d: DataIndex) {
-        self.dropped_data[d.index()] = true;
+        let i = self.module.info.elements.len() + d.index();
+        self.dropped[i] = true;
     }
 }
 
@@ -470,14 +496,13 @@ impl InstanceHandle {
     /// Segments are applied separately by [`Instance::initialize`].
     ///
     /// # Safety
-    /// `store`, every import and every defined memory/table must outlive the
+    /// `store`, every import and every memory/table must outlive the
     /// instance; the imports must match the module's declared import types.
     pub unsafe fn new(
         module: Arc<ModuleRuntime>,
         store: *mut VMStoreContext,
         imports: Imports<'_>,
-        defined_memories: &[*mut LinearMemory],
-        defined_tables: &[*mut Table],
+        storage: InstanceStorage,
     ) -> InstanceHandle {
         let info = module.info.clone();
         let offsets = module.offsets.clone();
@@ -510,18 +535,9 @@ impl InstanceHandle {
                 .write_bytes(0, layout.size() - defined_end);
         }
         let ptr = NonNull::new(raw.cast::<Instance>()).expect("checked above");
-        let memories: Box<[_]> = imports
-            .memories
-            .iter()
-            .chain(defined_memories)
-            .copied()
-            .collect();
-        let tables: Box<[_]> = imports
-            .tables
-            .iter()
-            .chain(defined_tables)
-            .copied()
-            .collect();
+        let InstanceStorage { memories, tables } = storage;
+        debug_assert_eq!(memories.len(), info.memories.len());
+        debug_assert_eq!(tables.len(), info.tables.len());
         // SAFETY: `ptr` is a fresh allocation of the right layout.
         unsafe {
             ptr.as_ptr().write(Instance {
@@ -529,8 +545,7 @@ impl InstanceHandle {
                 memories,
                 tables,
                 globals: Box::new([]),
-                dropped_elements: Vec::new(),
-                dropped_data: Vec::new(),
+                dropped: Vec::new(),
                 host_data: 0,
                 vmctx: VMContext {
                     _pin: std::marker::PhantomPinned,
@@ -557,29 +572,32 @@ impl InstanceHandle {
                     };
                 *inst.anyfunc(FuncIndex::from_usize(i)) = *f;
             }
-            for (i, t) in imports.tables.iter().enumerate() {
+            let (imported_tables, defined_tables) = inst.tables.split_at(info.num_imported_tables);
+            for (i, t) in imported_tables.iter().enumerate() {
                 *inst.vmctx_plus(o.vmctx_vmtable_import(TableIndex::from_usize(i))) =
                     VMTableImport {
                         definition: (**t).definition(),
                     };
             }
-            for (i, m) in imports.memories.iter().enumerate() {
+            for (i, t) in defined_tables.iter().enumerate() {
+                *inst.vmctx_plus(o.vmctx_vmtable_pointer(DefinedTableIndex::from_usize(i))) =
+                    (**t).definition();
+            }
+            let (imported_memories, defined_memories) =
+                inst.memories.split_at(info.num_imported_memories);
+            for (i, m) in imported_memories.iter().enumerate() {
                 *inst.vmctx_plus(o.vmctx_vmmemory_import(MemoryIndex::from_usize(i))) =
                     VMMemoryImport {
                         definition: (**m).definition(),
                     };
             }
-            for (i, g) in imports.globals.iter().enumerate() {
-                *inst.vmctx_plus(o.vmctx_vmglobal_import(GlobalIndex::from_usize(i))) =
-                    VMGlobalImport { definition: *g };
-            }
             for (i, m) in defined_memories.iter().enumerate() {
                 *inst.vmctx_plus(o.vmctx_vmmemory_pointer(DefinedMemoryIndex::from_usize(i))) =
                     (**m).definition();
             }
-            for (i, t) in defined_tables.iter().enumerate() {
-                *inst.vmctx_plus(o.vmctx_vmtable_pointer(DefinedTableIndex::from_usize(i))) =
-                    (**t).definition();
+            for (i, g) in imports.globals.iter().enumerate() {
+                *inst.vmctx_plus(o.vmctx_vmglobal_import(GlobalIndex::from_usize(i))) =
+                    VMGlobalImport { definition: *g };
             }
             let vmctx = inst.vmctx_ptr();
             let template = module.anyfunc_template();

@@ -21,6 +21,7 @@ mod memory_pool;
 mod sig_registry;
 mod store_context;
 mod table;
+mod table_image;
 mod traps;
 pub mod vmcontext;
 
@@ -29,12 +30,13 @@ pub use code_registry::{
     CodeRegistration, FrameInfo, FunctionSite, RegisteredCode, TrapSite, lookup_frame, lookup_trap,
     register_code,
 };
-pub use instance::{Imports, Instance, InstanceHandle, ModuleRuntime};
+pub use instance::{Imports, Instance, InstanceHandle, InstanceStorage, ModuleRuntime};
 pub use memory::{LinearMemory, MAX_PAGES_32, MemoryError, WASM_PAGE_SIZE};
 pub use memory_image::{MemoryImage, MemoryImages};
 pub use memory_pool::MemoryPool;
 pub use sig_registry::SignatureRegistry;
 pub use store_context::{GrowthDecision, GrowthHook, GrowthKind, VMStoreContext};
-pub use table::{Table, TableElement};
+pub use table::{NULL_FUNCTION, Table, TableElement};
+pub use table_image::TableImages;
 pub use traps::{Trap, TrapReason, call_wasm, catch_traps, record_host_trap};
 pub use vmcontext::*;

@@ -1,10 +1,37 @@
 //! Tables: growable arrays of pointer-sized references (null = null ref).
+//!
+//! A funcref table that a module's element segments fill with function
+//! references can be made *lazily*: its slots start as
+//! [`VM_LAZY_TABLE_ELEMENT`] and each gets its reference when first read,
+//! from the function index the module's table image gives it (see
+//! [`LazyFunctions`]). Every read goes through [`Table::get`] or
+//! [`Table::get_and_fill`] (compiled code calls the latter when it finds the
+//! marker), and copies fill the slots they read first, so the marker never
+//! leaves the table.
 
 use crate::vmcontext::VMTableDefinition;
-use kiln_types::{TableType, TrapCode};
+use kiln_types::{TableType, TrapCode, VM_LAZY_TABLE_ELEMENT};
+use std::sync::Arc;
 
 /// A raw table element: a `*const VMCallerCheckedAnyfunc` or an extern-ref pointer.
 pub type TableElement = *mut u8;
+
+/// The stored value of a slot whose reference is not made yet.
+const LAZY: TableElement = std::ptr::without_provenance_mut(VM_LAZY_TABLE_ELEMENT);
+
+/// A function index in a table image that stands for a null reference.
+pub const NULL_FUNCTION: u32 = u32::MAX;
+
+/// Where the lazy slots of a table get their references.
+#[derive(Debug)]
+struct LazyFunctions {
+    /// The function index of each slot from 0 ([`NULL_FUNCTION`] for null).
+    items: Arc<[u32]>,
+    /// The owning instance's first function reference, once attached.
+    anyfuncs: *mut u8,
+    /// The size of one function reference.
+    stride: usize,
+}
 
 /// A table owning its elements and its `VMTableDefinition`.
 #[derive(Debug)]
@@ -12,6 +39,7 @@ pub struct Table {
     elements: Vec<TableElement>,
     definition: Box<VMTableDefinition>,
     ty: TableType,
+    lazy: Option<LazyFunctions>,
 }
 
 // SAFETY: elements are plain addresses of store-owned objects; the store
@@ -30,9 +58,79 @@ impl Table {
                 current_elements: 0,
             }),
             ty,
+            lazy: None,
         };
         me.sync_definition();
         me
+    }
+
+    /// A table of `ty.minimum` slots whose first `items.len()` get the
+    /// references to those functions when first read, and the rest null.
+    /// [`Table::attach_functions`] must be called before any slot is read.
+    ///
+    /// # Panics
+    /// If `items` is longer than the table.
+    pub fn with_lazy_functions(ty: TableType, items: Arc<[u32]>) -> Self {
+        assert!(items.len() <= ty.minimum as usize);
+        let mut elements = vec![LAZY; items.len()];
+        elements.resize(ty.minimum as usize, std::ptr::null_mut());
+        let mut me = Self {
+            elements,
+            definition: Box::new(VMTableDefinition {
+                base: std::ptr::null_mut(),
+                current_elements: 0,
+            }),
+            ty,
+            lazy: Some(LazyFunctions {
+                items,
+                anyfuncs: std::ptr::null_mut(),
+                stride: 0,
+            }),
+        };
+        me.sync_definition();
+        me
+    }
+
+    /// Gives a table made by [`Table::with_lazy_functions`] its references:
+    /// function `f`'s is at `anyfuncs + f * stride`.
+    ///
+    /// # Safety
+    /// For every function index of the table's items, that address must be
+    /// a function reference that lives as long as the table.
+    pub unsafe fn attach_functions(&mut self, anyfuncs: *mut u8, stride: usize) {
+        if let Some(lazy) = &mut self.lazy {
+            lazy.anyfuncs = anyfuncs;
+            lazy.stride = stride;
+        }
+    }
+
+    /// The reference slot `i` holds, given its stored value `raw`.
+    fn resolve(&self, i: usize, raw: TableElement) -> TableElement {
+        if raw != LAZY {
+            return raw;
+        }
+        let lazy = self
+            .lazy
+            .as_ref()
+            .expect("only tables with lazy functions hold the marker");
+        debug_assert!(!lazy.anyfuncs.is_null(), "functions attached");
+        match lazy.items[i] {
+            NULL_FUNCTION => std::ptr::null_mut(),
+            // SAFETY: `attach_functions`'s contract: the reference is inside
+            // the owning instance.
+            f => unsafe { lazy.anyfuncs.add(f as usize * lazy.stride) },
+        }
+    }
+
+    /// Makes the references of the lazy slots in `range`.
+    fn fill_lazy(&mut self, range: std::ops::Range<usize>) {
+        if self.lazy.is_none() {
+            return;
+        }
+        for i in range {
+            let v = self.resolve(i, self.elements[i]);
+            self.elements[i] = v;
+        }
     }
 
     fn sync_definition(&mut self) {
@@ -77,7 +175,16 @@ impl Table {
 
     /// The element at `i`.
     pub fn get(&self, i: u32) -> Option<TableElement> {
-        self.elements.get(i as usize).copied()
+        let raw = *self.elements.get(i as usize)?;
+        Some(self.resolve(i as usize, raw))
+    }
+
+    /// The element at `i`, stored back if it was made just now (what
+    /// compiled code calls when it reads the lazy marker).
+    pub fn get_and_fill(&mut self, i: u32) -> Option<TableElement> {
+        let v = self.get(i)?;
+        self.elements[i as usize] = v;
+        Some(v)
     }
 
     /// Sets the element at `i`.
@@ -128,6 +235,7 @@ impl Table {
     pub fn copy_within(&mut self, dst: u32, src: u32, len: u32) -> Result<(), TrapCode> {
         let s = self.range(src, len)?;
         self.range(dst, len)?;
+        self.fill_lazy(s.clone());
         self.elements.copy_within(s, dst as usize);
         Ok(())
     }
@@ -142,7 +250,9 @@ impl Table {
     ) -> Result<(), TrapCode> {
         let s = src_table.range(src, len)?;
         let d = self.range(dst, len)?;
-        self.elements[d].copy_from_slice(&src_table.elements[s]);
+        for (i, slot) in s.zip(&mut self.elements[d]) {
+            *slot = src_table.resolve(i, src_table.elements[i]);
+        }
         Ok(())
     }
 }

@@ -236,11 +236,7 @@ impl FuncTranslator<'_, '_> {
         tail: bool,
     ) -> Vec<ir::Value> {
         let o = self.env.offsets;
-        let addr = self.table_element_addr(table, index);
-        let anyfunc = self.load_ptr(MemFlagsData::trusted(), addr, 0);
-        self.b
-            .ins()
-            .trapz(anyfunc, clif_trap(TrapCode::IndirectCallToNull));
+        let anyfunc = self.table_funcref(table, index, true);
         let actual = self.b.ins().load(
             types::I32,
             MemFlagsData::trusted().with_readonly(),
@@ -258,6 +254,48 @@ impl FuncTranslator<'_, '_> {
             .ins()
             .trapnz(mismatch, clif_trap(TrapCode::BadSignature));
         self.call_anyfunc(ty, anyfunc, args, tail)
+    }
+
+    /// Element `index` of funcref table `t`, trapping `TableOutOfBounds` if
+    /// out of range. A slot still holding [`VM_LAZY_TABLE_ELEMENT`] gets its
+    /// reference from the runtime, in a cold block. With `non_null` (for
+    /// `call_indirect`) a null element traps `IndirectCallToNull`; the one
+    /// comparison on the hot path covers both cases.
+    fn table_funcref(&mut self, t: TableIndex, index: ir::Value, non_null: bool) -> ir::Value {
+        let addr = self.table_element_addr(t, index);
+        let element = self.load_ptr(MemFlagsData::trusted(), addr, 0);
+        let lazy = VM_LAZY_TABLE_ELEMENT as i64;
+        let special = if non_null {
+            self.b
+                .ins()
+                .icmp_imm_s(IntCC::UnsignedLessThanOrEqual, element, lazy)
+        } else {
+            self.b.ins().icmp_imm_s(IntCC::Equal, element, lazy)
+        };
+        let cold = self.b.create_block();
+        let join = self.b.create_block();
+        let result = self.b.append_block_param(join, self.ptr);
+        self.b.set_cold_block(cold);
+        self.b
+            .ins()
+            .brif(special, cold, &[], join, &[element.into()]);
+        self.b.seal_block(cold);
+        self.b.switch_to_block(cold);
+        let null_trap = clif_trap(TrapCode::IndirectCallToNull);
+        if non_null {
+            self.b.ins().trapz(element, null_trap);
+        }
+        let table = self.i32_const(t.0);
+        let made = self
+            .call_builtin(BuiltinFunctionIndex::TableGetLazy, &[table, index])
+            .expect("the builtin returns the element");
+        if non_null {
+            self.b.ins().trapz(made, null_trap);
+        }
+        self.b.ins().jump(join, &[made.into()]);
+        self.b.seal_block(join);
+        self.b.switch_to_block(join);
+        result
     }
 
     fn store_context(&mut self) -> ir::Value {
@@ -399,8 +437,14 @@ impl FuncTranslator<'_, '_> {
             }
             Operator::TableGet { table } => {
                 let i = self.pop();
-                let addr = self.table_element_addr(TableIndex(table), i);
-                let v = self.load_ptr(MemFlagsData::trusted(), addr, 0);
+                let t = TableIndex(table);
+                let element = self.env.info.tables[t.index()].element;
+                let v = if element.heap_type.hierarchy() == RefHierarchy::Func {
+                    self.table_funcref(t, i, false)
+                } else {
+                    let addr = self.table_element_addr(t, i);
+                    self.load_ptr(MemFlagsData::trusted(), addr, 0)
+                };
                 self.push(v);
             }
             Operator::TableSet { table } => {
