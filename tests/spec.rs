@@ -13,6 +13,9 @@
 //!   so it needs an entry with its reason like a failure;
 //! - a listed directive passes, or a listed line has no directive.
 //!
+//! The files of [`ALSO_LAZY`]'s folders run a second time with lazy
+//! compilation, as `lazy/PATH`.
+//!
 //! So the list can only shrink honestly and one excuse cannot hide another
 //! failure. Where several directives start on one line (`left-to-right.wast`
 //! does this), an entry for the line expects every one of them to fail.
@@ -80,9 +83,21 @@ fn bless() -> bool {
     std::env::var_os("KILN_SPEC_BLESS").is_some_and(|v| v != "0" && !v.is_empty())
 }
 
-fn run_file(path: &str, text: &str, listed: &BTreeMap<usize, &'static str>) -> Result<(), Failed> {
+/// Folders also run with lazy compilation ([`Config::lazy_compilation`]),
+/// as `lazy/PATH` trials: the same directives must pass.
+const ALSO_LAZY: &[&str] = &["wasm-v2/", "proposals/simd/", "proposals/tail-call/"];
+
+fn run_file(
+    path: &str,
+    text: &str,
+    listed: &BTreeMap<usize, &'static str>,
+    lazy: bool,
+) -> Result<(), Failed> {
     let mut config = Config::new();
     config.wasm_features(features_for_path(path));
+    config.lazy_compilation(lazy);
+    // Only calls compile, so that every call path meets a stub.
+    config.compile_in_background(false);
     let report = run_wast(path, text, &config).map_err(|e| format!("{path}: {e:#}"))?;
     let mut problems = Vec::new();
     let mut blessed = String::new();
@@ -157,11 +172,21 @@ fn main() {
     )];
     let expected = Arc::new(expected);
     for (path, file) in files {
-        let expected = expected.clone();
-        trials.push(Trial::test(path.clone(), move || {
+        for lazy in [false, true] {
+            if lazy && !ALSO_LAZY.iter().any(|f| path.starts_with(f)) {
+                continue;
+            }
+            let name = if lazy {
+                format!("lazy/{path}")
+            } else {
+                path.clone()
+            };
             let listed = expected.get(&path).cloned().unwrap_or_default();
-            run_file(&path, file.contents, &listed)
-        }));
+            let path = path.clone();
+            trials.push(Trial::test(name, move || {
+                run_file(&path, file.contents, &listed, lazy)
+            }));
+        }
     }
     libtest_mimic::run(&args, trials).exit();
 }

@@ -41,8 +41,11 @@ pub struct EngineOptions {
     #[arg(long, value_name = "BYTES")]
     pub max_wasm_stack: Option<usize>,
 
-    /// Code generation options: `cache=y|n` and `cache-dir=PATH`; several
-    /// may be joined by commas.
+    /// Code generation options: `cache=y|n`, `cache-dir=PATH` and
+    /// `lazy=y|n`; several may be joined by commas.
+    ///
+    /// `lazy=y` compiles each function when it is first called (and the
+    /// rest in the background) instead of the whole module before it runs.
     ///
     /// `kiln run` keeps compiled modules in an on-disk cache (on by
     /// default; `-C cache=n` turns it off) and loads them from there the
@@ -160,7 +163,12 @@ impl EngineOptions {
                     Some(dir) if !dir.is_empty() => cache = CacheChoice::Dir(dir.into()),
                     _ => bail!("`-C cache-dir` needs a directory: `cache-dir=PATH`"),
                 },
-                _ => bail!("unknown codegen option `{name}` (known: cache=y|n, cache-dir=PATH)"),
+                "lazy" => {
+                    config.lazy_compilation(parse_switch(name, value)?);
+                }
+                _ => bail!(
+                    "unknown codegen option `{name}` (known: cache=y|n, cache-dir=PATH, lazy=y|n)"
+                ),
             }
         }
         if !cache_on {
@@ -333,5 +341,7 @@ mod tests {
         assert!(codegen(&["cache=maybe"]).is_err());
         assert!(codegen(&["cache-dir"]).is_err());
         assert!(codegen(&["opt-level=2"]).is_err());
+        assert_eq!(codegen(&["lazy=y,cache=n"]).unwrap(), CacheChoice::Off);
+        assert!(codegen(&["lazy=maybe"]).is_err());
     }
 }

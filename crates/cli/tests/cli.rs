@@ -568,6 +568,39 @@ fn wast_reports_each_failed_directive_and_takes_wasm_switches() {
     assert_one_line_error(&out, "unknown wasm feature `no-such-feature`");
 }
 
+#[test]
+fn lazy_compilation_runs_commands_and_invocations_alike() {
+    let dir = scratch("lazy");
+    write(&dir, "fib.wat", FIB);
+    write(&dir, "hello.wat", HELLO);
+    for lazy in ["lazy=y", "lazy=y,cache=n", "cache=n,lazy=n"] {
+        let out = run(
+            &dir,
+            &["run", "-C", lazy, "--invoke", "fib", "fib.wat", "20"],
+        );
+        assert_eq!(out.success(), "6765\n", "{lazy}");
+        let out = run(&dir, &["run", "-C", lazy, "hello.wat"]);
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr.as_str()),
+            (Some(17), "hello from wat\n", ""),
+            "{lazy}"
+        );
+    }
+    // A lazily compiled module is not written to the cache...
+    run(&dir, &["run", "-C", "lazy=y,cache-dir=c1", "hello.wat"]);
+    assert!(cache_entries(&dir.join("c1")).is_empty());
+    // ...but one compiled before is loaded from it.
+    run(&dir, &["run", "-C", "cache-dir=c2", "hello.wat"]);
+    let out = run(&dir, &["run", "-C", "lazy=y,cache-dir=c2", "hello.wat"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (Some(17), "hello from wat\n")
+    );
+    assert_eq!(cache_entries(&dir.join("c2")).len(), 1);
+    let out = run(&dir, &["run", "-C", "lazy=maybe", "hello.wat"]);
+    assert_one_line_error(&out, "expected `lazy=y` or `lazy=n`");
+}
+
 /// The cache entries (not temporary files) in `dir`, if it exists.
 fn cache_entries(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let Ok(read) = std::fs::read_dir(dir) else {

@@ -4,6 +4,7 @@
 //! trap tables and host↔wasm trampolines.
 
 mod isa;
+mod lazy;
 mod link;
 mod module_env;
 mod signatures;
@@ -11,7 +12,8 @@ mod trampolines;
 mod translate;
 
 pub use isa::{OptLevel, build_isa};
-pub use link::{CompiledModule, CompiledTrampolines, FunctionLoc};
+pub use lazy::{FunctionBodies, LazyModule};
+pub use link::{CompiledCode, CompiledModule, CompiledTrampolines, FunctionLoc};
 pub use module_env::val_type;
 
 use anyhow::{Context as _, Result};
@@ -119,6 +121,7 @@ impl Compiler {
             offsets,
             tunables: &self.tunables,
             isa: &*self.isa,
+            function_table: None,
         }
     }
 

@@ -221,6 +221,43 @@ pub(crate) fn link_module(
     })
 }
 
+/// Machine code for some of a module's functions, compiled lazily (see
+/// [`crate::LazyModule`]): no direct calls between them to patch.
+#[derive(Debug)]
+pub struct CompiledCode {
+    /// Machine code of the functions, back to back.
+    pub code: Vec<u8>,
+    /// Each function's location, in the order they were given.
+    pub functions: Vec<FunctionLoc>,
+    /// Trap sites, sorted by offset.
+    pub traps: Vec<(u32, TrapCode)>,
+    /// (code offset, wasm module offset) pairs, sorted by code offset.
+    pub address_map: Vec<(u32, u32)>,
+    /// Absolute relocations the loader resolves.
+    pub relocs: Vec<Relocation>,
+}
+
+/// Lays out functions that make no direct calls (lazily compiled ones call
+/// through the module's function table).
+pub(crate) fn link_functions(functions: Vec<CompiledFunction>) -> Result<CompiledCode> {
+    let mut blob = Blob::default();
+    let functions = functions
+        .into_iter()
+        .map(|f| blob.append(f))
+        .collect::<Result<_>>()?;
+    if !blob.calls.is_empty() {
+        bail!("a lazily compiled function makes a direct call");
+    }
+    blob.traps.sort_by_key(|t| t.0);
+    Ok(CompiledCode {
+        code: blob.code,
+        functions,
+        traps: blob.traps,
+        address_map: blob.address_map,
+        relocs: blob.relocs,
+    })
+}
+
 /// Lays out a host function's two trampolines.
 pub(crate) fn link_trampolines(
     to_wasm: CompiledFunction,

@@ -143,6 +143,18 @@ impl Cache {
         Module::from_compiled(engine, compiled)
     }
 
+    /// The module cached under `key`, if there is a good entry (counted as
+    /// a hit or a miss).
+    pub(crate) fn get(&self, engine: &Engine, key: &Key) -> Option<Module> {
+        let module = load(engine, &self.entry_path(key), key);
+        let counter = match module {
+            Some(_) => &self.inner.hits,
+            None => &self.inner.misses,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        module
+    }
+
     fn entry_path(&self, key: &Key) -> PathBuf {
         self.inner
             .dir

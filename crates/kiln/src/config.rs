@@ -13,6 +13,8 @@ pub struct Config {
     pub(crate) opt_level: OptLevel,
     pub(crate) max_wasm_stack: usize,
     pub(crate) parallel_compilation: bool,
+    pub(crate) lazy_compilation: bool,
+    pub(crate) compile_in_background: bool,
     pub(crate) allocation_strategy: InstanceAllocationStrategy,
     pub(crate) cache: Option<Cache>,
     pub(crate) profiler: crate::ProfilingStrategy,
@@ -76,6 +78,8 @@ impl Default for Config {
             opt_level: OptLevel::Speed,
             max_wasm_stack: 1 << 20,
             parallel_compilation: true,
+            lazy_compilation: false,
+            compile_in_background: true,
             allocation_strategy: InstanceAllocationStrategy::OnDemand,
             cache: None,
             profiler: crate::ProfilingStrategy::None,
@@ -227,6 +231,28 @@ impl Config {
     /// Whether functions are compiled on several threads.
     pub fn parallel_compilation(&mut self, enable: bool) -> &mut Self {
         self.parallel_compilation = enable;
+        self
+    }
+
+    /// Whether functions are compiled when first called instead of when
+    /// the module is (off by default). [`crate::Module::new`] then only
+    /// validates the module and compiles its trampolines; a background
+    /// thread compiles the functions no call has needed yet (see
+    /// [`Config::compile_in_background`]). Calls between
+    /// a module's functions go through a table of code pointers, which
+    /// costs a little run time; a cached module (see [`Config::cache`]) is
+    /// loaded whole instead, and lazily compiled modules are not cached.
+    pub fn lazy_compilation(&mut self, enable: bool) -> &mut Self {
+        self.lazy_compilation = enable;
+        self
+    }
+
+    /// With [`Config::lazy_compilation`], whether a background thread per
+    /// module compiles the functions no call has needed yet (on by
+    /// default). Off, a function is compiled only when first called, so
+    /// functions never called cost nothing.
+    pub fn compile_in_background(&mut self, enable: bool) -> &mut Self {
+        self.compile_in_background = enable;
         self
     }
 

@@ -83,6 +83,7 @@ mod externals;
 mod func;
 mod instance;
 mod into_func;
+mod lazy;
 mod limits;
 mod linker;
 mod module;

@@ -1,6 +1,7 @@
 //! Compiled modules.
 
 use crate::cache::{self, Mapped, Source};
+use crate::lazy::LazyFunctions;
 use crate::{Engine, ExportType, ExternType, ImportType};
 use anyhow::{Context, Result};
 use kiln_compiler::CompiledModule;
@@ -97,6 +98,8 @@ enum Artifact {
     /// The mapped cache entry the module was loaded from, decoded again to
     /// serialize: keeping it costs no copy of the code and address map.
     Cached(Mapped),
+    /// The binary of a lazily compiled module, compiled in full to serialize.
+    Lazy(Arc<[u8]>),
 }
 
 /// The first bytes of every serialized module.
@@ -207,6 +210,7 @@ impl Module {
         let bytes = bytes.as_ref();
         if let Some(cache) = &engine.config().cache
             && !bytes.starts_with(b"\0asm")
+            && !engine.config().lazy_compilation
         {
             let key = cache::key(engine, Source::Text, bytes);
             return cache.get_or_compile(engine, &key, || {
@@ -225,6 +229,16 @@ impl Module {
     /// With a [`crate::Config::cache`], a module compiled before from the
     /// same bytes is loaded from the cache instead.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        if engine.config().lazy_compilation {
+            // A module compiled before loads faster than it compiles lazily.
+            if let Some(cache) = &engine.config().cache {
+                let key = cache::key(engine, Source::Binary, bytes);
+                if let Some(module) = cache.get(engine, &key) {
+                    return Ok(module);
+                }
+            }
+            return Self::lazily(engine, bytes);
+        }
         let compile = || engine.inner.compiler.compile_module(bytes);
         match &engine.config().cache {
             Some(cache) => {
@@ -316,6 +330,10 @@ impl Module {
                     ..parts.compiled
                 }
             }
+            Artifact::Lazy(bytes) => CompiledModule {
+                info,
+                ..self.engine.inner.compiler.compile_module(bytes)?
+            },
         };
         let mut out = MAGIC.to_vec();
         out.extend(postcard::to_stdvec(&(
@@ -367,6 +385,37 @@ impl Module {
             std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
         // SAFETY: forwarded to the caller.
         unsafe { Self::deserialize(engine, bytes) }
+    }
+
+    /// Validates `bytes` and compiles only its trampolines; each function
+    /// is compiled when first called (see [`crate::Config::lazy_compilation`]).
+    fn lazily(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let lazy = engine.inner.compiler.compile_module_lazily(bytes)?;
+        let mut compiled = lazy.compiled;
+        let info = std::mem::take(&mut compiled.info);
+        let (mut runtime, exports_by_name) =
+            Self::load(engine, info, &compiled, &compiled.code, Vec::new())?;
+        let bytes: Arc<[u8]> = Arc::from(bytes);
+        let functions = LazyFunctions::new(
+            engine,
+            bytes.clone(),
+            lazy.bodies,
+            runtime.info.clone(),
+            runtime.offsets.clone(),
+        )?;
+        runtime.function_bodies = (0..functions_len(&runtime.info))
+            .map(|i| functions.entry(kiln_types::DefinedFuncIndex::from_usize(i)))
+            .collect();
+        runtime.lazy = Some(functions.clone());
+        if engine.config().compile_in_background {
+            functions.compile_rest_in_background();
+        }
+        Ok(Module {
+            engine: engine.clone(),
+            runtime: Arc::new(runtime),
+            artifact: Arc::new(Artifact::Lazy(bytes)),
+            exports_by_name: Arc::new(exports_by_name),
+        })
     }
 
     /// Loads the compiler's output.
@@ -424,14 +473,10 @@ impl Module {
             .collect();
         if engine.config().profiler == crate::ProfilingStrategy::PerfMap {
             crate::profiling::write_perf_map(functions.iter().map(|f: &FunctionSite| {
-                let name = match info.func_names.get(&f.index) {
-                    Some(name) => format!("wasm::{name}"),
-                    None => format!("wasm-function[{}]", f.index.0),
-                };
                 (
                     base as usize + f.start as usize,
                     (f.end - f.start) as usize,
-                    name,
+                    crate::profiling::function_name(&info, f.index),
                 )
             }));
         }
@@ -476,6 +521,7 @@ impl Module {
             anyfunc_template: Default::default(),
             function_elements: Default::default(),
             table_images: Default::default(),
+            lazy: None,
             spare_allocations: Default::default(),
         };
         Ok((runtime, exports_by_name))
@@ -570,6 +616,11 @@ impl Module {
             std::fs::read(path).with_context(|| format!("failed to read `{}`", path.display()))?;
         Self::new(engine, bytes).with_context(|| format!("failed to compile `{}`", path.display()))
     }
+}
+
+/// The number of functions `info` defines.
+fn functions_len(info: &ModuleInfo) -> usize {
+    info.functions.len() - info.num_imported_funcs
 }
 
 #[cfg(test)]

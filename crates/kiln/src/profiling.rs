@@ -21,6 +21,14 @@ pub enum ProfilingStrategy {
 /// The process's perf map, opened on first use.
 static PERF_MAP: Mutex<Option<std::fs::File>> = Mutex::new(None);
 
+/// The name a profiler shows for function `f` of `info`.
+pub(crate) fn function_name(info: &kiln_types::ModuleInfo, f: kiln_types::FuncIndex) -> String {
+    match info.func_names.get(&f) {
+        Some(name) => format!("wasm::{name}"),
+        None => format!("wasm-function[{}]", f.0),
+    }
+}
+
 /// Appends `functions` (address, length, name) to the perf map. Failures
 /// are ignored: profiling must never make loading a module fail.
 pub(crate) fn write_perf_map(functions: impl Iterator<Item = (usize, usize, String)>) {

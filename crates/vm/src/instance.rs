@@ -43,6 +43,9 @@ pub struct ModuleRuntime {
     /// Allocations of dropped instances of this module, kept for the next
     /// instances (their defined function references stay valid).
     pub spare_allocations: SpareAllocations,
+    /// What compiles the functions of a lazily compiled module, whose
+    /// `function_bodies` are then [`crate::LazyStubs`] entries.
+    pub lazy: Option<Arc<dyn crate::LazyCompile>>,
 }
 
 /// Instance allocations of one module kept for reuse (at most

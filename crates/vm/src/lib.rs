@@ -14,6 +14,7 @@ mod builtins;
 mod code_memory;
 mod code_registry;
 mod instance;
+mod lazy;
 mod libcalls;
 mod memory;
 mod memory_image;
@@ -31,6 +32,7 @@ pub use code_registry::{
     register_code,
 };
 pub use instance::{Imports, Instance, InstanceHandle, InstanceStorage, ModuleRuntime};
+pub use lazy::{LazyCompile, LazyStubs};
 pub use memory::{LinearMemory, MAX_PAGES_32, MemoryError, WASM_PAGE_SIZE};
 pub use memory_image::{MemoryImage, MemoryImages};
 pub use memory_pool::MemoryPool;

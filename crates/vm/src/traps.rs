@@ -406,6 +406,16 @@ fn collect_trap(pending: Pending) -> Box<Trap> {
     })
 }
 
+/// How much of this thread's native stack is left below the current frame
+/// (0 if the thread never entered wasm).
+pub(crate) fn native_stack_left() -> usize {
+    let low = THREAD.with(|t| t.get().stack_low);
+    if low == 0 {
+        return 0;
+    }
+    current_sp().saturating_sub(low)
+}
+
 fn current_sp() -> usize {
     let sp: usize;
     // SAFETY: reads the stack-pointer register.

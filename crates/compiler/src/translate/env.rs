@@ -144,6 +144,15 @@ impl FuncTranslator<'_, '_> {
                 rec + o.vmfunction_import_environment(),
             );
             return self.call_pointer(sig, body, env, args, tail);
+        } else if let Some(table) = self.env.function_table {
+            // Lazy compilation: the callee's current code pointer.
+            let sig = self.wasm_sig(self.env.info.functions[f.index()]);
+            let def = self.env.info.defined_func(f).expect("not imported");
+            let slot = table + def.index() * self.ptr.bytes() as usize;
+            let slot = self.b.ins().iconst(self.ptr, slot as i64);
+            let body = self.load_ptr(MemFlagsData::trusted(), slot, 0);
+            let vmctx = self.vmctx;
+            return self.call_pointer(sig, body, vmctx, args, tail);
         } else {
             let fref = match self.func_refs.get(&f) {
                 Some(r) => *r,

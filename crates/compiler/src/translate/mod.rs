@@ -31,6 +31,10 @@ pub struct ModuleEnv<'a> {
     pub tunables: &'a Tunables,
     /// The target.
     pub isa: &'a dyn TargetIsa,
+    /// With lazy compilation: the address of the module's table of defined
+    /// functions' code pointers, through which direct calls then go (the
+    /// callee may not be compiled yet; its slot points at a stub until it is).
+    pub function_table: Option<usize>,
 }
 
 /// The Cranelift trap code for a Kiln trap.

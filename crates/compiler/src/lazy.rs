@@ -1,0 +1,88 @@
+//! Lazy compilation: a module is validated and its host→wasm trampolines
+//! compiled up front, and each function body is compiled only when it is
+//! first needed ([`Compiler::compile_functions`]). Direct calls in such code
+//! go through the module's function table (see
+//! [`crate::translate::ModuleEnv::function_table`]), whose slots the runtime
+//! points at each function's code once it exists.
+
+use crate::link::{self, CompiledCode, CompiledModule};
+use crate::{Compiler, trampolines, translate};
+use anyhow::{Context as _, Result, bail};
+use cranelift_codegen::Context;
+use cranelift_frontend::FunctionBuilderContext;
+use kiln_types::{DefinedFuncIndex, ModuleInfo, VMOffsets};
+use std::ops::Range;
+use wasmparser::{BinaryReader, FunctionBody};
+
+/// Where each defined function's body lies in the module's bytes.
+pub type FunctionBodies = Box<[Range<u64>]>;
+
+/// A validated module whose functions are not compiled yet.
+#[derive(Debug)]
+pub struct LazyModule {
+    /// The module's metadata, and its trampolines (no functions) as code.
+    pub compiled: CompiledModule,
+    /// Each defined function's body.
+    pub bodies: FunctionBodies,
+}
+
+impl Compiler {
+    /// Validates `bytes` and compiles only its trampolines.
+    pub fn compile_module_lazily(&self, bytes: &[u8]) -> Result<LazyModule> {
+        let (info, bodies, _offsets) = self.parse(bytes)?;
+        let bodies = bodies.iter().map(|b| b.body.range()).collect();
+        let mut ctx = Context::new();
+        let mut fctx = FunctionBuilderContext::new();
+        let trampolines = info
+            .types
+            .iter()
+            .map(|ty| trampolines::host_to_wasm(&mut ctx, &mut fctx, &*self.isa, ty))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(LazyModule {
+            compiled: link::link_module(info, Vec::new(), trampolines)?,
+            bodies,
+        })
+    }
+
+    /// Compiles the defined functions `which` of a module made by
+    /// [`Compiler::compile_module_lazily`] from `bytes`, into one blob.
+    /// Their direct calls load the callee's code from the table at
+    /// `function_table` (one pointer per defined function).
+    pub fn compile_functions(
+        &self,
+        info: &ModuleInfo,
+        offsets: &VMOffsets,
+        bytes: &[u8],
+        bodies: &[Range<u64>],
+        which: &[DefinedFuncIndex],
+        function_table: usize,
+    ) -> Result<CompiledCode> {
+        let env = translate::ModuleEnv {
+            function_table: Some(function_table),
+            ..self.env(info, offsets)
+        };
+        let mut ctx = Context::new();
+        let mut fctx = FunctionBuilderContext::new();
+        let functions = which
+            .iter()
+            .map(|&def| {
+                let index = info.func_index(def);
+                let Some(range) = bodies.get(def.index()) else {
+                    bail!("no function {}", index.0);
+                };
+                let body = usize::try_from(range.start)
+                    .ok()
+                    .zip(usize::try_from(range.end).ok())
+                    .and_then(|(start, end)| bytes.get(start..end))
+                    .context("the function body lies outside the module")?;
+                let body = FunctionBody::new(BinaryReader::new(body, range.start));
+                ctx.clear();
+                translate::translate_function(&env, index, &body, &mut ctx.func, &mut fctx)
+                    .with_context(|| format!("translating function {}", index.0))?;
+                link::CompiledFunction::compile(&mut ctx, &*self.isa)
+                    .with_context(|| format!("compiling function {}", index.0))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        link::link_functions(functions)
+    }
+}
