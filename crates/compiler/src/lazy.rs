@@ -6,7 +6,7 @@
 //! points at each function's code once it exists.
 
 use crate::link::{self, CompiledCode, CompiledModule};
-use crate::{Compiler, trampolines, translate};
+use crate::{Compiler, translate};
 use anyhow::{Context as _, Result, bail};
 use cranelift_codegen::Context;
 use cranelift_frontend::FunctionBuilderContext;
@@ -31,13 +31,7 @@ impl Compiler {
     pub fn compile_module_lazily(&self, bytes: &[u8]) -> Result<LazyModule> {
         let (info, bodies, _offsets) = self.parse(bytes)?;
         let bodies = bodies.iter().map(|b| b.body.range()).collect();
-        let mut ctx = Context::new();
-        let mut fctx = FunctionBuilderContext::new();
-        let trampolines = info
-            .types
-            .iter()
-            .map(|ty| trampolines::host_to_wasm(&mut ctx, &mut fctx, &*self.isa, ty))
-            .collect::<Result<Vec<_>>>()?;
+        let trampolines = self.module_trampolines(&info)?;
         Ok(LazyModule {
             compiled: link::link_module(info, Vec::new(), trampolines)?,
             bodies,

@@ -154,14 +154,18 @@ impl Compiler {
                 .map(|x| compile(&mut state, x))
                 .collect::<Result<_>>()?
         };
+        let trampolines = self.module_trampolines(&info)?;
+        link::link_module(info, functions, trampolines)
+    }
+
+    /// The host→wasm trampoline of each of `info`'s types.
+    fn module_trampolines(&self, info: &ModuleInfo) -> Result<Vec<link::CompiledFunction>> {
         let mut ctx = Context::new();
         let mut fctx = FunctionBuilderContext::new();
-        let trampolines = info
-            .types
+        info.types
             .iter()
             .map(|ty| trampolines::host_to_wasm(&mut ctx, &mut fctx, &*self.isa, ty))
-            .collect::<Result<Vec<_>>>()?;
-        link::link_module(info, functions, trampolines)
+            .collect()
     }
 
     /// Compiles `bytes` and returns each defined function's machine code as
