@@ -27,21 +27,13 @@ fn setup() -> (Store<()>, Instance, Table, Table, Func) {
     let mut store = Store::new(&engine, ());
     let funcs = Table::new(
         &mut store,
-        TableType {
-            element: RefType::FUNCREF,
-            minimum: 2,
-            maximum: None,
-        },
+        TableType::new(RefType::FUNCREF, 2, None),
         Val::FuncRef(None),
     )
     .unwrap();
     let things = Table::new(
         &mut store,
-        TableType {
-            element: RefType::EXTERNREF,
-            minimum: 1,
-            maximum: Some(4),
-        },
+        TableType::new(RefType::EXTERNREF, 1, Some(4)),
         Val::ExternRef(None),
     )
     .unwrap();

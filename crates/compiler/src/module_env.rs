@@ -46,13 +46,20 @@ pub fn ref_type(r: wasmparser::RefType) -> Result<RefType> {
 }
 
 fn table_type(t: &wasmparser::TableType) -> Result<TableType> {
-    if t.table64 {
-        bail!(Unsupported::new("64-bit tables"));
-    }
+    let Ok(minimum) = u32::try_from(t.initial) else {
+        bail!(Unsupported::new(format!(
+            "a table of {} elements (the most is {})",
+            t.initial,
+            u32::MAX
+        )));
+    };
     Ok(TableType {
         element: ref_type(t.element_type)?,
-        minimum: u32::try_from(t.initial)?,
-        maximum: t.maximum.map(u32::try_from).transpose()?,
+        minimum,
+        // Tables never grow near 2^32 elements, so a larger maximum means
+        // the same as `u32::MAX`.
+        maximum: t.maximum.map(|m| u32::try_from(m).unwrap_or(u32::MAX)),
+        table64: t.table64,
     })
 }
 

@@ -134,9 +134,8 @@ pub fn smith_config(options: &Options) -> wasm_smith::Config {
     }
 }
 
-/// The module for `seed`. wasm-smith makes 64-bit tables whenever memory64
-/// is on, and Kiln does not implement them, so a module that has one is
-/// made again from the same bytes with memory64 off.
+/// The module for `seed` (64-bit tables included: wasm-smith makes them
+/// whenever memory64 is on).
 pub fn generate(seed: u64, options: &Options) -> Result<Vec<u8>> {
     let mut rng = Rng::new(seed, 0);
     let max = options.max_input_bytes.max(32) as u64;
@@ -145,31 +144,9 @@ pub fn generate(seed: u64, options: &Options) -> Result<Vec<u8>> {
         .flat_map(|_| rng.next_u64().to_le_bytes())
         .take(len)
         .collect();
-    let mut config = smith_config(options);
-    let module = wasm_smith::Module::new(config.clone(), &mut Unstructured::new(&data))
+    let module = wasm_smith::Module::new(smith_config(options), &mut Unstructured::new(&data))
         .context("wasm-smith")?;
-    let wasm = module.to_bytes();
-    if !has_table64(&wasm)? {
-        return Ok(wasm);
-    }
-    config.memory64_enabled = false;
-    let module =
-        wasm_smith::Module::new(config, &mut Unstructured::new(&data)).context("wasm-smith")?;
     Ok(module.to_bytes())
-}
-
-/// Whether the module defines a 64-bit table.
-fn has_table64(wasm: &[u8]) -> Result<bool> {
-    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
-        if let wasmparser::Payload::TableSection(reader) = payload? {
-            for table in reader {
-                if table?.ty.table64 {
-                    return Ok(true);
-                }
-            }
-        }
-    }
-    Ok(false)
 }
 
 /// What kind of disagreement a divergence is. Shrinking keeps a candidate

@@ -80,6 +80,7 @@ impl Instance {
                     let expected = module.table_type(t);
                     let actual = table.ty(&mut *store);
                     if actual.element != expected.element
+                        || actual.table64 != expected.table64
                         || !limits_match(
                             actual.minimum.into(),
                             actual.maximum.map(Into::into),

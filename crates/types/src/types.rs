@@ -228,17 +228,32 @@ pub struct TableType {
     pub element: RefType,
     /// Initial number of elements.
     pub minimum: u32,
-    /// Largest number of elements, if bounded.
+    /// Largest number of elements, if bounded. A 64-bit table's larger
+    /// maximum is kept as `u32::MAX`, which no table can reach.
     pub maximum: Option<u32>,
+    /// Whether the table is indexed with `i64` (the memory64 proposal's
+    /// 64-bit tables) rather than `i32`.
+    pub table64: bool,
 }
 
 impl TableType {
-    /// A table of `element` references, `minimum` long, at most `maximum`.
+    /// A table of `element` references, `minimum` long, at most `maximum`
+    /// (indexed with `i32`).
     pub fn new(element: RefType, minimum: u32, maximum: Option<u32>) -> Self {
         Self {
             element,
             minimum,
             maximum,
+            table64: false,
+        }
+    }
+
+    /// The type of the table's indices and sizes: `i64` for a 64-bit table.
+    pub fn index_type(&self) -> ValType {
+        if self.table64 {
+            ValType::I64
+        } else {
+            ValType::I32
         }
     }
     /// Replaces module type indices by what `f` maps them to.
@@ -252,7 +267,11 @@ impl TableType {
 
 impl fmt::Display for TableType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "(table {}", self.minimum)?;
+        f.write_str("(table ")?;
+        if self.table64 {
+            f.write_str("i64 ")?;
+        }
+        write!(f, "{}", self.minimum)?;
         if let Some(m) = self.maximum {
             write!(f, " {m}")?;
         }

@@ -360,7 +360,12 @@ impl Instance {
             match &seg.kind {
                 ElementSegmentKind::Active { table, offset } => {
                     if !lazy_tables {
-                        let at = self.eval_const(offset).u32();
+                        // A 64-bit table's offset past 2^32 is past its end.
+                        let at = match info.tables[table.index()].table64 {
+                            true => u32::try_from(self.eval_const(offset).u64())
+                                .map_err(|_| TrapCode::TableOutOfBounds)?,
+                            false => self.eval_const(offset).u32(),
+                        };
                         self.table_init(*table, e, at, 0, seg.items.len() as u32)?;
                     }
                     self.drop_element(e);

@@ -263,11 +263,7 @@ mod tests {
     use kiln_types::RefType;
 
     fn ty(min: u32, max: Option<u32>) -> TableType {
-        TableType {
-            element: RefType::FUNCREF,
-            minimum: min,
-            maximum: max,
-        }
+        TableType::new(RefType::FUNCREF, min, max)
     }
 
     #[test]

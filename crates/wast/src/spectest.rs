@@ -36,11 +36,7 @@ pub fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>) -> Resul
     }
     let table = Table::new(
         &mut *store,
-        TableType {
-            element: kiln::RefType::FUNCREF,
-            minimum: 10,
-            maximum: Some(20),
-        },
+        TableType::new(kiln::RefType::FUNCREF, 10, Some(20)),
         Val::FuncRef(None),
     )?;
     linker.define("spectest", "table", table)?;

@@ -66,6 +66,24 @@ impl FuncTranslator<'_, '_> {
         self.load_ptr(readonly(), self.vmctx, off)
     }
 
+    /// Whether table `t` is indexed with `i64`.
+    fn is_table64(&self, t: TableIndex) -> bool {
+        self.env.info.tables[t.index()].table64
+    }
+
+    /// A 64-bit table's `i64` index or length as the `i32` the runtime
+    /// takes, with anything past `u32::MAX` made `u32::MAX`: no table is
+    /// that long, so the result is out of bounds (or a failed grow) just as
+    /// the original is. A 32-bit table's operand is returned as it is.
+    fn table_operand(&mut self, t: TableIndex, v: ir::Value) -> ir::Value {
+        if !self.is_table64(t) {
+            return v;
+        }
+        let max = self.b.ins().iconst(types::I64, i64::from(u32::MAX));
+        let v = self.b.ins().umin(v, max);
+        self.b.ins().ireduce(types::I32, v)
+    }
+
     /// The address of element `index` of table `t`, trapping `TableOutOfBounds` if out of range.
     fn table_element_addr(&mut self, t: TableIndex, index: ir::Value) -> ir::Value {
         let o = self.env.offsets;
@@ -76,6 +94,16 @@ impl FuncTranslator<'_, '_> {
             def,
             o.vmtable_definition_current_elements() as i32,
         );
+        // A 64-bit table's index is compared in 64 bits, so that no index
+        // wraps onto an element.
+        let (index, len) = if self.is_table64(t) {
+            (index, self.b.ins().uextend(types::I64, len))
+        } else {
+            (
+                self.b.ins().uextend(types::I64, index),
+                self.b.ins().uextend(types::I64, len),
+            )
+        };
         let oob = self
             .b
             .ins()
@@ -84,7 +112,6 @@ impl FuncTranslator<'_, '_> {
             .ins()
             .trapnz(oob, clif_trap(TrapCode::TableOutOfBounds));
         let base = self.load_ptr(MemFlagsData::trusted(), def, o.vmtable_definition_base());
-        let index = self.b.ins().uextend(self.ptr, index);
         let scaled = self.b.ins().imul_imm_s(index, i64::from(self.ptr.bytes()));
         let addr = self.b.ins().iadd(base, scaled);
         self.spectre_guard(oob, addr)
@@ -468,16 +495,30 @@ impl FuncTranslator<'_, '_> {
                     .b
                     .ins()
                     .load(types::I32, MemFlagsData::trusted(), def, off);
+                let v = if self.is_table64(TableIndex(table)) {
+                    self.b.ins().uextend(types::I64, v)
+                } else {
+                    v
+                };
                 self.push(v);
             }
             Operator::TableGrow { table } => {
                 let (init, delta) = self.pop2();
+                let delta = self.table_operand(TableIndex(table), delta);
                 let t = self.i32_const(table);
                 let v = self.call_builtin(B::TableGrow, &[t, init, delta]).unwrap();
+                // The old size, or -1: sign-extended for a 64-bit table.
+                let v = if self.is_table64(TableIndex(table)) {
+                    self.b.ins().sextend(types::I64, v)
+                } else {
+                    v
+                };
                 self.push(v);
             }
             Operator::TableFill { table } => {
                 let (dst, val, len) = self.pop3();
+                let dst = self.table_operand(TableIndex(table), dst);
+                let len = self.table_operand(TableIndex(table), len);
                 let t = self.i32_const(table);
                 self.call_builtin(B::TableFill, &[t, dst, val, len]);
             }
@@ -486,12 +527,22 @@ impl FuncTranslator<'_, '_> {
                 src_table,
             } => {
                 let (dst, src, len) = self.pop3();
+                let (dt, st) = (TableIndex(dst_table), TableIndex(src_table));
+                let dst = self.table_operand(dt, dst);
+                let src = self.table_operand(st, src);
+                // The length is an i64 only when both tables are 64-bit.
+                let len = if self.is_table64(dt) && self.is_table64(st) {
+                    self.table_operand(dt, len)
+                } else {
+                    len
+                };
                 let d = self.i32_const(dst_table);
                 let s = self.i32_const(src_table);
                 self.call_builtin(B::TableCopy, &[d, s, dst, src, len]);
             }
             Operator::TableInit { elem_index, table } => {
                 let (dst, src, len) = self.pop3();
+                let dst = self.table_operand(TableIndex(table), dst);
                 let t = self.i32_const(table);
                 let e = self.i32_const(elem_index);
                 self.call_builtin(B::TableInit, &[t, e, dst, src, len]);
