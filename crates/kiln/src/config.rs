@@ -201,9 +201,18 @@ impl Config {
         self
     }
 
-    /// Address space reserved per linear memory, in bytes.
+    /// Address space reserved per 32-bit linear memory, in bytes (4 GiB by
+    /// default, which lets accesses within the guard go unchecked).
     pub fn memory_reservation(&mut self, bytes: u64) -> &mut Self {
         self.tunables.memory_reservation = bytes;
+        self
+    }
+
+    /// The most a 64-bit memory may grow to, in bytes (16 GiB by default):
+    /// the address space each one reserves, unless its declared maximum is
+    /// smaller. Memories never move, so `memory.grow` past it fails (-1).
+    pub fn memory64_reservation(&mut self, bytes: u64) -> &mut Self {
+        self.tunables.memory64_reservation = bytes;
         self
     }
 

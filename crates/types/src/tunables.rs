@@ -3,8 +3,13 @@
 /// Settings that generated code bakes in: memory layout and interruption checks.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Tunables {
-    /// Bytes of address space reserved for each linear memory (its growth limit).
+    /// Bytes of address space reserved for each 32-bit linear memory (its
+    /// growth limit; at most 4 GiB are ever accessible).
     pub memory_reservation: u64,
+    /// The most bytes a 64-bit memory may grow to: its reservation, unless
+    /// its declared maximum is smaller. Memories never move, so this is
+    /// address space set aside (not memory used) for each one.
+    pub memory64_reservation: u64,
     /// Inaccessible bytes after the reservation, so constant offsets up to
     /// this size need no explicit bounds check.
     pub memory_guard_size: u64,
@@ -23,6 +28,7 @@ impl Default for Tunables {
     fn default() -> Self {
         Self {
             memory_reservation: 1 << 32,
+            memory64_reservation: 16 << 30,
             memory_guard_size: 32 << 20,
             consume_fuel: false,
             epoch_interruption: false,

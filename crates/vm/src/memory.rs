@@ -67,7 +67,17 @@ impl LinearMemory {
         image: Option<&Arc<MemoryImage>>,
     ) -> Result<Self, MemoryError> {
         let max_accessible = if ty.memory64 {
-            tunables.memory_reservation
+            // Explicit bounds checks make any size safe: reserve what the
+            // memory can grow to, up to the configured limit, in whole OS
+            // pages.
+            let declared = ty
+                .maximum
+                .map_or(u64::MAX, |m| m.saturating_mul(ty.page_size()));
+            let os_page = rustix::param::page_size() as u64;
+            declared
+                .min(tunables.memory64_reservation)
+                .checked_next_multiple_of(os_page)
+                .unwrap_or(tunables.memory64_reservation)
         } else {
             tunables
                 .memory_reservation
