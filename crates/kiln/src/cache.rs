@@ -305,9 +305,9 @@ fn header(key: &Key, parts: &[impl AsRef<[u8]>]) -> Vec<u8> {
     h
 }
 
-/// The verified payload of the entry at `path`, or `None` if it is missing,
-/// unreadable, or fails any check.
-fn read_entry(path: &Path, key: &Key) -> Option<Mapped> {
+/// The verified entry at `path`, or `None` if it is missing, unreadable,
+/// or fails any check.
+fn read_entry(path: &Path, key: &Key) -> Option<Entry> {
     let mut file = File::open(path).ok()?;
     let mut header = [0u8; HEADER_LEN];
     file.read_exact(&mut header).ok()?;
@@ -319,79 +319,31 @@ fn read_entry(path: &Path, key: &Key) -> Option<Mapped> {
         return None;
     }
     let len = u64::from_le_bytes(len.try_into().ok()?);
-    // The length must match the file's before anything is mapped for it.
+    // The length must match the file's before anything is read for it.
     let file_len = file.metadata().ok()?.len();
     if file_len.checked_sub(HEADER_LEN as u64) != Some(len) {
         return None;
     }
-    let entry = Mapped::new(&file, usize::try_from(file_len).ok()?)?;
-    let payload = entry.bytes().get(HEADER_LEN..)?;
-    if payload.len() as u64 != len || checksum(&[payload]) != expected {
+    let mut payload = Vec::with_capacity(usize::try_from(len).ok()?);
+    // One byte more than expected would show a file that grew meanwhile.
+    (&mut file).take(len + 1).read_to_end(&mut payload).ok()?;
+    if payload.len() as u64 != len || checksum(&[&payload]) != expected {
         return None;
     }
-    Some(entry)
+    Some(Entry(payload.into_boxed_slice()))
 }
 
-/// A whole entry file mapped read-only (cheaper than reading it: no copy,
-/// no fresh pages to fault in and zero). A module loaded from the cache
-/// keeps its entry mapped, for [`Module::serialize`].
-///
-/// Kiln never changes an entry in place: writers replace entries by
-/// renaming a new file over them, and deleting one only unlinks it, which
-/// leaves this mapping's file as it was. Only another program truncating
-/// the file while it is read (loaded or serialized) could make the read
-/// fault.
-pub(crate) struct Mapped {
-    ptr: *mut std::ffi::c_void,
-    len: usize,
-}
+/// The payload of a cache entry whose checks passed, read into memory: what
+/// was checked is exactly what is loaded, whatever happens to the file
+/// afterwards (a mapping would fault if another program truncated it, and
+/// show any change another program made). A module loaded from the cache
+/// keeps it, for [`Module::serialize`].
+pub(crate) struct Entry(Box<[u8]>);
 
-impl Mapped {
-    fn new(file: &File, len: usize) -> Option<Mapped> {
-        if len == 0 {
-            return None;
-        }
-        use rustix::mm::{MapFlags, ProtFlags, mmap};
-        // SAFETY: a new private read-only mapping of `len` bytes of `file`
-        // (its current length), aliasing no Rust object.
-        let ptr = unsafe {
-            mmap(
-                std::ptr::null_mut(),
-                len,
-                ProtFlags::READ,
-                MapFlags::PRIVATE | MapFlags::POPULATE,
-                file,
-                0,
-            )
-        }
-        .ok()?;
-        Some(Mapped { ptr, len })
-    }
-
-    fn bytes(&self) -> &[u8] {
-        // SAFETY: the mapping is `len` readable bytes that live as long as
-        // `self` and are never written (see the type's comment).
-        unsafe { std::slice::from_raw_parts(self.ptr.cast::<u8>(), self.len) }
-    }
-
-    /// The payload: everything after the header, which `read_entry`
-    /// checked is there.
+impl Entry {
+    /// The payload (everything after the header).
     pub(crate) fn payload(&self) -> &[u8] {
-        &self.bytes()[HEADER_LEN..]
-    }
-}
-
-// SAFETY: the mapping is read-only memory owned by the value; sharing or
-// moving it between threads is like sharing or moving a `Box<[u8]>`.
-unsafe impl Send for Mapped {}
-// SAFETY: as above; nothing writes through it.
-unsafe impl Sync for Mapped {}
-
-impl Drop for Mapped {
-    fn drop(&mut self) {
-        // SAFETY: the mapping is ours, and no reference into it outlives
-        // `self`.
-        let _ = unsafe { rustix::mm::munmap(self.ptr, self.len) };
+        &self.0
     }
 }
 

@@ -1,6 +1,6 @@
 //! Compiled modules.
 
-use crate::cache::{self, Mapped, Source};
+use crate::cache::{self, Entry, Source};
 use crate::lazy::LazyFunctions;
 use crate::{Engine, ExportType, ExternType, ImportType};
 use anyhow::{Context, Result};
@@ -95,9 +95,9 @@ pub struct Module {
 enum Artifact {
     /// The compiler's output, less its `info` (moved to the runtime).
     Compiled(Box<CompiledModule>),
-    /// The mapped cache entry the module was loaded from, decoded again to
+    /// The cache entry the module was loaded from, decoded again to
     /// serialize: keeping it costs no copy of the code and address map.
-    Cached(Mapped),
+    Cached(Entry),
     /// The binary of a lazily compiled module, compiled in full to serialize.
     Lazy(Arc<[u8]>),
 }
@@ -286,12 +286,12 @@ impl Module {
     }
 
     /// Loads a module from a cache entry holding its
-    /// [`Module::cache_parts`]; the module keeps the entry mapped.
+    /// [`Module::cache_parts`]; the module keeps the entry.
     ///
     /// # Safety
     /// As for [`Module::deserialize`]: the payload is trusted to be what
     /// `cache_parts` wrote.
-    pub(crate) unsafe fn from_cache_entry(engine: &Engine, entry: Mapped) -> Result<Module> {
+    pub(crate) unsafe fn from_cache_entry(engine: &Engine, entry: Entry) -> Result<Module> {
         let parts = CacheParts::split(engine, entry.payload())?;
         let mut compiled = parts.compiled;
         compiled.info.data_bytes = parts.data.to_vec();

@@ -149,6 +149,34 @@ fn the_second_compile_is_a_hit_that_behaves_the_same() {
     assert_eq!(entries(&dir.0).len(), 2);
 }
 
+/// A module loaded from the cache owns what it loaded: another program
+/// truncating or rewriting the entry afterwards changes nothing for it
+/// (with the entry mapped instead of read, truncation made Kiln fault).
+#[test]
+fn a_loaded_module_survives_its_entry_being_truncated_or_rewritten() {
+    let dir = TempDir::new("truncate");
+    let expected = expected();
+    let (engine, _cache) = cached_engine(&dir.0, Config::new());
+    Module::new(&engine, MODULE).unwrap();
+    let (engine, cache) = cached_engine(&dir.0, Config::new());
+    let module = Module::new(&engine, MODULE).unwrap();
+    assert_eq!((cache.hits(), cache.misses()), (1, 0));
+    let entry = entries(&dir.0).pop().unwrap();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&entry)
+        .unwrap();
+    file.set_len(0).unwrap();
+    assert_eq!(behaviour(&module), expected);
+    let bytes = module.serialize().unwrap();
+    std::fs::write(&entry, vec![0xab; 4096]).unwrap();
+    let again = module.serialize().unwrap();
+    assert_eq!(bytes, again);
+    // SAFETY: the bytes come from `serialize` just above.
+    let reloaded = unsafe { Module::deserialize(&engine, bytes) }.unwrap();
+    assert_eq!(behaviour(&reloaded), expected);
+}
+
 #[test]
 fn another_configuration_gets_its_own_entry() {
     let dir = TempDir::new("configs");
