@@ -25,6 +25,11 @@ use kiln_types::{DefinedFuncIndex, FuncType, ModuleInfo, Tunables, VMOffsets};
 use rayon::prelude::*;
 use wasmparser::{Validator, WasmFeatures};
 
+/// Bytes of function bodies below which a module is compiled on the calling
+/// thread even with parallel compilation: starting the thread pool (the
+/// first time) and handing out the work cost more than compiling that much.
+const PARALLEL_THRESHOLD: u64 = 16 * 1024;
+
 /// Compiles modules for one target and configuration.
 pub struct Compiler {
     isa: OwnedTargetIsa,
@@ -140,7 +145,14 @@ impl Compiler {
                     .with_context(|| format!("compiling function {}", index.0))
             };
         let init = || (Context::new(), FunctionBuilderContext::new());
-        let functions: Vec<link::CompiledFunction> = if self.parallel {
+        // A small module compiles faster than the thread pool starts.
+        let code_bytes: u64 = bodies
+            .iter()
+            .map(|b| b.body.range().end - b.body.range().start)
+            .sum();
+        let functions: Vec<link::CompiledFunction> = if self.parallel
+            && code_bytes >= PARALLEL_THRESHOLD
+        {
             bodies
                 .par_iter()
                 .enumerate()
