@@ -150,22 +150,21 @@ impl Compiler {
             .iter()
             .map(|b| b.body.range().end - b.body.range().start)
             .sum();
-        let functions: Vec<link::CompiledFunction> = if self.parallel
-            && code_bytes >= PARALLEL_THRESHOLD
-        {
-            bodies
-                .par_iter()
-                .enumerate()
-                .map_init(init, compile)
-                .collect::<Result<_>>()?
-        } else {
-            let mut state = init();
-            bodies
-                .iter()
-                .enumerate()
-                .map(|x| compile(&mut state, x))
-                .collect::<Result<_>>()?
-        };
+        let functions: Vec<link::CompiledFunction> =
+            if self.parallel && code_bytes >= PARALLEL_THRESHOLD {
+                bodies
+                    .par_iter()
+                    .enumerate()
+                    .map_init(init, compile)
+                    .collect::<Result<_>>()?
+            } else {
+                let mut state = init();
+                bodies
+                    .iter()
+                    .enumerate()
+                    .map(|x| compile(&mut state, x))
+                    .collect::<Result<_>>()?
+            };
         let trampolines = self.module_trampolines(&info)?;
         link::link_module(info, functions, trampolines)
     }

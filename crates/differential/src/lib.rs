@@ -50,6 +50,9 @@ pub struct Options {
     pub max_memory_bytes: usize,
     /// Most elements any table may grow to (both engines' limiters).
     pub max_table_elements: usize,
+    /// Compile Kiln's modules lazily (`Config::lazy_compilation`, with no
+    /// background thread, so every call path meets a compile stub).
+    pub lazy: bool,
 }
 
 impl Default for Options {
@@ -59,6 +62,7 @@ impl Default for Options {
             max_input_bytes: 4096,
             max_memory_bytes: 4 << 20,
             max_table_elements: 10_000,
+            lazy: false,
         }
     }
 }
@@ -276,7 +280,9 @@ impl Differ {
             .wasm_memory64(true)
             .wasm_extended_const(true)
             .wasm_wide_arithmetic(true)
-            .wasm_custom_page_sizes(true);
+            .wasm_custom_page_sizes(true)
+            .lazy_compilation(options.lazy)
+            .compile_in_background(false);
         let kiln = kiln::Engine::new(&kc)?;
         let mut wc = wasmi::Config::default();
         wc.consume_fuel(true)

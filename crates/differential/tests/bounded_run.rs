@@ -11,11 +11,29 @@ use std::time::Instant;
 
 #[test]
 fn kiln_agrees_with_wasmi_on_generated_modules() {
+    run(Options::default(), 0..4000);
+}
+
+/// The same with Kiln compiling lazily (each function on its first call),
+/// on other seeds.
+#[test]
+fn lazily_compiling_kiln_agrees_with_wasmi_on_generated_modules() {
+    let options = Options {
+        lazy: true,
+        ..Options::default()
+    };
+    run(options, 1_000_000..1_002_000);
+}
+
+/// Checks every seed of `default_seeds` (or `KILN_DIFF_SEEDS`) with
+/// `options`; fails on any divergence or a vacuous run.
+fn run(options: Options, default_seeds: std::ops::Range<u64>) {
     let seeds = std::env::var("KILN_DIFF_SEEDS")
         .ok()
         .map(|s| parse_range(&s).expect("KILN_DIFF_SEEDS=A..B"))
-        .unwrap_or(0..4000);
-    let differ = Differ::new(Options::default()).unwrap();
+        .unwrap_or(default_seeds);
+    let lazy = if options.lazy { " --lazy" } else { "" };
+    let differ = Differ::new(options).unwrap();
     let start = Instant::now();
     let next = AtomicU64::new(seeds.start);
     let (generated, calls) = (AtomicU64::new(0), AtomicU64::new(0));
@@ -56,7 +74,7 @@ fn kiln_agrees_with_wasmi_on_generated_modules() {
     let report: Vec<String> = divergences
         .iter()
         .map(|(seed, d)| {
-            format!("seed {seed}: {d}\n  reproduce: cargo run --release -p kiln-differential --bin kiln-diff -- --seeds {seed}")
+            format!("seed {seed}: {d}\n  reproduce: cargo run --release -p kiln-differential --bin kiln-diff --{lazy} --seeds {seed}")
         })
         .collect();
     assert!(

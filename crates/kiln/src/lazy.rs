@@ -54,7 +54,7 @@ impl LazyFunctions {
         offsets: VMOffsets,
     ) -> Result<Arc<LazyFunctions>> {
         let stubs = LazyStubs::new(bodies.len()).context("mapping lazy-compilation stubs")?;
-        Ok(Arc::new(LazyFunctions {
+        let functions = Arc::new(LazyFunctions {
             engine: engine.clone(),
             bytes,
             bodies,
@@ -63,7 +63,11 @@ impl LazyFunctions {
             stubs,
             blobs: Mutex::new(Vec::new()),
             next: AtomicUsize::new(0),
-        }))
+        });
+        // The stubs ask this very value to compile.
+        let compiler: Arc<dyn LazyCompile> = functions.clone();
+        functions.stubs.set_compiler(Arc::downgrade(&compiler));
+        Ok(functions)
     }
 
     /// The address of defined function `f` for function references.

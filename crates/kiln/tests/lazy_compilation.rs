@@ -174,6 +174,53 @@ fn a_function_first_called_deep_in_the_stack_compiles() {
         .unwrap();
 }
 
+/// A function with more results than registers takes its return area's
+/// address as its first argument, ahead of its vmctx: the compile stub
+/// must not take the first argument for the vmctx (found by kiln-diff
+/// --lazy, seed 7007378, which crashed).
+#[test]
+fn functions_with_many_results_compile_on_first_call() {
+    let engine = on_demand_engine();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (func $many (param i64) (result i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 f64)
+            (local.get 0) (i64.const 2) (i64.const 3) (i64.const 4) (i64.const 5) (i64.const 6)
+            (i64.const 7) (i64.const 8) (i64.const 9) (i64.const 10) (i64.const 11) (f64.const 0.5))
+          (func (export "many") (param i64) (result i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 f64)
+            (call $many (local.get 0)))
+          (func (export "sum") (param i64) (result i64)
+            (call $many (local.get 0))
+            (drop)
+            (i64.add) (i64.add) (i64.add) (i64.add) (i64.add)
+            (i64.add) (i64.add) (i64.add) (i64.add) (i64.add))
+          (func (export "trap") (result i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+            (unreachable)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let sum = instance
+        .get_typed_func::<i64, i64>(&mut store, "sum")
+        .unwrap();
+    assert_eq!(sum.call(&mut store, 1).unwrap(), 66);
+    let many = instance.get_func(&mut store, "many").unwrap();
+    let mut results = vec![Val::I64(0); 11];
+    results.push(Val::F64(0));
+    many.call(&mut store, &[Val::I64(100)], &mut results)
+        .unwrap();
+    assert_eq!(results[0].unwrap_i64(), 100);
+    assert_eq!(results[10].unwrap_i64(), 11);
+    assert_eq!(results[11].f64(), Some(0.5));
+    let trap = instance.get_func(&mut store, "trap").unwrap();
+    let mut results = vec![Val::I64(0); 12];
+    let err = trap.call(&mut store, &[], &mut results).unwrap_err();
+    assert_eq!(
+        err.downcast_ref::<Trap>(),
+        Some(&Trap::UnreachableCodeReached)
+    );
+}
+
 #[test]
 fn threads_racing_to_compile_the_same_functions_agree() {
     let engine = on_demand_engine();

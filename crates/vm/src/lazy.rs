@@ -7,8 +7,9 @@
 //! - its *entry* (`movabs rax, &table[f]; jmp [rax]`), the function's
 //!   address for everyone outside compiled code: function references,
 //!   exports, the instance's `VMCallerCheckedAnyfunc`s;
-//! - its *compile stub* (`mov eax, f; jmp lazy_entry`), where `table[f]`
-//!   points until the function has code.
+//! - its *compile stub* (`mov eax, f; jmp tail`), where `table[f]` points
+//!   until the function has code. The blob's one `tail` loads the module's
+//!   context (`movabs r11, context`) and jumps to [`lazy_entry`].
 //!
 //! Compiled code calls other functions of its module through `table[f]`.
 //! The first call of `f` lands in [`lazy_entry`], which saves the argument
@@ -17,18 +18,22 @@
 //! restored, as if the caller had called the code directly. Later calls go
 //! straight to the code.
 //!
-//! `rax` and `r11` carry no argument in the wasm calling convention
-//! (Cranelift's `tail`, whose arguments are in `rdi, rsi, rdx, rcx, r8, r9`
-//! and `xmm0`–`xmm7`, and whose callee-saved registers are System V's), so
-//! the stubs may use them.
+//! The stubs never read the arguments: which register holds the callee's
+//! vmctx depends on the signature (a function with more results than
+//! registers takes its return area's address first). `rax`, `r10` and
+//! `r11` carry no argument in the wasm calling convention (Cranelift's
+//! `tail`, whose arguments are in `rdi, rsi, rdx, rcx, r8, r9` and
+//! `xmm0`–`xmm7`, and whose callee-saved registers are System V's), so the
+//! stubs may use them.
 
 use crate::code_memory::CodeMemory;
-use crate::instance::Instance;
-use crate::store_context::VMStoreContext;
-use crate::traps::{TrapReason, native_stack_left, raise_recorded, record_host_trap};
-use crate::vmcontext::{VMContext, VMFunctionBody};
+use crate::traps::{
+    TrapReason, native_stack_left, raise_recorded, record_exit_frame, record_host_trap,
+};
+use crate::vmcontext::VMFunctionBody;
 use kiln_types::DefinedFuncIndex;
 use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::{Arc, OnceLock, Weak};
 
 /// Compiles a lazily compiled module's functions on demand.
 pub trait LazyCompile: Send + Sync {
@@ -40,46 +45,75 @@ pub trait LazyCompile: Send + Sync {
 /// Bytes of one function's two stubs.
 const STUB_SIZE: usize = 32;
 /// Offset of the compile stub within a function's stubs (the entry takes
-/// 12 bytes, the compile stub 18).
-const COMPILE_STUB: usize = 12;
+/// 12 bytes, the compile stub 10).
+const COMPILE_STUB: usize = 16;
+
+/// What the compile stubs hand to [`lazy_entry`]: the module's compiler,
+/// set once it exists ([`LazyStubs::set_compiler`]).
+type Context = OnceLock<Weak<dyn LazyCompile>>;
 
 /// The stubs and function table of one lazily compiled module.
-#[derive(Debug)]
 pub struct LazyStubs {
     /// Each defined function's current code (its compile stub until it has code).
     table: Box<[AtomicPtr<VMFunctionBody>]>,
+    /// Where the stubs' tail finds the module's compiler (a stable address).
+    context: Box<Context>,
     code: CodeMemory,
 }
 
+impl std::fmt::Debug for LazyStubs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazyStubs")
+            .field("functions", &self.table.len())
+            .finish_non_exhaustive()
+    }
+}
+
 impl LazyStubs {
-    /// Stubs for `count` defined functions, none of them compiled.
+    /// Stubs for `count` defined functions, none of them compiled. Their
+    /// first calls ask the compiler given to [`LazyStubs::set_compiler`].
     pub fn new(count: usize) -> std::io::Result<LazyStubs> {
         let table: Box<[AtomicPtr<VMFunctionBody>]> = (0..count)
             .map(|_| AtomicPtr::new(std::ptr::null_mut()))
             .collect();
-        let entry = lazy_entry as *const () as u64;
-        let mut code = Vec::with_capacity(count * STUB_SIZE);
+        let context: Box<Context> = Box::new(OnceLock::new());
+        let tail = count * STUB_SIZE;
+        let mut code = Vec::with_capacity(tail + 32);
         for (f, slot) in table.iter().enumerate() {
-            // Entry: movabs rax, slot; jmp qword ptr [rax]; int3 padding.
+            // Entry: movabs rax, slot; jmp qword ptr [rax].
             code.extend_from_slice(&[0x48, 0xb8]);
             code.extend_from_slice(&(slot.as_ptr() as u64).to_le_bytes());
             code.extend_from_slice(&[0xff, 0x20]);
-            assert_eq!(code.len(), f * STUB_SIZE + COMPILE_STUB);
-            // Compile stub: mov eax, f; movabs r11, lazy_entry; jmp r11.
+            code.resize(f * STUB_SIZE + COMPILE_STUB, 0xcc);
+            // Compile stub: mov eax, f; jmp rel32 tail.
             code.push(0xb8);
             code.extend_from_slice(&(f as u32).to_le_bytes());
-            code.extend_from_slice(&[0x49, 0xbb]);
-            code.extend_from_slice(&entry.to_le_bytes());
-            code.extend_from_slice(&[0x41, 0xff, 0xe3]);
+            code.push(0xe9);
+            let next = (code.len() + 4) as i64;
+            code.extend_from_slice(&((tail as i64 - next) as i32).to_le_bytes());
             assert!(code.len() <= (f + 1) * STUB_SIZE);
             code.resize((f + 1) * STUB_SIZE, 0xcc);
         }
+        // Tail: movabs r11, context; movabs r10, lazy_entry; jmp r10.
+        code.extend_from_slice(&[0x49, 0xbb]);
+        code.extend_from_slice(&(&*context as *const Context as u64).to_le_bytes());
+        code.extend_from_slice(&[0x49, 0xba]);
+        code.extend_from_slice(&(lazy_entry as *const () as u64).to_le_bytes());
+        code.extend_from_slice(&[0x41, 0xff, 0xe2]);
         let code = CodeMemory::new(&code, &[])?;
-        let stubs = LazyStubs { table, code };
+        let stubs = LazyStubs {
+            table,
+            context,
+            code,
+        };
         for (f, slot) in stubs.table.iter().enumerate() {
             slot.store(stubs.compile_stub(f).cast_mut(), Ordering::Relaxed);
         }
         Ok(stubs)
+    }
+    /// Sets what compiles the functions (once; later calls are ignored).
+    pub fn set_compiler(&self, compiler: Weak<dyn LazyCompile>) {
+        let _ = self.context.set(compiler);
     }
 
     fn compile_stub(&self, f: usize) -> *const VMFunctionBody {
@@ -133,18 +167,13 @@ impl LazyStubs {
 /// thread.
 const COMPILE_STACK: usize = 1 << 20;
 
-/// Where a compile stub jumps: `rdi` is the callee's vmctx, `eax` the
-/// defined function's index, every argument register as the caller set it
-/// and `[rsp]` the return address into the caller.
+/// Where the compile stubs' tail jumps: `eax` is the defined function's
+/// index, `r11` the module's [`Context`], every argument register as the
+/// caller set it, `rbp` the caller's frame pointer and `[rsp]` the return
+/// address into the caller.
 #[unsafe(naked)]
 unsafe extern "C" fn lazy_entry() {
     core::arch::naked_asm!(
-        // Record the calling frame, as builtins' entry stubs do, so that a
-        // trap raised while compiling has a backtrace.
-        "mov r11, [rdi]",
-        "mov [r11 + {fp}], rbp",
-        "mov r10, [rsp]",
-        "mov [r11 + {pc}], r10",
         "push rbp",
         "mov rbp, rsp",
         // Six integer and eight vector argument registers: 176 bytes keeps
@@ -164,7 +193,11 @@ unsafe extern "C" fn lazy_entry() {
         "movdqu [rsp + 128], xmm5",
         "movdqu [rsp + 144], xmm6",
         "movdqu [rsp + 160], xmm7",
+        // compile_on_first_call(context, f, caller's fp, return address)
+        "mov rdi, r11",
         "mov esi, eax",
+        "mov rdx, [rbp]",
+        "mov rcx, [rbp + 8]",
         "call {compile}",
         "mov rdi, [rsp]",
         "mov rsi, [rsp + 8]",
@@ -183,26 +216,30 @@ unsafe extern "C" fn lazy_entry() {
         "mov rsp, rbp",
         "pop rbp",
         "jmp rax",
-        fp = const std::mem::offset_of!(VMStoreContext, last_wasm_exit_fp),
-        pc = const std::mem::offset_of!(VMStoreContext, last_wasm_exit_pc),
         compile = sym compile_on_first_call,
     )
 }
 
-/// Compiles defined function `f` of `vmctx`'s module (or finds it compiled)
-/// and returns its code; a failure becomes a trap of the calling wasm.
-unsafe extern "C" fn compile_on_first_call(vmctx: *mut VMContext, f: u32) -> *const VMFunctionBody {
-    // SAFETY: a compile stub is only reached with the vmctx of an instance
-    // of the stub's module, which is alive while its code runs.
-    let module = unsafe { (*Instance::from_vmctx(vmctx)).module().clone() };
+/// Compiles defined function `f` of `context`'s module (or finds it
+/// compiled) and returns its code; a failure becomes a trap of the calling
+/// wasm, whose frame is `fp` and return address `pc`.
+unsafe extern "C" fn compile_on_first_call(
+    context: *const Context,
+    f: u32,
+    fp: usize,
+    pc: usize,
+) -> *const VMFunctionBody {
+    // A trap raised below starts its backtrace at the calling frame.
+    record_exit_frame(fp, pc);
+    // SAFETY: `context` is the `LazyStubs::context` of the stubs that called
+    // us, which live as long as their module's code, which is running.
+    let compiler: Option<Arc<dyn LazyCompile>> =
+        unsafe { (*context).get() }.and_then(Weak::upgrade);
     let f = DefinedFuncIndex(f);
     // The code's address as an integer, so that it can cross threads.
-    let compile = move || {
-        let lazy = module
-            .lazy
-            .as_ref()
-            .expect("compile stubs belong to lazily compiled modules");
-        lazy.compile(f).map(|code| code as usize)
+    let compile = move || match compiler {
+        Some(c) => c.compile(f).map(|code| code as usize),
+        None => Err(anyhow::anyhow!("the module has no compiler")),
     };
     let result = if native_stack_left() >= COMPILE_STACK {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(compile))
@@ -227,7 +264,7 @@ unsafe extern "C" fn compile_on_first_call(vmctx: *mut VMContext, f: u32) -> *co
         Err(_) => anyhow::anyhow!("lazy compilation of defined function {} panicked", f.0),
     };
     record_host_trap(TrapReason::Host(Box::new(error)));
-    // SAFETY: called from wasm through `lazy_entry`, which recorded the
-    // calling frame; nothing on our stack owns anything.
+    // SAFETY: called from wasm through `lazy_entry`, whose calling frame is
+    // recorded above; nothing on our stack owns anything.
     unsafe { raise_recorded() }
 }

@@ -406,6 +406,23 @@ fn collect_trap(pending: Pending) -> Box<Trap> {
     })
 }
 
+/// Records `fp` and `pc` (a wasm frame's frame pointer and a return address
+/// into it) as where wasm last called out, so that a trap raised now has a
+/// backtrace that starts there: what builtins' entry stubs do, for runtime
+/// code that cannot reach the store context from its arguments.
+pub(crate) fn record_exit_frame(fp: usize, pc: usize) {
+    let st = CURRENT.with(|c| c.get());
+    if st.is_null() {
+        return;
+    }
+    // SAFETY: `st` is the live state of the innermost call on this thread,
+    // whose store context is valid while wasm runs on it.
+    unsafe {
+        (*(*st).store.cast_mut()).last_wasm_exit_fp = fp;
+        (*(*st).store.cast_mut()).last_wasm_exit_pc = pc;
+    }
+}
+
 /// How much of this thread's native stack is left below the current frame
 /// (0 if the thread never entered wasm).
 pub(crate) fn native_stack_left() -> usize {

@@ -33,6 +33,8 @@ call's results or trap and every exported global, memory and table.
   --out DIR              where divergent modules go (default target/differential)
   --fuel N               fuel per call in each engine (default 100000)
   --max-bytes N          most random bytes per module (default 4096)
+  --lazy                 compile Kiln's modules lazily (each function on
+                         its first call, no background thread)
   --shrink-attempts N    wasm-shrink gives up after N failed attempts (default 300)
   --shrink-per-kind N    shrink at most N modules per divergence kind (default 3)
   --check-file FILE      check one saved module (.wasm or .wat) instead; with
@@ -88,6 +90,7 @@ fn run(argv: &[String]) -> Result<i32> {
             "--out" => args.out = PathBuf::from(val()?),
             "--fuel" => args.options.fuel = val()?.parse()?,
             "--max-bytes" => args.options.max_input_bytes = val()?.parse()?,
+            "--lazy" => args.options.lazy = true,
             "--shrink-attempts" => args.shrink_attempts = val()?.parse()?,
             "--shrink-per-kind" => args.shrink_per_kind = val()?.parse()?,
             "--child" => {
@@ -125,14 +128,18 @@ fn run(argv: &[String]) -> Result<i32> {
 
 /// Options every child gets, so it runs exactly what the parent asked.
 fn option_args(args: &Args) -> Vec<String> {
-    vec![
+    let mut out = vec![
         "--fuel".into(),
         args.options.fuel.to_string(),
         "--max-bytes".into(),
         args.options.max_input_bytes.to_string(),
         "--shrink-attempts".into(),
         args.shrink_attempts.to_string(),
-    ]
+    ];
+    if args.options.lazy {
+        out.push("--lazy".into());
+    }
+    out
 }
 
 /// The child: runs its seeds and reports each on stdout, one line per
