@@ -230,3 +230,80 @@ fn handles_are_send_and_sync() {
     assert_send_sync::<Func>();
     assert_send_sync::<Linker<()>>();
 }
+
+/// Exception tags are entities: the host creates them, modules define,
+/// import and export them, imports match by exact type, and every tag has
+/// its own identity (throwing and catching are not built yet).
+#[test]
+fn tags_are_importable_exportable_entities_with_identity() {
+    use kiln::{Config, Extern, ExternType, FuncType, Linker, Tag, TagType, ValType};
+    let mut config = Config::new();
+    config.wasm_exceptions(true);
+    let engine = Engine::new(&config).unwrap();
+    let mut store = Store::new(&engine, ());
+    let i32_tag = TagType::new(FuncType::new([ValType::I32], []));
+    let host = Tag::new(&mut store, &i32_tag).unwrap();
+    assert_eq!(host.ty(&store), i32_tag);
+    assert!(Tag::new(&mut store, &TagType::new(FuncType::new([], [ValType::I32]))).is_err());
+
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (tag $in (import "host" "tag") (param i32))
+          (tag $own (export "own") (param i32))
+          (export "reexported" (tag $in)))"#,
+    )
+    .unwrap();
+    let kinds: Vec<_> = module.imports().map(|i| i.ty()).collect();
+    assert_eq!(kinds, [ExternType::Tag(i32_tag.clone())]);
+    assert!(
+        module
+            .exports()
+            .all(|e| e.ty() == ExternType::Tag(i32_tag.clone()))
+    );
+
+    let mut linker = Linker::new(&engine);
+    linker.define("host", "tag", host).unwrap();
+    let a = linker.instantiate(&mut store, &module).unwrap();
+    let b = linker.instantiate(&mut store, &module).unwrap();
+    let tag = |i: &Instance, store: &mut Store<()>, name: &str| match i.get_export(store, name) {
+        Some(Extern::Tag(t)) => t,
+        other => panic!("{name}: {other:?}"),
+    };
+    let (a_own, b_own) = (tag(&a, &mut store, "own"), tag(&b, &mut store, "own"));
+    let a_re = tag(&a, &mut store, "reexported");
+    assert!(
+        Tag::eq(&a_re, &host, &store),
+        "an import keeps its identity"
+    );
+    assert!(
+        !Tag::eq(&a_own, &b_own, &store),
+        "each instance defines its own"
+    );
+    assert!(!Tag::eq(&a_own, &host, &store));
+    assert_eq!(a_own.ty(&store), i32_tag);
+
+    // Imports must match exactly: another type, or not a tag, is rejected.
+    let mut linker = Linker::new(&engine);
+    let f32_tag = Tag::new(&mut store, &TagType::new(FuncType::new([ValType::F32], []))).unwrap();
+    linker.define("host", "tag", f32_tag).unwrap();
+    let err = linker.instantiate(&mut store, &module).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("incompatible import type"),
+        "{err:#}"
+    );
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap("host", "tag", |_: i32| {}).unwrap();
+    let err = linker.instantiate(&mut store, &module).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("incompatible import type"),
+        "{err:#}"
+    );
+
+    // A tag from another store is refused, not used.
+    let mut other = Store::new(&engine, ());
+    let foreign = Tag::new(&mut other, &i32_tag).unwrap();
+    let mut linker = Linker::new(&engine);
+    linker.define("host", "tag", foreign).unwrap();
+    assert!(linker.instantiate(&mut store, &module).is_err());
+}

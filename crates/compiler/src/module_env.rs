@@ -176,7 +176,11 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                             info.num_imported_globals += 1;
                             EntityIndex::Global(GlobalIndex::from_usize(info.globals.len() - 1))
                         }
-                        TypeRef::Tag(_) => bail!(Unsupported::new("exception tags")),
+                        TypeRef::Tag(t) => {
+                            info.tags.push(TypeIndex(t.func_type_idx));
+                            info.num_imported_tags += 1;
+                            EntityIndex::Tag(TagIndex::from_usize(info.tags.len() - 1))
+                        }
                     };
                     info.imports.push(Import {
                         module: import.module.into(),
@@ -205,6 +209,11 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                     info.memories.push(memory_type(&m?)?);
                 }
             }
+            Payload::TagSection(s) => {
+                for t in s {
+                    info.tags.push(TypeIndex(t?.func_type_idx));
+                }
+            }
             Payload::GlobalSection(s) => {
                 for g in s {
                     let g = g?;
@@ -222,7 +231,7 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                         ExternalKind::Table => EntityIndex::Table(TableIndex(e.index)),
                         ExternalKind::Memory => EntityIndex::Memory(MemoryIndex(e.index)),
                         ExternalKind::Global => EntityIndex::Global(GlobalIndex(e.index)),
-                        ExternalKind::Tag => bail!(Unsupported::new("exception tags")),
+                        ExternalKind::Tag => EntityIndex::Tag(TagIndex(e.index)),
                     };
                     info.exports.push(Export {
                         name: e.name.into(),

@@ -737,7 +737,7 @@ impl Instances {
                         }
                     }
                 }
-                kiln::Extern::Func(_) => {}
+                kiln::Extern::Func(_) | kiln::Extern::Tag(_) => {}
             }
         }
         Ok(())

@@ -151,6 +151,10 @@ impl Config {
         wasm_function_references => FUNCTION_REFERENCES;
         /// Enables custom page sizes (1-byte pages).
         wasm_custom_page_sizes => CUSTOM_PAGE_SIZES;
+        /// Enables exception handling: tags are built (defined, imported,
+        /// exported, [`crate::Tag`]); modules that throw or catch are still
+        /// rejected.
+        wasm_exceptions => EXCEPTIONS;
     }
 
     /// Whether explicit memory and table bounds checks are hardened against

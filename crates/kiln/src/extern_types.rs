@@ -1,6 +1,6 @@
 //! Descriptions of a module's imports and exports.
 
-use crate::{FuncType, GlobalType, MemoryType, TableType};
+use crate::{FuncType, GlobalType, MemoryType, TableType, TagType};
 use std::fmt;
 
 /// The type of something importable or exportable.
@@ -14,6 +14,8 @@ pub enum ExternType {
     Memory(MemoryType),
     /// A table of this type.
     Table(TableType),
+    /// An exception tag of this type.
+    Tag(TagType),
 }
 
 impl fmt::Display for ExternType {
@@ -23,6 +25,7 @@ impl fmt::Display for ExternType {
             ExternType::Global(t) => t.fmt(f),
             ExternType::Memory(t) => t.fmt(f),
             ExternType::Table(t) => t.fmt(f),
+            ExternType::Tag(t) => t.fmt(f),
         }
     }
 }
@@ -53,6 +56,13 @@ impl ExternType {
     pub fn table(&self) -> Option<&TableType> {
         match self {
             ExternType::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+    /// The tag type, if this is one.
+    pub fn tag(&self) -> Option<&TagType> {
+        match self {
+            ExternType::Tag(t) => Some(t),
             _ => None,
         }
     }

@@ -4,7 +4,8 @@
 use crate::context::AsContextMut;
 use crate::func::invoke;
 use crate::store::{GlobalData, InstanceData, StoreBody};
-use crate::{Extern, Func, Global, Memory, Module, Table, TypedFunc, WasmParams, WasmResults};
+use crate::tag::TagData;
+use crate::{Extern, Func, Global, Memory, Module, Table, Tag, TypedFunc, WasmParams, WasmResults};
 use anyhow::{Context, Result, bail};
 use kiln_types::{EntityIndex, FuncIndex, GlobalIndex, MemoryIndex, TableIndex};
 use kiln_vm::{
@@ -54,6 +55,7 @@ impl Instance {
         let mut table_ids = Vec::with_capacity(info.tables.len());
         let mut memory_ids = Vec::with_capacity(info.memories.len());
         let mut global_ids = Vec::with_capacity(info.globals.len());
+        let mut tag_ids = Vec::with_capacity(info.tags.len());
         for (import, ext) in info.imports.iter().zip(imports) {
             let what = || format!("import `{}::{}`", import.module, import.name);
             match (import.index, ext) {
@@ -117,6 +119,20 @@ impl Instance {
                     }
                     memories.push(mem.raw(store));
                     memory_ids.push(mem.index);
+                }
+                (EntityIndex::Tag(t), Extern::Tag(tag)) => {
+                    store.check(tag.store, "imported tag")?;
+                    // Tag types match like function types: exactly.
+                    let expected = module.signature(info.tags[t.index()]);
+                    if store.inner.tags[tag.index].signature != expected {
+                        let expected = module.tag_type(t);
+                        let actual = tag.ty(&mut *store);
+                        bail!(
+                            "incompatible import type for {}: expected {expected}, found {actual}",
+                            what()
+                        );
+                    }
+                    tag_ids.push(tag.index);
                 }
                 (EntityIndex::Global(g), Extern::Global(global)) => {
                     store.check(global.store, "imported global")?;
@@ -213,6 +229,17 @@ impl Instance {
             let definition = handle.instance().global(GlobalIndex::from_usize(i));
             global_ids.push(Global::push(store, GlobalData { ty, definition }).index);
         }
+        // Each defined tag is a new tag, whatever its type.
+        for t in info.num_imported_tags..info.tags.len() {
+            let data = TagData {
+                ty: module
+                    .tag_type(kiln_types::TagIndex::from_usize(t))
+                    .ty()
+                    .clone(),
+                signature: module.signature(info.tags[t]),
+            };
+            tag_ids.push(Tag::push(store, data).index);
+        }
         let init = handle.instance_mut().initialize();
         let memory_export = match module.export_index("memory") {
             Some(EntityIndex::Memory(m)) => Some(memory_ids[m.index()]),
@@ -224,6 +251,7 @@ impl Instance {
             memories: memory_ids,
             tables: table_ids,
             globals: global_ids,
+            tags: tag_ids,
             imported_funcs,
             memory_export,
         });
@@ -291,6 +319,10 @@ impl Instance {
             EntityIndex::Global(GlobalIndex(g)) => Extern::Global(Global {
                 store: id,
                 index: data.globals[g as usize],
+            }),
+            EntityIndex::Tag(t) => Extern::Tag(Tag {
+                store: id,
+                index: data.tags[t.index()],
             }),
         }
     }
@@ -365,5 +397,6 @@ fn kind_name(e: &Extern) -> &'static str {
         Extern::Global(_) => "a global",
         Extern::Memory(_) => "a memory",
         Extern::Table(_) => "a table",
+        Extern::Tag(_) => "a tag",
     }
 }

@@ -578,12 +578,21 @@ impl Module {
         self.info().globals[g.index()].map_module(&mut self.to_engine())
     }
 
+    /// The engine-wide type of tag `t`.
+    pub(crate) fn tag_type(&self, t: kiln_types::TagIndex) -> crate::TagType {
+        let info = self.info();
+        crate::TagType::new(
+            info.types[info.tags[t.index()].index()].map_module(&mut self.to_engine()),
+        )
+    }
+
     fn entity_type(&self, e: EntityIndex) -> ExternType {
         match e {
             EntityIndex::Function(f) => ExternType::Func(self.func_type(f)),
             EntityIndex::Table(t) => ExternType::Table(self.table_type(t)),
             EntityIndex::Memory(m) => ExternType::Memory(self.info().memories[m.index()]),
             EntityIndex::Global(g) => ExternType::Global(self.global_type(g)),
+            EntityIndex::Tag(t) => ExternType::Tag(self.tag_type(t)),
         }
     }
 

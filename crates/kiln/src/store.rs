@@ -26,6 +26,8 @@ pub(crate) struct InstanceData {
     pub(crate) memories: Vec<usize>,
     pub(crate) tables: Vec<usize>,
     pub(crate) globals: Vec<usize>,
+    /// Store indices of the instance's tags (module index order).
+    pub(crate) tags: Vec<usize>,
     /// The functions the instance imported, in import order.
     pub(crate) imported_funcs: Vec<Func>,
     /// The store index of the memory exported as `memory`, which WASI
@@ -48,6 +50,7 @@ pub(crate) struct StoreInner {
     pub(crate) memories: Vec<Box<LinearMemory>>,
     pub(crate) tables: Vec<Box<Table>>,
     pub(crate) globals: Vec<GlobalData>,
+    pub(crate) tags: Vec<crate::tag::TagData>,
     pub(crate) host_globals: Vec<Box<VMGlobalDefinition>>,
     pub(crate) funcs: Vec<FuncData>,
     pub(crate) func_by_anyfunc: HashMap<usize, usize>,
@@ -217,6 +220,7 @@ impl<T> StoreBody<T> {
                 memories: Vec::new(),
                 tables: Vec::new(),
                 globals: Vec::new(),
+                tags: Vec::new(),
                 host_globals: Vec::new(),
                 funcs: Vec::new(),
                 func_by_anyfunc: HashMap::new(),

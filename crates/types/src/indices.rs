@@ -40,6 +40,8 @@ entity_index! {
     GlobalIndex;
     /// A global defined by the module.
     DefinedGlobalIndex;
+    /// An exception tag in the module's tag index space (imports first).
+    TagIndex;
     /// A data segment.
     DataIndex;
     /// An element segment.

@@ -15,6 +15,8 @@ pub enum EntityIndex {
     Memory(MemoryIndex),
     /// A global.
     Global(GlobalIndex),
+    /// An exception tag.
+    Tag(TagIndex),
 }
 
 /// One import of a module.
@@ -105,6 +107,9 @@ pub struct ModuleInfo {
     pub memories: Vec<MemoryType>,
     /// Every global, imports first.
     pub globals: Vec<GlobalType>,
+    /// Every exception tag's type (a function type with no results),
+    /// imports first.
+    pub tags: Vec<TypeIndex>,
     /// Initialisers of the defined globals.
     pub global_inits: Vec<ConstExpr>,
     /// Initial element of each defined table (`None`: null).
@@ -121,6 +126,8 @@ pub struct ModuleInfo {
     pub num_imported_memories: usize,
     /// Number of imported globals.
     pub num_imported_globals: usize,
+    /// Number of imported tags.
+    pub num_imported_tags: usize,
     /// The start function.
     pub start: Option<FuncIndex>,
     /// Element segments.
