@@ -320,3 +320,41 @@ fn a_64_bit_memory_grows_past_4_gib() {
     .unwrap();
     assert!(Instance::new(&mut store, &too_big, &[]).is_err());
 }
+
+/// Reservation settings too large for the address space make
+/// instantiation fail cleanly; they never wrap into a small reservation
+/// whose growth would open someone else's pages.
+#[test]
+fn absurd_reservation_settings_fail_or_cap_instead_of_wrapping() {
+    const PAGE: i64 = 1 << 16;
+    let wat = r#"(module
+      (memory (export "m") i64 1)
+      (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0)))
+      (func (export "store") (param i64) (i32.store8 (local.get 0) (i32.const 7))))"#;
+    // "Unlimited" 64-bit memories: capped, and growth works.
+    let mut config = kiln::Config::new();
+    config.memory64_reservation(u64::MAX);
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let grow = instance
+        .get_typed_func::<i64, i64>(&mut store, "grow")
+        .unwrap();
+    let store8 = instance
+        .get_typed_func::<i64, ()>(&mut store, "store")
+        .unwrap();
+    assert_eq!(grow.call(&mut store, 1024).unwrap(), 1);
+    store8.call(&mut store, 1025 * PAGE - 1).unwrap();
+    assert!(store8.call(&mut store, 1025 * PAGE).is_err());
+    // A guard that cannot be added to the reservation: an error, for 32-
+    // and 64-bit memories alike.
+    for wat in [wat, "(module (memory 1))"] {
+        let mut config = kiln::Config::new();
+        config.memory_guard_size(u64::MAX);
+        let engine = Engine::new(&config).unwrap();
+        let module = Module::new(&engine, wat).unwrap();
+        let mut store = Store::new(&engine, ());
+        assert!(Instance::new(&mut store, &module, &[]).is_err());
+    }
+}

@@ -10,9 +10,10 @@ use crate::{Compiler, translate};
 use anyhow::{Context as _, Result, bail};
 use cranelift_codegen::Context;
 use cranelift_frontend::FunctionBuilderContext;
+use kiln_types::Unsupported;
 use kiln_types::{DefinedFuncIndex, ModuleInfo, VMOffsets};
 use std::ops::Range;
-use wasmparser::{BinaryReader, FunctionBody};
+use wasmparser::{BinaryReader, FunctionBody, Operator};
 
 /// Where each defined function's body lies in the module's bytes.
 pub type FunctionBodies = Box<[Range<u64>]>;
@@ -26,10 +27,35 @@ pub struct LazyModule {
     pub bodies: FunctionBodies,
 }
 
+/// The name of `op` if the translator rejects it although validation may
+/// accept it (exception handling: tags are built, throwing is not).
+fn untranslatable(op: &Operator<'_>) -> Option<&'static str> {
+    Some(match op {
+        Operator::Throw { .. } => "throw",
+        Operator::ThrowRef => "throw_ref",
+        Operator::TryTable { .. } => "try_table",
+        Operator::Try { .. } => "try",
+        Operator::Catch { .. } => "catch",
+        Operator::CatchAll => "catch_all",
+        Operator::Rethrow { .. } => "rethrow",
+        Operator::Delegate { .. } => "delegate",
+        _ => return None,
+    })
+}
+
 impl Compiler {
     /// Validates `bytes` and compiles only its trampolines.
     pub fn compile_module_lazily(&self, bytes: &[u8]) -> Result<LazyModule> {
         let (info, bodies, _offsets) = self.parse(bytes)?;
+        // What eager compilation would reject on translating a body, a lazy
+        // one rejects now rather than at the function's first call.
+        for body in &bodies {
+            for op in body.body.get_operators_reader()? {
+                if let Some(name) = untranslatable(&op?) {
+                    bail!(Unsupported::new(format!("operator {name}")));
+                }
+            }
+        }
         let bodies = bodies.iter().map(|b| b.body.range()).collect();
         let trampolines = self.module_trampolines(&info)?;
         Ok(LazyModule {

@@ -138,8 +138,9 @@ impl LazyFunctions {
     }
 
     /// Compiles the next few functions nothing has compiled yet; `false`
-    /// once there are none left (or compiling failed: the error then
-    /// surfaces when the function is called).
+    /// once there are none left. A function that fails to compile is
+    /// skipped (its error surfaces when it is called); the others still
+    /// get compiled.
     fn compile_next_batch(&self) -> bool {
         let mut batch = Vec::with_capacity(BATCH);
         while batch.len() < BATCH {
@@ -152,7 +153,15 @@ impl LazyFunctions {
                 batch.push(f);
             }
         }
-        !batch.is_empty() && self.compile_and_install(&batch).is_ok()
+        if batch.is_empty() {
+            return false;
+        }
+        if self.compile_and_install(&batch).is_err() {
+            for f in batch {
+                let _ = self.compile_and_install(&[f]);
+            }
+        }
+        true
     }
 
     /// Starts the thread that compiles the functions no call has compiled

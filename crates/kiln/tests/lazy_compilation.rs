@@ -286,3 +286,22 @@ fn a_lazily_compiled_module_serializes_in_full() {
     let instance = Instance::new(&mut store, &loaded, &[]).unwrap();
     check_program(&mut store, &instance);
 }
+
+/// A module eager compilation rejects (here: it throws, which is not built
+/// yet) is rejected when it is loaded lazily too, not at its first call.
+#[test]
+fn lazily_loaded_modules_are_rejected_like_eager_ones() {
+    let wat = r#"(module (tag $e) (func (export "f") (throw $e)))"#;
+    for lazy in [false, true] {
+        let mut config = Config::new();
+        config.lazy_compilation(lazy).wasm_exceptions(true);
+        let engine = Engine::new(&config).unwrap();
+        let Err(err) = Module::new(&engine, wat) else {
+            panic!("lazy={lazy}: a throwing module was accepted");
+        };
+        assert!(
+            err.downcast_ref::<kiln::Unsupported>().is_some(),
+            "lazy={lazy}: {err:#}"
+        );
+    }
+}

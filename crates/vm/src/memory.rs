@@ -15,6 +15,11 @@ pub const WASM_PAGE_SIZE: u64 = 0x1_0000;
 /// The largest page count of a 32-bit memory.
 pub const MAX_PAGES_32: u64 = 0x1_0000;
 
+/// The most address space one memory's reservation (guard included) may
+/// take: 64 TiB, half of x86-64's user address space. Larger settings
+/// make instantiation fail rather than wrap.
+const MAX_RESERVATION: u64 = 1 << 46;
+
 /// A memory could not be created.
 #[derive(Debug, thiserror::Error)]
 pub enum MemoryError {
@@ -74,10 +79,12 @@ impl LinearMemory {
                 .maximum
                 .map_or(u64::MAX, |m| m.saturating_mul(ty.page_size()));
             let os_page = rustix::param::page_size() as u64;
+            // Capped well inside the 47-bit user address space, so that
+            // neither rounding nor adding the guard can overflow.
             declared
                 .min(tunables.memory64_reservation)
-                .checked_next_multiple_of(os_page)
-                .unwrap_or(tunables.memory64_reservation)
+                .min(MAX_RESERVATION / 2)
+                .next_multiple_of(os_page)
         } else {
             tunables
                 .memory_reservation
@@ -87,7 +94,10 @@ impl LinearMemory {
         if min_bytes > max_accessible {
             return Err(MemoryError::TooLarge(ty.minimum));
         }
-        let total = max_accessible + tunables.memory_guard_size;
+        let total = max_accessible
+            .checked_add(tunables.memory_guard_size)
+            .filter(|t| *t <= MAX_RESERVATION)
+            .ok_or(MemoryError::TooLarge(ty.minimum))?;
         let total_len = usize::try_from(total).map_err(|_| MemoryError::TooLarge(ty.minimum))?;
         let reserve_error = |e: std::io::Error| MemoryError::Reserve {
             size: total,

@@ -52,7 +52,10 @@ impl Reservation {
     /// Makes exactly the first `bytes` (a multiple of the OS page size)
     /// accessible.
     pub(crate) fn set_accessible(&mut self, bytes: usize) -> std::io::Result<()> {
-        debug_assert!(bytes <= self.len);
+        // Never open anything past the reservation (someone else's pages).
+        if bytes > self.len {
+            return Err(std::io::Error::other("beyond the memory's reservation"));
+        }
         if bytes > self.accessible {
             // SAFETY: the range lies inside our own reservation.
             unsafe {

@@ -322,8 +322,14 @@ impl FuncTranslator<'_, '_> {
             self.b.ins().trapz(element, null_trap);
         }
         let table = self.i32_const(t.0);
+        // In bounds (checked above), so a 64-bit index fits in 32 bits.
+        let index32 = if self.is_table64(t) {
+            self.b.ins().ireduce(types::I32, index)
+        } else {
+            index
+        };
         let made = self
-            .call_builtin(BuiltinFunctionIndex::TableGetLazy, &[table, index])
+            .call_builtin(BuiltinFunctionIndex::TableGetLazy, &[table, index32])
             .expect("the builtin returns the element");
         if non_null {
             self.b.ins().trapz(made, null_trap);
