@@ -4,6 +4,20 @@
 
 use kiln::{Engine, Instance, Module, Store};
 
+/// An instance of `wat` in a new store, with `Config::memory64_reservation`
+/// set to `reservation` if given.
+fn instantiate(wat: &str, reservation: Option<u64>) -> (Store<()>, Instance) {
+    let mut config = kiln::Config::new();
+    if let Some(bytes) = reservation {
+        config.memory64_reservation(bytes);
+    }
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    (store, instance)
+}
+
 /// A 64-bit memory grows past 4 GiB (up to `Config::memory64_reservation`,
 /// 16 GiB by default), its last byte is reachable, and every access past
 /// its end traps, however large the address or offset.
@@ -20,14 +34,7 @@ fn a_64_bit_memory_grows_past_4_gib() {
       (func (export "load_far") (param i64) (result i32)
         (i32.load8_u offset=0xffff_ffff_ffff_fff0 (local.get 0))))"#;
     for (limit, expect_max) in [(None, 16 * GIB), (Some(6 * GIB), 6 * GIB)] {
-        let mut config = kiln::Config::new();
-        if let Some(bytes) = limit {
-            config.memory64_reservation(bytes);
-        }
-        let engine = Engine::new(&config).unwrap();
-        let module = Module::new(&engine, wat).unwrap();
-        let mut store = Store::new(&engine, ());
-        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let (mut store, instance) = instantiate(wat, limit);
         let grow = instance
             .get_typed_func::<i64, i64>(&mut store, "grow")
             .unwrap();
@@ -110,12 +117,7 @@ fn absurd_reservation_settings_fail_or_cap_instead_of_wrapping() {
       (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0)))
       (func (export "store") (param i64) (i32.store8 (local.get 0) (i32.const 7))))"#;
     // "Unlimited" 64-bit memories: capped, and growth works.
-    let mut config = kiln::Config::new();
-    config.memory64_reservation(u64::MAX);
-    let engine = Engine::new(&config).unwrap();
-    let module = Module::new(&engine, wat).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let (mut store, instance) = instantiate(wat, Some(u64::MAX));
     let grow = instance
         .get_typed_func::<i64, i64>(&mut store, "grow")
         .unwrap();
