@@ -587,6 +587,12 @@ def criterion_section(directory):
 # --------------------------------------------------------------------------
 
 
+def wall_times(times):
+    """name -> median wall time (None for a command that failed), from
+    what `measure` returned."""
+    return {name: (t[0] if t else None) for name, t in times.items()}
+
+
 def run_time_section(report, field, title, note):
     """The per-program table for one field of the samples (0 wall, 1 CPU)."""
     rows, columns = [], {"kiln/native-novec": [], "wasmtime/native-novec": [], "kiln/wasmtime": []}
@@ -667,7 +673,7 @@ def write_report(report, load, criterion_dir, path):
     parts.append("")
 
     s = report["startup"]
-    s_wall = {k: (x[0] if x else None) for k, x in s.items()}
+    s_wall = wall_times(s)
     parts += [
         "## Start-up",
         "",
@@ -702,7 +708,7 @@ def write_report(report, load, criterion_dir, path):
     ]
 
     lazy = report["lazy"]
-    t = {k: (x[0] if x else None) for k, x in lazy["times"].items()}
+    t = wall_times(lazy["times"])
     parts += [
         "## Lazy compilation: time to the first instruction",
         "",
@@ -722,7 +728,7 @@ def write_report(report, load, criterion_dir, path):
 
     large = report["large"]
     lt = large["times"]
-    wall = {k: (x[0] if x else None) for k, x in lt.items()}
+    wall = wall_times(lt)
     rss = {k: (f"{x[2] / 1024:.0f} MiB" if x else "–") for k, x in lt.items()}
     parts += [
         "## Large module: cold compile and peak memory",

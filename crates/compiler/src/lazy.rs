@@ -13,7 +13,7 @@ use cranelift_frontend::FunctionBuilderContext;
 use kiln_types::Unsupported;
 use kiln_types::{DefinedFuncIndex, ModuleInfo, VMOffsets};
 use std::ops::Range;
-use wasmparser::{BinaryReader, FunctionBody, Operator};
+use wasmparser::{BinaryReader, FunctionBody, Operator, WasmFeatures};
 
 /// Where each defined function's body lies in the module's bytes.
 pub type FunctionBodies = Box<[Range<u64>]>;
@@ -48,11 +48,15 @@ impl Compiler {
     pub fn compile_module_lazily(&self, bytes: &[u8]) -> Result<LazyModule> {
         let (info, bodies, _offsets) = self.parse(bytes)?;
         // What eager compilation would reject on translating a body, a lazy
-        // one rejects now rather than at the function's first call.
-        for body in &bodies {
-            for op in body.body.get_operators_reader()? {
-                if let Some(name) = untranslatable(&op?) {
-                    bail!(Unsupported::new(format!("operator {name}")));
+        // one rejects now rather than at the function's first call. Without
+        // the exception features validation has rejected those operators.
+        let exceptions = WasmFeatures::EXCEPTIONS | WasmFeatures::LEGACY_EXCEPTIONS;
+        if self.features.intersects(exceptions) {
+            for body in &bodies {
+                for op in body.body.get_operators_reader()? {
+                    if let Some(name) = untranslatable(&op?) {
+                        bail!(Unsupported::new(format!("operator {name}")));
+                    }
                 }
             }
         }
@@ -81,8 +85,7 @@ impl Compiler {
             function_table: Some(function_table),
             ..self.env(info, offsets)
         };
-        let mut ctx = Context::new();
-        let mut fctx = FunctionBuilderContext::new();
+        let mut state = (Context::new(), FunctionBuilderContext::new());
         let functions = which
             .iter()
             .map(|&def| {
@@ -96,11 +99,7 @@ impl Compiler {
                     .and_then(|(start, end)| bytes.get(start..end))
                     .context("the function body lies outside the module")?;
                 let body = FunctionBody::new(BinaryReader::new(body, range.start));
-                ctx.clear();
-                translate::translate_function(&env, index, &body, &mut ctx.func, &mut fctx)
-                    .with_context(|| format!("translating function {}", index.0))?;
-                link::CompiledFunction::compile(&mut ctx, &*self.isa)
-                    .with_context(|| format!("compiling function {}", index.0))
+                self.compile_function(&env, &mut state, def, &body)
             })
             .collect::<Result<Vec<_>>>()?;
         link::link_functions(functions)

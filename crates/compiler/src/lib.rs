@@ -135,14 +135,9 @@ impl Compiler {
         let (info, bodies, offsets) = self.parse(bytes)?;
         let env = self.env(&info, &offsets);
         let compile =
-            |(ctx, fctx): &mut (Context, FunctionBuilderContext),
+            |state: &mut (Context, FunctionBuilderContext),
              (i, body): (usize, &module_env::FunctionBodyInput<'_>)| {
-                let index = info.func_index(DefinedFuncIndex::from_usize(i));
-                ctx.clear();
-                translate::translate_function(&env, index, &body.body, &mut ctx.func, fctx)
-                    .with_context(|| format!("translating function {}", index.0))?;
-                link::CompiledFunction::compile(ctx, &*self.isa)
-                    .with_context(|| format!("compiling function {}", index.0))
+                self.compile_function(&env, state, DefinedFuncIndex::from_usize(i), &body.body)
             };
         let init = || (Context::new(), FunctionBuilderContext::new());
         // A small module compiles faster than the thread pool starts.
@@ -167,6 +162,23 @@ impl Compiler {
             };
         let trampolines = self.module_trampolines(&info)?;
         link::link_module(info, functions, trampolines)
+    }
+
+    /// Translates and compiles defined function `def`, whose body is `body`,
+    /// reusing `state`'s contexts.
+    fn compile_function(
+        &self,
+        env: &translate::ModuleEnv<'_>,
+        (ctx, fctx): &mut (Context, FunctionBuilderContext),
+        def: DefinedFuncIndex,
+        body: &wasmparser::FunctionBody<'_>,
+    ) -> Result<link::CompiledFunction> {
+        let index = env.info.func_index(def);
+        ctx.clear();
+        translate::translate_function(env, index, body, &mut ctx.func, fctx)
+            .with_context(|| format!("translating function {}", index.0))?;
+        link::CompiledFunction::compile(ctx, &*self.isa)
+            .with_context(|| format!("compiling function {}", index.0))
     }
 
     /// The host→wasm trampoline of each of `info`'s types.

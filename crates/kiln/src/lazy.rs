@@ -10,10 +10,7 @@ use crate::Engine;
 use anyhow::{Context, Result};
 use kiln_compiler::FunctionBodies;
 use kiln_types::{DefinedFuncIndex, ModuleInfo, VMOffsets};
-use kiln_vm::{
-    CodeMemory, CodeRegistration, FunctionSite, LazyCompile, LazyStubs, RegisteredCode, TrapSite,
-    VMFunctionBody, register_code,
-};
+use kiln_vm::{CodeMemory, LazyCompile, LazyStubs, RegisteredCode, VMFunctionBody};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
@@ -89,39 +86,17 @@ impl LazyFunctions {
         let code = CodeMemory::new(&compiled.code, &compiled.relocs)
             .context("loading lazily compiled code")?;
         let base = code.base();
-        let functions: Vec<FunctionSite> = which
-            .iter()
-            .zip(&compiled.functions)
-            .map(|(f, loc)| FunctionSite {
-                start: loc.start,
-                end: loc.start + loc.len,
-                index: self.info.func_index(*f),
-            })
-            .collect();
-        if self.engine.config().profiler == crate::ProfilingStrategy::PerfMap {
-            crate::profiling::write_perf_map(functions.iter().map(|f| {
-                (
-                    base as usize + f.start as usize,
-                    (f.end - f.start) as usize,
-                    crate::profiling::function_name(&self.info, f.index),
-                )
-            }));
-        }
-        let registration = register_code(CodeRegistration {
-            start: base as usize,
-            len: code.len(),
-            functions,
-            traps: compiled
-                .traps
+        let registration = crate::module::register_functions(
+            &self.engine,
+            &self.info,
+            &code,
+            which
                 .iter()
-                .map(|(offset, code)| TrapSite {
-                    offset: *offset,
-                    code: *code,
-                })
-                .collect(),
-            address_map: compiled.address_map,
-            module: self.info.clone(),
-        });
+                .copied()
+                .zip(compiled.functions.iter().copied()),
+            &compiled.traps,
+            compiled.address_map,
+        );
         let mut blobs = self.blobs.lock().unwrap_or_else(|e| e.into_inner());
         for (f, loc) in which.iter().zip(&compiled.functions) {
             // SAFETY: the function's code, mapped executable and registered

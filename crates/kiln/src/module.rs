@@ -4,7 +4,7 @@ use crate::cache::{self, Entry, Source};
 use crate::lazy::LazyFunctions;
 use crate::{Engine, ExportType, ExternType, ImportType};
 use anyhow::{Context, Result};
-use kiln_compiler::CompiledModule;
+use kiln_compiler::{CompiledModule, FunctionLoc};
 use kiln_types::{EngineTypeIndex, EntityIndex, HeapType, ModuleInfo, TypeIndex};
 use kiln_vm::{
     CodeMemory, CodeRegistration, FunctionSite, ModuleRuntime, RegisteredCode, TrapSite,
@@ -403,10 +403,12 @@ impl Module {
             runtime.info.clone(),
             runtime.offsets.clone(),
         )?;
-        runtime.function_bodies = (0..functions_len(&runtime.info))
+        runtime.function_bodies = (0..runtime.info.num_defined_funcs())
             .map(|i| functions.entry(kiln_types::DefinedFuncIndex::from_usize(i)))
             .collect();
-        runtime.lazy = Some(functions.clone());
+        // The module's trampolines and types, and now its functions too.
+        let code = std::mem::replace(&mut runtime.keepalive, Box::new(()));
+        runtime.keepalive = Box::new((code, functions.clone()));
         if engine.config().compile_in_background {
             functions.compile_rest_in_background();
         }
@@ -453,41 +455,15 @@ impl Module {
             .rev() // the first export of a name wins, as in a scan
             .map(|e| (e.name.clone(), e.index))
             .collect();
-        let functions: Vec<FunctionSite> = compiled
-            .functions
-            .iter()
-            .enumerate()
-            .map(|(i, loc)| FunctionSite {
-                start: loc.start,
-                end: loc.start + loc.len,
-                index: info.func_index(kiln_types::DefinedFuncIndex::from_usize(i)),
-            })
-            .collect();
-        let traps = compiled
-            .traps
-            .iter()
-            .map(|(offset, code)| TrapSite {
-                offset: *offset,
-                code: *code,
-            })
-            .collect();
-        if engine.config().profiler == crate::ProfilingStrategy::PerfMap {
-            crate::profiling::write_perf_map(functions.iter().map(|f: &FunctionSite| {
-                (
-                    base as usize + f.start as usize,
-                    (f.end - f.start) as usize,
-                    crate::profiling::function_name(&info, f.index),
-                )
-            }));
-        }
-        let registration = register_code(CodeRegistration {
-            start: base as usize,
-            len: code.len(),
-            functions,
-            traps,
+        let defined = (0..compiled.functions.len()).map(kiln_types::DefinedFuncIndex::from_usize);
+        let registration = register_functions(
+            engine,
+            &info,
+            &code,
+            defined.zip(compiled.functions.iter().copied()),
+            &compiled.traps,
             address_map,
-            module: info.clone(),
-        });
+        );
         let (signatures, groups) = register_types(engine, &info)?;
         // SAFETY: every offset is the start of a function in the mapped code.
         let (function_bodies, trampolines) = unsafe {
@@ -521,7 +497,6 @@ impl Module {
             anyfunc_template: Default::default(),
             function_elements: Default::default(),
             table_images: Default::default(),
-            lazy: None,
             spare_allocations: Default::default(),
         };
         Ok((runtime, exports_by_name))
@@ -627,9 +602,49 @@ impl Module {
     }
 }
 
-/// The number of functions `info` defines.
-fn functions_len(info: &ModuleInfo) -> usize {
-    info.functions.len() - info.num_imported_funcs
+/// Registers `code`, holding `functions` (each defined function's index
+/// and place) and `traps`, so that faults in it are traps and backtraces
+/// name its functions; with the perf-map profiler, also describes the
+/// functions to it.
+pub(crate) fn register_functions(
+    engine: &Engine,
+    info: &Arc<ModuleInfo>,
+    code: &CodeMemory,
+    functions: impl Iterator<Item = (kiln_types::DefinedFuncIndex, FunctionLoc)>,
+    traps: &[(u32, kiln_types::TrapCode)],
+    address_map: Vec<(u32, u32)>,
+) -> RegisteredCode {
+    let base = code.base() as usize;
+    let functions: Vec<FunctionSite> = functions
+        .map(|(f, loc)| FunctionSite {
+            start: loc.start,
+            end: loc.start + loc.len,
+            index: info.func_index(f),
+        })
+        .collect();
+    if engine.config().profiler == crate::ProfilingStrategy::PerfMap {
+        crate::profiling::write_perf_map(functions.iter().map(|f| {
+            (
+                base + f.start as usize,
+                (f.end - f.start) as usize,
+                crate::profiling::function_name(info, f.index),
+            )
+        }));
+    }
+    register_code(CodeRegistration {
+        start: base,
+        len: code.len(),
+        functions,
+        traps: traps
+            .iter()
+            .map(|(offset, code)| TrapSite {
+                offset: *offset,
+                code: *code,
+            })
+            .collect(),
+        address_map,
+        module: info.clone(),
+    })
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use crate::memory::LinearMemory;
 use crate::memory_image::MemoryImages;
 use crate::store_context::VMStoreContext;
-use crate::table::{NULL_FUNCTION, Table};
+use crate::table::{FunctionReferences, NULL_FUNCTION, Table};
 use crate::table_image::TableImages;
 use crate::vmcontext::*;
 use kiln_types::*;
@@ -43,9 +43,6 @@ pub struct ModuleRuntime {
     /// Allocations of dropped instances of this module, kept for the next
     /// instances (their defined function references stay valid).
     pub spare_allocations: SpareAllocations,
-    /// What compiles the functions of a lazily compiled module, whose
-    /// `function_bodies` are then [`crate::LazyStubs`] entries.
-    pub lazy: Option<Arc<dyn crate::LazyCompile>>,
 }
 
 /// Instance allocations of one module kept for reuse (at most
@@ -246,6 +243,14 @@ impl Instance {
         self.globals[g.index()]
     }
 
+    /// Where this instance's function references are.
+    fn function_references(&self) -> FunctionReferences {
+        FunctionReferences {
+            anyfuncs: self.vmctx_plus(self.offsets().vmctx_anyfuncs_begin()),
+            stride: self.offsets().size_of_vmcaller_checked_anyfunc() as usize,
+        }
+    }
+
     /// The function reference of function `f`.
     pub fn anyfunc(&self, f: FuncIndex) -> *mut VMCallerCheckedAnyfunc {
         self.vmctx_plus(self.offsets().vmctx_anyfunc(f))
@@ -347,12 +352,11 @@ impl Instance {
         if lazy_tables {
             // The tables were made from the images (see
             // `Table::with_lazy_functions`); give them their references.
-            let anyfuncs: *mut u8 = self.vmctx_plus(self.offsets().vmctx_anyfuncs_begin());
-            let stride = self.offsets().size_of_vmcaller_checked_anyfunc() as usize;
+            let references = self.function_references();
             for t in &self.tables[info.num_imported_tables..] {
                 // SAFETY: tables outlive the instance, and every function
                 // index of an image names a reference in this vmctx.
-                unsafe { (**t).attach_functions(anyfuncs, stride) };
+                unsafe { (**t).attach_functions(references) };
             }
         }
         for (i, seg) in info.elements.iter().enumerate() {
@@ -360,11 +364,12 @@ impl Instance {
             match &seg.kind {
                 ElementSegmentKind::Active { table, offset } => {
                     if !lazy_tables {
+                        let at = self.eval_const(offset).u64();
                         // A 64-bit table's offset past 2^32 is past its end.
-                        let at = match info.tables[table.index()].table64 {
-                            true => u32::try_from(self.eval_const(offset).u64())
-                                .map_err(|_| TrapCode::TableOutOfBounds)?,
-                            false => self.eval_const(offset).u32(),
+                        let at = if info.tables[table.index()].table64 {
+                            u32::try_from(at).map_err(|_| TrapCode::TableOutOfBounds)?
+                        } else {
+                            at as u32
                         };
                         self.table_init(*table, e, at, 0, seg.items.len() as u32)?;
                     }
@@ -444,14 +449,10 @@ impl Instance {
         let table = unsafe { &mut *self.table(table) };
         if let Some(funcs) = self.module.function_element(e) {
             let funcs = &funcs[src as usize..][..len as usize];
-            let anyfuncs: *mut u8 = self.vmctx_plus(self.offsets().vmctx_anyfuncs_begin());
-            let size = self.offsets().size_of_vmcaller_checked_anyfunc() as usize;
-            return table.init_with(dst, len, |i| match funcs[i] {
-                NULL_FUNCTION => std::ptr::null_mut(),
-                // SAFETY: validation guarantees `f` is a function of this
-                // module, so its reference lies in this vmctx.
-                f => unsafe { anyfuncs.add(f as usize * size) },
-            });
+            let references = self.function_references();
+            // SAFETY: validation guarantees each item is a function of this
+            // module (or null), so its reference lies in this vmctx.
+            return table.init_with(dst, len, |i| unsafe { references.element(funcs[i]) });
         }
         table.init_with(dst, len, |i| self.eval_const(&items[i]).ptr().cast())
     }

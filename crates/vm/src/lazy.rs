@@ -111,6 +111,7 @@ impl LazyStubs {
         }
         Ok(stubs)
     }
+
     /// Sets what compiles the functions (once; later calls are ignored).
     pub fn set_compiler(&self, compiler: Weak<dyn LazyCompile>) {
         let _ = self.context.set(compiler);

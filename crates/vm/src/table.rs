@@ -22,15 +22,38 @@ const LAZY: TableElement = std::ptr::without_provenance_mut(VM_LAZY_TABLE_ELEMEN
 /// A function index in a table image that stands for a null reference.
 pub const NULL_FUNCTION: u32 = u32::MAX;
 
+/// Where an instance's function references are: function `f`'s at
+/// `anyfuncs + f * stride`.
+#[derive(Copy, Clone, Debug)]
+pub struct FunctionReferences {
+    /// The first function reference.
+    pub anyfuncs: *mut u8,
+    /// The size of one function reference.
+    pub stride: usize,
+}
+
+impl FunctionReferences {
+    /// The table element for function index `f` (null for [`NULL_FUNCTION`]).
+    ///
+    /// # Safety
+    /// `f` must be [`NULL_FUNCTION`] or a function of the instance.
+    pub unsafe fn element(&self, f: u32) -> TableElement {
+        match f {
+            NULL_FUNCTION => std::ptr::null_mut(),
+            // SAFETY: the caller's guarantee: the reference lies in the
+            // instance's vmctx.
+            f => unsafe { self.anyfuncs.add(f as usize * self.stride) },
+        }
+    }
+}
+
 /// Where the lazy slots of a table get their references.
 #[derive(Debug)]
 struct LazyFunctions {
     /// The function index of each slot from 0 ([`NULL_FUNCTION`] for null).
     items: Arc<[u32]>,
-    /// The owning instance's first function reference, once attached.
-    anyfuncs: *mut u8,
-    /// The size of one function reference.
-    stride: usize,
+    /// The owning instance's function references, once attached.
+    references: Option<FunctionReferences>,
 }
 
 /// A table owning its elements and its `VMTableDefinition`.
@@ -51,14 +74,22 @@ unsafe impl Sync for Table {}
 impl Table {
     /// A table of `ty.minimum` copies of `init`.
     pub fn new(ty: TableType, init: TableElement) -> Self {
+        Self::with_elements(ty, vec![init; ty.minimum as usize], None)
+    }
+
+    fn with_elements(
+        ty: TableType,
+        elements: Vec<TableElement>,
+        lazy: Option<LazyFunctions>,
+    ) -> Self {
         let mut me = Self {
-            elements: vec![init; ty.minimum as usize],
+            elements,
             definition: Box::new(VMTableDefinition {
                 base: std::ptr::null_mut(),
                 current_elements: 0,
             }),
             ty,
-            lazy: None,
+            lazy,
         };
         me.sync_definition();
         me
@@ -74,33 +105,22 @@ impl Table {
         assert!(items.len() <= ty.minimum as usize);
         let mut elements = vec![LAZY; items.len()];
         elements.resize(ty.minimum as usize, std::ptr::null_mut());
-        let mut me = Self {
-            elements,
-            definition: Box::new(VMTableDefinition {
-                base: std::ptr::null_mut(),
-                current_elements: 0,
-            }),
-            ty,
-            lazy: Some(LazyFunctions {
-                items,
-                anyfuncs: std::ptr::null_mut(),
-                stride: 0,
-            }),
+        let lazy = LazyFunctions {
+            items,
+            references: None,
         };
-        me.sync_definition();
-        me
+        Self::with_elements(ty, elements, Some(lazy))
     }
 
-    /// Gives a table made by [`Table::with_lazy_functions`] its references:
-    /// function `f`'s is at `anyfuncs + f * stride`.
+    /// Gives a table made by [`Table::with_lazy_functions`] its owning
+    /// instance's function references.
     ///
     /// # Safety
-    /// For every function index of the table's items, that address must be
-    /// a function reference that lives as long as the table.
-    pub unsafe fn attach_functions(&mut self, anyfuncs: *mut u8, stride: usize) {
+    /// Every function index of the table's items must name a function
+    /// reference in `references` that lives as long as the table.
+    pub unsafe fn attach_functions(&mut self, references: FunctionReferences) {
         if let Some(lazy) = &mut self.lazy {
-            lazy.anyfuncs = anyfuncs;
-            lazy.stride = stride;
+            lazy.references = Some(references);
         }
     }
 
@@ -113,13 +133,12 @@ impl Table {
             .lazy
             .as_ref()
             .expect("only tables with lazy functions hold the marker");
-        debug_assert!(!lazy.anyfuncs.is_null(), "functions attached");
-        match lazy.items[i] {
-            NULL_FUNCTION => std::ptr::null_mut(),
-            // SAFETY: `attach_functions`'s contract: the reference is inside
-            // the owning instance.
-            f => unsafe { lazy.anyfuncs.add(f as usize * lazy.stride) },
-        }
+        let references = lazy
+            .references
+            .expect("functions are attached before any slot is read");
+        // SAFETY: `attach_functions`'s contract: every item names a
+        // reference of the owning instance.
+        unsafe { references.element(lazy.items[i]) }
     }
 
     /// Makes the references of the lazy slots in `range`.

@@ -94,15 +94,13 @@ impl FuncTranslator<'_, '_> {
             def,
             o.vmtable_definition_current_elements() as i32,
         );
-        // A 64-bit table's index is compared in 64 bits, so that no index
-        // wraps onto an element.
-        let (index, len) = if self.is_table64(t) {
-            (index, self.b.ins().uextend(types::I64, len))
+        // Compared in 64 bits, so that no 64-bit table's index wraps onto
+        // an element.
+        let len = self.b.ins().uextend(types::I64, len);
+        let index = if self.is_table64(t) {
+            index
         } else {
-            (
-                self.b.ins().uextend(types::I64, index),
-                self.b.ins().uextend(types::I64, len),
-            )
+            self.b.ins().uextend(types::I64, index)
         };
         let oob = self
             .b
@@ -322,14 +320,10 @@ impl FuncTranslator<'_, '_> {
             self.b.ins().trapz(element, null_trap);
         }
         let table = self.i32_const(t.0);
-        // In bounds (checked above), so a 64-bit index fits in 32 bits.
-        let index32 = if self.is_table64(t) {
-            self.b.ins().ireduce(types::I32, index)
-        } else {
-            index
-        };
+        // In bounds (checked above), so this is the index itself.
+        let index = self.table_operand(t, index);
         let made = self
-            .call_builtin(BuiltinFunctionIndex::TableGetLazy, &[table, index32])
+            .call_builtin(BuiltinFunctionIndex::TableGetLazy, &[table, index])
             .expect("the builtin returns the element");
         if non_null {
             self.b.ins().trapz(made, null_trap);
