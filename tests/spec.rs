@@ -85,7 +85,12 @@ fn bless() -> bool {
 
 /// Folders also run with lazy compilation ([`Config::lazy_compilation`]),
 /// as `lazy/PATH` trials: the same directives must pass.
-const ALSO_LAZY: &[&str] = &["wasm-v2/", "proposals/simd/", "proposals/tail-call/"];
+const ALSO_LAZY: &[&str] = &[
+    "wasm-v2/",
+    "proposals/simd/",
+    "proposals/tail-call/",
+    "proposals/exceptions/",
+];
 
 fn run_file(
     path: &str,

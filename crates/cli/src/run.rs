@@ -249,6 +249,10 @@ pub fn format_val(v: &Val) -> String {
             Some(_) => "<externref>".into(),
             None => "<null externref>".into(),
         },
+        Val::ExnRef(r) => match r {
+            Some(_) => "<exnref>".into(),
+            None => "<null exnref>".into(),
+        },
     }
 }
 

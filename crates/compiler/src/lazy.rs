@@ -28,12 +28,9 @@ pub struct LazyModule {
 }
 
 /// The name of `op` if the translator rejects it although validation may
-/// accept it (exception handling: tags are built, throwing is not).
+/// accept it (the legacy exception-handling instructions).
 fn untranslatable(op: &Operator<'_>) -> Option<&'static str> {
     Some(match op {
-        Operator::Throw { .. } => "throw",
-        Operator::ThrowRef => "throw_ref",
-        Operator::TryTable { .. } => "try_table",
         Operator::Try { .. } => "try",
         Operator::Catch { .. } => "catch",
         Operator::CatchAll => "catch_all",
@@ -49,9 +46,8 @@ impl Compiler {
         let (info, bodies, _offsets) = self.parse(bytes)?;
         // What eager compilation would reject on translating a body, a lazy
         // one rejects now rather than at the function's first call. Without
-        // the exception features validation has rejected those operators.
-        let exceptions = WasmFeatures::EXCEPTIONS | WasmFeatures::LEGACY_EXCEPTIONS;
-        if self.features.intersects(exceptions) {
+        // the legacy exception feature validation has rejected those operators.
+        if self.features.contains(WasmFeatures::LEGACY_EXCEPTIONS) {
             for body in &bodies {
                 for op in body.body.get_operators_reader()? {
                     if let Some(name) = untranslatable(&op?) {

@@ -5,8 +5,14 @@ use crate::translate::kiln_trap;
 use anyhow::{Result, bail};
 use cranelift_codegen::binemit::Reloc;
 use cranelift_codegen::ir::{ExternalName, LibCall as ClifLibCall, UserExternalNameRef};
-use cranelift_codegen::{Context, FinalizedRelocTarget};
-use kiln_types::{FuncIndex, LibCall, ModuleInfo, Relocation, TrapCode};
+use cranelift_codegen::{
+    Context, ExceptionContextLoc, FinalizedMachCallSite, FinalizedMachExceptionHandler,
+    FinalizedRelocTarget,
+};
+use kiln_types::{
+    ExceptionCallSite, ExceptionHandler, FuncIndex, LibCall, ModuleInfo, Relocation, TagIndex,
+    TrapCode,
+};
 
 /// Where a function sits in the code blob.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -37,6 +43,47 @@ pub(crate) struct CompiledFunction {
     traps: Vec<(u32, TrapCode)>,
     /// (code offset, wasm module offset) at the start of each source range.
     address_map: Vec<(u32, u32)>,
+    /// Calls made inside `try_table`, in code order.
+    exception_sites: Vec<ExceptionCallSite>,
+}
+
+/// What the unwinder needs of a call with exception handlers: compiled
+/// code gives each such call the calling frame's vmctx as its first
+/// (dynamic context) item, then its catch clauses.
+fn exception_site(site: &FinalizedMachCallSite<'_>) -> Result<ExceptionCallSite> {
+    let Some(frame_offset) = site.frame_offset else {
+        bail!("a call with exception handlers has no frame offset");
+    };
+    let mut vmctx_offset = None;
+    let mut handlers = Vec::new();
+    for h in site.exception_handlers {
+        match *h {
+            FinalizedMachExceptionHandler::Context(ExceptionContextLoc::SPOffset(o)) => {
+                if vmctx_offset.replace(o).is_some() {
+                    bail!("a call has two exception contexts");
+                }
+            }
+            FinalizedMachExceptionHandler::Context(ExceptionContextLoc::GPR(_)) => {
+                bail!("an exception context was left in a register")
+            }
+            FinalizedMachExceptionHandler::Tag(tag, pc) => handlers.push(ExceptionHandler::Tag {
+                tag: TagIndex(tag.as_u32()),
+                pc,
+            }),
+            FinalizedMachExceptionHandler::Default(pc) => {
+                handlers.push(ExceptionHandler::All { pc })
+            }
+        }
+    }
+    let Some(vmctx_offset) = vmctx_offset else {
+        bail!("a call with exception handlers has no exception context");
+    };
+    Ok(ExceptionCallSite {
+        ret: site.ret_addr,
+        frame_offset,
+        vmctx_offset,
+        handlers,
+    })
 }
 
 fn libcall(l: ClifLibCall) -> Result<LibCall> {
@@ -97,11 +144,18 @@ impl CompiledFunction {
             .filter(|l| !l.loc.is_default())
             .map(|l| (l.start, l.loc.bits()))
             .collect();
+        let exception_sites = compiled
+            .buffer
+            .call_sites()
+            .filter(|s| !s.exception_handlers.is_empty())
+            .map(|s| exception_site(&s))
+            .collect::<Result<_>>()?;
         Ok(Self {
             code: compiled.code_buffer().to_vec(),
             relocs,
             traps,
             address_map,
+            exception_sites,
         })
     }
 }
@@ -121,6 +175,8 @@ pub struct CompiledModule {
     pub traps: Vec<(u32, TrapCode)>,
     /// (code offset, wasm module offset) pairs, sorted by code offset.
     pub address_map: Vec<(u32, u32)>,
+    /// Calls made inside `try_table`, sorted by return address.
+    pub exception_sites: Vec<ExceptionCallSite>,
     /// Absolute relocations the loader resolves.
     pub relocs: Vec<Relocation>,
 }
@@ -146,6 +202,7 @@ struct Blob {
     code: Vec<u8>,
     traps: Vec<(u32, TrapCode)>,
     address_map: Vec<(u32, u32)>,
+    exception_sites: Vec<ExceptionCallSite>,
     relocs: Vec<Relocation>,
     calls: Vec<(u32, FuncIndex, i64)>,
 }
@@ -161,6 +218,18 @@ impl Blob {
             .extend(f.traps.iter().map(|(o, c)| (start + o, *c)));
         self.address_map
             .extend(f.address_map.iter().map(|(o, w)| (start + o, *w)));
+        self.exception_sites
+            .extend(f.exception_sites.into_iter().map(|mut site| {
+                site.ret += start;
+                for h in &mut site.handlers {
+                    match h {
+                        ExceptionHandler::Tag { pc, .. } | ExceptionHandler::All { pc } => {
+                            *pc += start
+                        }
+                    }
+                }
+                site
+            }));
         for r in f.relocs {
             match (r.kind, r.target) {
                 (Reloc::X86CallPCRel4, RelocTarget::Function(f)) => {
@@ -210,6 +279,7 @@ pub(crate) fn link_module(
         blob.code[at as usize..at as usize + 4].copy_from_slice(&rel.to_le_bytes());
     }
     blob.traps.sort_by_key(|t| t.0);
+    blob.exception_sites.sort_by_key(|s| s.ret);
     Ok(CompiledModule {
         info,
         code: blob.code,
@@ -217,6 +287,7 @@ pub(crate) fn link_module(
         trampolines,
         traps: blob.traps,
         address_map: blob.address_map,
+        exception_sites: blob.exception_sites,
         relocs: blob.relocs,
     })
 }
@@ -233,6 +304,8 @@ pub struct CompiledCode {
     pub traps: Vec<(u32, TrapCode)>,
     /// (code offset, wasm module offset) pairs, sorted by code offset.
     pub address_map: Vec<(u32, u32)>,
+    /// Calls made inside `try_table`, sorted by return address.
+    pub exception_sites: Vec<ExceptionCallSite>,
     /// Absolute relocations the loader resolves.
     pub relocs: Vec<Relocation>,
 }
@@ -249,11 +322,13 @@ pub(crate) fn link_functions(functions: Vec<CompiledFunction>) -> Result<Compile
         bail!("a lazily compiled function makes a direct call");
     }
     blob.traps.sort_by_key(|t| t.0);
+    blob.exception_sites.sort_by_key(|s| s.ret);
     Ok(CompiledCode {
         code: blob.code,
         functions,
         traps: blob.traps,
         address_map: blob.address_map,
+        exception_sites: blob.exception_sites,
         relocs: blob.relocs,
     })
 }

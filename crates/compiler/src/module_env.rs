@@ -38,6 +38,8 @@ pub fn ref_type(r: wasmparser::RefType) -> Result<RefType> {
             A::NoFunc => HeapType::NoFunc,
             A::Extern => HeapType::Extern,
             A::NoExtern => HeapType::NoExtern,
+            A::Exn => HeapType::Exn,
+            A::NoExn => HeapType::NoExn,
             _ => bail!(Unsupported::new(format!("reference type {r:?}"))),
         },
         _ => bail!(Unsupported::new(format!("reference type {r:?}"))),

@@ -36,7 +36,9 @@ pub fn wasm_signature(ty: &FuncType, ptr: ir::Type) -> ir::Signature {
     sig
 }
 
-/// The native signature of a builtin: `(vmctx, params…) -> result`, System V.
+/// The native signature of a builtin: `(vmctx, params…) -> result`, System V;
+/// `tail` for the builtins that throw (their few integer arguments travel in
+/// the same registers either way, and they never return).
 pub fn builtin_signature(b: BuiltinFunctionIndex, ptr: ir::Type) -> ir::Signature {
     let ty = |p: BuiltinParam| match p {
         BuiltinParam::Pointer => ptr,
@@ -44,7 +46,12 @@ pub fn builtin_signature(b: BuiltinFunctionIndex, ptr: ir::Type) -> ir::Signatur
         BuiltinParam::I64 => types::I64,
     };
     let s = b.signature();
-    let mut sig = ir::Signature::new(CallConv::SystemV);
+    let conv = if b.throws() {
+        CallConv::Tail
+    } else {
+        CallConv::SystemV
+    };
+    let mut sig = ir::Signature::new(conv);
     sig.params.push(AbiParam::new(ptr));
     sig.params
         .extend(s.params.iter().map(|p| AbiParam::new(ty(*p))));

@@ -28,6 +28,11 @@ pub enum Value {
         /// Whether the reference is null.
         null: bool,
     },
+    /// An exception reference (Kiln only: wasmi has no exceptions): is it null?
+    ExnRef {
+        /// Whether the reference is null.
+        null: bool,
+    },
 }
 
 impl Value {
@@ -41,6 +46,7 @@ impl Value {
             kiln::Val::V128(b) => Value::V128(*b),
             kiln::Val::FuncRef(f) => Value::FuncRef { null: f.is_none() },
             kiln::Val::ExternRef(e) => Value::ExternRef { null: e.is_none() },
+            kiln::Val::ExnRef(e) => Value::ExnRef { null: e.is_none() },
         }
     }
 
@@ -82,6 +88,7 @@ impl fmt::Display for Value {
             Value::V128(b) => write!(f, "v128:{b:#034x}"),
             Value::FuncRef { null } => write!(f, "funcref:{}", crate::null_word(*null)),
             Value::ExternRef { null } => write!(f, "externref:{}", crate::null_word(*null)),
+            Value::ExnRef { null } => write!(f, "exnref:{}", crate::null_word(*null)),
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::trap::WasmBacktrace;
 use crate::{Extern, FuncType, Val};
 use anyhow::{Result, bail};
 use kiln_vm::{
-    Instance as VmInstance, RawValue, TrapReason, VMCallerCheckedAnyfunc, VMContext,
+    Instance as VmInstance, RawValue, ThrownObject, TrapReason, VMCallerCheckedAnyfunc, VMContext,
     VMDynamicFunctionContext, VMFunctionBody, VMFunctionContext, VMFunctionKind,
 };
 use std::any::Any;
@@ -178,6 +178,7 @@ unsafe extern "C" fn host_entry<T: 'static>(
 ) -> bool {
     // SAFETY: forwarded from the adapter, as `host_call` requires.
     let (ctx, store, instance) = unsafe { host_call::<T>(env, caller_vmctx) };
+    let store_id = store.inner.id;
     // SAFETY: the adapter passes `len` slots.
     let values = unsafe { std::slice::from_raw_parts_mut(values, len) };
     let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<()> {
@@ -220,7 +221,7 @@ unsafe extern "C" fn host_entry<T: 'static>(
         }
         Ok(())
     }));
-    host_outcome(outcome)
+    host_outcome(store_id, outcome)
 }
 
 /// What a host entry needs from its arguments: the function's state, the
@@ -252,10 +253,16 @@ unsafe fn host_call<'a, T: 'static>(
 /// Turns a host closure's outcome into the entry's answer, recording an
 /// error or panic for the adapter to raise.
 #[inline(always)]
-fn host_outcome(outcome: std::thread::Result<Result<()>>) -> bool {
+fn host_outcome(store_id: u64, outcome: std::thread::Result<Result<()>>) -> bool {
     let reason = match outcome {
         Ok(Ok(())) => return true,
-        Ok(Err(e)) => TrapReason::Host(Box::new(e)),
+        Ok(Err(e)) => match e.downcast_ref::<crate::ThrownException>() {
+            // Thrown into the caller, if it is an exception of this store.
+            Some(t) if t.exception().store == store_id => {
+                TrapReason::Exception(ThrownObject(t.exception().object as *mut _))
+            }
+            _ => TrapReason::Host(Box::new(e)),
+        },
         Err(panic) => TrapReason::Panic(panic),
     };
     kiln_vm::record_host_trap(reason);
@@ -278,6 +285,7 @@ pub(crate) unsafe fn static_host_call<T: 'static, F, R: crate::WasmRet>(
 ) -> bool {
     // SAFETY: guaranteed by the caller.
     let (ctx, store, instance) = unsafe { host_call::<T>(env, caller_vmctx) };
+    let store_id = store.inner.id;
     // SAFETY: the closure is an `F` (the caller's guarantee), kept alive by
     // the function's state.
     let f = unsafe { &*(ctx.ctx.closure as *const F) };
@@ -290,7 +298,7 @@ pub(crate) unsafe fn static_host_call<T: 'static, F, R: crate::WasmRet>(
         let out = unsafe { std::slice::from_raw_parts_mut(results, R::COUNT) };
         call(f, caller).into_raw_results(out)
     }));
-    host_outcome(outcome)
+    host_outcome(store_id, outcome)
 }
 
 impl Func {
@@ -495,15 +503,19 @@ pub(crate) fn invoke<T>(
     };
     match r {
         Ok(()) => Ok(()),
-        Err(trap) => Err(trap_to_error(*trap)),
+        Err(trap) => Err(trap_to_error(&mut store.inner, *trap)),
     }
 }
 
 /// Converts a VM trap to the error the embedder sees (resuming panics).
 #[cold]
-pub(crate) fn trap_to_error(trap: kiln_vm::Trap) -> anyhow::Error {
+pub(crate) fn trap_to_error(store: &mut StoreInner, trap: kiln_vm::Trap) -> anyhow::Error {
     let backtrace = WasmBacktrace::new(trap.backtrace);
     match trap.reason {
+        TrapReason::Exception(object) => {
+            let exn = crate::ExnRef::from_object(store, object.0);
+            anyhow::Error::new(crate::ThrownException::new(store, exn)).context(backtrace)
+        }
         TrapReason::Wasm(code) => anyhow::Error::new(code).context(backtrace),
         TrapReason::Host(e) => match e.downcast::<anyhow::Error>() {
             Ok(e) => *e,

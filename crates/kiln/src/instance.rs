@@ -200,6 +200,17 @@ impl Instance {
             tables.push(t.raw(store));
             table_ids.push(t.index);
         }
+        // Each defined tag is a new tag, whatever its type.
+        for t in info.num_imported_tags..info.tags.len() {
+            let data = TagData {
+                ty: module
+                    .tag_type(kiln_types::TagIndex::from_usize(t))
+                    .ty()
+                    .clone(),
+                signature: module.signature(info.tags[t]),
+            };
+            tag_ids.push(Tag::push(store, data).index);
+        }
         let vm = store.enter();
         // SAFETY: every import was type-checked above and, like the new
         // memories and tables, is owned by the store, which outlives the instance.
@@ -214,6 +225,7 @@ impl Instance {
                 InstanceStorage {
                     memories: memories.into_boxed_slice(),
                     tables: tables.into_boxed_slice(),
+                    tags: tag_ids.iter().map(|t| *t as u32).collect(),
                 },
             )
         };
@@ -228,17 +240,6 @@ impl Instance {
             let ty = module.global_type(GlobalIndex::from_usize(i));
             let definition = handle.instance().global(GlobalIndex::from_usize(i));
             global_ids.push(Global::push(store, GlobalData { ty, definition }).index);
-        }
-        // Each defined tag is a new tag, whatever its type.
-        for t in info.num_imported_tags..info.tags.len() {
-            let data = TagData {
-                ty: module
-                    .tag_type(kiln_types::TagIndex::from_usize(t))
-                    .ty()
-                    .clone(),
-                signature: module.signature(info.tags[t]),
-            };
-            tag_ids.push(Tag::push(store, data).index);
         }
         let init = handle.instance_mut().initialize();
         let memory_export = match module.export_index("memory") {
@@ -261,9 +262,17 @@ impl Instance {
             index,
         };
         if let Some(start) = info.start {
-            let anyfunc = instance.anyfunc(store, start);
-            let mut values = vec![RawValue::default(); 1];
-            invoke(store, anyfunc, &mut values).context("running the start function")?;
+            let result = if info.is_imported_func(start) {
+                // Possibly a host function, which must be called as one
+                // (there is no calling instance).
+                let f = store.inner.instances[index].imported_funcs[start.index()];
+                f.call(&mut *store, &[], &mut [])
+            } else {
+                let anyfunc = instance.anyfunc(store, start);
+                let mut values = vec![RawValue::default(); 1];
+                invoke(store, anyfunc, &mut values)
+            };
+            result.context("running the start function")?;
         }
         Ok(instance)
     }

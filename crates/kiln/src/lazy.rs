@@ -96,6 +96,7 @@ impl LazyFunctions {
                 .zip(compiled.functions.iter().copied()),
             &compiled.traps,
             compiled.address_map,
+            compiled.exception_sites,
         );
         let mut blobs = self.blobs.lock().unwrap_or_else(|e| e.into_inner());
         for (f, loc) in which.iter().zip(&compiled.functions) {

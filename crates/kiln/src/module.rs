@@ -319,6 +319,7 @@ impl Module {
                 trampolines: a.trampolines.clone(),
                 traps: a.traps.clone(),
                 address_map: a.address_map.clone(),
+                exception_sites: a.exception_sites.clone(),
                 relocs: a.relocs.clone(),
             },
             Artifact::Cached(entry) => {
@@ -463,6 +464,7 @@ impl Module {
             defined.zip(compiled.functions.iter().copied()),
             &compiled.traps,
             address_map,
+            compiled.exception_sites.clone(),
         );
         let (signatures, groups) = register_types(engine, &info)?;
         // SAFETY: every offset is the start of a function in the mapped code.
@@ -603,7 +605,7 @@ impl Module {
 }
 
 /// Registers `code`, holding `functions` (each defined function's index
-/// and place) and `traps`, so that faults in it are traps and backtraces
+/// and place), `traps` and the calls with exception handlers, so that faults in it are traps and backtraces
 /// name its functions; with the perf-map profiler, also describes the
 /// functions to it.
 pub(crate) fn register_functions(
@@ -613,6 +615,7 @@ pub(crate) fn register_functions(
     functions: impl Iterator<Item = (kiln_types::DefinedFuncIndex, FunctionLoc)>,
     traps: &[(u32, kiln_types::TrapCode)],
     address_map: Vec<(u32, u32)>,
+    exception_sites: Vec<kiln_types::ExceptionCallSite>,
 ) -> RegisteredCode {
     let base = code.base() as usize;
     let functions: Vec<FunctionSite> = functions
@@ -643,6 +646,7 @@ pub(crate) fn register_functions(
             })
             .collect(),
         address_map,
+        exception_sites,
         module: info.clone(),
     })
 }

@@ -65,6 +65,15 @@ unsafe impl Send for StoreInner {}
 unsafe impl Sync for StoreInner {}
 
 impl StoreInner {
+    /// Checks that a handle belongs to this store.
+    #[inline]
+    pub(crate) fn check(&self, store_id: u64, what: &str) -> anyhow::Result<()> {
+        if store_id != self.id {
+            return Err(wrong_store(what));
+        }
+        Ok(())
+    }
+
     /// The function handle for an anyfunc, creating one if it is new to the store.
     pub(crate) fn func_for_anyfunc(&mut self, anyfunc: *const VMCallerCheckedAnyfunc) -> Func {
         if let Some(i) = self.func_by_anyfunc.get(&(anyfunc as usize)) {
@@ -369,10 +378,7 @@ impl<T> StoreBody<T> {
     /// Checks that a handle belongs to this store.
     #[inline]
     pub(crate) fn check(&self, store_id: u64, what: &str) -> anyhow::Result<()> {
-        if store_id != self.inner.id {
-            return Err(wrong_store(what));
-        }
-        Ok(())
+        self.inner.check(store_id, what)
     }
 
     /// The VM's store context, which points back at this (boxed, never

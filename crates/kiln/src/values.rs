@@ -66,6 +66,8 @@ pub enum Val {
     FuncRef(Option<Func>),
     /// An `externref`.
     ExternRef(Option<ExternRef>),
+    /// An `exnref`.
+    ExnRef(Option<crate::ExnRef>),
 }
 
 macro_rules! accessors {
@@ -88,6 +90,7 @@ impl Val {
         v128 unwrap_v128 V128 u128;
         funcref unwrap_funcref FuncRef Option<Func>;
         externref unwrap_externref ExternRef Option<ExternRef>;
+        exnref unwrap_exnref ExnRef Option<crate::ExnRef>;
     }
 
     /// An `f32` value, if this is one.
@@ -107,7 +110,7 @@ impl Val {
     }
 
     /// The value's type, without asking the store: a reference is given
-    /// the top type of its hierarchy (`funcref` or `externref`). Use
+    /// the top type of its hierarchy (`funcref`, `externref` or `exnref`). Use
     /// [`Val::matches_ty`] to check a value against a precise type.
     pub fn ty(&self) -> ValType {
         match self {
@@ -118,6 +121,7 @@ impl Val {
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FUNCREF,
             Val::ExternRef(_) => ValType::EXTERNREF,
+            Val::ExnRef(_) => ValType::Ref(RefType::EXNREF),
         }
     }
 
@@ -148,6 +152,11 @@ impl Val {
             Val::FuncRef(None) => ValType::Ref(RefType::NULLFUNCREF),
             Val::ExternRef(Some(_)) => ValType::Ref(RefType::new(false, HeapType::Extern)),
             Val::ExternRef(None) => ValType::Ref(RefType::NULLEXTERNREF),
+            Val::ExnRef(Some(e)) => {
+                store.check(e.store, what)?;
+                ValType::Ref(RefType::new(false, HeapType::Exn))
+            }
+            Val::ExnRef(None) => ValType::Ref(RefType::NULLEXNREF),
             other => other.ty(),
         };
         if !actual.matches(ty) {
@@ -155,7 +164,9 @@ impl Val {
                 Val::FuncRef(Some(f)) => {
                     format!("a function of type {}", store.funcs[f.index].ty)
                 }
-                Val::FuncRef(None) | Val::ExternRef(None) => format!("a null {}", self.ty()),
+                Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => {
+                    format!("a null {}", self.ty())
+                }
                 _ => format!("a {}", self.ty()),
             };
             bail!("{what} is {actual}, which is not a {ty}");
@@ -175,6 +186,7 @@ impl Val {
             ValType::Ref(r) => match r.heap_type.hierarchy() {
                 RefHierarchy::Func => Val::FuncRef(None),
                 RefHierarchy::Extern => Val::ExternRef(None),
+                RefHierarchy::Exn => Val::ExnRef(None),
             },
         }
     }
@@ -187,7 +199,11 @@ impl Val {
             Val::F32(v) => RawValue::from_u32(*v),
             Val::F64(v) => RawValue::from_u64(*v),
             Val::V128(v) => RawValue(*v),
-            Val::FuncRef(None) | Val::ExternRef(None) => RawValue(0),
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => RawValue(0),
+            Val::ExnRef(Some(e)) => {
+                store.check(e.store, "exception")?;
+                RawValue::from_ptr(e.object as *mut std::ffi::c_void)
+            }
             Val::FuncRef(Some(f)) => {
                 if f.store != store.id {
                     bail!("function belongs to a different store");
@@ -217,6 +233,10 @@ impl Val {
             ValType::Ref(r) if r.heap_type.hierarchy() == RefHierarchy::Func => {
                 let p = raw.ptr();
                 Val::FuncRef((!p.is_null()).then(|| store.func_for_anyfunc(p.cast())))
+            }
+            ValType::Ref(r) if r.heap_type.hierarchy() == RefHierarchy::Exn => {
+                let p = raw.ptr();
+                Val::ExnRef((!p.is_null()).then(|| crate::ExnRef::from_object(store, p.cast())))
             }
             ValType::Ref(_) => {
                 let p = raw.ptr() as usize;

@@ -67,6 +67,10 @@ macro_rules! foreach_builtin {
             MemoryAtomicWait64 memory_atomic_wait64(I32, I64, I64, I64) -> I32;
             /// `memory.atomic.notify`: (memory, addr, count) -> number of waiters woken.
             MemoryAtomicNotify memory_atomic_notify(I32, I64, I32) -> I32;
+            /// `throw`: (tag, the values, one 16-byte slot each) (never returns).
+            Throw throw_exception(I32, Pointer);
+            /// `throw_ref`: (exception or null) (never returns).
+            ThrowRef throw_ref(Pointer);
             /// Fuel ran out: trap (never returns).
             OutOfFuel out_of_fuel();
             /// The epoch deadline passed: trap (never returns).
@@ -93,6 +97,13 @@ macro_rules! builtins {
             /// The slot of this builtin in the array.
             pub fn index(self) -> u32 {
                 self as u32
+            }
+
+            /// Whether the builtin throws: compiled code calls it with the
+            /// `tail` convention (as wasm functions), so that a handler in
+            /// the calling frame assumes every register clobbered.
+            pub fn throws(self) -> bool {
+                matches!(self, BuiltinFunctionIndex::Throw | BuiltinFunctionIndex::ThrowRef)
             }
 
             /// The builtin's native signature (after the leading vmctx).

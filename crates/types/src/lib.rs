@@ -6,6 +6,7 @@
 
 mod builtins;
 mod const_expr;
+mod exceptions;
 mod indices;
 mod module;
 mod ref_types;
@@ -18,6 +19,7 @@ mod vmoffsets;
 
 pub use builtins::{BuiltinFunctionIndex, BuiltinParam, BuiltinSignature};
 pub use const_expr::{ConstExpr, ConstOp};
+pub use exceptions::{ExceptionCallSite, ExceptionHandler, VMExceptionOffsets};
 pub use indices::*;
 pub use module::{
     DataSegment, DataSegmentKind, ElementSegment, ElementSegmentKind, EntityIndex, Export, Import,

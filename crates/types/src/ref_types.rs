@@ -36,6 +36,10 @@ pub enum HeapType {
     Extern,
     /// No host value: the bottom of the extern hierarchy (`noextern`).
     NoExtern,
+    /// Any exception (`exn`).
+    Exn,
+    /// No exception: the bottom of the exception hierarchy (`noexn`).
+    NoExn,
     /// A function of the type at this index of the module's type section.
     Module(TypeIndex),
     /// A function of the type at this position of the rec group being
@@ -45,21 +49,25 @@ pub enum HeapType {
     Engine(EngineTypeIndex),
 }
 
-/// The two reference hierarchies Kiln implements.
+/// The reference hierarchies Kiln implements.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RefHierarchy {
     /// Function references (`func`, `nofunc`, concrete function types).
     Func,
     /// Host references (`extern`, `noextern`).
     Extern,
+    /// Exception references (`exn`, `noexn`).
+    Exn,
 }
 
 impl HeapType {
     /// The hierarchy the heap type belongs to; it decides the runtime
-    /// representation (a `VMCallerCheckedAnyfunc` pointer or a host pointer).
+    /// representation (a `VMCallerCheckedAnyfunc` pointer, a host pointer or
+    /// an exception object pointer).
     pub fn hierarchy(self) -> RefHierarchy {
         match self {
             HeapType::Extern | HeapType::NoExtern => RefHierarchy::Extern,
+            HeapType::Exn | HeapType::NoExn => RefHierarchy::Exn,
             _ => RefHierarchy::Func,
         }
     }
@@ -84,6 +92,7 @@ impl HeapType {
             (HeapType::NoFunc, o) => o.is_concrete(),
             (s, HeapType::Func) => s.is_concrete(),
             (HeapType::NoExtern, HeapType::Extern) => true,
+            (HeapType::NoExn, HeapType::Exn) => true,
             _ => false,
         }
     }
@@ -104,6 +113,8 @@ impl fmt::Display for HeapType {
             HeapType::NoFunc => f.write_str("nofunc"),
             HeapType::Extern => f.write_str("extern"),
             HeapType::NoExtern => f.write_str("noextern"),
+            HeapType::Exn => f.write_str("exn"),
+            HeapType::NoExn => f.write_str("noexn"),
             HeapType::Module(t) => write!(f, "{}", t.0),
             HeapType::RecGroup(i) => write!(f, "(rec {i})"),
             HeapType::Engine(id) => write!(f, "(type #{})", id.0),
@@ -129,6 +140,10 @@ impl RefType {
     pub const NULLFUNCREF: RefType = RefType::new(true, HeapType::NoFunc);
     /// `nullexternref`: only the null host reference.
     pub const NULLEXTERNREF: RefType = RefType::new(true, HeapType::NoExtern);
+    /// `exnref`: a nullable reference to any exception.
+    pub const EXNREF: RefType = RefType::new(true, HeapType::Exn);
+    /// `nullexnref`: only the null exception reference.
+    pub const NULLEXNREF: RefType = RefType::new(true, HeapType::NoExn);
 
     /// A reference type.
     pub const fn new(nullable: bool, heap_type: HeapType) -> RefType {

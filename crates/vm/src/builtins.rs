@@ -5,6 +5,7 @@
 
 use crate::instance::Instance;
 use crate::store_context::{GrowthDecision, GrowthKind, VMStoreContext};
+use crate::throw::throw;
 use crate::traps::{raise, raise_recorded};
 use crate::vmcontext::*;
 use kiln_types::*;
@@ -253,8 +254,37 @@ unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
 }
 
 unsafe extern "C" fn raise_pending(_vmctx: *mut VMContext) {
-    // SAFETY: called by a compiled host-call adapter after the host recorded a trap.
-    unsafe { raise_recorded() }
+    // SAFETY: called by a compiled host-call adapter after the host
+    // recorded a trap, or an exception to throw into its caller.
+    unsafe {
+        match crate::traps::take_recorded_exception() {
+            Some(exn) => throw(exn.0),
+            None => raise_recorded(),
+        }
+    }
+}
+
+unsafe extern "C" fn throw_exception(vmctx: *mut VMContext, tag: u32, values: *mut u8) {
+    // SAFETY: as in `memory_grow`.
+    let (inst, store) = unsafe { (instance(vmctx), store_context(vmctx)) };
+    let tag = TagIndex(tag);
+    let info = &inst.module().info;
+    let count = info.types[info.tags[tag.index()].index()].params().len();
+    // SAFETY: compiled code passes one slot per value of the tag's type.
+    let values = unsafe { std::slice::from_raw_parts(values as *const RawValue, count) };
+    let exn = store.exceptions.allocate(inst.tag_id(tag), values.into());
+    // SAFETY: called by compiled code; the object belongs to its store.
+    unsafe { throw(exn) }
+}
+
+unsafe extern "C" fn throw_ref(_vmctx: *mut VMContext, exn: *mut u8) {
+    if exn.is_null() {
+        // SAFETY: called by compiled code, owning nothing.
+        unsafe { raise(TrapCode::NullReference) }
+    }
+    // SAFETY: called by compiled code; a non-null exnref is an object of
+    // the store it runs in.
+    unsafe { throw(exn.cast()) }
 }
 
 unsafe extern "C" fn out_of_fuel(_vmctx: *mut VMContext) {

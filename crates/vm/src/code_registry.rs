@@ -2,7 +2,7 @@
 //! wasm function, and which instructions may trap with which code. The signal
 //! handler consults it to decide whether a fault is a wasm trap.
 
-use kiln_types::{FuncIndex, ModuleInfo, TrapCode};
+use kiln_types::{ExceptionCallSite, FuncIndex, ModuleInfo, TrapCode};
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
@@ -39,6 +39,8 @@ pub struct CodeRegistration {
     pub traps: Vec<TrapSite>,
     /// (code offset, wasm module offset) pairs, sorted by code offset.
     pub address_map: Vec<(u32, u32)>,
+    /// Calls made inside `try_table`, sorted by return address.
+    pub exception_sites: Vec<ExceptionCallSite>,
     /// The module the functions belong to (names for backtraces).
     pub module: Arc<ModuleInfo>,
 }
@@ -123,6 +125,26 @@ pub fn lookup_frame(pc: usize) -> Option<FrameInfo> {
     })
 }
 
+/// Runs `f` on the call site whose return address is exactly `ret`, if
+/// `ret` is the return address of a call made inside `try_table`, with the
+/// address of the site's code blob (handler offsets are relative to it).
+/// The registry stays locked while `f` runs.
+pub fn with_exception_site<R>(
+    ret: usize,
+    f: impl FnOnce(&ExceptionCallSite, usize) -> Option<R>,
+) -> Option<R> {
+    // A return address may be the blob's end (a call that never returns
+    // ends the blob), so look it up as the byte before it.
+    let pc = ret.checked_sub(1)?;
+    with_blob(pc, |reg, off| {
+        let i = reg
+            .exception_sites
+            .binary_search_by_key(&(off + 1), |s| s.ret)
+            .ok()?;
+        f(&reg.exception_sites[i], reg.start)
+    })
+}
+
 /// Whether `pc` lies in a registered wasm function (cheap; no allocation).
 pub fn is_wasm_pc(pc: usize) -> bool {
     with_blob(pc, |reg, off| {
@@ -168,6 +190,12 @@ mod tests {
                 },
             ],
             address_map: vec![(0, 100), (52, 140)],
+            exception_sites: vec![ExceptionCallSite {
+                ret: 20,
+                frame_offset: 16,
+                vmctx_offset: 0,
+                handlers: vec![kiln_types::ExceptionHandler::All { pc: 30 }],
+            }],
             module: Arc::new(ModuleInfo::default()),
         });
         assert_eq!(
@@ -183,6 +211,10 @@ mod tests {
         assert_eq!(lookup_frame(base + 60).unwrap().module_offset, Some(140));
         assert_eq!(lookup_frame(base + 39).unwrap().module_offset, Some(100));
         assert!(lookup_frame(base + 44).is_none());
+        let site = |ret| with_exception_site(ret, |s, start| Some((s.frame_offset, start)));
+        assert_eq!(site(base + 20), Some((16, base)));
+        assert_eq!(site(base + 21), None);
+        assert_eq!(site(base + 19), None);
         assert!(is_wasm_pc(base));
         assert!(!is_wasm_pc(base - 1));
     }

@@ -175,6 +175,8 @@ pub struct InstanceStorage {
     pub memories: Box<[*mut LinearMemory]>,
     /// Every table.
     pub tables: Box<[*mut Table]>,
+    /// The store's index of every tag (what exceptions are matched by).
+    pub tags: Box<[u32]>,
 }
 
 /// A wasm instance. Always allocated by [`InstanceHandle`] with its vmctx after it.
@@ -183,6 +185,7 @@ pub struct Instance {
     module: Arc<ModuleRuntime>,
     memories: Box<[*mut LinearMemory]>,
     tables: Box<[*mut Table]>,
+    tags: Box<[u32]>,
     globals: Box<[*mut VMGlobalDefinition]>,
     /// Which segments were dropped: the element segments (applied active
     /// ones, declared ones, and `elem.drop`ped passive ones), then the data
@@ -236,6 +239,11 @@ impl Instance {
     /// The table with module-wide index `t`.
     pub fn table(&self, t: TableIndex) -> *mut Table {
         self.tables[t.index()]
+    }
+
+    /// The store's index of tag `t`.
+    pub fn tag_id(&self, t: TagIndex) -> u32 {
+        self.tags[t.index()]
     }
 
     /// The storage of global `g`.
@@ -544,15 +552,21 @@ impl InstanceHandle {
                 .write_bytes(0, layout.size() - defined_end);
         }
         let ptr = NonNull::new(raw.cast::<Instance>()).expect("checked above");
-        let InstanceStorage { memories, tables } = storage;
+        let InstanceStorage {
+            memories,
+            tables,
+            tags,
+        } = storage;
         debug_assert_eq!(memories.len(), info.memories.len());
         debug_assert_eq!(tables.len(), info.tables.len());
+        debug_assert_eq!(tags.len(), info.tags.len());
         // SAFETY: `ptr` is a fresh allocation of the right layout.
         unsafe {
             ptr.as_ptr().write(Instance {
                 module: module.clone(),
                 memories,
                 tables,
+                tags,
                 globals: Box::new([]),
                 dropped: Vec::new(),
                 host_data: 0,

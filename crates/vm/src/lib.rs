@@ -13,6 +13,7 @@ compile_error!("Kiln runs WebAssembly only on x86-64 Linux for now");
 mod builtins;
 mod code_memory;
 mod code_registry;
+mod exception;
 mod instance;
 mod lazy;
 mod libcalls;
@@ -23,6 +24,7 @@ mod sig_registry;
 mod store_context;
 mod table;
 mod table_image;
+mod throw;
 mod traps;
 pub mod vmcontext;
 
@@ -31,6 +33,7 @@ pub use code_registry::{
     CodeRegistration, FrameInfo, FunctionSite, RegisteredCode, TrapSite, lookup_frame, lookup_trap,
     register_code,
 };
+pub use exception::{ExceptionHeap, VMExceptionObject};
 pub use instance::{Imports, Instance, InstanceHandle, InstanceStorage, ModuleRuntime};
 pub use lazy::{LazyCompile, LazyStubs};
 pub use memory::{LinearMemory, MAX_PAGES_32, MemoryError, WASM_PAGE_SIZE};
@@ -40,5 +43,5 @@ pub use sig_registry::SignatureRegistry;
 pub use store_context::{GrowthDecision, GrowthHook, GrowthKind, VMStoreContext};
 pub use table::{NULL_FUNCTION, Table, TableElement};
 pub use table_image::TableImages;
-pub use traps::{Trap, TrapReason, call_wasm, catch_traps, record_host_trap};
+pub use traps::{ThrownObject, Trap, TrapReason, call_wasm, catch_traps, record_host_trap};
 pub use vmcontext::*;

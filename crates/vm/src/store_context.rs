@@ -1,6 +1,7 @@
 //! `VMStoreContext`: per-store state that compiled code reaches from any
 //! vmctx (stack limit, fuel, epoch deadline).
 
+use crate::exception::ExceptionHeap;
 use kiln_types::VMStoreContextOffsets;
 use std::ffi::c_void;
 use std::sync::atomic::AtomicU64;
@@ -27,6 +28,8 @@ pub struct VMStoreContext {
     pub last_wasm_exit_fp: usize,
     /// Return address into that frame (the pc after its call instruction).
     pub last_wasm_exit_pc: usize,
+    /// The store's exception objects (not read by compiled code).
+    pub exceptions: ExceptionHeap,
 }
 
 /// What is about to grow.
@@ -88,6 +91,7 @@ impl VMStoreContext {
             growth_hook: None,
             last_wasm_exit_fp: 0,
             last_wasm_exit_pc: 0,
+            exceptions: ExceptionHeap::default(),
         }
     }
 }

@@ -15,6 +15,7 @@
 //! Faults anywhere else are passed to the handler installed before ours.
 
 use crate::code_registry::{self, FrameInfo};
+use crate::exception::VMExceptionObject;
 use crate::store_context::VMStoreContext;
 use crate::vmcontext::{RawValue, VMFunctionBody, VMTrampoline};
 use kiln_types::TrapCode;
@@ -40,6 +41,9 @@ pub enum TrapReason {
     Host(Box<dyn Any + Send + Sync>),
     /// A host function panicked; the payload is resumed after wasm is left.
     Panic(Box<dyn Any + Send>),
+    /// An exception no wasm handler caught (or, recorded by a host function,
+    /// one to throw into the wasm that called it).
+    Exception(ThrownObject),
     /// Wasm stopped without any reason having been recorded. This is a Kiln
     /// bug, never a wasm trap: the caller reports it as an internal error.
     Unrecorded,
@@ -51,10 +55,21 @@ impl std::fmt::Debug for TrapReason {
             TrapReason::Wasm(c) => write!(f, "Wasm({c:?})"),
             TrapReason::Host(_) => f.write_str("Host(..)"),
             TrapReason::Panic(_) => f.write_str("Panic(..)"),
+            TrapReason::Exception(e) => write!(f, "Exception({:p})", e.0),
             TrapReason::Unrecorded => f.write_str("Unrecorded"),
         }
     }
 }
+
+/// An exception object of the store wasm ran in.
+#[derive(Copy, Clone, Debug)]
+pub struct ThrownObject(pub *mut VMExceptionObject);
+
+// SAFETY: the object belongs to a store, which is used by one thread at a
+// time; the pointer is only dereferenced by whoever holds that store.
+unsafe impl Send for ThrownObject {}
+// SAFETY: as above.
+unsafe impl Sync for ThrownObject {}
 
 /// A trap with the wasm frames that were live, innermost first.
 #[derive(Debug)]
@@ -128,6 +143,9 @@ unsafe extern "C" fn enter(landing: *mut Landing, f: EntryFn, a: usize, b: usize
         "mov rdi, rdx",
         "mov rsi, rcx",
         "mov rdx, r8",
+        // A zero frame pointer ends every walk of wasm's frame chain here,
+        // before the host's frames (which need not keep frame pointers).
+        "xor ebp, ebp",
         "call rax",
         "add rsp, 8",
         "xor eax, eax",
@@ -160,7 +178,7 @@ unsafe extern "C" fn land(landing: *const Landing) -> ! {
 }
 
 /// State of one host→wasm call on this thread.
-struct CallState {
+pub(crate) struct CallState {
     landing: UnsafeCell<Landing>,
     /// The store context wasm runs with (its exit frame starts backtraces
     /// of traps raised by builtins).
@@ -175,7 +193,7 @@ struct CallState {
 
 impl CallState {
     /// Whether `sp` is a stack address of this call's wasm or runtime frames.
-    fn owns_stack_address(&self, sp: usize) -> bool {
+    pub(crate) fn owns_stack_address(&self, sp: usize) -> bool {
         sp < self.entry_sp && sp >= self.stack_limit.saturating_sub(HOST_RESERVE)
     }
 }
@@ -470,6 +488,45 @@ unsafe fn record_frames(st: &CallState, pc: Option<usize>, mut fp: usize) {
         }
         fp = next;
     }
+}
+
+/// Runs `f` on the state of the innermost call into wasm on this thread.
+pub(crate) fn with_current_call<R>(f: impl FnOnce(&CallState) -> R) -> Option<R> {
+    let st = CURRENT.with(|c| c.get());
+    // SAFETY: a non-null `CURRENT` is the live state of this thread's
+    // innermost call.
+    (!st.is_null()).then(|| f(unsafe { &*st }))
+}
+
+impl CallState {
+    /// Where wasm last called out: the frame pointer and return address
+    /// the builtins' entry stubs recorded.
+    pub(crate) fn last_exit(&self) -> (usize, usize) {
+        // SAFETY: the store context is valid while wasm runs on it.
+        unsafe {
+            (
+                (*self.store).last_wasm_exit_fp,
+                (*self.store).last_wasm_exit_pc,
+            )
+        }
+    }
+}
+
+/// Takes the exception a host function recorded to be thrown, if that is
+/// what the innermost call recorded.
+pub(crate) fn take_recorded_exception() -> Option<ThrownObject> {
+    with_current_call(|st| {
+        // SAFETY: only this thread touches `pending` while wasm runs.
+        let pending = unsafe { &mut *st.pending.get() };
+        match pending.reason {
+            Some(TrapReason::Exception(e)) => {
+                pending.reason = None;
+                Some(e)
+            }
+            _ => None,
+        }
+    })
+    .flatten()
 }
 
 /// Records why the current host call failed; the adapter then calls the

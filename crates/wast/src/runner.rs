@@ -371,9 +371,8 @@ impl Runner {
             }
             WastDirective::AssertException { exec, .. } => match self.execute(exec) {
                 Ok(v) => bail!("expected an exception, got {v:?}"),
-                Err(e) => {
-                    bail!("expected an exception (Kiln has no exception handling), got: {e:#}")
-                }
+                Err(e) if e.downcast_ref::<kiln::ThrownException>().is_some() => {}
+                Err(e) => bail!("expected an uncaught exception, got: {e:#}"),
             },
             WastDirective::AssertSuspension { exec, message, .. } => match self.execute(exec) {
                 Ok(v) => bail!("expected suspension `{message}`, got {v:?}"),

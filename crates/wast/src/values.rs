@@ -58,6 +58,7 @@ pub(crate) fn arg(store: &mut Store<()>, a: &WastArg<'_>) -> Result<Val> {
         WastArgCore::RefNull(ty) => match hierarchy(ty) {
             Hierarchy::Func => Val::FuncRef(None),
             Hierarchy::Extern => Val::ExternRef(None),
+            Hierarchy::Exn => Val::ExnRef(None),
             h => bail!("Kiln has no values of the {h:?} reference hierarchy (argument {a:?})"),
         },
         WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(store, *n))),
@@ -89,6 +90,9 @@ fn matches(actual: &Val, expected: &WastRetCore<'_>) -> bool {
         (Val::ExternRef(None), WastRetCore::RefNull(ty)) => ty
             .as_ref()
             .is_none_or(|t| hierarchy(t) == Hierarchy::Extern),
+        (Val::ExnRef(None), WastRetCore::RefNull(ty)) => {
+            ty.as_ref().is_none_or(|t| hierarchy(t) == Hierarchy::Exn)
+        }
         // TODO: `(ref.func N)` names a function index, but a `kiln::Func`
         // does not expose which module function it is (there is no public
         // index or identity to compare with), so any non-null funcref
@@ -168,6 +172,8 @@ fn show(v: &Val) -> String {
             Some(n) => format!("(ref.extern {n})"),
             None => "a host externref".into(),
         },
+        Val::ExnRef(None) => "(ref.null exn)".into(),
+        Val::ExnRef(Some(_)) => "a non-null exnref".into(),
     }
 }
 

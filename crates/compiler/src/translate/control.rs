@@ -18,6 +18,11 @@ enum FrameKind {
     If {
         else_block: Option<ir::Block>,
     },
+    /// A `try_table`; `handlers_before` is how many catch clauses were
+    /// open outside it.
+    TryTable {
+        handlers_before: usize,
+    },
 }
 
 /// One open block, loop or if.
@@ -47,8 +52,16 @@ impl Frame {
         }
     }
 
+    /// Records that a branch reaches this frame's label (a loop's header
+    /// always has its own edges).
+    pub(super) fn mark_reached(&mut self) {
+        if !matches!(self.kind, FrameKind::Loop { .. }) {
+            self.dest_reached = true;
+        }
+    }
+
     /// The block a branch to this frame jumps to, and how many values it carries.
-    fn branch_target(&self) -> (ir::Block, usize) {
+    pub(super) fn branch_target(&self) -> (ir::Block, usize) {
         match self.kind {
             FrameKind::Loop { header } => (header, self.params),
             _ => (self.dest, self.results),
@@ -90,9 +103,10 @@ impl FuncTranslator<'_, '_> {
     /// Skips operators in dead code, tracking nesting to find the matching `else`/`end`.
     pub(super) fn translate_unreachable(&mut self, op: &Operator<'_>) -> Result<()> {
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
-                self.unreachable_depth += 1
-            }
+            Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::TryTable { .. } => self.unreachable_depth += 1,
             Operator::Else if self.unreachable_depth == 0 => self.translate_else(),
             Operator::End if self.unreachable_depth == 0 => self.translate_end(),
             Operator::End => self.unreachable_depth -= 1,
@@ -138,6 +152,7 @@ impl FuncTranslator<'_, '_> {
                 frame.dest_reached = true;
             }
             FrameKind::Loop { header } => self.b.seal_block(header),
+            FrameKind::TryTable { handlers_before } => self.close_handlers(handlers_before),
             _ => {}
         }
         self.stack.truncate(frame.height);
@@ -233,6 +248,21 @@ impl FuncTranslator<'_, '_> {
                     dest_reached: false,
                 });
             }
+            Operator::TryTable { try_table } => {
+                let (params, results) = self.block_type(try_table.ty);
+                let handlers_before = self.open_handlers(&try_table.catches);
+                let dest = self.block_with_params(&results);
+                self.control.push(Frame {
+                    kind: FrameKind::TryTable { handlers_before },
+                    dest,
+                    height: self.stack.len() - params.len(),
+                    params: params.len(),
+                    results: results.len(),
+                    dest_reached: false,
+                });
+            }
+            Operator::Throw { tag_index } => self.translate_throw(TagIndex(*tag_index)),
+            Operator::ThrowRef => self.translate_throw_ref(),
             Operator::Else => self.translate_else(),
             Operator::End => self.translate_end(),
             Operator::Br { relative_depth } => self.branch(*relative_depth),

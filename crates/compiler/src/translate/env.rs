@@ -1,6 +1,7 @@
 //! Everything reached through the vmctx: globals, tables, references,
 //! function calls and runtime builtins.
 
+use super::exceptions::Callee;
 use super::{FuncTranslator, clif_trap};
 use crate::signatures::{builtin_signature, clif_type, wasm_signature};
 use anyhow::Result;
@@ -134,6 +135,12 @@ impl FuncTranslator<'_, '_> {
         let callee = self.load_ptr(readonly(), array, o.builtin_function(f));
         let mut all = vec![self.vmctx];
         all.extend_from_slice(args);
+        if f.throws() {
+            return self
+                .emit_call(sig, Callee::Indirect(callee), &all)
+                .first()
+                .copied();
+        }
         let call = self.b.ins().call_indirect(sig, callee, &all);
         self.b.inst_results(call).first().copied()
     }
@@ -159,8 +166,8 @@ impl FuncTranslator<'_, '_> {
         tail: bool,
     ) -> Vec<ir::Value> {
         let o = self.env.offsets;
-        let call = if self.env.info.is_imported_func(f) {
-            let sig = self.wasm_sig(self.env.info.functions[f.index()]);
+        let sig = self.wasm_sig(self.env.info.functions[f.index()]);
+        if self.env.info.is_imported_func(f) {
             let rec = o.vmctx_vmfunction_import(f);
             let body = self.load_ptr(readonly(), self.vmctx, rec + o.vmfunction_import_body());
             let env = self.load_ptr(
@@ -168,21 +175,19 @@ impl FuncTranslator<'_, '_> {
                 self.vmctx,
                 rec + o.vmfunction_import_environment(),
             );
-            return self.call_pointer(sig, body, env, args, tail);
+            self.call_pointer(sig, body, env, args, tail)
         } else if let Some(table) = self.env.function_table {
             // Lazy compilation: the callee's current code pointer.
-            let sig = self.wasm_sig(self.env.info.functions[f.index()]);
             let def = self.env.info.defined_func(f).expect("not imported");
             let slot = table + def.index() * self.ptr.bytes() as usize;
             let slot = self.b.ins().iconst(self.ptr, slot as i64);
             let body = self.load_ptr(MemFlagsData::trusted(), slot, 0);
             let vmctx = self.vmctx;
-            return self.call_pointer(sig, body, vmctx, args, tail);
+            self.call_pointer(sig, body, vmctx, args, tail)
         } else {
             let fref = match self.func_refs.get(&f) {
                 Some(r) => *r,
                 None => {
-                    let sig = self.wasm_sig(self.env.info.functions[f.index()]);
                     let name = self
                         .b
                         .func
@@ -203,9 +208,8 @@ impl FuncTranslator<'_, '_> {
                 self.b.ins().return_call(fref, &all);
                 return Vec::new();
             }
-            self.b.ins().call(fref, &all)
-        };
-        self.b.inst_results(call).to_vec()
+            self.emit_call(sig, Callee::Direct(fref), &all)
+        }
     }
 
     /// `call_ref`: null check, then a call through the function reference
@@ -255,8 +259,7 @@ impl FuncTranslator<'_, '_> {
             self.b.ins().return_call_indirect(sig, body, &all);
             return Vec::new();
         }
-        let call = self.b.ins().call_indirect(sig, body, &all);
-        self.b.inst_results(call).to_vec()
+        self.emit_call(sig, Callee::Indirect(body), &all)
     }
 
     /// `call_indirect`: bounds check, null check, signature check, call

@@ -6,6 +6,7 @@
 mod atomics;
 mod control;
 mod env;
+mod exceptions;
 mod memory;
 mod numeric;
 mod simd;
@@ -137,6 +138,7 @@ pub fn translate_function(
         builtin_sigs: HashMap::new(),
         func_refs: HashMap::new(),
         fuel_pending: 0,
+        handlers: Vec::new(),
     };
     t.load_memory_bases();
     t.interruption_checks();
@@ -187,6 +189,8 @@ pub struct FuncTranslator<'a, 'f> {
     func_refs: HashMap<FuncIndex, ir::FuncRef>,
     /// Operators executed since fuel was last added to the store's counter.
     fuel_pending: i64,
+    /// The catch clauses of the open `try_table`s, innermost last.
+    handlers: Vec<exceptions::Handler>,
 }
 
 /// Operators before which the pending fuel must be written back: anything
@@ -210,6 +214,9 @@ fn is_fuel_flush_point(op: &Operator<'_>) -> bool {
             | Operator::ReturnCallRef { .. }
             | Operator::BrOnNull { .. }
             | Operator::BrOnNonNull { .. }
+            | Operator::TryTable { .. }
+            | Operator::Throw { .. }
+            | Operator::ThrowRef
     )
 }
 

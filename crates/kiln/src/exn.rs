@@ -1,0 +1,161 @@
+//! Exceptions as the host sees them: [`ExnRef`], a reference to an
+//! exception object of a store, and [`ThrownException`], the error of a
+//! call that ended with an exception no wasm handler caught.
+//!
+//! A host function throws into the wasm that called it by returning
+//! [`Caller::throw`](crate::Caller::throw)'s error; returning the
+//! [`ThrownException`] of a nested call passes that exception on in the
+//! same way. Any other error of a host function is a trap, which no wasm
+//! handler can catch.
+
+use crate::context::{AsContext, AsContextMut};
+use crate::store::StoreInner;
+use crate::{Tag, Val};
+use anyhow::{Result, bail};
+use kiln_vm::{RawValue, VMExceptionObject};
+use std::fmt;
+
+/// A reference to an exception: its tag and the values it carries.
+/// Exceptions live as long as their store.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ExnRef {
+    pub(crate) store: u64,
+    /// The `VMExceptionObject`'s address.
+    pub(crate) object: usize,
+}
+
+impl ExnRef {
+    /// A new exception with `tag`, carrying `fields` (one value per
+    /// parameter of the tag's type).
+    pub fn new(mut store: impl AsContextMut, tag: &Tag, fields: &[Val]) -> Result<ExnRef> {
+        let store = &mut store.as_context_mut().0.inner;
+        store.check(tag.store, "the exception's tag")?;
+        let ty = store.tags[tag.index].ty.clone();
+        if fields.len() != ty.params().len() {
+            bail!(
+                "the tag's exceptions carry {} values, but {} were given",
+                ty.params().len(),
+                fields.len()
+            );
+        }
+        let mut raw = Vec::with_capacity(fields.len());
+        for (i, (v, t)) in fields.iter().zip(ty.params()).enumerate() {
+            v.check_ty(store, *t, &format!("field {i}"))?;
+            raw.push(v.to_raw(store)?);
+        }
+        let tag = u32::try_from(tag.index)?;
+        let object = store.vm.exceptions.allocate(tag, raw.into());
+        Ok(ExnRef {
+            store: store.id,
+            object: object as usize,
+        })
+    }
+
+    /// The exception's tag.
+    pub fn tag(&self, store: impl AsContext) -> Result<Tag> {
+        let store = &store.as_context().0.inner;
+        let object = self.object(store)?;
+        Ok(Tag {
+            store: store.id,
+            index: object.tag() as usize,
+        })
+    }
+
+    /// The values the exception carries.
+    pub fn fields(&self, mut store: impl AsContextMut) -> Result<Vec<Val>> {
+        let store = &mut store.as_context_mut().0.inner;
+        let object = self.object(store)?;
+        let ty = store.tags[object.tag() as usize].ty.clone();
+        let raw: Vec<RawValue> = object.values().to_vec();
+        Ok(raw
+            .into_iter()
+            .zip(ty.params())
+            .map(|(v, t)| Val::from_raw(store, v, *t))
+            .collect())
+    }
+
+    /// Value `index` of the exception.
+    pub fn field(&self, store: impl AsContextMut, index: usize) -> Result<Val> {
+        match self.fields(store)?.into_iter().nth(index) {
+            Some(v) => Ok(v),
+            None => bail!("the exception has no field {index}"),
+        }
+    }
+
+    /// The object, checking that the exception belongs to `store`.
+    fn object<'a>(&self, store: &'a StoreInner) -> Result<&'a VMExceptionObject> {
+        store.check(self.store, "the exception")?;
+        // SAFETY: an `ExnRef` of this store names one of its objects,
+        // which live as long as the store.
+        Ok(unsafe { &*(self.object as *const VMExceptionObject) })
+    }
+
+    /// The reference for an object compiled code passed (of `store`).
+    pub(crate) fn from_object(store: &StoreInner, object: *mut VMExceptionObject) -> ExnRef {
+        ExnRef {
+            store: store.id,
+            object: object as usize,
+        }
+    }
+}
+
+/// The error of a call into wasm that ended with an exception no handler
+/// caught, or the error a host function returns to throw one.
+#[derive(Debug)]
+pub struct ThrownException {
+    exn: ExnRef,
+    message: String,
+}
+
+impl ThrownException {
+    /// The error that, returned by a host function, throws `exn` into the
+    /// wasm that called it.
+    pub(crate) fn new(store: &mut StoreInner, exn: ExnRef) -> ThrownException {
+        let message = describe(store, exn).unwrap_or_else(|e| format!("an exception ({e})"));
+        ThrownException { exn, message }
+    }
+
+    /// The exception.
+    pub fn exception(&self) -> ExnRef {
+        self.exn
+    }
+}
+
+impl fmt::Display for ThrownException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "uncaught wasm exception: {}", self.message)
+    }
+}
+
+impl std::error::Error for ThrownException {}
+
+/// "tag 3 of type (func (param i32)) carrying [I32(7)]".
+fn describe(store: &mut StoreInner, exn: ExnRef) -> Result<String> {
+    let tag = ExnRef::object(&exn, store)?.tag() as usize;
+    let ty = store.tags[tag].ty.clone();
+    let fields: Vec<Val> = {
+        let object = ExnRef::object(&exn, store)?;
+        let raw: Vec<RawValue> = object.values().to_vec();
+        raw.into_iter()
+            .zip(ty.params())
+            .map(|(v, t)| Val::from_raw(store, v, *t))
+            .collect()
+    };
+    Ok(format!("tag {tag} of type {ty} carrying {fields:?}"))
+}
+
+impl<T> crate::Caller<'_, T> {
+    /// The error that throws `exn` into the wasm that called this host
+    /// function, when the host function returns it.
+    pub fn throw<R>(&mut self, exn: ExnRef) -> Result<R, ThrownException> {
+        Err(ThrownException::new(&mut self.store.inner, exn))
+    }
+}
+
+impl<T> crate::Store<T> {
+    /// The error that throws `exn` into the wasm that called the host
+    /// function returning it (as [`Caller::throw`](crate::Caller::throw)).
+    pub fn throw<R>(&mut self, exn: ExnRef) -> Result<R, ThrownException> {
+        Err(ThrownException::new(&mut self.body.inner, exn))
+    }
+}
