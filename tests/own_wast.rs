@@ -1,10 +1,25 @@
 //! Kiln's own `.wast` scripts (`tests/wast/`), for behaviour the official
-//! suite does not cover. They run with Wasm 3.0 features, and every
-//! directive must pass (none may be skipped).
+//! suite does not cover. They run with Wasm 3.0 features, compiled four
+//! ways (plainly, lazily, with fuel metering and with epoch checks), and
+//! every directive must pass (none may be skipped).
 
 use kiln::Config;
 use kiln_wast::run_wast;
 use wasmparser::WasmFeatures;
+
+/// The ways each script is compiled and run.
+const CONFIGS: &[(&str, fn(&mut Config))] = &[
+    ("default", |_| {}),
+    ("lazy", |c| {
+        c.lazy_compilation(true).compile_in_background(false);
+    }),
+    ("fuel", |c| {
+        c.consume_fuel(true);
+    }),
+    ("epochs", |c| {
+        c.epoch_interruption(true);
+    }),
+];
 
 #[test]
 fn own_wast_scripts_pass() {
@@ -16,12 +31,15 @@ fn own_wast_scripts_pass() {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        let mut config = Config::new();
-        config.wasm_features(WasmFeatures::WASM3);
-        let report = run_wast(&path.display().to_string(), &text, &config).unwrap();
-        let problems = report.problems();
-        assert!(problems.is_empty(), "{}", problems.join("\n"));
-        assert!(report.passed() > 0);
+        for (how, set) in CONFIGS {
+            let mut config = Config::new();
+            config.wasm_features(WasmFeatures::WASM3);
+            set(&mut config);
+            let report = run_wast(&path.display().to_string(), &text, &config).unwrap();
+            let problems = report.problems();
+            assert!(problems.is_empty(), "{how}: {}", problems.join("\n"));
+            assert!(report.passed() > 0);
+        }
         ran += 1;
     }
     assert!(ran > 0, "no scripts in {}", dir.display());

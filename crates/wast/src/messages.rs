@@ -105,6 +105,12 @@ pub const ALIASES: &[Alias] = &[
         "null reference",
         "Kiln has one trap code for every null dereference (`call_ref` of null included)",
     ),
+    alias(
+        Trap,
+        "null exception reference",
+        "null reference",
+        "Kiln has one trap code for every null dereference (`throw_ref` of null included)",
+    ),
     // ---- assert_invalid ----
     alias(
         Invalid,

@@ -161,6 +161,9 @@ fn trap(e: &anyhow::Error) -> Option<Trap> {
 impl Runner {
     fn new(engine: &Engine) -> Result<Self> {
         let mut store = Store::new(engine, ());
+        // With fuel metering on, scripts run with as much fuel as there is
+        // (without it there is nothing to set).
+        let _ = store.set_fuel(u64::MAX);
         let mut linker = Linker::new(engine);
         linker.allow_shadowing(true);
         spectest::define(&mut linker, &mut store)?;
