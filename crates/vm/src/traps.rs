@@ -134,8 +134,9 @@ unsafe extern "C" fn enter(landing: *mut Landing, f: EntryFn, a: usize, b: usize
         "mov [rdi + 32], r13",
         "mov [rdi + 40], r14",
         "mov [rdi + 48], r15",
-        // Align the stack for the call and remember it as the landing's.
-        "sub rsp, 8",
+        // Keep the caller's frame pointer (which also aligns the stack for
+        // the call), and remember the stack pointer as the landing's.
+        "push rbp",
         "mov [rdi], rsp",
         "lea rax, [rip + 2f]",
         "mov [rdi + 56], rax",
@@ -147,12 +148,12 @@ unsafe extern "C" fn enter(landing: *mut Landing, f: EntryFn, a: usize, b: usize
         // before the host's frames (which need not keep frame pointers).
         "xor ebp, ebp",
         "call rax",
-        "add rsp, 8",
+        "pop rbp",
         "xor eax, eax",
         "ret",
         // The landing: registers were restored by `land` or the handler.
         "2:",
-        "add rsp, 8",
+        "pop rbp",
         "mov eax, 1",
         "ret",
     )
@@ -744,6 +745,42 @@ impl Drop for AltStack {
 mod tests {
     use super::*;
     use std::sync::atomic::AtomicU64;
+
+    /// `enter` zeroes `rbp` for wasm's frame walks; its caller must get
+    /// its own back, which Rust code may use as its frame pointer or as any
+    /// callee-saved register.
+    #[test]
+    fn enter_gives_its_caller_back_its_frame_pointer() {
+        unsafe extern "C" fn callee(_: usize, _: usize, _: usize) {}
+        let mut landing = Landing::default();
+        let after: usize;
+        // SAFETY: calls `enter` with a landing that outlives it and a callee
+        // that returns; rbp and rbx are saved and restored around it, and
+        // the stack is aligned for the call.
+        unsafe {
+            core::arch::asm!(
+                "push rbp",
+                "push rbx",
+                "mov rbx, rsp",
+                "and rsp, -16",
+                "mov rbp, 0x1234567",
+                "call {enter}",
+                "mov rax, rbp",
+                "mov rsp, rbx",
+                "pop rbx",
+                "pop rbp",
+                enter = sym enter,
+                lateout("rax") after,
+                in("rdi") &mut landing as *mut Landing,
+                in("rsi") callee as EntryFn,
+                in("rdx") 0usize,
+                in("rcx") 0usize,
+                in("r8") 0usize,
+                clobber_abi("C"),
+            );
+        }
+        assert_eq!(after, 0x1234567);
+    }
 
     fn run(f: impl FnOnce()) -> Result<(), Box<Trap>> {
         let epoch = AtomicU64::new(0);
