@@ -22,9 +22,10 @@ pub struct EngineOptions {
     /// Features: simd, relaxed-simd, threads, multi-memory, memory64,
     /// tail-call, function-references, reference-types, bulk-memory,
     /// multi-value, sign-extension, saturating-float-to-int, mutable-global,
-    /// extended-const, wide-arithmetic, custom-page-sizes. On by default, as
-    /// in wasmtime: Wasm 2.0 plus function-references, tail-call,
-    /// multi-memory, memory64, extended-const and relaxed-simd. As in
+    /// extended-const, wide-arithmetic, custom-page-sizes, exceptions. On by
+    /// default, as in wasmtime: Wasm 2.0 plus exceptions,
+    /// function-references, tail-call, multi-memory, memory64,
+    /// extended-const and relaxed-simd. As in
     /// wasmtime, `fuel=N` and `max-wasm-stack=BYTES` are accepted here too.
     #[arg(short = 'W', long = "wasm", value_name = "FEATURE[=y|n]")]
     pub wasm: Vec<String>,
@@ -209,6 +210,7 @@ pub const FEATURES: &[&str] = &[
     "extended-const",
     "wide-arithmetic",
     "custom-page-sizes",
+    "exceptions",
 ];
 
 fn set_feature(config: &mut Config, key: &str, enable: bool) -> Result<()> {
@@ -231,6 +233,7 @@ fn set_feature(config: &mut Config, key: &str, enable: bool) -> Result<()> {
         "relaxed-simd" => config.wasm_relaxed_simd(enable),
         "wide-arithmetic" => config.wasm_wide_arithmetic(enable),
         "custom-page-sizes" => config.wasm_custom_page_sizes(enable),
+        "exceptions" | "exception-handling" => config.wasm_exceptions(enable),
         _ => bail!(
             "unknown wasm feature `{key}` (known: {}, fuel=N, max-wasm-stack=BYTES)",
             FEATURES.join(", ")

@@ -88,10 +88,11 @@ impl Default for Config {
 }
 
 /// The features on by default: Wasm 2.0 plus the Wasm 3.0 features Kiln
-/// implements that wasmtime also enables by default (GC and exception
-/// handling are not built yet; threads wait for real shared memories).
+/// implements that wasmtime also enables by default (GC is not built yet;
+/// threads wait for real shared memories).
 fn default_features() -> WasmFeatures {
     WasmFeatures::WASM2
+        | WasmFeatures::EXCEPTIONS
         | WasmFeatures::FUNCTION_REFERENCES
         | WasmFeatures::TAIL_CALL
         | WasmFeatures::MULTI_MEMORY
