@@ -308,3 +308,88 @@ fn exceptions_and_tags_of_another_store_are_refused() {
     let err = g.call(&mut store, ()).unwrap_err();
     assert!(err.downcast_ref::<ThrownException>().is_some(), "{err:#}");
 }
+
+/// Exceptions nothing can reach are freed between calls; those in exnref
+/// globals and tables, in other live exceptions, or given to the host stay
+/// intact through many collections.
+#[test]
+fn dead_exceptions_are_freed_and_live_ones_kept() {
+    let engine = engine();
+    let mut store = Store::new(&engine, ());
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (tag $e (param i32))
+             (tag $wrap (param exnref))
+             (global $g (mut exnref) (ref.null exn))
+             (table $t 2 exnref)
+             ;; Throws and catches n exceptions; returns the sum of their values.
+             (func (export "churn") (param $n i32) (result i32)
+               (local $i i32) (local $s i32)
+               (loop $l
+                 (block $h (result i32)
+                   (try_table (catch $e $h) (throw $e (local.get $i)))
+                   (unreachable))
+                 (local.set $s (i32.add (local.get $s)))
+                 (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                                     (local.get $n))))
+               (local.get $s))
+             ;; Keeps an exception carrying v in the global, one in the table,
+             ;; and one wrapped inside another exception in table slot 0.
+             (func $make (param i32) (result exnref)
+               (block $h (result exnref)
+                 (try_table (catch_all_ref $h) (throw $e (local.get 0)))
+                 (unreachable)))
+             (func (export "keep") (param i32)
+               (global.set $g (call $make (local.get 0)))
+               (table.set $t (i32.const 1) (call $make (i32.add (local.get 0) (i32.const 1))))
+               (table.set $t (i32.const 0)
+                 (block $h (result exnref)
+                   (try_table (catch_all_ref $h)
+                     (throw $wrap (call $make (i32.add (local.get 0) (i32.const 2)))))
+                   (unreachable))))
+             (func $value (param exnref) (result i32)
+               (block $h (result i32)
+                 (try_table (catch $e $h) (throw_ref (local.get 0)))
+                 (unreachable)))
+             (func (export "read") (result i32)
+               (i32.add
+                 (i32.add (call $value (global.get $g))
+                          (call $value (table.get $t (i32.const 1))))
+                 (block $h (result exnref)
+                   (try_table (catch $wrap $h) (throw_ref (table.get $t (i32.const 0))))
+                   (unreachable))
+                 (call $value))))"#,
+    )
+    .unwrap();
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let churn = instance
+        .get_typed_func::<i32, i32>(&mut store, "churn")
+        .unwrap();
+    let keep = instance
+        .get_typed_func::<i32, ()>(&mut store, "keep")
+        .unwrap();
+    let read = instance
+        .get_typed_func::<(), i32>(&mut store, "read")
+        .unwrap();
+    keep.call(&mut store, 100).unwrap();
+    // A host-held exception, which must survive too.
+    let tag = Tag::new(&mut store, &TagType::new(FuncType::new([ValType::I32], []))).unwrap();
+    let held = ExnRef::new(&mut store, &tag, &[Val::I32(5)]).unwrap();
+    let mut most = 0;
+    for _ in 0..200 {
+        assert_eq!(churn.call(&mut store, 1000).unwrap(), 499_500);
+        most = most.max(store.exception_objects());
+        assert_eq!(read.call(&mut store, ()).unwrap(), 100 + 101 + 102);
+    }
+    // 200,000 exceptions were thrown; the heap never held more than a few
+    // thousand.
+    assert!(most < 5000, "{most} exception objects");
+    assert_eq!(held.field(&mut store, 0).unwrap().unwrap_i32(), 5);
+    // Replacing the kept ones lets the old ones go, and the new ones read.
+    keep.call(&mut store, 7).unwrap();
+    for _ in 0..10 {
+        churn.call(&mut store, 1000).unwrap();
+    }
+    assert_eq!(read.call(&mut store, ()).unwrap(), 7 + 8 + 9);
+}

@@ -7,8 +7,11 @@ use kiln::Config;
 use kiln_wast::run_wast;
 use wasmparser::WasmFeatures;
 
+/// Adjusts the configuration a script runs with.
+type Setting = fn(&mut Config);
+
 /// The ways each script is compiled and run.
-const CONFIGS: &[(&str, fn(&mut Config))] = &[
+const CONFIGS: &[(&str, Setting)] = &[
     ("default", |_| {}),
     ("lazy", |c| {
         c.lazy_compilation(true).compile_in_background(false);

@@ -97,6 +97,52 @@ fn host_calls(c: &mut Criterion) {
     });
 }
 
+/// Throwing and catching against the alternative a host has without
+/// exceptions: a host function that fails. One iteration of
+/// `throw+catch x1000` throws 1,000 exceptions (one frame deep, each caught
+/// by the caller); one iteration of `host error` is one call into wasm
+/// whose host function returns an error, which the embedder gets back.
+fn exceptions(c: &mut Criterion) {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (import "" "fail" (func $fail))
+             (tag $e (param i32))
+             (func $thrower (param i32) (throw $e (local.get 0)))
+             (func (export "throw-catch") (result i32) (local $i i32) (local $s i32)
+               (loop $l
+                 (block $h (result i32)
+                   (try_table (catch $e $h) (call $thrower (local.get $i)))
+                   (unreachable))
+                 (local.set $s (i32.add (local.get $s)))
+                 (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                                   (i32.const 1000))))
+               (local.get $s))
+             (func (export "host-error") (call $fail)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let fail = kiln::Func::wrap(&mut store, || -> anyhow::Result<()> {
+        Err(anyhow::anyhow!("the host function failed"))
+    });
+    let instance = Instance::new(&mut store, &module, &[fail.into()]).unwrap();
+    let throw_catch = instance
+        .get_typed_func::<(), i32>(&mut store, "throw-catch")
+        .unwrap();
+    assert_eq!(throw_catch.call(&mut store, ()).unwrap(), 499_500);
+    c.bench_function("throw+catch x1000", |b| {
+        b.iter(|| throw_catch.call(&mut store, ()).unwrap())
+    });
+    let host_error = instance
+        .get_typed_func::<(), ()>(&mut store, "host-error")
+        .unwrap();
+    assert!(host_error.call(&mut store, ()).is_err());
+    c.bench_function("host error", |b| {
+        b.iter(|| host_error.call(&mut store, ()).unwrap_err())
+    });
+}
+
 /// Work dominated by explicit bounds checks: a 64-bit-memory sum and a
 /// `call_indirect` loop, each 100,000 iterations.
 const CHECKED_LOOPS: &str = r#"
@@ -153,6 +199,7 @@ criterion_group!(
     instantiate,
     calls,
     host_calls,
+    exceptions,
     spectre_guards
 );
 criterion_main!(benches);

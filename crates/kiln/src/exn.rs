@@ -7,13 +7,24 @@
 //! [`ThrownException`] of a nested call passes that exception on in the
 //! same way. Any other error of a host function is a trap, which no wasm
 //! handler can catch.
+//!
+//! Exception objects are freed when no wasm runs on their store and
+//! nothing can reach them: not an exnref global or table, not another live
+//! exception, and not the host (an object the host was given a reference
+//! to stays as long as the store). Collections run after a call into wasm
+//! returns, once the objects have doubled since the last one.
 
 use crate::context::{AsContext, AsContextMut};
 use crate::store::StoreInner;
 use crate::{Tag, Val};
 use anyhow::{Result, bail};
+use kiln_types::{RefHierarchy, ValType};
 use kiln_vm::{RawValue, VMExceptionObject};
+use std::collections::HashSet;
 use std::fmt;
+
+/// The fewest exception objects a store collects.
+pub(crate) const FIRST_COLLECTION: usize = 1024;
 
 /// A reference to an exception: its tag and the values it carries.
 /// Exceptions live as long as their store.
@@ -45,10 +56,7 @@ impl ExnRef {
         }
         let tag = u32::try_from(tag.index)?;
         let object = store.vm.exceptions.allocate(tag, raw.into());
-        Ok(ExnRef {
-            store: store.id,
-            object: object as usize,
-        })
+        Ok(ExnRef::from_object(store, object))
     }
 
     /// The exception's tag.
@@ -90,8 +98,10 @@ impl ExnRef {
         Ok(unsafe { &*(self.object as *const VMExceptionObject) })
     }
 
-    /// The reference for an object compiled code passed (of `store`).
+    /// The host's reference to an object of `store`, which pins it.
     pub(crate) fn from_object(store: &StoreInner, object: *mut VMExceptionObject) -> ExnRef {
+        // SAFETY: compiled code and the runtime pass live objects of the store.
+        unsafe { (*object).pin() };
         ExnRef {
             store: store.id,
             object: object as usize,
@@ -129,6 +139,65 @@ impl fmt::Display for ThrownException {
 
 impl std::error::Error for ThrownException {}
 
+fn is_exnref(t: &ValType) -> bool {
+    matches!(t, ValType::Ref(r) if r.heap_type.hierarchy() == RefHierarchy::Exn)
+}
+
+impl StoreInner {
+    /// Frees the exception objects nothing can reach, if they have doubled
+    /// since the last collection. Only called when no wasm runs on the
+    /// store, so no wasm frame holds a reference.
+    pub(crate) fn collect_exceptions_if_many(&mut self) {
+        if self.vm.exceptions.len() < self.exceptions_to_collect {
+            return;
+        }
+        let live = self.reachable_exceptions();
+        // SAFETY: no wasm runs on the store (the caller's guarantee), and
+        // `live` holds every object its globals, tables, live objects and
+        // the host (pinned objects) can reach.
+        unsafe { self.vm.exceptions.retain(&live) };
+        self.exceptions_to_collect = (2 * self.vm.exceptions.len()).max(FIRST_COLLECTION);
+    }
+
+    /// The addresses of the exception objects reachable from exnref globals
+    /// and tables, pinned objects, and the values of reachable objects.
+    fn reachable_exceptions(&self) -> HashSet<usize> {
+        let mut work = Vec::new();
+        self.vm.exceptions.for_each(|o| {
+            if o.is_pinned() {
+                work.push(o as *const VMExceptionObject as usize);
+            }
+        });
+        for g in &self.globals {
+            if is_exnref(&g.ty.ty) {
+                // SAFETY: global storage lives as long as the store.
+                work.push(unsafe { (*g.definition).get() }.ptr() as usize);
+            }
+        }
+        for t in &self.tables {
+            if t.ty().element.heap_type.hierarchy() == RefHierarchy::Exn {
+                work.extend((0..t.size()).filter_map(|i| t.get(i)).map(|e| e as usize));
+            }
+        }
+        let mut live = HashSet::new();
+        while let Some(p) = work.pop() {
+            if p == 0 || !live.insert(p) {
+                continue;
+            }
+            // SAFETY: every address reached is a live object of this store:
+            // exnref storage only ever holds such objects (or null).
+            let object = unsafe { &*(p as *const VMExceptionObject) };
+            let ty = &self.tags[object.tag() as usize].ty;
+            for (v, t) in object.values().iter().zip(ty.params()) {
+                if is_exnref(t) {
+                    work.push(v.ptr() as usize);
+                }
+            }
+        }
+        live
+    }
+}
+
 /// "tag 3 of type (func (param i32)) carrying [I32(7)]".
 fn describe(store: &mut StoreInner, exn: ExnRef) -> Result<String> {
     let tag = ExnRef::object(&exn, store)?.tag() as usize;
@@ -157,5 +226,13 @@ impl<T> crate::Store<T> {
     /// function returning it (as [`Caller::throw`](crate::Caller::throw)).
     pub fn throw<R>(&mut self, exn: ExnRef) -> Result<R, ThrownException> {
         Err(ThrownException::new(&mut self.body.inner, exn))
+    }
+}
+
+impl<T> crate::Store<T> {
+    /// How many exception objects the store holds now (live ones, and dead
+    /// ones not collected yet): a diagnostic for tests and monitoring.
+    pub fn exception_objects(&self) -> usize {
+        self.body.inner.vm.exceptions.len()
     }
 }

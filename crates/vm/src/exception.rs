@@ -4,13 +4,18 @@
 //! An object records its tag (as the store's tag index) and the values it
 //! carries, one 16-byte [`RawValue`] slot each. Compiled code reads the
 //! values through the pointer at [`VMExceptionOffsets::VALUES`] when a
-//! handler catches the exception. Objects live until their store is
-//! dropped: without a garbage collector nothing can tell when the last
-//! `exnref` to one is gone.
+//! handler catches the exception.
+//!
+//! The heap frees objects only when told which survive
+//! ([`ExceptionHeap::retain`]); the embedding layer does that when no wasm
+//! runs on the store, from the roots it knows (exnref globals and tables,
+//! and the objects the host was given, which are pinned for good).
 
 use crate::vmcontext::RawValue;
 use kiln_types::VMExceptionOffsets;
+use std::collections::HashSet;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// An exception: its tag and the values it carries.
 #[repr(C)]
@@ -19,6 +24,8 @@ pub struct VMExceptionObject {
     values: *const RawValue,
     /// The store's index of the exception's tag.
     tag: u32,
+    /// Whether the host was given a reference to it (it is then never freed).
+    pinned: AtomicBool,
     /// Owns what `values` points at.
     storage: Box<[RawValue]>,
 }
@@ -36,6 +43,17 @@ impl VMExceptionObject {
     /// The values, in the tag type's parameter order.
     pub fn values(&self) -> &[RawValue] {
         &self.storage
+    }
+
+    /// Keeps the object for as long as its heap: the host holds a
+    /// reference the heap cannot see.
+    pub fn pin(&self) {
+        self.pinned.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`VMExceptionObject::pin`] was called.
+    pub fn is_pinned(&self) -> bool {
+        self.pinned.load(Ordering::Relaxed)
     }
 }
 
@@ -62,6 +80,7 @@ impl ExceptionHeap {
         let mut object = Box::new(VMExceptionObject {
             values: values.as_ptr(),
             tag,
+            pinned: AtomicBool::new(false),
             storage: values,
         });
         let ptr: *mut VMExceptionObject = &mut *object;
@@ -80,6 +99,33 @@ impl ExceptionHeap {
     /// Whether the heap holds no exception.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Runs `f` on every object.
+    pub fn for_each(&self, mut f: impl FnMut(&VMExceptionObject)) {
+        for o in self
+            .objects
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+        {
+            f(o)
+        }
+    }
+
+    /// Frees every object whose address is not in `live`, except pinned
+    /// ones.
+    ///
+    /// # Safety
+    /// No reference to a freed object may remain anywhere compiled code or
+    /// the runtime can read it: `live` must hold every object reachable
+    /// from the store's globals, tables and live objects, and no wasm may be
+    /// running on the store.
+    pub unsafe fn retain(&self, live: &HashSet<usize>) {
+        let mut objects = self.objects.lock().unwrap_or_else(|e| e.into_inner());
+        objects.retain(|o| {
+            o.is_pinned() || live.contains(&(&**o as *const VMExceptionObject as usize))
+        });
     }
 }
 
@@ -101,5 +147,15 @@ mod tests {
         // SAFETY: reading the pointer compiled code reads.
         assert_eq!(unsafe { (*a.values).u32() }, 7);
         assert_eq!(heap.len(), 101);
+
+        // Only what is live or pinned survives a collection.
+        let b = heap.allocate(4, Box::new([]));
+        // SAFETY: `b` lives as long as `heap`.
+        unsafe { (*b).pin() };
+        let live = HashSet::from([a as *const VMExceptionObject as usize]);
+        // SAFETY: nothing refers to the other objects.
+        unsafe { heap.retain(&live) };
+        assert_eq!(heap.len(), 2);
+        assert_eq!(a.values()[0].u32(), 7);
     }
 }
