@@ -393,3 +393,69 @@ fn dead_exceptions_are_freed_and_live_ones_kept() {
     }
     assert_eq!(read.call(&mut store, ()).unwrap(), 7 + 8 + 9);
 }
+
+/// Collections run while wasm throws, with exnrefs live in wasm locals and
+/// on the operand stack, and in the results a call returns to the host:
+/// none of them may be freed.
+#[test]
+fn exceptions_held_by_running_wasm_survive_collections() {
+    let engine = engine();
+    let mut store = Store::new(&engine, ());
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (tag $e (param i32))
+             (func $make (param i32) (result exnref)
+               (block $h (result exnref)
+                 (try_table (catch_all_ref $h) (throw $e (local.get 0)))
+                 (unreachable)))
+             (func $value (param exnref) (result i32)
+               (block $h (result i32)
+                 (try_table (catch $e $h) (throw_ref (local.get 0)))
+                 (unreachable)))
+             ;; Throws n exceptions, one frame deeper than the caller.
+             (func $churn (param $n i32)
+               (local $i i32)
+               (loop $l
+                 (block $h (result i32)
+                   (try_table (catch $e $h) (throw $e (local.get $i)))
+                   (unreachable))
+                 (drop)
+                 (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                                     (local.get $n)))))
+             ;; Keeps exnrefs in locals and on the operand stack while 20,000
+             ;; others come and go, then reads them.
+             (func (export "hold") (result i32)
+               (local $a exnref) (local $b exnref)
+               (local.set $a (call $make (i32.const 11)))
+               (local.set $b (call $make (i32.const 22)))
+               (call $make (i32.const 33))
+               (call $churn (i32.const 20000))
+               (call $value)
+               (i32.add (call $value (local.get $a)))
+               (i32.add (call $value (local.get $b))))
+             ;; Throws 3,000 exceptions, then returns a fresh one.
+             (func (export "fresh") (param i32) (result exnref)
+               (call $churn (i32.const 3000))
+               (call $make (local.get 0))))"#,
+    )
+    .unwrap();
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let hold = instance
+        .get_typed_func::<(), i32>(&mut store, "hold")
+        .unwrap();
+    let fresh = instance.get_func(&mut store, "fresh").unwrap();
+    for _ in 0..5 {
+        assert_eq!(hold.call(&mut store, ()).unwrap(), 66);
+    }
+    let mut kept = Vec::new();
+    for i in 0..5 {
+        let mut out = [Val::ExnRef(None)];
+        fresh.call(&mut store, &[Val::I32(i)], &mut out).unwrap();
+        kept.push(out[0].unwrap_exnref().unwrap());
+    }
+    assert!(store.exception_objects() < 10_000);
+    for (i, exn) in kept.iter().enumerate() {
+        assert_eq!(exn.field(&mut store, 0).unwrap().unwrap_i32(), i as i32);
+    }
+}

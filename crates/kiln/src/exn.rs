@@ -8,11 +8,12 @@
 //! same way. Any other error of a host function is a trap, which no wasm
 //! handler can catch.
 //!
-//! Exception objects are freed when no wasm runs on their store and
-//! nothing can reach them: not an exnref global or table, not another live
-//! exception, and not the host (an object the host was given a reference
-//! to stays as long as the store). Collections run after a call into wasm
-//! returns, once the objects have doubled since the last one.
+//! Exception objects are freed when nothing can reach them: not an exnref
+//! global or table, not a wasm frame, not another live exception, and not
+//! the host (an object the host was given a reference to stays as long as
+//! the store). Collections run when wasm throws, once the objects have
+//! doubled since the last one; the frames on the stack are scanned
+//! conservatively (see `kiln_vm`'s `throw` module).
 
 use crate::context::{AsContext, AsContextMut};
 use crate::store::StoreInner;
@@ -23,11 +24,8 @@ use kiln_vm::{RawValue, VMExceptionObject};
 use std::collections::HashSet;
 use std::fmt;
 
-/// The fewest exception objects a store collects.
-pub(crate) const FIRST_COLLECTION: usize = 1024;
-
-/// A reference to an exception: its tag and the values it carries.
-/// Exceptions live as long as their store.
+/// A reference to an exception: its tag and the values it carries. An
+/// exception the host has a reference to lives as long as its store.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct ExnRef {
     pub(crate) store: u64,
@@ -93,14 +91,16 @@ impl ExnRef {
     /// The object, checking that the exception belongs to `store`.
     fn object<'a>(&self, store: &'a StoreInner) -> Result<&'a VMExceptionObject> {
         store.check(self.store, "the exception")?;
-        // SAFETY: an `ExnRef` of this store names one of its objects,
-        // which live as long as the store.
+        // SAFETY: an `ExnRef` of this store names one of its objects, which
+        // was pinned when the `ExnRef` was made and lives as long as the store.
         Ok(unsafe { &*(self.object as *const VMExceptionObject) })
     }
 
     /// The host's reference to an object of `store`, which pins it.
     pub(crate) fn from_object(store: &StoreInner, object: *mut VMExceptionObject) -> ExnRef {
-        // SAFETY: compiled code and the runtime pass live objects of the store.
+        // SAFETY: compiled code and the runtime pass live objects of the
+        // store: no collection runs between wasm handing an object out and
+        // this (collections run only inside the `Throw` builtin).
         unsafe { (*object).pin() };
         ExnRef {
             store: store.id,
@@ -143,31 +143,47 @@ fn is_exnref(t: &ValType) -> bool {
     matches!(t, ValType::Ref(r) if r.heap_type.hierarchy() == RefHierarchy::Exn)
 }
 
-impl StoreInner {
-    /// Frees the exception objects nothing can reach, if they have doubled
-    /// since the last collection. Only called when no wasm runs on the
-    /// store, so no wasm frame holds a reference.
-    pub(crate) fn collect_exceptions_if_many(&mut self) {
-        if self.vm.exceptions.len() < self.exceptions_to_collect {
-            return;
-        }
-        let live = self.reachable_exceptions();
-        // SAFETY: no wasm runs on the store (the caller's guarantee), and
-        // `live` holds every object its globals, tables, live objects and
-        // the host (pinned objects) can reach.
-        unsafe { self.vm.exceptions.retain(&live) };
-        self.exceptions_to_collect = (2 * self.vm.exceptions.len()).max(FIRST_COLLECTION);
+/// The VM's exception collector for stores of type `T` (see
+/// [`kiln_vm::ExceptionHook`]).
+///
+/// # Safety
+/// `store` must point at a live `StoreBody<T>` (the store context's
+/// `store`), and `conservative` must hold every word of the running wasm
+/// and runtime frames that may be an exception's address.
+pub(crate) unsafe fn exception_hook<T>(store: *mut std::ffi::c_void, conservative: &[&[usize]]) {
+    // SAFETY: guaranteed by the caller; the collection only reads the
+    // store's globals, tables and tags.
+    let store = unsafe { &*(store as *const crate::store::StoreBody<T>) };
+    let inner = &store.inner;
+    // Nothing may unwind into compiled code: a panic skips the collection.
+    let marked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        inner.reachable_exceptions(conservative)
+    }));
+    if let Ok(live) = marked {
+        // SAFETY: `live` holds every object the store's globals and tables,
+        // the host (pinned objects), the running frames (`conservative`)
+        // and live objects can reach.
+        unsafe { inner.vm.exceptions.retain(&live) };
     }
+}
 
+impl StoreInner {
     /// The addresses of the exception objects reachable from exnref globals
-    /// and tables, pinned objects, and the values of reachable objects.
-    fn reachable_exceptions(&self) -> HashSet<usize> {
+    /// and tables, pinned objects, the words in `conservative` that are an
+    /// object's address, and the values of reachable objects.
+    fn reachable_exceptions(&self, conservative: &[&[usize]]) -> HashSet<usize> {
+        let mut objects = HashSet::new();
         let mut work = Vec::new();
         self.vm.exceptions.for_each(|o| {
+            let address = o as *const VMExceptionObject as usize;
+            objects.insert(address);
             if o.is_pinned() {
-                work.push(o as *const VMExceptionObject as usize);
+                work.push(address);
             }
         });
+        for words in conservative {
+            work.extend(words.iter().copied().filter(|w| objects.contains(w)));
+        }
         for g in &self.globals {
             if is_exnref(&g.ty.ty) {
                 // SAFETY: global storage lives as long as the store.
@@ -181,14 +197,16 @@ impl StoreInner {
         }
         let mut live = HashSet::new();
         while let Some(p) = work.pop() {
-            if p == 0 || !live.insert(p) {
+            // Precise roots only ever hold objects of this store (or null).
+            if !objects.contains(&p) || !live.insert(p) {
                 continue;
             }
-            // SAFETY: every address reached is a live object of this store:
-            // exnref storage only ever holds such objects (or null).
+            // SAFETY: `p` is the address of one of the heap's objects.
             let object = unsafe { &*(p as *const VMExceptionObject) };
-            let ty = &self.tags[object.tag() as usize].ty;
-            for (v, t) in object.values().iter().zip(ty.params()) {
+            let Some(tag) = self.tags.get(object.tag() as usize) else {
+                continue;
+            };
+            for (v, t) in object.values().iter().zip(tag.ty.params()) {
                 if is_exnref(t) {
                     work.push(v.ptr() as usize);
                 }

@@ -488,7 +488,6 @@ pub(crate) fn invoke<T>(
     values: &mut [RawValue],
 ) -> Result<()> {
     let max_stack = store.inner.max_wasm_stack;
-    store.inner.calls_running += 1;
     let vm = store.enter();
     // SAFETY: the store context is valid for the call; the trampoline has the
     // anyfunc's signature and `values` has room for its params and results.
@@ -502,15 +501,10 @@ pub(crate) fn invoke<T>(
             values.as_mut_ptr(),
         )
     };
-    store.inner.calls_running -= 1;
-    let r = match r {
+    match r {
         Ok(()) => Ok(()),
         Err(trap) => Err(trap_to_error(&mut store.inner, *trap)),
-    };
-    if store.inner.calls_running == 0 {
-        store.inner.collect_exceptions_if_many();
     }
-    r
 }
 
 /// Converts a VM trap to the error the embedder sees (resuming panics).

@@ -56,11 +56,6 @@ pub(crate) struct StoreInner {
     pub(crate) func_by_anyfunc: HashMap<usize, usize>,
     /// Every externref wasm has seen, by address (their raw value).
     pub(crate) externrefs: HashMap<usize, std::sync::Arc<crate::values::ExternData>>,
-    /// Calls into wasm on this store that have not returned (more than one
-    /// when a host function called wasm again).
-    pub(crate) calls_running: usize,
-    /// How many exception objects make a collection worth it.
-    pub(crate) exceptions_to_collect: usize,
 }
 
 // SAFETY: raw pointers in the store point at objects the store itself owns;
@@ -127,6 +122,7 @@ impl<T> Store<T> {
         // The body never moves again, so the VM can keep its address.
         let me = &mut *body as *mut StoreBody<T> as *mut std::ffi::c_void;
         body.inner.vm.store = me;
+        body.inner.vm.exception_hook = Some(crate::exn::exception_hook::<T>);
         Store { body }
     }
 
@@ -239,8 +235,6 @@ impl<T> StoreBody<T> {
                 funcs: Vec::new(),
                 func_by_anyfunc: HashMap::new(),
                 externrefs: HashMap::new(),
-                calls_running: 0,
-                exceptions_to_collect: crate::exn::FIRST_COLLECTION,
             },
             limiter: None,
             data,

@@ -267,6 +267,9 @@ unsafe extern "C" fn raise_pending(_vmctx: *mut VMContext) {
 unsafe extern "C" fn throw_exception(vmctx: *mut VMContext, tag: u32, values: *mut u8) {
     // SAFETY: as in `memory_grow`.
     let (inst, store) = unsafe { (instance(vmctx), store_context(vmctx)) };
+    // SAFETY: called by compiled code of this store; the values to throw
+    // are in the caller's frame, on the stack the collection scans.
+    unsafe { crate::throw::collect_if_due(store) };
     let tag = TagIndex(tag);
     let info = &inst.module().info;
     let count = info.types[info.tags[tag.index()].index()].params().len();

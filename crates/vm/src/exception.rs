@@ -7,27 +7,30 @@
 //! handler catches the exception.
 //!
 //! The heap frees objects only when told which survive
-//! ([`ExceptionHeap::retain`]); the embedding layer does that when no wasm
-//! runs on the store, from the roots it knows (exnref globals and tables,
-//! and the objects the host was given, which are pinned for good).
+//! ([`ExceptionHeap::retain`]). The `Throw` builtin has that decided (see
+//! [`crate::throw`]) when the heap has doubled since the last time: the
+//! embedding layer knows the precise roots (exnref globals and tables, and
+//! the objects the host was given, pinned for good), and the wasm and
+//! runtime frames on the stack are scanned conservatively.
 
 use crate::vmcontext::RawValue;
 use kiln_types::VMExceptionOffsets;
 use std::collections::HashSet;
+use std::ptr::NonNull;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// An exception: its tag and the values it carries.
 #[repr(C)]
 pub struct VMExceptionObject {
-    /// The first value slot (compiled code reads it).
-    values: *const RawValue,
+    /// The first of `len` value slots (compiled code reads the pointer);
+    /// owned by the object (a `Box<[RawValue]>` taken apart).
+    values: *mut RawValue,
+    len: usize,
     /// The store's index of the exception's tag.
     tag: u32,
     /// Whether the host was given a reference to it (it is then never freed).
     pinned: AtomicBool,
-    /// Owns what `values` points at.
-    storage: Box<[RawValue]>,
 }
 
 const _: () =
@@ -42,7 +45,8 @@ impl VMExceptionObject {
 
     /// The values, in the tag type's parameter order.
     pub fn values(&self) -> &[RawValue] {
-        &self.storage
+        // SAFETY: `values` owns `len` initialised slots (see `allocate`).
+        unsafe { std::slice::from_raw_parts(self.values, self.len) }
     }
 
     /// Keeps the object for as long as its heap: the host holds a
@@ -57,43 +61,75 @@ impl VMExceptionObject {
     }
 }
 
-/// The exception objects of one store.
-#[derive(Default)]
-#[allow(
-    clippy::vec_box,
-    reason = "exnrefs are the objects' addresses, which must not move"
-)]
-pub struct ExceptionHeap {
-    objects: Mutex<Vec<Box<VMExceptionObject>>>,
+impl Drop for VMExceptionObject {
+    fn drop(&mut self) {
+        // Nothing may read a freed exception; if something did, the
+        // poison makes it visible (a tag no store has, values of all ones).
+        self.tag = u32::MAX;
+        // SAFETY: `values` owns `len` slots (see `allocate`).
+        unsafe { std::slice::from_raw_parts_mut(self.values, self.len) }.fill(RawValue(u128::MAX));
+        // SAFETY: `values`/`len` came from `Box::into_raw` of a boxed slice
+        // in `allocate`, and nothing else frees them.
+        drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(self.values, self.len)) });
+    }
 }
+
+/// The fewest objects a heap holds before a collection is worth it.
+const FIRST_COLLECTION: usize = 1024;
+
+/// The exception objects of one store.
+pub struct ExceptionHeap {
+    /// Every object, each from `Box::into_raw`, freed by `retain` or `Drop`.
+    objects: Mutex<Vec<NonNull<VMExceptionObject>>>,
+    /// `objects.len()`, readable without the lock.
+    count: AtomicUsize,
+    /// The count at which the next collection is due.
+    next_collection: AtomicUsize,
+}
+
+impl Default for ExceptionHeap {
+    fn default() -> Self {
+        Self {
+            objects: Mutex::default(),
+            count: AtomicUsize::new(0),
+            next_collection: AtomicUsize::new(FIRST_COLLECTION),
+        }
+    }
+}
+
+// SAFETY: the objects are owned by the heap; a store (and so its heap) is
+// used by one thread at a time, and the list is behind a mutex.
+unsafe impl Send for ExceptionHeap {}
+// SAFETY: as above.
+unsafe impl Sync for ExceptionHeap {}
 
 impl std::fmt::Debug for ExceptionHeap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ExceptionHeap(..)")
+        write!(f, "ExceptionHeap({} objects)", self.len())
     }
 }
 
 impl ExceptionHeap {
     /// A new exception with tag `tag` (a store tag index) carrying `values`.
-    /// The object stays at its address until the heap is dropped.
+    /// The object stays at its address until a collection frees it.
     pub fn allocate(&self, tag: u32, values: Box<[RawValue]>) -> *mut VMExceptionObject {
-        let mut object = Box::new(VMExceptionObject {
-            values: values.as_ptr(),
+        let len = values.len();
+        let object = Box::new(VMExceptionObject {
+            values: Box::into_raw(values).cast::<RawValue>(),
+            len,
             tag,
             pinned: AtomicBool::new(false),
-            storage: values,
         });
-        let ptr: *mut VMExceptionObject = &mut *object;
-        self.objects
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(object);
-        ptr
+        let ptr = NonNull::from(Box::leak(object));
+        let mut objects = self.objects.lock().unwrap_or_else(|e| e.into_inner());
+        objects.push(ptr);
+        self.count.store(objects.len(), Ordering::Relaxed);
+        ptr.as_ptr()
     }
 
     /// How many exceptions the heap holds.
     pub fn len(&self) -> usize {
-        self.objects.lock().unwrap_or_else(|e| e.into_inner()).len()
+        self.count.load(Ordering::Relaxed)
     }
 
     /// Whether the heap holds no exception.
@@ -101,31 +137,55 @@ impl ExceptionHeap {
         self.len() == 0
     }
 
+    /// Whether the heap has grown enough since the last collection for
+    /// another to be worth it.
+    pub fn collection_due(&self) -> bool {
+        self.len() >= self.next_collection.load(Ordering::Relaxed)
+    }
+
     /// Runs `f` on every object.
     pub fn for_each(&self, mut f: impl FnMut(&VMExceptionObject)) {
-        for o in self
-            .objects
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
-            f(o)
+        let objects = self.objects.lock().unwrap_or_else(|e| e.into_inner());
+        for o in objects.iter() {
+            // SAFETY: every listed object is live until `retain` or `Drop`.
+            f(unsafe { o.as_ref() })
         }
     }
 
     /// Frees every object whose address is not in `live`, except pinned
-    /// ones.
+    /// ones, and makes the next collection due when the heap has doubled.
     ///
     /// # Safety
     /// No reference to a freed object may remain anywhere compiled code or
     /// the runtime can read it: `live` must hold every object reachable
-    /// from the store's globals, tables and live objects, and no wasm may be
-    /// running on the store.
+    /// from the store's globals, tables, wasm frames, host references and
+    /// live objects.
     pub unsafe fn retain(&self, live: &HashSet<usize>) {
         let mut objects = self.objects.lock().unwrap_or_else(|e| e.into_inner());
         objects.retain(|o| {
-            o.is_pinned() || live.contains(&(&**o as *const VMExceptionObject as usize))
+            // SAFETY: listed objects are live; a freed one leaves the list.
+            let keep = unsafe { o.as_ref() }.is_pinned() || live.contains(&(o.as_ptr() as usize));
+            if !keep {
+                // SAFETY: from `Box::into_raw` in `allocate`; the caller
+                // guarantees nothing refers to it any more.
+                drop(unsafe { Box::from_raw(o.as_ptr()) });
+            }
+            keep
         });
+        self.count.store(objects.len(), Ordering::Relaxed);
+        self.next_collection
+            .store((2 * objects.len()).max(FIRST_COLLECTION), Ordering::Relaxed);
+    }
+}
+
+impl Drop for ExceptionHeap {
+    fn drop(&mut self) {
+        let objects = self.objects.get_mut().unwrap_or_else(|e| e.into_inner());
+        for o in objects.drain(..) {
+            // SAFETY: from `Box::into_raw` in `allocate`; the store, and so
+            // every reference to its exceptions, is going away.
+            drop(unsafe { Box::from_raw(o.as_ptr()) });
+        }
     }
 }
 
@@ -140,17 +200,18 @@ mod tests {
         for i in 0..100 {
             heap.allocate(i, vec![RawValue::from_u64(u64::from(i)); 2].into());
         }
-        // SAFETY: `a` lives as long as `heap`.
+        // SAFETY: `a` is live until a collection that does not keep it.
         let a = unsafe { &*a };
         assert_eq!(a.tag(), 3);
         assert_eq!(a.values()[0].u32(), 7);
         // SAFETY: reading the pointer compiled code reads.
         assert_eq!(unsafe { (*a.values).u32() }, 7);
         assert_eq!(heap.len(), 101);
+        assert!(!heap.collection_due());
 
         // Only what is live or pinned survives a collection.
         let b = heap.allocate(4, Box::new([]));
-        // SAFETY: `b` lives as long as `heap`.
+        // SAFETY: `b` is live.
         unsafe { (*b).pin() };
         let live = HashSet::from([a as *const VMExceptionObject as usize]);
         // SAFETY: nothing refers to the other objects.

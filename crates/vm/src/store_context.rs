@@ -30,7 +30,16 @@ pub struct VMStoreContext {
     pub last_wasm_exit_pc: usize,
     /// The store's exception objects (not read by compiled code).
     pub exceptions: ExceptionHeap,
+    /// Collects the store's unreachable exception objects (not read by
+    /// compiled code).
+    pub exception_hook: Option<ExceptionHook>,
 }
+
+/// The embedder's exception collector: `(store, conservative roots)`. It
+/// frees the objects of the store's heap that neither its own roots nor
+/// any of the given words (the wasm and runtime frames' stack and saved
+/// registers, scanned conservatively) can reach. It must not unwind.
+pub type ExceptionHook = unsafe fn(*mut c_void, &[&[usize]]);
 
 /// What is about to grow.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -92,6 +101,7 @@ impl VMStoreContext {
             last_wasm_exit_fp: 0,
             last_wasm_exit_pc: 0,
             exceptions: ExceptionHeap::default(),
+            exception_hook: None,
         }
     }
 }

@@ -20,7 +20,10 @@
 use crate::code_registry;
 use crate::exception::VMExceptionObject;
 use crate::instance::Instance;
-use crate::traps::{CallState, ThrownObject, TrapReason, raise_recorded, with_current_call};
+use crate::store_context::VMStoreContext;
+use crate::traps::{
+    CallState, ThrownObject, TrapReason, current_sp, raise_recorded, with_current_call,
+};
 use crate::vmcontext::VMContext;
 use kiln_types::ExceptionHandler;
 
@@ -105,6 +108,64 @@ fn find_handler(call: &CallState, tag: u32) -> Option<Resume> {
         }
         (fp, ret) = (next, next_ret);
     }
+}
+
+/// Has the store's exception objects collected if enough have been made
+/// since the last collection. Called by the `Throw` builtin before it
+/// allocates, with wasm frames live: those and the runtime frames below
+/// them are scanned conservatively, every aligned word of the stack from
+/// here to the store's outermost entry into wasm, and the callee-saved
+/// registers (which may still hold a wasm frame's value), counting as a
+/// reference if it is an object's address.
+///
+/// # Safety
+/// Must be called from a runtime function that wasm running on `store`
+/// called on this thread, holding no exception object's address anywhere
+/// but on this stack or in a callee-saved register.
+pub(crate) unsafe fn collect_if_due(store: &VMStoreContext) {
+    if !store.exceptions.collection_due() {
+        return;
+    }
+    let Some(hook) = store.exception_hook else {
+        return;
+    };
+    let registers = callee_saved_registers();
+    let Some(top) = with_current_call(|call| call.outermost_entry_sp()) else {
+        return;
+    };
+    let bottom = current_sp();
+    let words = top.saturating_sub(bottom) / 8;
+    // SAFETY: `bottom..top` is this thread's live stack, from this frame up
+    // to the entry into wasm: mapped, and only read here.
+    let stack = unsafe { std::slice::from_raw_parts(bottom as *const usize, words) };
+    // SAFETY: the hook matches the store (set by the embedder with it), and
+    // no wasm runs on the store while the hook runs but the frames scanned.
+    unsafe { hook(store.store, &[&registers, stack]) }
+}
+
+/// The callee-saved registers' values as this function starts.
+#[inline(never)]
+fn callee_saved_registers() -> [usize; 6] {
+    let (rbx, rbp, r12, r13, r14, r15): (usize, usize, usize, usize, usize, usize);
+    // SAFETY: only reads registers.
+    unsafe {
+        std::arch::asm!(
+            "mov {0}, rbx",
+            "mov {1}, rbp",
+            "mov {2}, r12",
+            "mov {3}, r13",
+            "mov {4}, r14",
+            "mov {5}, r15",
+            out(reg) rbx,
+            out(reg) rbp,
+            out(reg) r12,
+            out(reg) r13,
+            out(reg) r14,
+            out(reg) r15,
+            options(nomem, nostack, preserves_flags),
+        )
+    };
+    [rbx, rbp, r12, r13, r14, r15]
 }
 
 /// Jumps to a handler: `rbp = fp`, `rsp = sp`, the exception in `rax`

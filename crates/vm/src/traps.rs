@@ -452,7 +452,7 @@ pub(crate) fn native_stack_left() -> usize {
     current_sp().saturating_sub(low)
 }
 
-fn current_sp() -> usize {
+pub(crate) fn current_sp() -> usize {
     let sp: usize;
     // SAFETY: reads the stack-pointer register.
     unsafe {
@@ -500,6 +500,23 @@ pub(crate) fn with_current_call<R>(f: impl FnOnce(&CallState) -> R) -> Option<R>
 }
 
 impl CallState {
+    /// The stack pointer at the outermost entry into wasm on this thread
+    /// that runs on the same store as this call: every frame of the
+    /// store's running calls lies below it.
+    pub(crate) fn outermost_entry_sp(&self) -> usize {
+        let mut sp = self.entry_sp;
+        let mut outer = self.prev;
+        while !outer.is_null() {
+            // SAFETY: the chain links the live states of enclosing calls.
+            let st = unsafe { &*outer };
+            if std::ptr::eq(st.store, self.store) {
+                sp = st.entry_sp;
+            }
+            outer = st.prev;
+        }
+        sp
+    }
+
     /// Where wasm last called out: the frame pointer and return address
     /// the builtins' entry stubs recorded.
     pub(crate) fn last_exit(&self) -> (usize, usize) {
