@@ -135,33 +135,38 @@ pub(crate) unsafe fn collect_if_due(store: &VMStoreContext) {
     };
     let bottom = current_sp();
     let words = top.saturating_sub(bottom) / 8;
-    // SAFETY: `bottom..top` is this thread's live stack, from this frame up
-    // to the entry into wasm: mapped, and only read here.
-    let stack = unsafe { std::slice::from_raw_parts(bottom as *const usize, words) };
+    // Copied word by word through raw pointers: frames up the stack hold
+    // references into it, which a slice over it would alias.
+    let stack: Vec<usize> = (0..words)
+        // SAFETY: `bottom..top` is this thread's live stack, from this
+        // frame up to the entry into wasm: mapped and 8-byte aligned.
+        .map(|i| unsafe { std::ptr::read_volatile((bottom as *const usize).add(i)) })
+        .collect();
     // SAFETY: the hook matches the store (set by the embedder with it), and
     // no wasm runs on the store while the hook runs but the frames scanned.
-    unsafe { hook(store.store, &[&registers, stack]) }
+    unsafe { hook(store.store, &[&registers, &stack]) }
 }
 
 /// The callee-saved registers' values as this function starts.
 #[inline(never)]
 fn callee_saved_registers() -> [usize; 6] {
     let (rbx, rbp, r12, r13, r14, r15): (usize, usize, usize, usize, usize, usize);
-    // SAFETY: only reads registers.
+    // SAFETY: only reads registers. The outputs are named caller-saved
+    // registers, so none of them can be a register still to be read.
     unsafe {
         std::arch::asm!(
-            "mov {0}, rbx",
-            "mov {1}, rbp",
-            "mov {2}, r12",
-            "mov {3}, r13",
-            "mov {4}, r14",
-            "mov {5}, r15",
-            out(reg) rbx,
-            out(reg) rbp,
-            out(reg) r12,
-            out(reg) r13,
-            out(reg) r14,
-            out(reg) r15,
+            "mov rax, rbx",
+            "mov rcx, rbp",
+            "mov rdx, r12",
+            "mov rsi, r13",
+            "mov rdi, r14",
+            "mov r8, r15",
+            out("rax") rbx,
+            out("rcx") rbp,
+            out("rdx") r12,
+            out("rsi") r13,
+            out("rdi") r14,
+            out("r8") r15,
             options(nomem, nostack, preserves_flags),
         )
     };
