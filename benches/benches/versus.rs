@@ -38,23 +38,8 @@ const HOST_LOOP: &str = r#"(module
                         (i32.const 1000))))
     (local.get $s)))"#;
 
-/// What `run` in [`HOST_LOOP`] and in [`THROW_LOOP`] returns: the sum of 0..1000.
+/// What `run` in [`HOST_LOOP`] returns: the sum of 0..1000.
 const HOST_LOOP_RESULT: i32 = 499_500;
-
-/// Throws 1,000 exceptions, each caught by the caller of the function that
-/// throws it, and returns the sum of their values.
-const THROW_LOOP: &str = r#"(module
-  (tag $e (param i32))
-  (func $thrower (param i32) (throw $e (local.get 0)))
-  (func (export "run") (result i32) (local $i i32) (local $s i32)
-    (loop $l
-      (block $h (result i32)
-        (try_table (catch $e $h) (call $thrower (local.get $i)))
-        (unreachable))
-      (local.set $s (i32.add (local.get $s)))
-      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1)))
-                        (i32.const 1000))))
-    (local.get $s)))"#;
 
 /// Size of the active data segment in [`instantiation_module`].
 const DATA_BYTES: usize = 64 * 1024;
@@ -292,35 +277,6 @@ fn wasm_to_host(c: &mut Criterion) {
     g.finish();
 }
 
-/// Exceptions: one call of a wasm loop that throws and catches 1,000
-/// exceptions.
-fn throw_catch(c: &mut Criterion) {
-    let mut g = group(c, "throw+catch x1000");
-
-    // The two runtimes' APIs agree here, so one text measures both.
-    macro_rules! measure {
-        ($rt:ident) => {{
-            let mut config = $rt::Config::new();
-            config.wasm_exceptions(true);
-            let engine = $rt::Engine::new(&config).unwrap();
-            let module = $rt::Module::new(&engine, THROW_LOOP).unwrap();
-            let mut store = $rt::Store::new(&engine, ());
-            let instance = $rt::Instance::new(&mut store, &module, &[]).unwrap();
-            let run = instance
-                .get_typed_func::<(), i32>(&mut store, "run")
-                .unwrap();
-            assert_eq!(run.call(&mut store, ()).unwrap(), HOST_LOOP_RESULT);
-            g.bench_function(BenchmarkId::new(stringify!($rt), "default"), |b| {
-                b.iter(|| run.call(&mut store, ()).unwrap())
-            });
-        }};
-    }
-    measure!(kiln);
-    measure!(wasmtime);
-
-    g.finish();
-}
-
 /// Checks, once and outside any measurement, that an instance of
 /// [`instantiation_module`] has its data segment and table in place.
 fn check_instance(call: impl Fn(i32, i32) -> i32, load: impl Fn(i32) -> i32) {
@@ -465,12 +421,5 @@ fn compile(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(
-    versus,
-    host_to_wasm,
-    wasm_to_host,
-    throw_catch,
-    instantiate,
-    compile
-);
+criterion_group!(versus, host_to_wasm, wasm_to_host, instantiate, compile);
 criterion_main!(versus);
