@@ -12,8 +12,9 @@
 #
 # Usage: tests-c/eh/build.sh   (ZIG=/path/to/zig to use a given zig; by
 # default ziglang 0.17.1 is fetched from PyPI into a temporary directory).
-# It also records the sources' checksums in SOURCES.sha256, which the test
-# compares so that a source edited without a rebuild is noticed.
+# It also writes the native builds' output (NAME.expected) and records the
+# sources' checksums in SOURCES.sha256, which the test compares so that a
+# source edited without a rebuild is noticed.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -41,6 +42,9 @@ out=$(mktemp -d)
 "$ZIG" c++ "${flags[@]}" -s exceptions.cpp "$out"/cxa_exception.o "$out"/cxa_personality.o \
     "$out"/unwind.o "$out"/tags.o -o exceptions.wasm
 "$ZIG" cc "${flags[@]}" -mllvm -wasm-enable-sjlj -s setjmp.c "$out"/tags.o -o setjmp.wasm
+# What the test expects: the native builds' output (the host's compilers).
+c++ -O2 exceptions.cpp -o "$out/exceptions" && "$out/exceptions" > exceptions.expected
+cc -O2 setjmp.c -o "$out/setjmp" && "$out/setjmp" > setjmp.expected
 rm -rf "$out"
 sha256sum build.sh exceptions.cpp setjmp.c tags.S > SOURCES.sha256
 echo "built exceptions.wasm and setjmp.wasm"

@@ -115,27 +115,46 @@ fn clang() -> String {
     std::env::var("KILN_TEST_CC").unwrap_or_else(|_| "clang-14".to_string())
 }
 
-const SETUP_HINT: &str = "the WASI C test programs need Debian's clang-14, lld-14, wasi-libc and \
-    libclang-rt-14-dev-wasm32: run `.ci/run` (it installs them), or \
-    `apt-get install -y clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32`";
+const SETUP_HINT: &str = "the WASI C test programs are built with Debian's clang-14, lld-14, \
+    wasi-libc and libclang-rt-14-dev-wasm32 (`.ci/run` installs them); without them the \
+    programs checked in under tests-c/prebuilt/ are used";
+
+/// The checked-in build of program `name`, used where the toolchain is
+/// missing and compared with a fresh build where it is present.
+fn prebuilt(name: &str) -> PathBuf {
+    repo_root()
+        .join("tests-c")
+        .join("prebuilt")
+        .join(format!("{name}.wasm"))
+}
 
 /// Compiles `tests-c/NAME.c` to wasm32-wasi once per test process and
-/// returns the `.wasm` path. Panics (failing the test, never skipping it)
-/// if the toolchain is missing.
+/// returns the `.wasm` path (see [`compile_c`]).
 pub fn c_program(name: &str) -> PathBuf {
     let source = repo_root().join("tests-c").join(format!("{name}.c"));
     compile_c(name, &[source], &["-Wall", "-Wextra", "-Werror"])
 }
 
 /// Compiles `sources` with `flags` to `NAME.wasm` (wasm32-wasi, -O2) once
-/// per test process and returns its path. Panics (failing the test, never
-/// skipping it) if the toolchain is missing or the build fails.
+/// per test process and returns its path.
+///
+/// With the toolchain present (the one `.ci/run` installs), the program is
+/// built and must be byte for byte the checked-in `tests-c/prebuilt/NAME.wasm`
+/// (the build does not depend on where the sources are); with
+/// `KILN_UPDATE_PREBUILT=1` the build replaces it instead. Without the
+/// toolchain, the checked-in build is used, so that the tests pass on a
+/// machine with nothing but Rust.
 pub fn compile_c(name: &str, sources: &[PathBuf], flags: &[&str]) -> PathBuf {
     static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
-    static TOOLCHAIN: OnceLock<Result<(), String>> = OnceLock::new();
-    if let Err(e) = TOOLCHAIN.get_or_init(check_toolchain) {
-        panic!("{e}");
-    }
+    static TOOLCHAIN: OnceLock<Result<String, String>> = OnceLock::new();
+    let version = match TOOLCHAIN.get_or_init(check_toolchain) {
+        Ok(version) => version,
+        Err(e) => {
+            let path = prebuilt(name);
+            assert!(path.exists(), "{e}; and {} is missing", path.display());
+            return path;
+        }
+    };
     let built = BUILT.get_or_init(Default::default);
     let mut built = built.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(path) = built.get(name) {
@@ -147,9 +166,17 @@ pub fn compile_c(name: &str, sources: &[PathBuf], flags: &[&str]) -> PathBuf {
     // Several test binaries may build the same program at once: each writes
     // its own file and renames it into place.
     let tmp = out_dir.join(format!("{name}.{}.tmp.wasm", std::process::id()));
+    // Source paths (in `__FILE__`) must not make the build depend on where
+    // the checkout is.
+    let prefix_maps: Vec<String> = sources
+        .iter()
+        .filter_map(|s| s.parent())
+        .map(|dir| format!("-fmacro-prefix-map={}/=", dir.display()))
+        .collect();
     let result = Command::new(clang())
         .args(["--target=wasm32-wasi", "-O2"])
         .args(flags)
+        .args(&prefix_maps)
         .arg("-o")
         .arg(&tmp)
         .args(sources)
@@ -161,13 +188,47 @@ pub fn compile_c(name: &str, sources: &[PathBuf], flags: &[&str]) -> PathBuf {
         String::from_utf8_lossy(&result.stderr)
     );
     std::fs::rename(&tmp, &out).expect("cannot move the compiled program into place");
+    check_prebuilt(name, &out, version);
     built.insert(name.to_string(), out.clone());
     out
 }
 
-fn check_toolchain() -> Result<(), String> {
+/// Compares a fresh build with the checked-in one, or replaces the
+/// checked-in one with `KILN_UPDATE_PREBUILT=1`. The checked-in builds were
+/// made by the compiler named in `tests-c/prebuilt/TOOLCHAIN`; another
+/// compiler's output is not compared.
+fn check_prebuilt(name: &str, fresh: &Path, version: &str) {
+    let dir = prebuilt(name).parent().unwrap().to_path_buf();
+    let toolchain = dir.join("TOOLCHAIN");
+    if std::env::var_os("KILN_UPDATE_PREBUILT").is_some() {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(fresh, prebuilt(name)).expect("cannot update the checked-in build");
+        std::fs::write(&toolchain, format!("{version}\n")).unwrap();
+        return;
+    }
+    let recorded = std::fs::read_to_string(&toolchain).unwrap_or_default();
+    if recorded.trim() != version {
+        return;
+    }
+    let fresh = std::fs::read(fresh).unwrap();
+    let checked_in = std::fs::read(prebuilt(name)).unwrap_or_default();
+    assert!(
+        fresh == checked_in,
+        "tests-c/prebuilt/{name}.wasm is not what its sources build to; rebuild the checked-in \
+         programs with `KILN_UPDATE_PREBUILT=1 cargo test --release -p kiln-cli --test wasi_c \
+         --test real_programs`"
+    );
+}
+
+/// The compiler's version line, or why it cannot be run.
+fn check_toolchain() -> Result<String, String> {
     match Command::new(clang()).arg("--version").output() {
-        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string()),
         Ok(o) => Err(format!(
             "`{} --version` failed: {}; {SETUP_HINT}",
             clang(),
