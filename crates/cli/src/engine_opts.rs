@@ -6,6 +6,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use kiln::{Cache, Config, Engine, OptLevel, ProfilingStrategy};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Engine options common to `kiln run` and `kiln compile`.
 #[derive(Args, Clone, Debug, Default)]
@@ -25,8 +26,14 @@ pub struct EngineOptions {
     /// extended-const, wide-arithmetic, custom-page-sizes, exceptions. On by
     /// default, as in wasmtime: Wasm 2.0 plus exceptions,
     /// function-references, tail-call, multi-memory, memory64,
-    /// extended-const and relaxed-simd. As in
-    /// wasmtime, `fuel=N` and `max-wasm-stack=BYTES` are accepted here too.
+    /// extended-const and relaxed-simd. As in wasmtime, these are accepted
+    /// here too: `fuel=N`, `max-wasm-stack=BYTES`, `timeout=DURATION` (trap
+    /// once the program has run that long, e.g. `500ms`, `2s`, `1m`; with
+    /// epoch interruption), `max-memory-size=BYTES` (no linear memory grows
+    /// past it), `nan-canonicalization=y` (float operations produce only the
+    /// canonical NaN), and `unknown-imports-trap=y` or
+    /// `unknown-imports-default=y` (function imports nothing defines become
+    /// functions that trap, or that return zeros and nulls).
     #[arg(short = 'W', long = "wasm", value_name = "FEATURE[=y|n]")]
     pub wasm: Vec<String>,
 
@@ -91,6 +98,25 @@ pub struct EngineSettings {
     pub fuel: Option<u64>,
     /// The compilation cache `kiln run` uses.
     pub cache: CacheChoice,
+    /// How long the program may run (`-W timeout`).
+    pub timeout: Option<Duration>,
+    /// The most bytes a linear memory may grow to (`-W max-memory-size`).
+    pub max_memory_size: Option<usize>,
+    /// What to do with function imports nothing defines
+    /// (`-W unknown-imports-trap`, `-W unknown-imports-default`).
+    pub unknown_imports: UnknownImports,
+}
+
+/// What `kiln run` defines the function imports nothing else defines as.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnknownImports {
+    /// Nothing: instantiation fails (the default).
+    #[default]
+    Fail,
+    /// Functions that trap when called.
+    Trap,
+    /// Functions that return zeros and nulls.
+    Default,
 }
 
 impl EngineSettings {
@@ -126,6 +152,9 @@ impl EngineOptions {
         let mut config = Config::new();
         let mut fuel = self.fuel;
         let mut max_stack = self.max_wasm_stack;
+        let mut timeout = None;
+        let mut max_memory_size = None;
+        let mut unknown_imports = UnknownImports::Fail;
         if let Some(level) = self.opt_level {
             config.cranelift_opt_level(level);
         }
@@ -145,6 +174,30 @@ impl EngineOptions {
                 "max-wasm-stack" => {
                     let v = value.with_context(|| "`--wasm max-wasm-stack` needs `=BYTES`")?;
                     max_stack = Some(
+                        v.parse()
+                            .with_context(|| format!("`{v}` is not a number of bytes"))?,
+                    );
+                }
+                "timeout" => {
+                    let v = value.with_context(|| "`--wasm timeout` needs `=DURATION`")?;
+                    timeout = Some(parse_duration(v)?);
+                }
+                "nan-canonicalization" => {
+                    config.cranelift_nan_canonicalization(parse_switch(name, value)?);
+                }
+                "unknown-imports-trap" => {
+                    if parse_switch(name, value)? {
+                        unknown_imports = UnknownImports::Trap;
+                    }
+                }
+                "unknown-imports-default" => {
+                    if parse_switch(name, value)? {
+                        unknown_imports = UnknownImports::Default;
+                    }
+                }
+                "max-memory-size" => {
+                    let v = value.with_context(|| "`--wasm max-memory-size` needs `=BYTES`")?;
+                    max_memory_size = Some(
                         v.parse()
                             .with_context(|| format!("`{v}` is not a number of bytes"))?,
                     );
@@ -178,6 +231,9 @@ impl EngineOptions {
         if fuel.is_some() {
             config.consume_fuel(true);
         }
+        if timeout.is_some() {
+            config.epoch_interruption(true);
+        }
         if let Some(bytes) = max_stack {
             if bytes == 0 {
                 bail!("--max-wasm-stack must be more than 0 bytes");
@@ -188,8 +244,34 @@ impl EngineOptions {
             config,
             fuel,
             cache,
+            timeout,
+            max_memory_size,
+            unknown_imports,
         })
     }
+}
+
+/// Parses a duration such as `500ms`, `2s`, `1.5s`, `1m` or `1h` (also
+/// `ns` and `us`); a bare number is seconds.
+pub fn parse_duration(s: &str) -> Result<Duration> {
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let value: f64 = number
+        .parse()
+        .with_context(|| format!("`{s}` is not a duration (e.g. 500ms, 2s, 1m)"))?;
+    let seconds_per_unit = match unit {
+        "" | "s" => 1.0,
+        "ms" => 1e-3,
+        "us" => 1e-6,
+        "ns" => 1e-9,
+        "m" => 60.0,
+        "h" => 3600.0,
+        _ => bail!("`{s}`: unknown unit `{unit}` (known: ns, us, ms, s, m, h)"),
+    };
+    Duration::try_from_secs_f64(value * seconds_per_unit)
+        .with_context(|| format!("`{s}` is not a duration"))
 }
 
 /// Every feature name `--wasm` knows, in the order of the help text.
@@ -235,7 +317,9 @@ fn set_feature(config: &mut Config, key: &str, enable: bool) -> Result<()> {
         "custom-page-sizes" => config.wasm_custom_page_sizes(enable),
         "exceptions" | "exception-handling" => config.wasm_exceptions(enable),
         _ => bail!(
-            "unknown wasm feature `{key}` (known: {}, fuel=N, max-wasm-stack=BYTES)",
+            "unknown wasm feature `{key}` (known: {}, fuel=N, max-wasm-stack=BYTES, \
+             timeout=DURATION, max-memory-size=BYTES, nan-canonicalization=y|n, \
+             unknown-imports-trap=y|n, unknown-imports-default=y|n)",
             FEATURES.join(", ")
         ),
     };
@@ -287,6 +371,23 @@ mod tests {
             wasm: wasm.iter().map(|s| s.to_string()).collect(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("2s").unwrap(), Duration::from_secs(2));
+        assert_eq!(parse_duration("3").unwrap(), Duration::from_secs(3));
+        assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
+        assert_eq!(parse_duration("1m").unwrap(), Duration::from_secs(60));
+        assert!(parse_duration("5 days").is_err());
+        assert!(parse_duration("ms").is_err());
+        let s = opts(&["timeout=10ms,max-memory-size=65536"])
+            .settings()
+            .unwrap();
+        assert_eq!(s.timeout, Some(Duration::from_millis(10)));
+        assert_eq!(s.max_memory_size, Some(65536));
+        assert!(opts(&["timeout"]).settings().is_err());
     }
 
     #[test]

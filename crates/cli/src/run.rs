@@ -1,13 +1,22 @@
 //! `kiln run`: instantiate a module with WASI and run it as a command
 //! (`_start`), or call one of its exports (`--invoke`).
 
-use crate::engine_opts::EngineOptions;
+use crate::engine_opts::{EngineOptions, UnknownImports};
 use crate::load::load_module;
 use crate::wasi_opts::WasiOptions;
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use kiln::{Engine, Func, Instance, Linker, Module, Store, Val, ValType};
+use kiln::{
+    Engine, Func, Instance, Linker, Module, Store, StoreLimits, StoreLimitsBuilder, Val, ValType,
+};
 use kiln_wasi::WasiCtx;
+
+/// What a `kiln run` store holds: the guest's WASI context and the limits
+/// `-W max-memory-size` sets.
+pub struct Host {
+    wasi: WasiCtx,
+    limits: StoreLimits,
+}
 
 /// `kiln run [OPTIONS] FILE [ARGS]...`
 #[derive(Args, Clone, Debug)]
@@ -30,6 +39,11 @@ pub struct RunCommand {
     #[arg(long)]
     pub allow_precompiled: bool,
 
+    /// Instantiate module FILE first and let the main module import its
+    /// exports as NAME (as wasmtime's `--preload`); may be repeated.
+    #[arg(long, value_name = "NAME=FILE")]
+    pub preload: Vec<String>,
+
     /// The module (`.wasm`, `.wat`, or with `--allow-precompiled` a `.cwasm`
     /// from `kiln compile`),
     /// then the program's arguments (`argv[1..]`, and with `--invoke` the
@@ -50,11 +64,31 @@ impl RunCommand {
         let engine = settings.engine_with_cache()?;
         let module = load_module(&engine, file, self.allow_precompiled)?;
         let wasi = self.wasi.build(file, args)?;
-        let mut store = Store::new(&engine, wasi);
+        let mut limits = StoreLimitsBuilder::new();
+        if let Some(bytes) = settings.max_memory_size {
+            limits = limits.memory_size(bytes);
+        }
+        let host = Host {
+            wasi,
+            limits: limits.build(),
+        };
+        let mut store = Store::new(&engine, host);
+        store.limiter(|host: &mut Host| &mut host.limits);
         if let Some(fuel) = settings.fuel {
             store.set_fuel(fuel)?;
         }
-        let outcome = self.instantiate_and_call(&engine, &mut store, &module);
+        if let Some(timeout) = settings.timeout {
+            // The epoch starts at 0 and the deadline is 1: one tick ends
+            // the program, wherever it is.
+            store.set_epoch_deadline(1);
+            let engine = engine.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(timeout);
+                engine.increment_epoch();
+            });
+        }
+        let outcome =
+            self.instantiate_and_call(&engine, &mut store, &module, settings.unknown_imports);
         // The process exits next: freeing the store and the module an
         // allocation at a time would only cost time (about 1 ms for a
         // module with 1 MB of code, its names and its address map).
@@ -89,12 +123,27 @@ impl RunCommand {
     fn instantiate_and_call(
         &self,
         engine: &Engine,
-        store: &mut Store<WasiCtx>,
+        store: &mut Store<Host>,
         module: &Module,
+        unknown_imports: UnknownImports,
     ) -> Result<Vec<String>> {
         let (file, _) = self.file_and_args();
         let mut linker = Linker::new(engine);
-        kiln_wasi::add_to_linker(&mut linker, |cx: &mut WasiCtx| cx)?;
+        kiln_wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;
+        for spec in &self.preload {
+            let Some((name, path)) = spec.split_once('=') else {
+                bail!("`--preload {spec}`: expected NAME=FILE");
+            };
+            let preloaded = load_module(engine, path, self.allow_precompiled)?;
+            linker
+                .module(&mut *store, name, &preloaded)
+                .with_context(|| format!("failed to instantiate the preloaded `{path}`"))?;
+        }
+        match unknown_imports {
+            UnknownImports::Fail => {}
+            UnknownImports::Trap => linker.define_unknown_imports_as_traps(module)?,
+            UnknownImports::Default => linker.define_unknown_imports_as_default_values(module)?,
+        }
         let instance = linker
             .instantiate(&mut *store, module)
             .with_context(|| format!("failed to instantiate `{file}`"))?;
@@ -102,7 +151,7 @@ impl RunCommand {
             .with_context(|| format!("failed to run main module `{file}`"))
     }
 
-    fn run_instance(&self, store: &mut Store<WasiCtx>, instance: &Instance) -> Result<Vec<String>> {
+    fn run_instance(&self, store: &mut Store<Host>, instance: &Instance) -> Result<Vec<String>> {
         // A reactor initialises itself before any export is called.
         if let Some(init) = instance.get_func(&mut *store, "_initialize") {
             init.call(&mut *store, &[], &mut [])
@@ -165,7 +214,7 @@ impl RunCommand {
 
 /// Calls `func` with its parameters parsed from the leading `args` (any
 /// further arguments are only the guest's `argv`, as in wasmtime).
-fn call(store: &mut Store<WasiCtx>, func: Func, args: &[String], what: &str) -> Result<Vec<Val>> {
+fn call(store: &mut Store<Host>, func: Func, args: &[String], what: &str) -> Result<Vec<Val>> {
     let ty = func.ty(&*store);
     if args.len() < ty.params().len() {
         bail!(

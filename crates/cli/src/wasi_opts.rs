@@ -23,6 +23,56 @@ pub struct WasiOptions {
     /// The guest's `argv[0]` (default: FILE's base name, as wasmtime does).
     #[arg(long, value_name = "NAME")]
     pub argv0: Option<String>,
+
+    /// A WASI setting, `KEY[=y|n]`; several may be joined by commas:
+    /// `inherit-env` (pass the host's whole environment; default n),
+    /// `inherit-stdin`, `inherit-stdout`, `inherit-stderr` (give the guest
+    /// the host's stream; default y, with `n` it reads nothing and its
+    /// output is discarded).
+    #[arg(short = 'S', long = "wasi", value_name = "KEY[=y|n]")]
+    pub wasi: Vec<String>,
+}
+
+/// The `-S` settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct WasiSettings {
+    inherit_env: bool,
+    inherit_stdin: bool,
+    inherit_stdout: bool,
+    inherit_stderr: bool,
+}
+
+impl WasiSettings {
+    fn parse(items: &[String]) -> Result<WasiSettings> {
+        let mut s = WasiSettings {
+            inherit_env: false,
+            inherit_stdin: true,
+            inherit_stdout: true,
+            inherit_stderr: true,
+        };
+        for item in items.iter().flat_map(|i| i.split(',')) {
+            let (key, value) = match item.split_once('=') {
+                Some((k, v)) => (k, Some(v)),
+                None => (item, None),
+            };
+            let on = match value {
+                None | Some("y" | "yes" | "true") => true,
+                Some("n" | "no" | "false") => false,
+                Some(v) => bail!("`-S {key}={v}`: expected y or n"),
+            };
+            match key {
+                "inherit-env" => s.inherit_env = on,
+                "inherit-stdin" => s.inherit_stdin = on,
+                "inherit-stdout" => s.inherit_stdout = on,
+                "inherit-stderr" => s.inherit_stderr = on,
+                _ => bail!(
+                    "unknown WASI setting `{key}` (known: inherit-env, inherit-stdin, \
+                     inherit-stdout, inherit-stderr)"
+                ),
+            }
+        }
+        Ok(s)
+    }
 }
 
 /// One `--dir`: a host directory and the name the guest opens it by.
@@ -79,18 +129,40 @@ pub fn program_name(file: &str) -> String {
 }
 
 impl WasiOptions {
-    /// A context with the process's stdio, `argv` = program name + `args`,
-    /// the `--env` variables and the `--dir` preopens.
+    /// A context with the process's stdio (unless `-S` says otherwise),
+    /// `argv` = program name + `args`, the host's environment with `-S
+    /// inherit-env`, the `--env` variables and the `--dir` preopens.
     pub fn build(&self, file: &str, args: &[String]) -> Result<WasiCtx> {
+        let settings = WasiSettings::parse(&self.wasi)?;
         let mut builder = WasiCtxBuilder::new();
-        builder.inherit_stdio();
+        if settings.inherit_stdin {
+            builder.inherit_stdin();
+        }
+        if settings.inherit_stdout {
+            builder.inherit_stdout();
+        }
+        if settings.inherit_stderr {
+            builder.inherit_stderr();
+        }
         let argv0 = self.argv0.clone().unwrap_or_else(|| program_name(file));
         builder.arg(&argv0)?;
         builder.args(args)?;
+        let mut envs = Vec::new();
         for spec in &self.envs {
-            if let Some((name, value)) = parse_env(spec)? {
-                builder.env(&name, &value)?;
+            if let Some(var) = parse_env(spec)? {
+                envs.push(var);
             }
+        }
+        if settings.inherit_env {
+            // The host's variables first, except those `--env` sets.
+            for (name, value) in std::env::vars() {
+                if !envs.iter().any(|(n, _)| *n == name) {
+                    builder.env(&name, &value)?;
+                }
+            }
+        }
+        for (name, value) in &envs {
+            builder.env(name, value)?;
         }
         for spec in &self.dirs {
             let dir = parse_dir(spec)?;
@@ -125,6 +197,19 @@ mod tests {
         assert_eq!(parse_env("E=").unwrap(), Some(("E".into(), "".into())));
         assert_eq!(parse_env("KILN_SURELY_UNSET_VARIABLE").unwrap(), None);
         assert!(parse_env("=x").is_err());
+    }
+
+    #[test]
+    fn wasi_settings() {
+        let s = |items: &[&str]| {
+            WasiSettings::parse(&items.iter().map(|i| i.to_string()).collect::<Vec<_>>())
+        };
+        let d = s(&[]).unwrap();
+        assert!(!d.inherit_env && d.inherit_stdin && d.inherit_stdout && d.inherit_stderr);
+        let t = s(&["inherit-env", "inherit-stdin=n,inherit-stdout=no"]).unwrap();
+        assert!(t.inherit_env && !t.inherit_stdin && !t.inherit_stdout && t.inherit_stderr);
+        assert!(s(&["inherit-env=maybe"]).is_err());
+        assert!(s(&["network"]).is_err());
     }
 
     #[test]

@@ -781,3 +781,144 @@ fn profile_perfmap_names_each_wasm_function_for_perf() {
         bad.stderr
     );
 }
+
+/// wasmtime's `-W timeout=DURATION`: a program that never ends is stopped
+/// by an epoch interrupt, as a trap.
+#[test]
+fn a_timeout_stops_a_program_that_never_ends() {
+    let forever = r#"(module (func (export "_start") (loop $l (br $l))))"#;
+    let out = run_in(
+        &[("forever.wat", forever)],
+        &["run", "-W", "timeout=200ms", "forever.wat"],
+    );
+    assert_eq!(out.code, Some(134), "{out:#?}");
+    assert!(out.stderr.contains("interrupt"), "{out:#?}");
+    assert!(
+        run_in(
+            &[("f.wat", forever)],
+            &["run", "-W", "timeout=soon", "f.wat"]
+        )
+        .code
+            == Some(1)
+    );
+}
+
+/// wasmtime's `-W max-memory-size=BYTES`: `memory.grow` past it fails.
+#[test]
+fn max_memory_size_limits_memory_growth() {
+    let grow = r#"(module (memory 1)
+        (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+    let files = [("grow.wat", grow)];
+    let limited = [
+        "run",
+        "-W",
+        "max-memory-size=131072",
+        "--invoke",
+        "grow",
+        "grow.wat",
+    ];
+    // One page more fits in 128 KiB, two do not.
+    assert_eq!(
+        run_in(&files, &[&limited[..], &["1"]].concat()).success(),
+        "1\n"
+    );
+    assert_eq!(
+        run_in(&files, &[&limited[..], &["2"]].concat()).success(),
+        "-1\n"
+    );
+    let free = ["run", "--invoke", "grow", "grow.wat", "2"];
+    assert_eq!(run_in(&files, &free).success(), "1\n");
+}
+
+/// `-S inherit-env` passes the host's environment (`--env` still wins), and
+/// `-S inherit-stdout=n` discards the guest's output.
+#[test]
+fn wasi_settings_choose_what_the_guest_inherits() {
+    let prog = common::c_program("args_env");
+    let prog = prog.to_str().unwrap();
+    let dir = scratch("inherit");
+    let out = common::kiln(&dir)
+        .env("KILN_TEST_INHERITED", "from the host")
+        .env("KILN_TEST_OVERRIDDEN", "host value")
+        .args([
+            "run",
+            "-S",
+            "inherit-env",
+            "--env",
+            "KILN_TEST_OVERRIDDEN=flag value",
+            prog,
+        ])
+        .output()
+        .unwrap();
+    let out = Run::from(out);
+    let text = out.success();
+    assert!(
+        text.contains("=KILN_TEST_INHERITED=from the host\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("=KILN_TEST_OVERRIDDEN=flag value\n"),
+        "{text}"
+    );
+    assert!(!text.contains("host value"), "{text}");
+    let out = run(&dir, &["run", prog]);
+    assert!(!out.success().contains("KILN_TEST_INHERITED"));
+    let out = run(&dir, &["run", "-S", "inherit-stdout=n", prog]);
+    assert_eq!(out.success(), "");
+    assert_eq!(run(&dir, &["run", "-S", "network", prog]).code, Some(1));
+}
+
+/// wasmtime's `--preload NAME=FILE` and `-W unknown-imports-trap|default`.
+#[test]
+fn preloaded_modules_and_unknown_imports() {
+    let lib = r#"(module (func (export "twice") (param i32) (result i32)
+        (i32.mul (local.get 0) (i32.const 2))))"#;
+    let app = r#"(module
+        (import "lib" "twice" (func $twice (param i32) (result i32)))
+        (import "missing" "f" (func $missing (result i32)))
+        (func (export "run") (param i32) (result i32) (call $twice (local.get 0)))
+        (func (export "call-missing") (result i32) (call $missing)))"#;
+    let files = [("lib.wat", lib), ("app.wat", app)];
+    let base = ["run", "--preload", "lib=lib.wat"];
+    // Without a rule for `missing::f`, instantiation fails.
+    let out = run_in(
+        &files,
+        &[&base[..], &["--invoke", "run", "app.wat", "21"]].concat(),
+    );
+    assert_eq!(out.code, Some(1), "{out:#?}");
+    assert!(out.stderr.contains("missing::f"), "{out:#?}");
+    let trap = [&base[..], &["-W", "unknown-imports-trap=y", "--invoke"]].concat();
+    let out = run_in(&files, &[&trap[..], &["run", "app.wat", "21"]].concat());
+    assert_eq!(out.success(), "42\n");
+    let out = run_in(&files, &[&trap[..], &["call-missing", "app.wat"]].concat());
+    assert_ne!(out.code, Some(0), "{out:#?}");
+    assert!(out.stderr.contains("missing::f"), "{out:#?}");
+    let default = [&base[..], &["-W", "unknown-imports-default=y", "--invoke"]].concat();
+    let out = run_in(
+        &files,
+        &[&default[..], &["call-missing", "app.wat"]].concat(),
+    );
+    assert_eq!(out.success(), "0\n");
+}
+
+/// `-W nan-canonicalization=y`: a NaN with payload bits comes out canonical.
+#[test]
+fn nan_canonicalization_makes_nans_canonical() {
+    let nan = r#"(module (func (export "f") (result i32)
+        (i32.reinterpret_f32 (f32.add (f32.const nan:0x200001) (f32.const 1)))))"#;
+    let files = [("nan.wat", nan)];
+    let plain = run_in(&files, &["run", "--invoke", "f", "nan.wat"]);
+    let canonical = run_in(
+        &files,
+        &[
+            "run",
+            "-W",
+            "nan-canonicalization=y",
+            "--invoke",
+            "f",
+            "nan.wat",
+        ],
+    );
+    assert_eq!(canonical.success(), format!("{}\n", 0x7fc0_0000));
+    assert_ne!(plain.success(), canonical.success());
+}

@@ -16,8 +16,9 @@ pub enum OptLevel {
     SpeedAndSize,
 }
 
-/// Builds the ISA for the host CPU.
-pub fn build_isa(opt: OptLevel) -> Result<OwnedTargetIsa> {
+/// Builds the ISA for the host CPU; with `nan_canonicalization`, float
+/// operations produce only the canonical NaN.
+pub fn build_isa(opt: OptLevel, nan_canonicalization: bool) -> Result<OwnedTargetIsa> {
     let mut flags = settings::builder();
     let set =
         |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(|e| anyhow!("{k}: {e}"));
@@ -46,6 +47,15 @@ pub fn build_isa(opt: OptLevel) -> Result<OwnedTargetIsa> {
     set(&mut flags, "probestack_strategy", "inline")?;
     set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
     set(&mut flags, "unwind_info", "false")?;
+    set(
+        &mut flags,
+        "enable_nan_canonicalization",
+        if nan_canonicalization {
+            "true"
+        } else {
+            "false"
+        },
+    )?;
     let isa = cranelift_native::builder().map_err(|e| anyhow!("unsupported host: {e}"))?;
     isa.finish(settings::Flags::new(flags))
         .map_err(|e| anyhow!("building the ISA: {e}"))

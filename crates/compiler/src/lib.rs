@@ -47,7 +47,7 @@ impl Compiler {
         parallel: bool,
     ) -> Result<Self> {
         Ok(Self {
-            isa: build_isa(opt)?,
+            isa: build_isa(opt, tunables.nan_canonicalization)?,
             tunables,
             features,
             parallel,

@@ -200,6 +200,13 @@ impl Config {
         self
     }
 
+    /// Whether float operations produce only the canonical NaN, so that
+    /// results do not depend on the host's NaN bits (off by default).
+    pub fn cranelift_nan_canonicalization(&mut self, enable: bool) -> &mut Self {
+        self.tunables.nan_canonicalization = enable;
+        self
+    }
+
     /// How hard Cranelift optimises.
     pub fn cranelift_opt_level(&mut self, level: OptLevel) -> &mut Self {
         self.opt_level = level;

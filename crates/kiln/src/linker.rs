@@ -112,6 +112,50 @@ impl<T: 'static> Linker<T> {
         self.insert(module, name, Definition::HostFunc(Arc::new(def)))
     }
 
+    /// Defines each function `module` imports that this linker does not
+    /// define as a host function that fails (a trap-like error naming the
+    /// import) when called, so the module can be instantiated and run as
+    /// far as it does not call them. Other kinds of imports are left alone.
+    pub fn define_unknown_imports_as_traps(&mut self, module: &Module) -> Result<()> {
+        for (module_name, name, ty) in self.unknown_function_imports(module) {
+            let what = format!("{module_name}::{name}");
+            self.func_new(&module_name, &name, ty, move |_, _, _| {
+                bail!("called the unknown import `{what}`, which `kiln run` defined to trap")
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Defines each function `module` imports that this linker does not
+    /// define as a host function that returns its results' default values
+    /// (zeros and nulls). Other kinds of imports are left alone.
+    pub fn define_unknown_imports_as_default_values(&mut self, module: &Module) -> Result<()> {
+        for (module_name, name, ty) in self.unknown_function_imports(module) {
+            // A host function's results start out as their defaults.
+            self.func_new(&module_name, &name, ty, |_, _, _| Ok(()))?;
+        }
+        Ok(())
+    }
+
+    /// `(module, name, type)` of each function import of `module` the
+    /// linker does not define.
+    fn unknown_function_imports(&self, module: &Module) -> Vec<(String, String, FuncType)> {
+        module
+            .imports()
+            .filter(|i| {
+                !self
+                    .items
+                    .contains_key(&(i.module().to_string(), i.name().to_string()))
+            })
+            .filter_map(|i| match i.ty() {
+                crate::ExternType::Func(ty) => {
+                    Some((i.module().to_string(), i.name().to_string(), ty))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Instantiates `module` and defines its exports under `name`.
     pub fn module(
         &mut self,

@@ -22,6 +22,9 @@ pub struct Tunables {
     /// check fails, so a mispredicted check cannot feed an out-of-bounds
     /// address to a speculative load, store or indirect call.
     pub spectre_guards: bool,
+    /// Replace every NaN a float operation produces by the canonical NaN,
+    /// so results do not depend on the host's NaN bits.
+    pub nan_canonicalization: bool,
 }
 
 impl Default for Tunables {
@@ -33,6 +36,7 @@ impl Default for Tunables {
             consume_fuel: false,
             epoch_interruption: false,
             spectre_guards: true,
+            nan_canonicalization: false,
         }
     }
 }
