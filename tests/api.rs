@@ -307,3 +307,45 @@ fn tags_are_importable_exportable_entities_with_identity() {
     linker.define("host", "tag", foreign).unwrap();
     assert!(linker.instantiate(&mut store, &module).is_err());
 }
+
+/// Pieces of wasmtime's API a program ported by renaming the crate uses.
+#[test]
+fn wasmtime_style_api_pieces() {
+    use kiln::{Config, Engine, Instance, Module, Store, Strategy};
+    // `Store::default` and the re-exported error macros.
+    let mut store: Store<u32> = Store::default();
+    assert_eq!(*store.data(), 0);
+    let engine = store.engine().clone();
+    let module = Module::new(
+        &engine,
+        r#"(module (func (export "f") (result i32) i32.const 9))"#,
+    )
+    .unwrap();
+    let f = || -> kiln::Result<i32> {
+        kiln::ensure!(1 + 1 == 2, "arithmetic");
+        let e = kiln::format_err!("made with {}", "format_err");
+        assert_eq!(e.to_string(), "made with format_err");
+        kiln::bail!("bailed")
+    };
+    assert_eq!(f().unwrap_err().to_string(), "bailed");
+    // `Strategy`: Cranelift is what there is.
+    let mut config = Config::new();
+    config.strategy(Strategy::Cranelift);
+    assert!(Engine::new(&config).is_ok());
+    config.strategy(Strategy::Winch);
+    assert!(Engine::new(&config).is_err());
+    // `epoch_deadline_trap` is the behaviour anyway.
+    store.epoch_deadline_trap();
+    let i = Instance::new(&mut store, &module, &[]).unwrap();
+    let f = i.get_typed_func::<(), i32>(&mut store, "f").unwrap();
+    assert_eq!(f.call(&mut store, ()).unwrap(), 9);
+    // `Module::deserialize_file`.
+    let path = std::env::temp_dir().join(format!("kiln-api-{}.cwasm", std::process::id()));
+    std::fs::write(&path, module.serialize().unwrap()).unwrap();
+    // SAFETY: the file was just written by `serialize`.
+    let loaded = unsafe { Module::deserialize_file(&engine, &path) }.unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let i = Instance::new(&mut store, &loaded, &[]).unwrap();
+    let f = i.get_typed_func::<(), i32>(&mut store, "f").unwrap();
+    assert_eq!(f.call(&mut store, ()).unwrap(), 9);
+}

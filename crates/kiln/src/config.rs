@@ -11,6 +11,7 @@ pub struct Config {
     pub(crate) features: WasmFeatures,
     pub(crate) tunables: Tunables,
     pub(crate) opt_level: OptLevel,
+    pub(crate) strategy: Strategy,
     pub(crate) max_wasm_stack: usize,
     pub(crate) parallel_compilation: bool,
     pub(crate) lazy_compilation: bool,
@@ -18,6 +19,19 @@ pub struct Config {
     pub(crate) allocation_strategy: InstanceAllocationStrategy,
     pub(crate) cache: Option<Cache>,
     pub(crate) profiler: crate::ProfilingStrategy,
+}
+
+/// Which compiler turns wasm into machine code ([`Config::strategy`]).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Strategy {
+    /// The best one there is: Cranelift.
+    #[default]
+    Auto,
+    /// Cranelift, an optimising compiler.
+    Cranelift,
+    /// wasmtime's baseline compiler, which Kiln does not have: an engine
+    /// configured with it cannot be created.
+    Winch,
 }
 
 /// How instances get their linear memories' address space.
@@ -76,6 +90,7 @@ impl Default for Config {
             features: default_features(),
             tunables: Tunables::default(),
             opt_level: OptLevel::Speed,
+            strategy: Strategy::Auto,
             max_wasm_stack: 1 << 20,
             parallel_compilation: true,
             lazy_compilation: false,
@@ -204,6 +219,13 @@ impl Config {
     /// results do not depend on the host's NaN bits (off by default).
     pub fn cranelift_nan_canonicalization(&mut self, enable: bool) -> &mut Self {
         self.tunables.nan_canonicalization = enable;
+        self
+    }
+
+    /// Which compiler to use (as in wasmtime; Kiln compiles with Cranelift,
+    /// and [`Engine::new`](crate::Engine::new) fails for [`Strategy::Winch`]).
+    pub fn strategy(&mut self, strategy: Strategy) -> &mut Self {
+        self.strategy = strategy;
         self
     }
 

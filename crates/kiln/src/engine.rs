@@ -47,6 +47,9 @@ pub struct Engine {
 impl Engine {
     /// An engine with `config`.
     pub fn new(config: &Config) -> Result<Engine> {
+        if config.strategy == crate::Strategy::Winch {
+            anyhow::bail!("Kiln has no Winch compiler: use Strategy::Cranelift or Strategy::Auto");
+        }
         let compiler = Compiler::new(
             config.features,
             config.tunables.clone(),

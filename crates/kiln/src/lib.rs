@@ -96,7 +96,7 @@ mod typed;
 mod values;
 
 pub use cache::Cache;
-pub use config::{Config, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig};
+pub use config::{Config, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig, Strategy};
 pub use context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 pub use engine::Engine;
 pub use exn::{ExnRef, ThrownException};
@@ -123,5 +123,9 @@ pub use values::{ExternRef, Val};
 
 /// Kiln's error type (an `anyhow::Error`; traps downcast to [`Trap`]).
 pub type Error = anyhow::Error;
+/// Macros that make an [`Error`] (`format_err!`, also `anyhow!`), return
+/// one (`bail!`) or return one unless a condition holds (`ensure!`), as
+/// wasmtime re-exports them.
+pub use anyhow::{anyhow, bail, ensure, format_err};
 /// `Result` with Kiln's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -115,6 +115,13 @@ pub struct Store<T> {
     pub(crate) body: Box<StoreBody<T>>,
 }
 
+impl<T: Default> Default for Store<T> {
+    /// A store of a default engine holding `T::default()`.
+    fn default() -> Store<T> {
+        Store::new(&Engine::default(), T::default())
+    }
+}
+
 impl<T> Store<T> {
     /// A new store for `engine` holding `data`.
     pub fn new(engine: &Engine, data: T) -> Store<T> {
@@ -151,6 +158,10 @@ impl<T> Store<T> {
     pub fn set_epoch_deadline(&mut self, ticks: u64) {
         self.body.set_epoch_deadline(ticks)
     }
+
+    /// Makes reaching the epoch deadline trap ([`crate::Trap::Interrupt`]),
+    /// which is what it always does in Kiln; for wasmtime's API.
+    pub fn epoch_deadline_trap(&mut self) {}
 
     /// The embedder's data.
     pub fn data(&self) -> &T {
