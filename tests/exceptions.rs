@@ -14,6 +14,17 @@ fn engine() -> Engine {
     Engine::new(&config).unwrap()
 }
 
+/// An instance, with no imports, of the module in `wat`.
+fn instantiate(store: &mut Store<()>, wat: &str) -> Instance {
+    let module = Module::new(store.engine(), wat).unwrap();
+    Instance::new(store, &module, &[]).unwrap()
+}
+
+/// The trap code of a call's error, if it is a trap.
+fn trap_code(err: &anyhow::Error) -> Option<kiln::Trap> {
+    err.downcast_ref::<kiln::Trap>().copied()
+}
+
 fn tag_export(i: &Instance, store: &mut Store<()>, name: &str) -> Tag {
     match i.get_export(store, name) {
         Some(Extern::Tag(t)) => t,
@@ -137,21 +148,16 @@ fn host_errors_are_not_exceptions() {
     assert_eq!(err.to_string(), "the host failed");
     assert!(err.downcast_ref::<ThrownException>().is_none());
     // ... nor a trap.
-    let module = Module::new(
-        store.engine(),
+    let i = instantiate(
+        &mut store,
         r#"(module
              (func (export "f") (result i32)
                (block $h (try_table (catch_all $h) (unreachable)))
                (i32.const 1)))"#,
-    )
-    .unwrap();
-    let i = Instance::new(&mut store, &module, &[]).unwrap();
+    );
     let f = i.get_typed_func::<(), i32>(&mut store, "f").unwrap();
     let err = f.call(&mut store, ()).unwrap_err();
-    assert_eq!(
-        err.downcast_ref::<kiln::Trap>(),
-        Some(&kiln::Trap::UnreachableCodeReached)
-    );
+    assert_eq!(trap_code(&err), Some(kiln::Trap::UnreachableCodeReached));
 }
 
 /// wasm (with a handler) → host → wasm that throws: the inner call ends
@@ -212,8 +218,8 @@ fn exceptions_pass_through_host_frames_only_when_the_host_passes_them_on() {
 fn exnrefs_cross_the_boundary_as_values() {
     let engine = engine();
     let mut store = Store::new(&engine, ());
-    let module = Module::new(
-        &engine,
+    let instance = instantiate(
+        &mut store,
         r#"(module
              (tag $e (export "e") (param f64))
              (func (export "catch") (param f64) (result exnref)
@@ -221,9 +227,7 @@ fn exnrefs_cross_the_boundary_as_values() {
                  (try_table (catch_all_ref $h) (throw $e (local.get 0)))
                  (unreachable)))
              (func (export "rethrow") (param exnref) (throw_ref (local.get 0))))"#,
-    )
-    .unwrap();
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    );
     let catch = instance.get_func(&mut store, "catch").unwrap();
     let mut out = [Val::ExnRef(None)];
     catch
@@ -254,10 +258,7 @@ fn exnrefs_cross_the_boundary_as_values() {
     let err = rethrow
         .call(&mut store, &[Val::ExnRef(None)], &mut [])
         .unwrap_err();
-    assert_eq!(
-        err.downcast_ref::<kiln::Trap>(),
-        Some(&kiln::Trap::NullReference)
-    );
+    assert_eq!(trap_code(&err), Some(kiln::Trap::NullReference));
 }
 
 #[test]
@@ -276,12 +277,10 @@ fn exceptions_and_tags_of_another_store_are_refused() {
     let foreign = ExnRef::new(&mut other, &foreign_tag, &[Val::I32(1)]).unwrap();
     assert!(foreign.tag(&store).is_err());
     assert!(foreign.fields(&mut store).is_err());
-    let module = Module::new(
-        &engine,
+    let instance = instantiate(
+        &mut store,
         r#"(module (func (export "rethrow") (param exnref) (throw_ref (local.get 0))))"#,
-    )
-    .unwrap();
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    );
     let rethrow = instance.get_func(&mut store, "rethrow").unwrap();
     let err = rethrow
         .call(&mut store, &[Val::ExnRef(Some(foreign))], &mut [])
@@ -309,6 +308,32 @@ fn exceptions_and_tags_of_another_store_are_refused() {
     assert!(err.downcast_ref::<ThrownException>().is_some(), "{err:#}");
 }
 
+/// Functions both collection tests use, over tag `$e` (an i32): `$churn`
+/// throws and catches n exceptions and returns the sum of their values,
+/// `$make` returns a new exception carrying its argument, `$value` the
+/// value of one.
+const EXN_HELPERS: &str = r#"
+  (tag $e (param i32))
+  (func $churn (export "churn") (param $n i32) (result i32)
+    (local $i i32) (local $s i32)
+    (loop $l
+      (block $h (result i32)
+        (try_table (catch $e $h) (throw $e (local.get $i)))
+        (unreachable))
+      (local.set $s (i32.add (local.get $s)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                          (local.get $n))))
+    (local.get $s))
+  (func $make (param i32) (result exnref)
+    (block $h (result exnref)
+      (try_table (catch_all_ref $h) (throw $e (local.get 0)))
+      (unreachable)))
+  (func $value (param exnref) (result i32)
+    (block $h (result i32)
+      (try_table (catch $e $h) (throw_ref (local.get 0)))
+      (unreachable)))
+"#;
+
 /// Exceptions nothing can reach are freed between calls; those in exnref
 /// globals and tables, in other live exceptions, or given to the host stay
 /// intact through many collections.
@@ -316,30 +341,13 @@ fn exceptions_and_tags_of_another_store_are_refused() {
 fn dead_exceptions_are_freed_and_live_ones_kept() {
     let engine = engine();
     let mut store = Store::new(&engine, ());
-    let module = Module::new(
-        &engine,
-        r#"(module
-             (tag $e (param i32))
+    let wat = format!(
+        r#"(module {EXN_HELPERS}
              (tag $wrap (param exnref))
              (global $g (mut exnref) (ref.null exn))
              (table $t 2 exnref)
-             ;; Throws and catches n exceptions; returns the sum of their values.
-             (func (export "churn") (param $n i32) (result i32)
-               (local $i i32) (local $s i32)
-               (loop $l
-                 (block $h (result i32)
-                   (try_table (catch $e $h) (throw $e (local.get $i)))
-                   (unreachable))
-                 (local.set $s (i32.add (local.get $s)))
-                 (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
-                                     (local.get $n))))
-               (local.get $s))
              ;; Keeps an exception carrying v in the global, one in the table,
              ;; and one wrapped inside another exception in table slot 0.
-             (func $make (param i32) (result exnref)
-               (block $h (result exnref)
-                 (try_table (catch_all_ref $h) (throw $e (local.get 0)))
-                 (unreachable)))
              (func (export "keep") (param i32)
                (global.set $g (call $make (local.get 0)))
                (table.set $t (i32.const 1) (call $make (i32.add (local.get 0) (i32.const 1))))
@@ -348,10 +356,6 @@ fn dead_exceptions_are_freed_and_live_ones_kept() {
                    (try_table (catch_all_ref $h)
                      (throw $wrap (call $make (i32.add (local.get 0) (i32.const 2)))))
                    (unreachable))))
-             (func $value (param exnref) (result i32)
-               (block $h (result i32)
-                 (try_table (catch $e $h) (throw_ref (local.get 0)))
-                 (unreachable)))
              (func (export "read") (result i32)
                (i32.add
                  (i32.add (call $value (global.get $g))
@@ -359,10 +363,9 @@ fn dead_exceptions_are_freed_and_live_ones_kept() {
                  (block $h (result exnref)
                    (try_table (catch $wrap $h) (throw_ref (table.get $t (i32.const 0))))
                    (unreachable))
-                 (call $value))))"#,
-    )
-    .unwrap();
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+                 (call $value))))"#
+    );
+    let instance = instantiate(&mut store, &wat);
     let churn = instance
         .get_typed_func::<i32, i32>(&mut store, "churn")
         .unwrap();
@@ -401,28 +404,8 @@ fn dead_exceptions_are_freed_and_live_ones_kept() {
 fn exceptions_held_by_running_wasm_survive_collections() {
     let engine = engine();
     let mut store = Store::new(&engine, ());
-    let module = Module::new(
-        &engine,
-        r#"(module
-             (tag $e (param i32))
-             (func $make (param i32) (result exnref)
-               (block $h (result exnref)
-                 (try_table (catch_all_ref $h) (throw $e (local.get 0)))
-                 (unreachable)))
-             (func $value (param exnref) (result i32)
-               (block $h (result i32)
-                 (try_table (catch $e $h) (throw_ref (local.get 0)))
-                 (unreachable)))
-             ;; Throws n exceptions, one frame deeper than the caller.
-             (func $churn (param $n i32)
-               (local $i i32)
-               (loop $l
-                 (block $h (result i32)
-                   (try_table (catch $e $h) (throw $e (local.get $i)))
-                   (unreachable))
-                 (drop)
-                 (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
-                                     (local.get $n)))))
+    let wat = format!(
+        r#"(module {EXN_HELPERS}
              ;; Keeps exnrefs in locals and on the operand stack while 20,000
              ;; others come and go, then reads them.
              (func (export "hold") (result i32)
@@ -430,17 +413,16 @@ fn exceptions_held_by_running_wasm_survive_collections() {
                (local.set $a (call $make (i32.const 11)))
                (local.set $b (call $make (i32.const 22)))
                (call $make (i32.const 33))
-               (call $churn (i32.const 20000))
+               (drop (call $churn (i32.const 20000)))
                (call $value)
                (i32.add (call $value (local.get $a)))
                (i32.add (call $value (local.get $b))))
              ;; Throws 3,000 exceptions, then returns a fresh one.
              (func (export "fresh") (param i32) (result exnref)
-               (call $churn (i32.const 3000))
-               (call $make (local.get 0))))"#,
-    )
-    .unwrap();
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+               (drop (call $churn (i32.const 3000)))
+               (call $make (local.get 0))))"#
+    );
+    let instance = instantiate(&mut store, &wat);
     let hold = instance
         .get_typed_func::<(), i32>(&mut store, "hold")
         .unwrap();
