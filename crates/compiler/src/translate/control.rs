@@ -96,6 +96,19 @@ impl FuncTranslator<'_, '_> {
         block
     }
 
+    /// Opens a construct whose parameters (the top `params` operands) are
+    /// on the stack and whose results arrive at `dest`.
+    fn push_frame(&mut self, kind: FrameKind, dest: ir::Block, params: usize, results: usize) {
+        self.control.push(Frame {
+            kind,
+            dest,
+            height: self.stack.len() - params,
+            params,
+            results,
+            dest_reached: false,
+        });
+    }
+
     fn jump(&mut self, target: ir::Block, args: &[ir::Value]) {
         self.b.ins().jump(target, &bargs(args));
     }
@@ -179,9 +192,7 @@ impl FuncTranslator<'_, '_> {
     fn branch(&mut self, depth: u32) {
         let i = self.control.len() - 1 - depth as usize;
         let (target, n) = self.control[i].branch_target();
-        if !matches!(self.control[i].kind, FrameKind::Loop { .. }) {
-            self.control[i].dest_reached = true;
-        }
+        self.control[i].mark_reached();
         let args = self.peekn(n).to_vec();
         self.jump(target, &args);
         self.reachable = false;
@@ -198,14 +209,7 @@ impl FuncTranslator<'_, '_> {
             Operator::Block { blockty } => {
                 let (params, results) = self.block_type(*blockty);
                 let dest = self.block_with_params(&results);
-                self.control.push(Frame {
-                    kind: FrameKind::Block,
-                    dest,
-                    height: self.stack.len() - params.len(),
-                    params: params.len(),
-                    results: results.len(),
-                    dest_reached: false,
-                });
+                self.push_frame(FrameKind::Block, dest, params.len(), results.len());
             }
             Operator::Loop { blockty } => {
                 let (params, results) = self.block_type(*blockty);
@@ -216,14 +220,12 @@ impl FuncTranslator<'_, '_> {
                 self.b.switch_to_block(header);
                 let header_params = self.b.block_params(header).to_vec();
                 self.stack.extend(header_params);
-                self.control.push(Frame {
-                    kind: FrameKind::Loop { header },
+                self.push_frame(
+                    FrameKind::Loop { header },
                     dest,
-                    height: self.stack.len() - params.len(),
-                    params: params.len(),
-                    results: results.len(),
-                    dest_reached: false,
-                });
+                    params.len(),
+                    results.len(),
+                );
                 self.interruption_checks();
             }
             Operator::If { blockty } => {
@@ -237,29 +239,25 @@ impl FuncTranslator<'_, '_> {
                 self.b.seal_block(then_block);
                 self.b.seal_block(else_block);
                 self.b.switch_to_block(then_block);
-                self.control.push(Frame {
-                    kind: FrameKind::If {
+                self.push_frame(
+                    FrameKind::If {
                         else_block: Some(else_block),
                     },
                     dest,
-                    height: self.stack.len() - params.len(),
-                    params: params.len(),
-                    results: results.len(),
-                    dest_reached: false,
-                });
+                    params.len(),
+                    results.len(),
+                );
             }
             Operator::TryTable { try_table } => {
                 let (params, results) = self.block_type(try_table.ty);
                 let handlers_before = self.open_handlers(&try_table.catches);
                 let dest = self.block_with_params(&results);
-                self.control.push(Frame {
-                    kind: FrameKind::TryTable { handlers_before },
+                self.push_frame(
+                    FrameKind::TryTable { handlers_before },
                     dest,
-                    height: self.stack.len() - params.len(),
-                    params: params.len(),
-                    results: results.len(),
-                    dest_reached: false,
-                });
+                    params.len(),
+                    results.len(),
+                );
             }
             Operator::Throw { tag_index } => self.translate_throw(TagIndex(*tag_index)),
             Operator::ThrowRef => self.translate_throw_ref(),
@@ -271,9 +269,7 @@ impl FuncTranslator<'_, '_> {
                 let cond = self.pop();
                 let i = self.control.len() - 1 - *relative_depth as usize;
                 let (target, n) = self.control[i].branch_target();
-                if !matches!(self.control[i].kind, FrameKind::Loop { .. }) {
-                    self.control[i].dest_reached = true;
-                }
+                self.control[i].mark_reached();
                 let args = bargs(self.peekn(n));
                 let next = self.b.create_block();
                 self.b.ins().brif(cond, target, &args, next, &[]);
@@ -285,9 +281,7 @@ impl FuncTranslator<'_, '_> {
                 let r = self.pop();
                 let i = self.control.len() - 1 - *relative_depth as usize;
                 let (target, n) = self.control[i].branch_target();
-                if !matches!(self.control[i].kind, FrameKind::Loop { .. }) {
-                    self.control[i].dest_reached = true;
-                }
+                self.control[i].mark_reached();
                 // `br_on_non_null` passes the reference as the last branch value.
                 let mut args = self.peekn(if on_null { n } else { n - 1 }).to_vec();
                 if !on_null {
@@ -319,9 +313,7 @@ impl FuncTranslator<'_, '_> {
                 let call = |t: &mut Self, depth: u32| {
                     let i = t.control.len() - 1 - depth as usize;
                     let (target, _) = t.control[i].branch_target();
-                    if !matches!(t.control[i].kind, FrameKind::Loop { .. }) {
-                        t.control[i].dest_reached = true;
-                    }
+                    t.control[i].mark_reached();
                     t.b.func.dfg.block_call(target, &args)
                 };
                 let default_call = call(self, default);
