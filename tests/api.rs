@@ -349,3 +349,27 @@ fn wasmtime_style_api_pieces() {
     let f = i.get_typed_func::<(), i32>(&mut store, "f").unwrap();
     assert_eq!(f.call(&mut store, ()).unwrap(), 9);
 }
+
+/// `Linker::instantiate_pre`: imports found once, instances in many stores.
+#[test]
+fn instance_pre_instantiates_in_many_stores() {
+    use kiln::{Engine, Linker, Module, Store};
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "host" "double" (func $d (param i32) (result i32)))
+             (func (export "f") (param i32) (result i32) (call $d (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut linker: Linker<()> = Linker::new(&engine);
+    assert!(linker.instantiate_pre(&module).is_err());
+    linker.func_wrap("host", "double", |x: i32| x * 2).unwrap();
+    let pre = linker.instantiate_pre(&module).unwrap();
+    for x in 0..3 {
+        let mut store = Store::new(&engine, ());
+        let i = pre.instantiate(&mut store).unwrap();
+        let f = i.get_typed_func::<i32, i32>(&mut store, "f").unwrap();
+        assert_eq!(f.call(&mut store, x).unwrap(), 2 * x);
+    }
+    assert_eq!(pre.module().imports().len(), 1);
+}

@@ -112,7 +112,7 @@ pub use kiln_types::{
 };
 pub use kiln_vm::VMFunctionKind;
 pub use limits::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
-pub use linker::Linker;
+pub use linker::{InstancePre, Linker};
 pub use module::Module;
 pub use profiling::ProfilingStrategy;
 pub use store::Store;

@@ -38,6 +38,44 @@ pub struct Linker<T> {
     allow_shadowing: bool,
 }
 
+impl<T> Clone for Linker<T> {
+    fn clone(&self) -> Self {
+        Self {
+            items: self.items.clone(),
+            allow_shadowing: self.allow_shadowing,
+        }
+    }
+}
+
+/// A module with its imports found in a [`Linker`], ready to be
+/// instantiated in any number of stores ([`Linker::instantiate_pre`]).
+pub struct InstancePre<T> {
+    linker: Linker<T>,
+    module: Module,
+}
+
+impl<T> Clone for InstancePre<T> {
+    fn clone(&self) -> Self {
+        Self {
+            linker: self.linker.clone(),
+            module: self.module.clone(),
+        }
+    }
+}
+
+impl<T: 'static> InstancePre<T> {
+    /// The module.
+    pub fn module(&self) -> &Module {
+        &self.module
+    }
+
+    /// Instantiates the module in `store` (imports of another type than
+    /// the module declares fail here, as with [`Linker::instantiate`]).
+    pub fn instantiate(&self, store: impl AsContextMut<Data = T>) -> Result<Instance> {
+        self.linker.instantiate(store, &self.module)
+    }
+}
+
 impl<T: 'static> Default for Linker<T> {
     fn default() -> Self {
         Self {
@@ -211,6 +249,34 @@ impl<T: 'static> Linker<T> {
         Some(Self::materialize(store.as_context_mut().0, def))
     }
 
+    /// What the linker defines for import `i`.
+    fn definition(&self, i: &crate::ImportType<'_>) -> Result<&Definition<T>> {
+        match self
+            .items
+            .get(&(i.module().to_string(), i.name().to_string()))
+        {
+            Some(def) => Ok(def),
+            None => bail!(
+                "unknown import: `{}::{}` has not been defined (expected {})",
+                i.module(),
+                i.name(),
+                i.ty()
+            ),
+        }
+    }
+
+    /// Finds every import of `module` now (failing if one is not defined),
+    /// for instantiating it later, in as many stores as wanted.
+    pub fn instantiate_pre(&self, module: &Module) -> Result<InstancePre<T>> {
+        for i in module.imports() {
+            self.definition(&i)?;
+        }
+        Ok(InstancePre {
+            linker: self.clone(),
+            module: module.clone(),
+        })
+    }
+
     /// Instantiates `module`, resolving each import by name.
     pub fn instantiate(
         &self,
@@ -220,17 +286,7 @@ impl<T: 'static> Linker<T> {
         let store = store.as_context_mut().0;
         let mut imports = Vec::new();
         for i in module.imports() {
-            let Some(def) = self
-                .items
-                .get(&(i.module().to_string(), i.name().to_string()))
-            else {
-                bail!(
-                    "unknown import: `{}::{}` has not been defined (expected {})",
-                    i.module(),
-                    i.name(),
-                    i.ty()
-                );
-            };
+            let def = self.definition(&i)?;
             imports.push(Self::materialize(&mut *store, def));
         }
         Instance::new(&mut *store, module, &imports)
