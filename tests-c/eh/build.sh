@@ -43,8 +43,10 @@ out=$(mktemp -d)
     "$out"/unwind.o "$out"/tags.o -o exceptions.wasm
 "$ZIG" cc "${flags[@]}" -mllvm -wasm-enable-sjlj -s setjmp.c "$out"/tags.o -o setjmp.wasm
 # What the test expects: the native builds' output (the host's compilers).
-c++ -O2 exceptions.cpp -o "$out/exceptions" && "$out/exceptions" > exceptions.expected
-cc -O2 setjmp.c -o "$out/setjmp" && "$out/setjmp" > setjmp.expected
+c++ -O2 exceptions.cpp -o "$out/exceptions"
+"$out/exceptions" > exceptions.expected
+cc -O2 setjmp.c -o "$out/setjmp"
+"$out/setjmp" > setjmp.expected
 rm -rf "$out"
 sha256sum build.sh exceptions.cpp setjmp.c tags.S > SOURCES.sha256
 echo "built exceptions.wasm and setjmp.wasm"

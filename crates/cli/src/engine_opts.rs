@@ -185,14 +185,16 @@ impl EngineOptions {
                 "nan-canonicalization" => {
                     config.cranelift_nan_canonicalization(parse_switch(name, value)?);
                 }
-                "unknown-imports-trap" => {
+                "unknown-imports-trap" | "unknown-imports-default" => {
+                    let rule = if key == "unknown-imports-trap" {
+                        UnknownImports::Trap
+                    } else {
+                        UnknownImports::Default
+                    };
                     if parse_switch(name, value)? {
-                        unknown_imports = UnknownImports::Trap;
-                    }
-                }
-                "unknown-imports-default" => {
-                    if parse_switch(name, value)? {
-                        unknown_imports = UnknownImports::Default;
+                        unknown_imports = rule;
+                    } else if unknown_imports == rule {
+                        unknown_imports = UnknownImports::Fail;
                     }
                 }
                 "max-memory-size" => {

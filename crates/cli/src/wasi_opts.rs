@@ -155,9 +155,14 @@ impl WasiOptions {
         }
         if settings.inherit_env {
             // The host's variables first, except those `--env` sets.
-            for (name, value) in std::env::vars() {
-                if !envs.iter().any(|(n, _)| *n == name) {
-                    builder.env(&name, &value)?;
+            // (Variables that are not text cannot be passed through WASI's
+            // UTF-8 strings, and are left out.)
+            for (name, value) in std::env::vars_os() {
+                let (Some(name), Some(value)) = (name.to_str(), value.to_str()) else {
+                    continue;
+                };
+                if !envs.iter().any(|(n, _)| n == name) {
+                    builder.env(name, value)?;
                 }
             }
         }

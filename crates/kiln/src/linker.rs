@@ -4,7 +4,7 @@ use crate::context::AsContextMut;
 use crate::func::{HostFn, StaticHost};
 use crate::store::StoreBody;
 use crate::{Caller, Extern, Func, FuncType, Instance, IntoFunc, Module, Val};
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -158,7 +158,7 @@ impl<T: 'static> Linker<T> {
         for (module_name, name, ty) in self.unknown_function_imports(module) {
             let what = format!("{module_name}::{name}");
             self.func_new(&module_name, &name, ty, move |_, _, _| {
-                bail!("called the unknown import `{what}`, which `kiln run` defined to trap")
+                bail!("called the unknown import `{what}`, which was defined to trap")
             })?;
         }
         Ok(())
@@ -176,14 +176,14 @@ impl<T: 'static> Linker<T> {
     }
 
     /// `(module, name, type)` of each function import of `module` the
-    /// linker does not define.
+    /// linker does not define, once each (a module may import a name twice).
     fn unknown_function_imports(&self, module: &Module) -> Vec<(String, String, FuncType)> {
+        let mut seen = std::collections::HashSet::new();
         module
             .imports()
             .filter(|i| {
-                !self
-                    .items
-                    .contains_key(&(i.module().to_string(), i.name().to_string()))
+                let key = (i.module().to_string(), i.name().to_string());
+                !self.items.contains_key(&key) && seen.insert(key)
             })
             .filter_map(|i| match i.ty() {
                 crate::ExternType::Func(ty) => {
@@ -194,7 +194,8 @@ impl<T: 'static> Linker<T> {
             .collect()
     }
 
-    /// Instantiates `module` and defines its exports under `name`.
+    /// Instantiates `module`, runs its `_initialize` if it exports one (a
+    /// WASI reactor's setup), and defines its exports under `name`.
     pub fn module(
         &mut self,
         mut store: impl AsContextMut<Data = T>,
@@ -203,6 +204,10 @@ impl<T: 'static> Linker<T> {
     ) -> Result<&mut Self> {
         let store = store.as_context_mut().0;
         let instance = self.instantiate(&mut *store, module)?;
+        if let Some(init) = instance.get_func(&mut *store, "_initialize") {
+            init.call(&mut *store, &[], &mut [])
+                .context("failed to run `_initialize`")?;
+        }
         self.instance(store, name, instance)
     }
 

@@ -65,9 +65,16 @@ impl Drop for VMExceptionObject {
     fn drop(&mut self) {
         // Nothing may read a freed exception; if something did, the
         // poison makes it visible (a tag no store has, values of all ones).
-        self.tag = u32::MAX;
-        // SAFETY: `values` owns `len` slots (see `allocate`).
-        unsafe { std::slice::from_raw_parts_mut(self.values, self.len) }.fill(RawValue(u128::MAX));
+        // Volatile, so that the writes are not dropped as dead before the
+        // free.
+        // SAFETY: `tag` is a field of this live object, and `values` owns
+        // `len` slots (see `allocate`).
+        unsafe {
+            std::ptr::write_volatile(&mut self.tag, u32::MAX);
+            for i in 0..self.len {
+                std::ptr::write_volatile(self.values.add(i), RawValue(u128::MAX));
+            }
+        }
         // SAFETY: `values`/`len` came from `Box::into_raw` of a boxed slice
         // in `allocate`, and nothing else frees them.
         drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(self.values, self.len)) });

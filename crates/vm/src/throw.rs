@@ -134,9 +134,15 @@ pub(crate) unsafe fn collect_if_due(store: &VMStoreContext) {
         return;
     };
     let bottom = current_sp();
-    let words = top.saturating_sub(bottom) / 8;
-    // Copied word by word through raw pointers: frames up the stack hold
-    // references into it, which a slice over it would alias.
+    if bottom >= top {
+        // Not on the stack the store's calls entered wasm on (a host
+        // function moved to another stack): what holds the objects cannot
+        // be scanned, so nothing is freed.
+        return;
+    }
+    let words = (top - bottom) / 8;
+    // Copied word by word through raw pointers, so that no slice spans the
+    // frames up the stack while this runs.
     let stack: Vec<usize> = (0..words)
         // SAFETY: `bottom..top` is this thread's live stack, from this
         // frame up to the entry into wasm: mapped and 8-byte aligned.

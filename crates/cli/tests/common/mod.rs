@@ -150,6 +150,11 @@ pub fn compile_c(name: &str, sources: &[PathBuf], flags: &[&str]) -> PathBuf {
     let version = match TOOLCHAIN.get_or_init(check_toolchain) {
         Ok(version) => version,
         Err(e) => {
+            assert!(
+                std::env::var_os("KILN_UPDATE_PREBUILT").is_none(),
+                "KILN_UPDATE_PREBUILT needs the toolchain: {e}"
+            );
+            check_prebuilt_sources();
             let path = prebuilt(name);
             assert!(path.exists(), "{e}; and {} is missing", path.display());
             return path;
@@ -204,6 +209,12 @@ fn check_prebuilt(name: &str, fresh: &Path, version: &str) {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::copy(fresh, prebuilt(name)).expect("cannot update the checked-in build");
         std::fs::write(&toolchain, format!("{version}\n")).unwrap();
+        let sums = Command::new("sha256sum")
+            .args(PREBUILT_SOURCES)
+            .current_dir(repo_root().join("tests-c"))
+            .output()
+            .expect("sha256sum runs");
+        std::fs::write(dir.join("SOURCES.sha256"), sums.stdout).unwrap();
         return;
     }
     let recorded = std::fs::read_to_string(&toolchain).unwrap_or_default();
@@ -220,15 +231,65 @@ fn check_prebuilt(name: &str, fresh: &Path, version: &str) {
     );
 }
 
+/// The sources of the checked-in programs, relative to `tests-c/` (bzip2's
+/// are fixed by the `bzip2-sys` version in Cargo.lock).
+const PREBUILT_SOURCES: &[&str] = &[
+    "args_env.c",
+    "clocks_random.c",
+    "common.h",
+    "escape.c",
+    "exit.c",
+    "files.c",
+    "stdio.c",
+];
+
+/// Without the toolchain: fails if a source changed since the checked-in
+/// programs were built (`tests-c/prebuilt/SOURCES.sha256`), which would
+/// otherwise go on testing the old program.
+fn check_prebuilt_sources() {
+    let out = Command::new("sha256sum")
+        .args(["--check", "prebuilt/SOURCES.sha256"])
+        .current_dir(repo_root().join("tests-c"))
+        .output()
+        .expect("sha256sum runs");
+    assert!(
+        out.status.success(),
+        "tests-c changed since tests-c/prebuilt was built, and there is no toolchain to \
+         rebuild it here ({SETUP_HINT}):\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
 /// The compiler's version line, or why it cannot be run.
 fn check_toolchain() -> Result<String, String> {
     match Command::new(clang()).arg("--version").output() {
-        Ok(o) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout)
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_string()),
+        Ok(o) if o.status.success() => {
+            // The compiler alone is not enough: the sysroot and linker must
+            // be there too.
+            let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wasi-c");
+            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            let probe = dir.join(format!("probe.{}.c", std::process::id()));
+            std::fs::write(&probe, "int main(void) { return 0; }\n").map_err(|e| e.to_string())?;
+            let built = Command::new(clang())
+                .args(["--target=wasm32-wasi", "-o"])
+                .arg(probe.with_extension("wasm"))
+                .arg(&probe)
+                .output()
+                .map_err(|e| e.to_string())?;
+            if !built.status.success() {
+                return Err(format!(
+                    "{} cannot build for wasm32-wasi: {}; {SETUP_HINT}",
+                    clang(),
+                    String::from_utf8_lossy(&built.stderr)
+                ));
+            }
+            Ok(String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string())
+        }
         Ok(o) => Err(format!(
             "`{} --version` failed: {}; {SETUP_HINT}",
             clang(),
