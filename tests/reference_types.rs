@@ -150,10 +150,16 @@ fn funcref_tables_from_the_host() {
 fn v128_values_round_trip() {
     let (mut store, instance, ..) = setup();
     let v = 0x0011_2233_4455_6677_8899_aabb_ccdd_eeffu128;
-    let out = call1(&mut store, &instance, "swap", &[Val::V128(v)]).unwrap();
-    assert_eq!(out.unwrap_v128(), v.rotate_left(64));
+    let out = call1(&mut store, &instance, "swap", &[Val::V128(v.into())]).unwrap();
+    assert_eq!(out.unwrap_v128().as_u128(), v.rotate_left(64));
     let typed = instance
         .get_typed_func::<u128, u128>(&mut store, "swap")
         .unwrap();
     assert_eq!(typed.call(&mut store, v).unwrap(), v.rotate_left(64));
+    // wasmtime's spelling: `V128`.
+    let typed = instance
+        .get_typed_func::<kiln::V128, kiln::V128>(&mut store, "swap")
+        .unwrap();
+    let out = typed.call(&mut store, v.into()).unwrap();
+    assert_eq!(u128::from(out), v.rotate_left(64));
 }

@@ -289,7 +289,7 @@ pub fn format_val(v: &Val) -> String {
         Val::I64(x) => x.to_string(),
         Val::F32(b) => f32::from_bits(*b).to_string(),
         Val::F64(b) => f64::from_bits(*b).to_string(),
-        Val::V128(x) => x.to_string(),
+        Val::V128(x) => x.as_u128().to_string(),
         Val::FuncRef(f) => match f {
             Some(_) => "<funcref>".into(),
             None => "<null funcref>".into(),

@@ -43,7 +43,7 @@ impl Value {
             kiln::Val::I64(x) => Value::I64(*x as u64),
             kiln::Val::F32(b) => Value::F32(*b),
             kiln::Val::F64(b) => Value::F64(*b),
-            kiln::Val::V128(b) => Value::V128(*b),
+            kiln::Val::V128(b) => Value::V128(b.as_u128()),
             kiln::Val::FuncRef(f) => Value::FuncRef { null: f.is_none() },
             kiln::Val::ExternRef(e) => Value::ExternRef { null: e.is_none() },
             kiln::Val::ExnRef(e) => Value::ExnRef { null: e.is_none() },
@@ -305,7 +305,7 @@ pub(crate) fn arg(
                 }
                 _ => u128::from(rng.next_u64()) | (u128::from(rng.next_u64()) << 64),
             };
-            (kiln::Val::V128(x), wasmi::Val::V128(x.into()))
+            (kiln::Val::V128(x.into()), wasmi::Val::V128(x.into()))
         }
         kiln::ValType::Ref(r) if is_func(r) => {
             if kfuncs.is_empty() || rng.below(2) == 0 {

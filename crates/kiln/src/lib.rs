@@ -119,7 +119,7 @@ pub use store::Store;
 pub use tag::{Tag, TagType};
 pub use trap::{FrameInfo, Trap, WasmBacktrace};
 pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
-pub use values::{ExternRef, Val};
+pub use values::{ExternRef, V128, Val};
 
 /// Kiln's error type (an `anyhow::Error`; traps downcast to [`Trap`]).
 pub type Error = anyhow::Error;

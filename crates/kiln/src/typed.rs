@@ -21,7 +21,7 @@ pub(crate) mod sealed {
 }
 
 /// A Rust type that is a wasm value type (`i32`, `u32`, `i64`, `u64`,
-/// `f32`, `f64`, `u128` for v128). Sealed: the typed-call path trusts its
+/// `f32`, `f64`, and [`V128`](crate::V128) or `u128` for v128). Sealed: the typed-call path trusts its
 /// raw values, so no other crate can implement it.
 ///
 /// ```compile_fail
@@ -48,7 +48,7 @@ pub trait WasmTy: Copy + 'static + sealed::Ty {
             Val::I64(x) => RawValue::from_u64(*x as u64),
             Val::F32(x) => RawValue::from_u32(*x),
             Val::F64(x) => RawValue::from_u64(*x),
-            Val::V128(x) => RawValue(*x),
+            Val::V128(x) => RawValue(x.as_u128()),
             _ => RawValue::default(),
         })
     }
@@ -60,7 +60,7 @@ pub trait WasmTy: Copy + 'static + sealed::Ty {
             ValType::I64 => Val::I64(raw.u64() as i64),
             ValType::F32 => Val::F32(raw.u32()),
             ValType::F64 => Val::F64(raw.u64()),
-            _ => Val::V128(raw.0),
+            _ => Val::V128(raw.0.into()),
         }
     }
 }
@@ -84,6 +84,7 @@ wasm_ty! {
     f32 => F32, |v| RawValue::from_u32(v.to_bits()), |r| f32::from_bits(r.u32());
     f64 => F64, |v| RawValue::from_u64(v.to_bits()), |r| f64::from_bits(r.u64());
     u128 => V128, |v| RawValue(v), |r| r.0;
+    crate::V128 => V128, |v| RawValue(v.as_u128()), |r| r.0.into();
 }
 
 /// Function parameters: `()`, a single [`WasmTy`], or a tuple of them.

@@ -49,6 +49,29 @@ impl std::fmt::Debug for ExternRef {
     }
 }
 
+/// A `v128` value: 128 bits, lane 0 in the least significant bits.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct V128(u128);
+
+impl V128 {
+    /// The bits as one number.
+    pub fn as_u128(&self) -> u128 {
+        self.0
+    }
+}
+
+impl From<u128> for V128 {
+    fn from(bits: u128) -> V128 {
+        V128(bits)
+    }
+}
+
+impl From<V128> for u128 {
+    fn from(v: V128) -> u128 {
+        v.0
+    }
+}
+
 /// A wasm value. Floats are kept as bits so NaN payloads survive.
 #[derive(Clone, Debug)]
 pub enum Val {
@@ -61,7 +84,7 @@ pub enum Val {
     /// An `f64`, as its bits.
     F64(u64),
     /// A `v128`.
-    V128(u128),
+    V128(V128),
     /// A `funcref`.
     FuncRef(Option<Func>),
     /// An `externref`.
@@ -87,7 +110,7 @@ impl Val {
     accessors! {
         i32 unwrap_i32 I32 i32;
         i64 unwrap_i64 I64 i64;
-        v128 unwrap_v128 V128 u128;
+        v128 unwrap_v128 V128 V128;
         funcref unwrap_funcref FuncRef Option<Func>;
         externref unwrap_externref ExternRef Option<ExternRef>;
         exnref unwrap_exnref ExnRef Option<crate::ExnRef>;
@@ -182,7 +205,7 @@ impl Val {
             ValType::I64 => Val::I64(0),
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
-            ValType::V128 => Val::V128(0),
+            ValType::V128 => Val::V128(V128(0)),
             ValType::Ref(r) => match r.heap_type.hierarchy() {
                 RefHierarchy::Func => Val::FuncRef(None),
                 RefHierarchy::Extern => Val::ExternRef(None),
@@ -198,7 +221,7 @@ impl Val {
             Val::I64(v) => RawValue::from_u64(*v as u64),
             Val::F32(v) => RawValue::from_u32(*v),
             Val::F64(v) => RawValue::from_u64(*v),
-            Val::V128(v) => RawValue(*v),
+            Val::V128(v) => RawValue(v.0),
             Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => RawValue(0),
             Val::ExnRef(Some(e)) => {
                 store.check(e.store, "exception")?;
@@ -229,7 +252,7 @@ impl Val {
             ValType::I64 => Val::I64(raw.u64() as i64),
             ValType::F32 => Val::F32(raw.u32()),
             ValType::F64 => Val::F64(raw.u64()),
-            ValType::V128 => Val::V128(raw.0),
+            ValType::V128 => Val::V128(V128(raw.0)),
             ValType::Ref(r) if r.heap_type.hierarchy() == RefHierarchy::Func => {
                 let p = raw.ptr();
                 Val::FuncRef((!p.is_null()).then(|| store.func_for_anyfunc(p.cast())))

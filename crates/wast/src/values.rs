@@ -54,7 +54,7 @@ pub(crate) fn arg(store: &mut Store<()>, a: &WastArg<'_>) -> Result<Val> {
         WastArgCore::I64(v) => Val::I64(*v),
         WastArgCore::F32(f) => Val::F32(f.bits),
         WastArgCore::F64(f) => Val::F64(f.bits),
-        WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
+        WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes()).into()),
         WastArgCore::RefNull(ty) => match hierarchy(ty) {
             Hierarchy::Func => Val::FuncRef(None),
             Hierarchy::Extern => Val::ExternRef(None),
@@ -81,7 +81,7 @@ fn matches(actual: &Val, expected: &WastRetCore<'_>) -> bool {
         (Val::I64(a), WastRetCore::I64(e)) => a == e,
         (Val::F32(a), WastRetCore::F32(e)) => f32_matches(*a, e),
         (Val::F64(a), WastRetCore::F64(e)) => f64_matches(*a, e),
-        (Val::V128(a), WastRetCore::V128(e)) => v128_matches(*a, e),
+        (Val::V128(a), WastRetCore::V128(e)) => v128_matches(a.as_u128(), e),
         // `(ref.null)` without a type accepts any null; with one, only a null
         // of the same hierarchy.
         (Val::FuncRef(None), WastRetCore::RefNull(ty)) => {
@@ -164,7 +164,7 @@ fn show(v: &Val) -> String {
         Val::I64(x) => format!("i64 {x} ({:#x})", *x as u64),
         Val::F32(b) => format!("f32 {b:#010x} ({})", f32::from_bits(*b)),
         Val::F64(b) => format!("f64 {b:#018x} ({})", f64::from_bits(*b)),
-        Val::V128(b) => format!("v128 {b:#034x}"),
+        Val::V128(b) => format!("v128 {:#034x}", b.as_u128()),
         Val::FuncRef(None) => "(ref.null func)".into(),
         Val::FuncRef(Some(_)) => "a non-null funcref".into(),
         Val::ExternRef(None) => "(ref.null extern)".into(),
