@@ -1,6 +1,7 @@
 //! What the guest sees of the host through WASI: arguments, environment
 //! variables and preopened directories (`--dir`, `--env`).
 
+use crate::engine_opts::{parse_switch, wasm_items};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use kiln_wasi::{WasiCtx, WasiCtxBuilder};
@@ -50,16 +51,9 @@ impl WasiSettings {
             inherit_stdout: true,
             inherit_stderr: true,
         };
-        for item in items.iter().flat_map(|i| i.split(',')) {
-            let (key, value) = match item.split_once('=') {
-                Some((k, v)) => (k, Some(v)),
-                None => (item, None),
-            };
-            let on = match value {
-                None | Some("y" | "yes" | "true") => true,
-                Some("n" | "no" | "false") => false,
-                Some(v) => bail!("`-S {key}={v}`: expected y or n"),
-            };
+        // Spelled as `-W`'s switches are.
+        for (key, value) in wasm_items(items) {
+            let on = parse_switch(key, value)?;
             match key {
                 "inherit-env" => s.inherit_env = on,
                 "inherit-stdin" => s.inherit_stdin = on,

@@ -69,15 +69,21 @@ impl ExnRef {
 
     /// The values the exception carries.
     pub fn fields(&self, mut store: impl AsContextMut) -> Result<Vec<Val>> {
-        let store = &mut store.as_context_mut().0.inner;
+        Ok(self.tag_and_fields(&mut store.as_context_mut().0.inner)?.1)
+    }
+
+    /// The store's index of the exception's tag, and its values.
+    fn tag_and_fields(&self, store: &mut StoreInner) -> Result<(usize, Vec<Val>)> {
         let object = self.object(store)?;
-        let ty = store.tags[object.tag() as usize].ty.clone();
+        let tag = object.tag() as usize;
         let raw: Vec<RawValue> = object.values().to_vec();
-        Ok(raw
+        let ty = store.tags[tag].ty.clone();
+        let fields = raw
             .into_iter()
             .zip(ty.params())
             .map(|(v, t)| Val::from_raw(store, v, *t))
-            .collect())
+            .collect();
+        Ok((tag, fields))
     }
 
     /// Value `index` of the exception.
@@ -218,17 +224,11 @@ impl StoreInner {
 
 /// "tag 3 of type (func (param i32)) carrying [I32(7)]".
 fn describe(store: &mut StoreInner, exn: ExnRef) -> Result<String> {
-    let tag = ExnRef::object(&exn, store)?.tag() as usize;
-    let ty = store.tags[tag].ty.clone();
-    let fields: Vec<Val> = {
-        let object = ExnRef::object(&exn, store)?;
-        let raw: Vec<RawValue> = object.values().to_vec();
-        raw.into_iter()
-            .zip(ty.params())
-            .map(|(v, t)| Val::from_raw(store, v, *t))
-            .collect()
-    };
-    Ok(format!("tag {tag} of type {ty} carrying {fields:?}"))
+    let (tag, fields) = exn.tag_and_fields(store)?;
+    Ok(format!(
+        "tag {tag} of type {} carrying {fields:?}",
+        store.tags[tag].ty
+    ))
 }
 
 impl<T> crate::Caller<'_, T> {
@@ -245,9 +245,7 @@ impl<T> crate::Store<T> {
     pub fn throw<R>(&mut self, exn: ExnRef) -> Result<R, ThrownException> {
         Err(ThrownException::new(&mut self.body.inner, exn))
     }
-}
 
-impl<T> crate::Store<T> {
     /// How many exception objects the store holds now (live ones, and dead
     /// ones not collected yet): a diagnostic for tests and monitoring.
     pub fn exception_objects(&self) -> usize {

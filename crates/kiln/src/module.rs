@@ -605,9 +605,10 @@ impl Module {
 }
 
 /// Registers `code`, holding `functions` (each defined function's index
-/// and place), `traps` and the calls with exception handlers, so that faults in it are traps and backtraces
-/// name its functions; with the perf-map profiler, also describes the
-/// functions to it.
+/// and place), `traps` and the calls with exception handlers, so that
+/// faults in it are traps, backtraces name its functions and throws find
+/// its handlers; with the perf-map profiler, also describes the functions
+/// to it.
 pub(crate) fn register_functions(
     engine: &Engine,
     info: &Arc<ModuleInfo>,

@@ -60,54 +60,45 @@ pub(crate) unsafe fn throw(exn: *mut VMExceptionObject) -> ! {
 /// The innermost handler for an exception with store tag `tag`, among the
 /// wasm frames of `call`.
 fn find_handler(call: &CallState, tag: u32) -> Option<Resume> {
-    let (mut fp, mut ret) = call.last_exit();
-    loop {
-        let found = code_registry::with_exception_site(ret, |site, start| {
-            let sp = fp.checked_sub(site.frame_offset as usize)?;
-            let slot = sp.checked_add(site.vmctx_offset as usize)?;
-            if !call.owns_stack_address(slot) || !slot.is_multiple_of(8) {
-                return None;
-            }
-            // SAFETY: the slot lies in this call's stack, in the live frame
-            // of the call site, where compiled code saved its vmctx.
-            let vmctx = unsafe { *(slot as *const *mut VMContext) };
-            site.handlers.iter().find_map(|h| {
-                let pc = match *h {
-                    ExceptionHandler::All { pc } => pc,
-                    ExceptionHandler::Tag { tag: t, pc } => {
-                        // SAFETY: the frame's vmctx is a live instance's.
-                        let inst = unsafe { &*Instance::from_vmctx(vmctx) };
-                        if inst.tag_id(t) != tag {
-                            return None;
-                        }
-                        pc
+    let (fp, ret) = call.last_exit();
+    // SAFETY: we run on `call`'s thread, inside its wasm call chain.
+    let callers = unsafe { call.callers(fp) };
+    std::iter::once((fp, ret))
+        .chain(callers)
+        .find_map(|(fp, ret)| handler_at(call, fp, ret, tag))
+}
+
+/// The handler for an exception with store tag `tag` at the call whose
+/// return address is `ret`, made by the frame whose frame pointer is `fp`.
+fn handler_at(call: &CallState, fp: usize, ret: usize, tag: u32) -> Option<Resume> {
+    code_registry::with_exception_site(ret, |site, start| {
+        let sp = fp.checked_sub(site.frame_offset as usize)?;
+        let slot = sp.checked_add(site.vmctx_offset as usize)?;
+        if !call.owns_stack_address(slot) || !slot.is_multiple_of(8) {
+            return None;
+        }
+        // SAFETY: the slot lies in this call's stack, in the live frame of
+        // the call site, where compiled code saved its vmctx.
+        let vmctx = unsafe { *(slot as *const *mut VMContext) };
+        site.handlers.iter().find_map(|h| {
+            let pc = match *h {
+                ExceptionHandler::All { pc } => pc,
+                ExceptionHandler::Tag { tag: t, pc } => {
+                    // SAFETY: the frame's vmctx is a live instance's.
+                    let inst = unsafe { &*Instance::from_vmctx(vmctx) };
+                    if inst.tag_id(t) != tag {
+                        return None;
                     }
-                };
-                Some(Resume {
-                    pc: start + pc as usize,
-                    sp,
-                    fp,
-                })
+                    pc
+                }
+            };
+            Some(Resume {
+                pc: start + pc as usize,
+                sp,
+                fp,
             })
-        });
-        if found.is_some() {
-            return found;
-        }
-        if fp == 0
-            || !fp.is_multiple_of(8)
-            || !call.owns_stack_address(fp)
-            || !call.owns_stack_address(fp + 8)
-        {
-            return None;
-        }
-        // SAFETY: `fp` and `fp + 8` lie in this call's stack (checked
-        // above): a saved frame pointer and a return address.
-        let (next, next_ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
-        if next <= fp {
-            return None;
-        }
-        (fp, ret) = (next, next_ret);
-    }
+        })
+    })
 }
 
 /// Has the store's exception objects collected if enough have been made

@@ -466,28 +466,20 @@ pub(crate) fn current_sp() -> usize {
 ///
 /// # Safety
 /// Must run on the thread of `st`, while its stack is intact.
-unsafe fn record_frames(st: &CallState, pc: Option<usize>, mut fp: usize) {
+unsafe fn record_frames(st: &CallState, pc: Option<usize>, fp: usize) {
     // SAFETY: only this thread touches `pending` while wasm runs.
     let pending = unsafe { &mut *st.pending.get() };
     if let Some(pc) = pc {
         pending.push(pc);
     }
-    while fp != 0
-        && fp.is_multiple_of(8)
-        && st.owns_stack_address(fp)
-        && st.owns_stack_address(fp + 8)
-        && pending.len < MAX_FRAMES
-    {
-        // SAFETY: `fp` and `fp + 8` lie in this call's part of the stack
-        // (checked above), below the entry frame.
-        let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+    // SAFETY: forwarded from the caller.
+    for (_, ret) in unsafe { st.callers(fp) } {
+        if pending.len >= MAX_FRAMES {
+            break;
+        }
         if code_registry::is_wasm_pc(ret.wrapping_sub(1)) {
             pending.push(ret - 1);
         }
-        if next <= fp {
-            break;
-        }
-        fp = next;
     }
 }
 
@@ -515,6 +507,34 @@ impl CallState {
             outer = st.prev;
         }
         sp
+    }
+
+    /// The frames above the one whose frame pointer is `fp`, innermost
+    /// first: each caller's frame pointer and the return address into it.
+    /// Only reads memory inside this call's stack, and ends where the chain
+    /// leaves it or stops growing (at the entry, whose frame pointer is 0).
+    /// Allocates nothing (the signal handler uses it).
+    ///
+    /// # Safety
+    /// Must run on this call's thread, while its stack is intact.
+    pub(crate) unsafe fn callers(&self, mut fp: usize) -> impl Iterator<Item = (usize, usize)> {
+        std::iter::from_fn(move || {
+            if fp == 0
+                || !fp.is_multiple_of(8)
+                || !self.owns_stack_address(fp)
+                || !self.owns_stack_address(fp + 8)
+            {
+                return None;
+            }
+            // SAFETY: `fp` and `fp + 8` lie in this call's stack (checked
+            // above): a saved frame pointer and a return address.
+            let (next, ret) = unsafe { (*(fp as *const usize), *((fp + 8) as *const usize)) };
+            if next <= fp {
+                return None;
+            }
+            fp = next;
+            Some((next, ret))
+        })
     }
 
     /// Where wasm last called out: the frame pointer and return address

@@ -247,17 +247,24 @@ const PREBUILT_SOURCES: &[&str] = &[
 /// programs were built (`tests-c/prebuilt/SOURCES.sha256`), which would
 /// otherwise go on testing the old program.
 fn check_prebuilt_sources() {
-    let out = Command::new("sha256sum")
-        .args(["--check", "prebuilt/SOURCES.sha256"])
-        .current_dir(repo_root().join("tests-c"))
-        .output()
-        .expect("sha256sum runs");
+    let changed = changed_sources(&repo_root().join("tests-c"), "prebuilt/SOURCES.sha256");
     assert!(
-        out.status.success(),
+        changed.is_none(),
         "tests-c changed since tests-c/prebuilt was built, and there is no toolchain to \
          rebuild it here ({SETUP_HINT}):\n{}",
-        String::from_utf8_lossy(&out.stdout)
+        changed.unwrap_or_default()
     );
+}
+
+/// `None` if the files `sums` (a `sha256sum` listing, relative to `dir`)
+/// names are unchanged; otherwise `sha256sum --check`'s report.
+pub fn changed_sources(dir: &Path, sums: &str) -> Option<String> {
+    let out = Command::new("sha256sum")
+        .args(["--check", sums])
+        .current_dir(dir)
+        .output()
+        .expect("sha256sum runs");
+    (!out.status.success()).then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// The compiler's version line, or why it cannot be run.
