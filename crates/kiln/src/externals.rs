@@ -86,7 +86,7 @@ impl From<crate::Tag> for Extern {
 }
 
 /// A linear memory in a store.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Memory {
     pub(crate) store: u64,
     pub(crate) index: usize,
@@ -178,7 +178,7 @@ impl Memory {
 }
 
 /// A table in a store.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Table {
     pub(crate) store: u64,
     pub(crate) index: usize,
@@ -342,7 +342,7 @@ impl Table {
 }
 
 /// A global in a store.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Global {
     pub(crate) store: u64,
     pub(crate) index: usize,

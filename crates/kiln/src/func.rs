@@ -88,7 +88,7 @@ impl FuncData {
 }
 
 /// A function in a [`Store`](crate::Store): a wasm export or a host function.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Func {
     pub(crate) store: u64,
     pub(crate) index: usize,

@@ -14,7 +14,7 @@ use kiln_vm::{
 };
 
 /// An instantiated module in a store.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Instance {
     pub(crate) store: u64,
     pub(crate) index: usize,

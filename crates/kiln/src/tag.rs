@@ -39,7 +39,7 @@ impl fmt::Display for TagType {
 }
 
 /// An exception tag in a store.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Tag {
     pub(crate) store: u64,
     pub(crate) index: usize,

@@ -1,0 +1,62 @@
+//! Host info: a pointer the embedder attaches to an object, with an
+//! optional finalizer run when the object goes away (or the info is
+//! replaced).
+
+use std::ffi::c_void;
+
+/// A C finalizer: `void (*)(void*)`.
+pub type wasm_finalizer_t = Option<unsafe extern "C" fn(*mut c_void)>;
+
+/// One object's host info.
+pub(crate) struct HostInfo {
+    data: *mut c_void,
+    finalizer: wasm_finalizer_t,
+}
+
+impl HostInfo {
+    pub(crate) fn new(data: *mut c_void, finalizer: wasm_finalizer_t) -> HostInfo {
+        HostInfo { data, finalizer }
+    }
+
+    pub(crate) fn data(&self) -> *mut c_void {
+        self.data
+    }
+}
+
+impl Drop for HostInfo {
+    fn drop(&mut self) {
+        if let Some(finalize) = self.finalizer {
+            // SAFETY: the embedder gave this finalizer for this pointer; it
+            // runs once, when the info is dropped.
+            unsafe { finalize(self.data) };
+        }
+    }
+}
+
+// SAFETY: the pointer is the embedder's; the library never dereferences
+// it, only hands it back and passes it to the embedder's finalizer. The
+// standard leaves thread use of host data to the embedder.
+unsafe impl Send for HostInfo {}
+// SAFETY: as above.
+unsafe impl Sync for HostInfo {}
+
+/// Where an object keeps its host info: behind a lock, for objects that
+/// several threads may reach (modules, foreign objects).
+#[derive(Default)]
+pub(crate) struct HostInfoSlot(std::sync::Mutex<Option<HostInfo>>);
+
+impl HostInfoSlot {
+    pub(crate) fn get(&self) -> *mut c_void {
+        let slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        slot.as_ref().map_or(std::ptr::null_mut(), HostInfo::data)
+    }
+
+    pub(crate) fn set(&self, info: HostInfo) {
+        let old = {
+            let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            slot.replace(info)
+        };
+        // The old finalizer runs outside the lock, in case it touches the object.
+        drop(old);
+    }
+}
