@@ -76,3 +76,103 @@ fn epoch_deadline_stops_an_infinite_loop_from_another_thread() {
         .unwrap();
     assert_eq!(count.call(&mut store, 5).unwrap(), 5);
 }
+
+/// The epoch advanced on this thread, so the test needs no timing.
+const NESTED: &str = r#"(module
+  (import "host" "tick" (func $tick))
+  (func $inner (export "inner") (param i32)
+    (loop
+      (call $tick)
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br_if 0 (local.get 0))))
+  (func $outer (export "outer") (param i32) (call $inner (local.get 0))))"#;
+
+fn nested_instance(store: &mut Store<Vec<Vec<String>>>, engine: &Engine) -> Instance {
+    let module = Module::new(engine, NESTED).unwrap();
+    let tick = {
+        let engine = engine.clone();
+        kiln::Func::wrap(&mut *store, move || engine.increment_epoch())
+    };
+    Instance::new(&mut *store, &module, &[tick.into()]).unwrap()
+}
+
+#[test]
+fn epoch_callback_continues_and_sees_the_wasm_stack() {
+    let mut config = Config::new();
+    config.epoch_interruption(true);
+    let engine = Engine::new(&config).unwrap();
+    let mut store = Store::new(&engine, Vec::new());
+    let instance = nested_instance(&mut store, &engine);
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(|mut cx| {
+        let frames = kiln::WasmBacktrace::capture(&cx)
+            .frames()
+            .iter()
+            .map(|f| f.func_name.clone().unwrap_or_default())
+            .collect();
+        cx.data_mut().push(frames);
+        Ok(kiln::UpdateDeadline::Continue(1))
+    });
+    let outer = instance
+        .get_typed_func::<i32, ()>(&mut store, "outer")
+        .unwrap();
+    outer.call(&mut store, 10).unwrap();
+    // Each tick passes the deadline, which the loop header of `inner`
+    // notices: once per iteration after the first.
+    let samples = store.data();
+    assert_eq!(samples.len(), 9, "{samples:?}");
+    for frames in samples {
+        assert_eq!(frames, &["inner", "outer"]);
+    }
+}
+
+#[test]
+fn epoch_callback_can_interrupt_fail_and_be_removed() {
+    let mut config = Config::new();
+    config.epoch_interruption(true);
+    let engine = Engine::new(&config).unwrap();
+    let mut store = Store::new(&engine, Vec::new());
+    let instance = nested_instance(&mut store, &engine);
+    let outer = instance
+        .get_typed_func::<i32, ()>(&mut store, "outer")
+        .unwrap();
+
+    // Interrupt after three calls.
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(|mut cx| {
+        cx.data_mut().push(Vec::new());
+        Ok(if cx.data().len() < 3 {
+            kiln::UpdateDeadline::Continue(1)
+        } else {
+            kiln::UpdateDeadline::Interrupt
+        })
+    });
+    let err = outer.call(&mut store, 100).unwrap_err();
+    assert_eq!(err.downcast_ref::<Trap>(), Some(&Trap::Interrupt));
+    assert_eq!(store.data().len(), 3);
+
+    // An error of the callback is the call's error, and the store still works.
+    store.epoch_deadline_callback(|_| Err(kiln::format_err!("deadline callback says no")));
+    store.set_epoch_deadline(1);
+    let err = outer.call(&mut store, 100).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("deadline callback says no"),
+        "{err:#}"
+    );
+
+    // A panic of the callback comes back as a panic of the call.
+    store.epoch_deadline_callback(|_| panic!("callback panic"));
+    store.set_epoch_deadline(1);
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = outer.call(&mut store, 100);
+    }));
+    assert!(panicked.is_err());
+
+    // Back to trapping at the deadline.
+    store.epoch_deadline_trap();
+    store.set_epoch_deadline(1);
+    let err = outer.call(&mut store, 100).unwrap_err();
+    assert_eq!(err.downcast_ref::<Trap>(), Some(&Trap::Interrupt));
+    store.set_epoch_deadline(u64::MAX / 2);
+    outer.call(&mut store, 100).unwrap();
+}

@@ -238,8 +238,8 @@ pub extern "C" fn wasm_frame_func_index(frame: *const wasm_frame_t) -> u32 {
     non_null(frame, "the frame").func_index
 }
 
-/// The offset of the frame's instruction from its
-/// function's first instruction (0 if unknown).
+/// The offset of the frame's instruction from the start of its
+/// function's body (0 if unknown).
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_frame_func_offset(frame: *const wasm_frame_t) -> usize {
     non_null(frame, "the frame").func_offset

@@ -63,17 +63,38 @@ pub struct EngineOptions {
     #[arg(short = 'C', long = "codegen", value_name = "KEY[=VAL]")]
     pub codegen: Vec<String>,
 
-    /// Describe compiled code to a profiler: `perfmap` appends each wasm
-    /// function to /tmp/perf-PID.map, so `perf report` names them.
+    /// Profile the program: `perfmap` appends each wasm function to
+    /// /tmp/perf-PID.map, so `perf report` names them;
+    /// `guest[,FILE[,INTERVAL]]` samples the guest's wasm call stacks every
+    /// INTERVAL (1ms) and writes them to FILE (kiln-guest-profile.svg) as
+    /// an SVG flame graph.
     #[arg(long, value_name = "STRATEGY", value_parser = parse_profile)]
-    pub profile: Option<ProfilingStrategy>,
+    pub profile: Option<Profile>,
 }
 
-fn parse_profile(s: &str) -> Result<ProfilingStrategy, String> {
+/// A `--profile` choice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Profile {
+    /// Describe compiled code to an outside profiler.
+    Code(ProfilingStrategy),
+    /// Kiln's own sampling profiler of the guest.
+    Guest(crate::guest_profile::GuestProfile),
+}
+
+fn parse_profile(s: &str) -> Result<Profile, String> {
     match s {
-        "perfmap" => Ok(ProfilingStrategy::PerfMap),
-        "none" => Ok(ProfilingStrategy::None),
-        _ => Err(format!("unknown profiler `{s}` (known: perfmap, none)")),
+        "perfmap" => Ok(Profile::Code(ProfilingStrategy::PerfMap)),
+        "none" => Ok(Profile::Code(ProfilingStrategy::None)),
+        _ => match s.strip_prefix("guest") {
+            Some(rest) if rest.is_empty() || rest.starts_with(',') => {
+                crate::guest_profile::GuestProfile::parse(rest)
+                    .map(Profile::Guest)
+                    .map_err(|e| format!("{e:#}"))
+            }
+            _ => Err(format!(
+                "unknown profiler `{s}` (known: perfmap, guest[,FILE[,INTERVAL]], none)"
+            )),
+        },
     }
 }
 
@@ -105,6 +126,8 @@ pub struct EngineSettings {
     /// What to do with function imports nothing defines
     /// (`-W unknown-imports-trap`, `-W unknown-imports-default`).
     pub unknown_imports: UnknownImports,
+    /// Where and how often to sample the guest (`--profile=guest`).
+    pub guest_profile: Option<crate::guest_profile::GuestProfile>,
 }
 
 /// What `kiln run` defines the function imports nothing else defines as.
@@ -158,8 +181,16 @@ impl EngineOptions {
         if let Some(level) = self.opt_level {
             config.cranelift_opt_level(level);
         }
-        if let Some(profiler) = self.profile {
-            config.profiler(profiler);
+        let mut guest_profile = None;
+        match &self.profile {
+            Some(Profile::Code(strategy)) => {
+                config.profiler(*strategy);
+            }
+            Some(Profile::Guest(profile)) => {
+                config.epoch_interruption(true);
+                guest_profile = Some(profile.clone());
+            }
+            None => {}
         }
         for (name, value) in wasm_items(&self.wasm) {
             let key = name.replace('_', "-");
@@ -249,6 +280,7 @@ impl EngineOptions {
             timeout,
             max_memory_size,
             unknown_imports,
+            guest_profile,
         })
     }
 }

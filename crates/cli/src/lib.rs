@@ -6,6 +6,7 @@
 
 pub mod compile;
 pub mod engine_opts;
+pub mod guest_profile;
 pub mod load;
 pub mod report;
 pub mod run;

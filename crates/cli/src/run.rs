@@ -77,7 +77,11 @@ impl RunCommand {
         if let Some(fuel) = settings.fuel {
             store.set_fuel(fuel)?;
         }
-        if let Some(timeout) = settings.timeout {
+        let samples = settings
+            .guest_profile
+            .as_ref()
+            .map(|profile| profile.start(&engine, &mut store, settings.timeout));
+        if let (Some(timeout), None) = (settings.timeout, &samples) {
             // The epoch starts at 0 and the deadline is 1: one tick ends
             // the program, wherever it is.
             store.set_epoch_deadline(1);
@@ -89,6 +93,9 @@ impl RunCommand {
         }
         let outcome =
             self.instantiate_and_call(&engine, &mut store, &module, settings.unknown_imports);
+        if let (Some(samples), Some(profile)) = (&samples, &settings.guest_profile) {
+            samples.write(profile)?;
+        }
         // The process exits next: freeing the store and the module an
         // allocation at a time would only cost time (about 1 ms for a
         // module with 1 MB of code, its names and its address map).

@@ -189,3 +189,72 @@ fn bzip2_compresses_and_decompresses_like_the_native_library() {
     assert_eq!(out.code, Some(2), "{out:#?}");
     assert!(out.stderr.contains("corrupt.bz2"), "{out:#?}");
 }
+
+/// `--profile=guest`: bzip2's call stacks sampled into an SVG flame graph
+/// whose boxes name its wasm functions, callers below callees.
+#[test]
+fn guest_profile_of_bzip2_is_a_flame_graph_of_its_functions() {
+    let wasm = bzip2_wasm();
+    let dir = scratch("bzip2-profile");
+    write(&dir, "input.txt", sample(2_000_000));
+    let wasm = wasm.to_str().unwrap();
+    let out = run(
+        &dir,
+        &[
+            "run",
+            "-C",
+            "cache=n",
+            "--profile=guest,profile.svg,1ms",
+            "--dir",
+            ".",
+            wasm,
+            "-k",
+            "-9",
+            "input.txt",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{out:#?}");
+    assert!(
+        dir.join("input.txt.bz2").exists(),
+        "bzip2 still did its work"
+    );
+    let svg = std::fs::read_to_string(dir.join("profile.svg")).expect("kiln wrote the profile");
+    assert!(svg.starts_with("<?xml") && svg.trim_end().ends_with("</svg>"));
+    // Every box has a title "NAME (N samples, P%)".
+    let boxes: Vec<(&str, u64)> = svg
+        .split("<title>")
+        .skip(1)
+        .map(|t| {
+            let t = &t[..t.find("</title>").unwrap()];
+            let (name, rest) = t.rsplit_once(" (").unwrap();
+            (name, rest.split(' ').next().unwrap().parse().unwrap())
+        })
+        .collect();
+    let samples = |name: &str| {
+        boxes
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, s)| s)
+            .sum::<u64>()
+    };
+    // The program ran for hundreds of milliseconds: hundreds of samples,
+    // nearly all under main, most of them in bzip2's block sorting.
+    let main = samples("main");
+    assert!(main >= 50, "{main} samples in main:\n{svg}");
+    assert!(samples("BZ2_compressBlock") * 2 > main, "{svg}");
+    assert!(samples("BZ2_blockSort") > 0, "{svg}");
+    // A callee is drawn above its caller: BZ2_blockSort's box sits higher
+    // (a smaller y) than main's.
+    let y_of = |name: &str| -> f64 {
+        let at = svg.find(&format!("<title>{name} (")).unwrap();
+        let y = svg[at..].split("y=\"").nth(1).unwrap();
+        y[..y.find('"').unwrap()].parse().unwrap()
+    };
+    assert!(y_of("BZ2_blockSort") < y_of("main"));
+
+    let bad = run(&dir, &["run", "--profile=guest,p.svg,0ms", wasm]);
+    assert!(
+        bad.code != Some(0) && bad.stderr.contains("interval"),
+        "{bad:#?}"
+    );
+}

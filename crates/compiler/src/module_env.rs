@@ -296,7 +296,10 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                     });
                 }
             }
-            Payload::CodeSectionEntry(body) => bodies.push(FunctionBodyInput { body }),
+            Payload::CodeSectionEntry(body) => {
+                info.func_body_offsets.push(body.range().start as u32);
+                bodies.push(FunctionBodyInput { body })
+            }
             Payload::CustomSection(c) if c.name() == "name" => {
                 // Names are best-effort: a malformed name section is ignored.
                 let reader = NameSectionReader::new(BinaryReader::new(c.data(), c.data_offset()));

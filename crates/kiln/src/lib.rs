@@ -115,7 +115,7 @@ pub use limits::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};
 pub use linker::{InstancePre, Linker};
 pub use module::Module;
 pub use profiling::ProfilingStrategy;
-pub use store::Store;
+pub use store::{Store, UpdateDeadline};
 pub use tag::{Tag, TagType};
 pub use trap::{FrameInfo, Trap, WasmBacktrace};
 pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};

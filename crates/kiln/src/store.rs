@@ -3,7 +3,7 @@
 use crate::func::FuncData;
 use crate::{Engine, Func, ResourceLimiter};
 use kiln_types::GlobalType;
-use kiln_vm::{GrowthDecision, GrowthKind, TrapReason};
+use kiln_vm::{EpochDecision, GrowthDecision, GrowthKind, TrapReason};
 use kiln_vm::{
     InstanceHandle, LinearMemory, Table, VMCallerCheckedAnyfunc, VMGlobalDefinition, VMStoreContext,
 };
@@ -160,8 +160,28 @@ impl<T> Store<T> {
     }
 
     /// Makes reaching the epoch deadline trap ([`crate::Trap::Interrupt`]),
-    /// which is what it always does in Kiln; for wasmtime's API.
-    pub fn epoch_deadline_trap(&mut self) {}
+    /// the default; removes an [`epoch_deadline_callback`](Self::epoch_deadline_callback).
+    pub fn epoch_deadline_trap(&mut self) {
+        self.body.epoch_callback = None;
+        self.body.inner.vm.epoch_hook = None;
+    }
+
+    /// Calls `callback` when wasm reaches the epoch deadline; it decides
+    /// whether wasm traps ([`UpdateDeadline::Interrupt`], or an `Err`, which
+    /// becomes the error of the wasm call) or goes on with a new deadline
+    /// ([`UpdateDeadline::Continue`]). It runs on wasm's stack, between two
+    /// of its instructions, and can look at the store and, with
+    /// [`crate::WasmBacktrace::capture`], at the running wasm frames.
+    pub fn epoch_deadline_callback(
+        &mut self,
+        callback: impl FnMut(crate::StoreContextMut<'_, T>) -> anyhow::Result<UpdateDeadline>
+        + Send
+        + Sync
+        + 'static,
+    ) {
+        self.body.epoch_callback = Some(Box::new(callback));
+        self.body.inner.vm.epoch_hook = Some(epoch_hook::<T>);
+    }
 
     /// The embedder's data.
     pub fn data(&self) -> &T {
@@ -193,10 +213,55 @@ fn wrong_store(what: &str) -> anyhow::Error {
 pub(crate) struct StoreBody<T> {
     pub(crate) inner: StoreInner,
     limiter: Option<Limiter<T>>,
+    epoch_callback: Option<EpochCallback<T>>,
     data: T,
 }
 
 type Limiter<T> = Box<dyn (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync>;
+
+type EpochCallback<T> =
+    Box<dyn FnMut(crate::StoreContextMut<'_, T>) -> anyhow::Result<UpdateDeadline> + Send + Sync>;
+
+/// What wasm does after an epoch-deadline callback returns (see
+/// [`Store::epoch_deadline_callback`]).
+#[non_exhaustive]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum UpdateDeadline {
+    /// Trap with [`crate::Trap::Interrupt`]; the deadline stays.
+    Interrupt,
+    /// Go on; the new deadline is this many ticks past the current epoch.
+    Continue(u64),
+}
+
+/// The VM's epoch hook for stores of type `T`: runs the store's callback.
+///
+/// # Safety
+/// `store` must point at a live `StoreBody<T>` (the store context's
+/// `store`, set by [`StoreBody::enter`]).
+unsafe fn epoch_hook<T>(store: *mut c_void) -> EpochDecision {
+    // SAFETY: guaranteed by the caller.
+    let store = unsafe { &mut *(store as *mut StoreBody<T>) };
+    let Some(mut callback) = store.epoch_callback.take() else {
+        return EpochDecision::Interrupt;
+    };
+    // The callback runs inside a builtin called from wasm: nothing may
+    // unwind out of it, so an error or a panic becomes the call's error.
+    let answer = catch_unwind(AssertUnwindSafe(|| {
+        callback(crate::StoreContextMut(&mut *store))
+    }));
+    // Unless the callback installed another one, keep it for next time.
+    if store.epoch_callback.is_none() && store.inner.vm.epoch_hook.is_some() {
+        store.epoch_callback = Some(callback);
+    }
+    let reason = match answer {
+        Ok(Ok(UpdateDeadline::Continue(ticks))) => return EpochDecision::Continue(ticks),
+        Ok(Ok(UpdateDeadline::Interrupt)) => return EpochDecision::Interrupt,
+        Ok(Err(e)) => TrapReason::Host(Box::new(e)),
+        Err(panic) => TrapReason::Panic(panic),
+    };
+    kiln_vm::record_host_trap(reason);
+    EpochDecision::Fail
+}
 
 /// The VM's growth hook for stores of type `T`: asks the store's limiter.
 ///
@@ -248,6 +313,7 @@ impl<T> StoreBody<T> {
                 externrefs: HashMap::new(),
             },
             limiter: None,
+            epoch_callback: None,
             data,
         }
     }

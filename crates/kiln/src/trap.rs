@@ -20,6 +20,14 @@ impl WasmBacktrace {
         Self { frames }
     }
 
+    /// The wasm frames running now on the store's behalf, innermost first:
+    /// from inside a host function or an epoch-deadline callback, the wasm
+    /// code that (directly or not) called it; empty when no wasm runs.
+    pub fn capture(store: impl crate::AsContext) -> WasmBacktrace {
+        let _ = store;
+        WasmBacktrace::new(kiln_vm::current_backtrace())
+    }
+
     /// The frames, innermost first.
     pub fn frames(&self) -> &[FrameInfo] {
         &self.frames

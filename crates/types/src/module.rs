@@ -138,6 +138,9 @@ pub struct ModuleInfo {
     pub data_bytes: Vec<u8>,
     /// Function names from the name section.
     pub func_names: HashMap<FuncIndex, String>,
+    /// Where each defined function's body starts in the module's bytes
+    /// (its locals declaration), in definition order.
+    pub func_body_offsets: Vec<u32>,
 }
 
 impl ModuleInfo {

@@ -4,7 +4,7 @@
 //! builtin finishes with everything it owns before raising.
 
 use crate::instance::Instance;
-use crate::store_context::{GrowthDecision, GrowthKind, VMStoreContext};
+use crate::store_context::{EpochDecision, GrowthDecision, GrowthKind, VMStoreContext};
 use crate::throw::throw;
 use crate::traps::{raise, raise_recorded};
 use crate::vmcontext::*;
@@ -295,9 +295,29 @@ unsafe extern "C" fn out_of_fuel(_vmctx: *mut VMContext) {
     unsafe { raise(TrapCode::OutOfFuel) }
 }
 
-unsafe extern "C" fn epoch_interrupt(_vmctx: *mut VMContext) {
-    // SAFETY: called by compiled code at an epoch check.
-    unsafe { raise(TrapCode::Interrupt) }
+/// Called by compiled code whose epoch check found the deadline reached:
+/// asks the store's hook, and either moves the deadline and returns (wasm
+/// goes on) or traps.
+unsafe extern "C" fn epoch_interrupt(vmctx: *mut VMContext) {
+    // SAFETY: called by compiled code with its vmctx, whose store context
+    // lives while it runs; only this thread touches it meanwhile.
+    let store = unsafe { &mut *(*(vmctx as *const *mut VMStoreContext)) };
+    let decision = match store.epoch_hook {
+        // SAFETY: the hook was installed for this store's `store` pointer.
+        Some(hook) => unsafe { hook(store.store) },
+        None => EpochDecision::Interrupt,
+    };
+    match decision {
+        EpochDecision::Continue(ticks) => {
+            // SAFETY: the engine's epoch counter outlives its stores.
+            let now = unsafe { (*store.epoch_counter).load(Ordering::SeqCst) };
+            store.epoch_deadline = now.saturating_add(ticks);
+        }
+        // SAFETY: called by compiled code at an epoch check.
+        EpochDecision::Interrupt => unsafe { raise(TrapCode::Interrupt) },
+        // SAFETY: as above; the hook recorded why.
+        EpochDecision::Fail => unsafe { raise_recorded() },
+    }
 }
 
 // ---- wait / notify ----

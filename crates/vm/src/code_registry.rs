@@ -58,8 +58,8 @@ pub struct FrameInfo {
     pub code_offset: u32,
     /// Offset of the wasm instruction in the module's bytes, if known.
     pub module_offset: Option<u32>,
-    /// Offset of the wasm instruction from the function's first
-    /// instruction, if known.
+    /// Offset of the wasm instruction from the start of its function's
+    /// body (the locals declaration), if known.
     pub func_offset: Option<u32>,
 }
 
@@ -118,14 +118,14 @@ pub fn lookup_frame(pc: usize) -> Option<FrameInfo> {
             .map(|m| reg.address_map[m])
             .filter(|(code, _)| *code >= f.start)
             .map(|(_, wasm)| wasm);
-        // The function's first instruction is its first address-map entry.
-        let first = reg.address_map.partition_point(|(code, _)| *code < f.start);
         let func_start = reg
-            .address_map
-            .get(first)
-            .filter(|(code, _)| *code < f.end)
-            .map(|(_, wasm)| *wasm);
-        let func_offset = module_offset.zip(func_start).map(|(at, start)| at.saturating_sub(start));
+            .module
+            .defined_func(f.index)
+            .and_then(|d| reg.module.func_body_offsets.get(d.index()))
+            .copied();
+        let func_offset = module_offset
+            .zip(func_start)
+            .map(|(at, start)| at.saturating_sub(start));
         Some(FrameInfo {
             func_index: f.index.0,
             func_name: reg.module.func_names.get(&f.index).cloned(),

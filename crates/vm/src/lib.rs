@@ -40,8 +40,12 @@ pub use memory::{LinearMemory, MAX_PAGES_32, MemoryError, WASM_PAGE_SIZE};
 pub use memory_image::{MemoryImage, MemoryImages};
 pub use memory_pool::MemoryPool;
 pub use sig_registry::SignatureRegistry;
-pub use store_context::{ExceptionHook, GrowthDecision, GrowthHook, GrowthKind, VMStoreContext};
+pub use store_context::{
+    EpochDecision, EpochHook, ExceptionHook, GrowthDecision, GrowthHook, GrowthKind, VMStoreContext,
+};
 pub use table::{NULL_FUNCTION, Table, TableElement};
 pub use table_image::TableImages;
-pub use traps::{ThrownObject, Trap, TrapReason, call_wasm, catch_traps, record_host_trap};
+pub use traps::{
+    ThrownObject, Trap, TrapReason, call_wasm, catch_traps, current_backtrace, record_host_trap,
+};
 pub use vmcontext::*;

@@ -33,7 +33,27 @@ pub struct VMStoreContext {
     /// Collects the store's unreachable exception objects (not read by
     /// compiled code).
     pub exception_hook: Option<ExceptionHook>,
+    /// Decides what happens when wasm reaches the epoch deadline; without
+    /// one it traps (not read by compiled code).
+    pub epoch_hook: Option<EpochHook>,
 }
+
+/// What wasm does at its epoch deadline, as the embedder's hook decides.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum EpochDecision {
+    /// Go on, with the deadline this many ticks past the current epoch.
+    Continue(u64),
+    /// Trap with [`kiln_types::TrapCode::Interrupt`].
+    Interrupt,
+    /// The embedder failed (returned an error or panicked). It recorded the
+    /// reason with [`crate::record_host_trap`]; the builtin traps with it.
+    Fail,
+}
+
+/// The embedder's epoch-deadline hook: `(store) -> decision`. It runs on
+/// the wasm call's stack, inside the builtin the deadline check calls, and
+/// must not unwind.
+pub type EpochHook = unsafe fn(*mut c_void) -> EpochDecision;
 
 /// The embedder's exception collector: `(store, conservative roots)`. It
 /// frees the objects of the store's heap that neither its own roots nor
@@ -102,6 +122,7 @@ impl VMStoreContext {
             last_wasm_exit_pc: 0,
             exceptions: ExceptionHeap::default(),
             exception_hook: None,
+            epoch_hook: None,
         }
     }
 }

@@ -483,6 +483,34 @@ unsafe fn record_frames(st: &CallState, pc: Option<usize>, fp: usize) {
     }
 }
 
+/// The wasm frames of this thread's innermost call into wasm, innermost
+/// first, as seen from the runtime code wasm last called (a builtin or a
+/// host function); empty outside wasm.
+pub fn current_backtrace() -> Vec<FrameInfo> {
+    with_current_call(|st| {
+        let (fp, ret) = st.last_exit();
+        let mut pcs = Vec::new();
+        let pc = ret.wrapping_sub(1);
+        if code_registry::is_wasm_pc(pc) {
+            pcs.push(pc);
+        }
+        // SAFETY: wasm is running on this thread below `st`'s entry, and
+        // the recorded exit frame belongs to it.
+        for (_, ret) in unsafe { st.callers(fp) } {
+            if pcs.len() >= MAX_FRAMES {
+                break;
+            }
+            if code_registry::is_wasm_pc(ret.wrapping_sub(1)) {
+                pcs.push(ret - 1);
+            }
+        }
+        pcs.into_iter()
+            .filter_map(code_registry::lookup_frame)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
 /// Runs `f` on the state of the innermost call into wasm on this thread.
 pub(crate) fn with_current_call<R>(f: impl FnOnce(&CallState) -> R) -> Option<R> {
     let st = CURRENT.with(|c| c.get());

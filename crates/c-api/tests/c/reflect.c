@@ -147,33 +147,50 @@ static wasm_trap_t *callback(const wasm_val_vec_t *args, wasm_val_vec_t *results
   return NULL;
 }
 
+// A host object made for an import: its extern view, and the object
+// itself (the pointer that wasm_*_new returned, which is what we delete).
+struct made {
+  wasm_extern_t *ext;
+  wasm_func_t *func;
+  wasm_global_t *global;
+  wasm_table_t *table;
+  wasm_memory_t *memory;
+};
+
 // Makes a host object matching an import's type, built from the type itself.
-static wasm_extern_t *make_import(wasm_store_t *store, const wasm_externtype_t *t) {
+static struct made make_import(wasm_store_t *store, const wasm_externtype_t *t) {
+  struct made m = {0};
   switch (wasm_externtype_kind(t)) {
     case WASM_EXTERN_FUNC:
-      return wasm_func_as_extern(wasm_func_new(store, wasm_externtype_as_functype_const(t), callback));
+      m.func = wasm_func_new(store, wasm_externtype_as_functype_const(t), callback);
+      if (m.func) m.ext = wasm_func_as_extern(m.func);
+      break;
     case WASM_EXTERN_GLOBAL: {
       wasm_val_t zero = WASM_F32_VAL(0.0f);
-      return wasm_global_as_extern(
-          wasm_global_new(store, wasm_externtype_as_globaltype_const(t), &zero));
+      m.global = wasm_global_new(store, wasm_externtype_as_globaltype_const(t), &zero);
+      if (m.global) m.ext = wasm_global_as_extern(m.global);
+      break;
     }
     case WASM_EXTERN_TABLE:
-      return wasm_table_as_extern(wasm_table_new(store, wasm_externtype_as_tabletype_const(t), NULL));
+      m.table = wasm_table_new(store, wasm_externtype_as_tabletype_const(t), NULL);
+      if (m.table) m.ext = wasm_table_as_extern(m.table);
+      break;
     case WASM_EXTERN_MEMORY:
-      return wasm_memory_as_extern(wasm_memory_new(store, wasm_externtype_as_memorytype_const(t)));
+      m.memory = wasm_memory_new(store, wasm_externtype_as_memorytype_const(t));
+      if (m.memory) m.ext = wasm_memory_as_extern(m.memory);
+      break;
     default:
       FAIL("cannot make an import of kind %d", wasm_externtype_kind(t));
   }
+  if (!m.ext) FAIL("could not make an import of kind %d", wasm_externtype_kind(t));
+  return m;
 }
 
-static void delete_extern(wasm_extern_t *e) {
-  switch (wasm_extern_kind(e)) {
-    case WASM_EXTERN_FUNC: wasm_func_delete(wasm_extern_as_func(e)); break;
-    case WASM_EXTERN_GLOBAL: wasm_global_delete(wasm_extern_as_global(e)); break;
-    case WASM_EXTERN_TABLE: wasm_table_delete(wasm_extern_as_table(e)); break;
-    case WASM_EXTERN_MEMORY: wasm_memory_delete(wasm_extern_as_memory(e)); break;
-    default: FAIL("unknown extern kind");
-  }
+static void delete_made(struct made *m) {
+  if (m->func) wasm_func_delete(m->func);
+  if (m->global) wasm_global_delete(m->global);
+  if (m->table) wasm_table_delete(m->table);
+  if (m->memory) wasm_memory_delete(m->memory);
 }
 
 int main(void) {
@@ -219,19 +236,22 @@ int main(void) {
   }
 
   printf("reflect: instantiating with imports made from the import types\n");
-  wasm_extern_t *made[4];
+  struct made made[4];
+  wasm_extern_t *made_ext[4];
   for (size_t i = 0; i < nimports; i++) {
     made[i] = make_import(store, wasm_importtype_type(imports.data[i]));
-    if (!made[i]) FAIL("could not make import %zu", i);
+    made_ext[i] = made[i].ext;
+    if (wasm_extern_kind(made_ext[i]) != wasm_externtype_kind(wasm_importtype_type(imports.data[i])))
+      FAIL("import %zu: the host object has another kind", i);
     // The object's own type must describe the same as the import's.
-    wasm_externtype_t *own_type = wasm_extern_type(made[i]);
+    wasm_externtype_t *own_type = wasm_extern_type(made_ext[i]);
     char own_desc[128];
     describe(own_type, own_desc, sizeof own_desc);
     describe(wasm_importtype_type(imports.data[i]), desc, sizeof desc);
     if (strcmp(own_desc, desc) != 0) FAIL("host object type \"%s\" vs import \"%s\"", own_desc, desc);
     wasm_externtype_delete(own_type);
   }
-  wasm_extern_vec_t import_vec = {nimports, made};
+  wasm_extern_vec_t import_vec = {nimports, made_ext};
   wasm_instance_t *instance = wasm_instance_new(store, module, &import_vec, NULL);
   if (!instance) FAIL("instantiation failed");
 
@@ -290,7 +310,7 @@ int main(void) {
 
   wasm_extern_vec_delete(&externs);
   wasm_instance_delete(instance);
-  for (size_t i = 0; i < nimports; i++) delete_extern(made[i]);
+  for (size_t i = 0; i < nimports; i++) delete_made(&made[i]);
   wasm_exporttype_vec_delete(&exports);
   wasm_importtype_vec_delete(&imports);
   wasm_module_delete(module);

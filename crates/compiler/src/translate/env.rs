@@ -407,7 +407,18 @@ impl FuncTranslator<'_, '_> {
                 .b
                 .ins()
                 .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
-            self.trap_via_builtin_if(late, BuiltinFunctionIndex::EpochInterrupt);
+            // The builtin traps, or moves the deadline and returns (an
+            // embedder's epoch callback said to go on).
+            let cold = self.b.create_block();
+            let next = self.b.create_block();
+            self.b.set_cold_block(cold);
+            self.b.ins().brif(late, cold, &[], next, &[]);
+            self.b.seal_block(cold);
+            self.b.switch_to_block(cold);
+            self.call_builtin(BuiltinFunctionIndex::EpochInterrupt, &[]);
+            self.b.ins().jump(next, &[]);
+            self.b.seal_block(next);
+            self.b.switch_to_block(next);
         }
     }
 
