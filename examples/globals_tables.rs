@@ -3,7 +3,7 @@
 //! Run with `cargo run --example globals_tables`.
 
 use kiln::{
-    Engine, Func, Global, GlobalType, Instance, Module, Mutability, RefType, Store, Table,
+    Engine, Func, Global, GlobalType, Instance, Module, Mutability, Ref, RefType, Store, Table,
     TableType, Val, ValType,
 };
 
@@ -30,10 +30,10 @@ fn main() -> kiln::Result<()> {
     let callbacks = Table::new(
         &mut store,
         TableType::new(RefType::FUNCREF, 2, None),
-        Val::FuncRef(None),
+        Ref::Func(None),
     )?;
     let seven = Func::wrap(&mut store, || 7i32);
-    callbacks.set(&mut store, 1, Val::FuncRef(Some(seven)))?;
+    callbacks.set(&mut store, 1, Ref::Func(Some(seven)))?;
     let instance = Instance::new(&mut store, &module, &[counter.into(), callbacks.into()])?;
 
     let bump = instance.get_typed_func::<(), i32>(&mut store, "bump")?;
@@ -49,7 +49,7 @@ fn main() -> kiln::Result<()> {
         "calling the empty slot: {}",
         err.downcast_ref::<kiln::Trap>().unwrap()
     );
-    assert_eq!(callbacks.grow(&mut store, 1, Val::FuncRef(Some(seven)))?, 2);
+    assert_eq!(callbacks.grow(&mut store, 1, Ref::Func(Some(seven)))?, 2);
     assert_eq!(call.call(&mut store, 2)?, 7);
     Ok(())
 }

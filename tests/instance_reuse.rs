@@ -4,7 +4,7 @@
 
 use kiln::{
     Config, Engine, Extern, Instance, InstanceAllocationStrategy, Memory, MemoryType, Module,
-    PoolingAllocationConfig, RefType, Store, Table, TableType, Val,
+    PoolingAllocationConfig, Ref, RefType, Store, Table, TableType,
 };
 
 /// A module whose memory starts with data at 100 and 70,000 (two images
@@ -106,7 +106,7 @@ fn a_failed_instantiation_shows_no_data_even_with_a_warm_image() {
         for _ in 0..3 {
             let mut store = Store::new(&engine, ());
             let ty = TableType::new(RefType::FUNCREF, 2, None);
-            let table = Table::new(&mut store, ty, Val::FuncRef(None)).unwrap();
+            let table = Table::new(&mut store, ty, Ref::Func(None)).unwrap();
             let err = Instance::new(&mut store, &module, &[Extern::Table(table)]).unwrap_err();
             assert!(format!("{err:?}").contains("out of bounds"), "{err:?}");
             let c = Instance::new(&mut store, &caller, &[Extern::Table(table)]).unwrap();
@@ -173,14 +173,14 @@ fn lazily_made_table_slots_read_from_the_host() {
             let instance = Instance::new(&mut store, &module, &[]).unwrap();
             let table = instance.get_table(&mut store, "tab").unwrap();
             let call = |store: &mut Store<()>, i: u32| -> Option<i32> {
-                match table.get(&mut *store, i).unwrap() {
-                    Val::FuncRef(Some(f)) => Some(
+                match table.get(&mut *store, i.into()).unwrap() {
+                    Ref::Func(Some(f)) => Some(
                         f.typed::<(), i32>(&*store)
                             .unwrap()
                             .call(&mut *store, ())
                             .unwrap(),
                     ),
-                    Val::FuncRef(None) => None,
+                    Ref::Func(None) => None,
                     other => panic!("not a funcref: {other:?}"),
                 }
             };

@@ -1,8 +1,8 @@
 //! Store limits, host panics, and resource use over many stores.
 
 use kiln::{
-    Engine, Extern, Func, Instance, Memory, MemoryType, Module, RefType, ResourceLimiter, Store,
-    StoreLimits, StoreLimitsBuilder, Table, TableType, Val,
+    Engine, Extern, Func, Instance, Memory, MemoryType, Module, Ref, RefType, ResourceLimiter,
+    Store, StoreLimits, StoreLimitsBuilder, Table, TableType,
 };
 
 #[test]
@@ -215,13 +215,13 @@ fn host_created_memories_and_tables_ask_the_limiter() {
     let err = Memory::new(&mut store, MemoryType::new(1, None)).unwrap_err();
     assert!(err.to_string().contains("memory limit"), "{err}");
     let big = TableType::new(RefType::FUNCREF, 11, None);
-    let err = Table::new(&mut store, big, Val::FuncRef(None)).unwrap_err();
+    let err = Table::new(&mut store, big, Ref::Func(None)).unwrap_err();
     assert!(
         err.to_string().contains("exceeds the store's limits"),
         "{err}"
     );
     let ok = TableType::new(RefType::FUNCREF, 10, None);
-    Table::new(&mut store, ok, Val::FuncRef(None)).unwrap();
-    let err = Table::new(&mut store, ok, Val::FuncRef(None)).unwrap_err();
+    Table::new(&mut store, ok, Ref::Func(None)).unwrap();
+    let err = Table::new(&mut store, ok, Ref::Func(None)).unwrap_err();
     assert!(err.to_string().contains("table limit"), "{err}");
 }

@@ -132,8 +132,16 @@ fn run_random_modules(extended: bool) {
                 continue;
             };
             let ty = func.ty(&store);
-            let params: Vec<Val> = ty.params().iter().map(|t| Val::default_for(*t)).collect();
-            let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+            let params: Vec<Val> = ty
+                .param_types()
+                .iter()
+                .map(|t| Val::default_for(*t))
+                .collect();
+            let mut results: Vec<Val> = ty
+                .result_types()
+                .iter()
+                .map(|t| Val::default_for(*t))
+                .collect();
             store.set_fuel(100_000).unwrap();
             // Traps and running out of fuel are fine; only the outcome's existence matters.
             let _ = func.call(&mut store, &params, &mut results);

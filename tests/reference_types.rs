@@ -2,7 +2,7 @@
 //! and tables of both reference types made and changed by the host.
 
 use kiln::{
-    Engine, Extern, ExternRef, Func, Instance, Module, RefType, Store, Table, TableType, Val,
+    Engine, Extern, ExternRef, Func, Instance, Module, Ref, RefType, Store, Table, TableType, Val,
 };
 
 const MODULE: &str = r#"
@@ -28,17 +28,17 @@ fn setup() -> (Store<()>, Instance, Table, Table, Func) {
     let funcs = Table::new(
         &mut store,
         TableType::new(RefType::FUNCREF, 2, None),
-        Val::FuncRef(None),
+        Ref::Func(None),
     )
     .unwrap();
     let things = Table::new(
         &mut store,
         TableType::new(RefType::EXTERNREF, 1, Some(4)),
-        Val::ExternRef(None),
+        Ref::Extern(None),
     )
     .unwrap();
     let seven = Func::wrap(&mut store, || 7i32);
-    funcs.set(&mut store, 1, Val::FuncRef(Some(seven))).unwrap();
+    funcs.set(&mut store, 1, Ref::Func(Some(seven))).unwrap();
     let module = Module::new(&engine, MODULE).unwrap();
     let instance = Instance::new(
         &mut store,
@@ -87,26 +87,23 @@ fn externref_round_trips_through_wasm() {
 fn externref_tables_from_the_host() {
     let (mut store, instance, _, things, _) = setup();
     let a = ExternRef::new(&mut store, 41u64);
-    things.set(&mut store, 0, Val::ExternRef(Some(a))).unwrap();
+    things.set(&mut store, 0, Ref::Extern(Some(a))).unwrap();
     let got = call1(&mut store, &instance, "thing", &[Val::I32(0)]).unwrap();
     assert_eq!(
         got.unwrap_externref().unwrap().downcast_ref::<u64>(),
         Some(&41)
     );
-    assert_eq!(things.grow(&mut store, 2, Val::ExternRef(None)).unwrap(), 1);
+    assert_eq!(things.grow(&mut store, 2, Ref::Extern(None)).unwrap(), 1);
     assert_eq!(things.size(&store), 3);
     let b = ExternRef::new(&mut store, 'x');
     let f = instance.get_func(&mut store, "store_thing").unwrap();
     f.call(&mut store, &[Val::I32(2), Val::ExternRef(Some(b))], &mut [])
         .unwrap();
-    let read = things
-        .get(&mut store, 2)
-        .unwrap()
-        .unwrap_externref()
-        .unwrap();
+    let read = things.get(&mut store, 2).unwrap();
+    let read = read.unwrap_extern().unwrap();
     assert_eq!(read.downcast_ref::<char>(), Some(&'x'));
-    assert!(things.grow(&mut store, 2, Val::ExternRef(None)).is_err());
-    assert!(things.set(&mut store, 0, Val::FuncRef(None)).is_err());
+    assert!(things.grow(&mut store, 2, Ref::Extern(None)).is_err());
+    assert!(things.set(&mut store, 0, Ref::Func(None)).is_err());
     assert!(things.get(&mut store, 3).is_none());
 }
 
@@ -129,9 +126,7 @@ fn funcref_tables_from_the_host() {
     assert_eq!(back.unwrap_funcref(), Some(seven));
     let eight = Func::wrap(&mut store, || 8i32);
     assert_eq!(
-        funcs
-            .grow(&mut store, 1, Val::FuncRef(Some(eight)))
-            .unwrap(),
+        funcs.grow(&mut store, 1, Ref::Func(Some(eight))).unwrap(),
         2
     );
     assert_eq!(
@@ -140,7 +135,7 @@ fn funcref_tables_from_the_host() {
             .unwrap_i32(),
         8
     );
-    let table_seven = funcs.get(&mut store, 1).unwrap().unwrap_funcref().unwrap();
+    let table_seven = *funcs.get(&mut store, 1).unwrap().unwrap_func().unwrap();
     let mut out = [Val::I32(0)];
     table_seven.call(&mut store, &[], &mut out).unwrap();
     assert_eq!(out[0].unwrap_i32(), 7);

@@ -4,7 +4,7 @@
 
 use kiln::{
     Config, Engine, Extern, ExternRef, Func, FuncType, Global, GlobalType, HeapType, Instance,
-    Module, Mutability, RefType, Store, Table, TableType, Val, ValType,
+    Module, Mutability, Ref, RefType, Store, Table, TableType, Val, ValType,
 };
 
 const MODULE: &str = r#"
@@ -42,8 +42,8 @@ fn typed_tables_refuse_functions_of_other_types() {
     let w = func(&mut store, &instance, "w");
     let v = func(&mut store, &instance, "v");
     let host = Func::wrap(&mut store, |_: i32| {});
-    let extern_ref = Val::ExternRef(Some(ExternRef::new(&mut store, 5u32)));
-    for wrong in [Val::FuncRef(Some(v)), Val::FuncRef(Some(host)), extern_ref] {
+    let extern_ref = Ref::Extern(Some(ExternRef::new(&mut store, 5u32)));
+    for wrong in [Ref::Func(Some(v)), Ref::Func(Some(host)), extern_ref] {
         let err = table.set(&mut store, 0, wrong.clone()).unwrap_err();
         assert!(err.to_string().contains("not a"), "{err}");
         assert!(table.grow(&mut store, 1, wrong.clone()).is_err());
@@ -53,15 +53,15 @@ fn typed_tables_refuse_functions_of_other_types() {
     let funcs = Table::new(
         &mut store,
         TableType::new(RefType::FUNCREF, 0, None),
-        Val::FuncRef(None),
+        Ref::Func(None),
     )
     .unwrap();
-    let thing = Val::ExternRef(Some(ExternRef::new(&mut store, 1u8)));
+    let thing = Ref::Extern(Some(ExternRef::new(&mut store, 1u8)));
     let err = funcs.grow(&mut store, 1, thing).unwrap_err();
     assert!(err.to_string().contains("not a funcref"), "{err}");
     assert_eq!(funcs.size(&store), 0);
-    table.set(&mut store, 0, Val::FuncRef(Some(w))).unwrap();
-    table.set(&mut store, 1, Val::FuncRef(None)).unwrap();
+    table.set(&mut store, 0, Ref::Func(Some(w))).unwrap();
+    table.set(&mut store, 1, Ref::Func(None)).unwrap();
     let call = func(&mut store, &instance, "call-tw");
     call.call(&mut store, &[Val::I32(0)], &mut []).unwrap();
     let err = call.call(&mut store, &[Val::I32(1)], &mut []).unwrap_err();
@@ -104,10 +104,10 @@ fn host_made_typed_tables_and_globals_check_their_contents() {
     let non_null = RefType::new(false, element.heap_type);
     // A non-nullable table needs a non-null initial value of its type.
     let ty = TableType::new(non_null, 1, None);
-    assert!(Table::new(&mut store, ty, Val::FuncRef(None)).is_err());
-    assert!(Table::new(&mut store, ty, Val::FuncRef(Some(v))).is_err());
-    let table = Table::new(&mut store, ty, Val::FuncRef(Some(w))).unwrap();
-    assert!(table.set(&mut store, 0, Val::FuncRef(None)).is_err());
+    assert!(Table::new(&mut store, ty, Ref::Func(None)).is_err());
+    assert!(Table::new(&mut store, ty, Ref::Func(Some(v))).is_err());
+    let table = Table::new(&mut store, ty, Ref::Func(Some(w))).unwrap();
+    assert!(table.set(&mut store, 0, Ref::Func(None)).is_err());
     let gty = GlobalType::new(ValType::Ref(non_null), Mutability::Var);
     assert!(Global::new(&mut store, gty, Val::FuncRef(Some(v))).is_err());
     let g = Global::new(&mut store, gty, Val::FuncRef(Some(w))).unwrap();
@@ -118,7 +118,7 @@ fn host_made_typed_tables_and_globals_check_their_contents() {
         Table::new(
             &mut store,
             TableType::new(module_relative, 1, None),
-            Val::FuncRef(None)
+            Ref::Func(None)
         )
         .is_err()
     );
@@ -185,15 +185,15 @@ fn table_fill_and_copy_check_element_types() {
     let typed = instance.get_table(&mut store, "tw").unwrap();
     let w = func(&mut store, &instance, "w");
     let v = func(&mut store, &instance, "v");
-    assert!(typed.fill(&mut store, 0, Val::FuncRef(Some(v)), 2).is_err());
-    assert!(typed.get(&mut store, 0).unwrap().unwrap_funcref().is_none());
-    typed.fill(&mut store, 0, Val::FuncRef(Some(w)), 2).unwrap();
-    assert!(typed.fill(&mut store, 1, Val::FuncRef(Some(w)), 2).is_err());
+    assert!(typed.fill(&mut store, 0, Ref::Func(Some(v)), 2).is_err());
+    assert!(typed.get(&mut store, 0).unwrap().unwrap_func().is_none());
+    typed.fill(&mut store, 0, Ref::Func(Some(w)), 2).unwrap();
+    assert!(typed.fill(&mut store, 1, Ref::Func(Some(w)), 2).is_err());
 
     let any = Table::new(
         &mut store,
         TableType::new(RefType::FUNCREF, 2, None),
-        Val::FuncRef(Some(v)),
+        Ref::Func(Some(v)),
     )
     .unwrap();
     // funcref elements (here `v`) may not flow into a (ref null $w) table...
@@ -203,7 +203,7 @@ fn table_fill_and_copy_check_element_types() {
     call.call(&mut store, &[Val::I32(0)], &mut []).unwrap();
     // ...but (ref null $w) elements may flow into a funcref table.
     Table::copy(&mut store, &any, 0, &typed, 0, 2).unwrap();
-    let got = any.get(&mut store, 1).unwrap().unwrap_funcref().unwrap();
+    let got = *any.get(&mut store, 1).unwrap().unwrap_func().unwrap();
     assert_eq!(got, w);
     // Copies within one table may overlap; out of bounds is an error.
     Table::copy(&mut store, &any, 1, &any, 0, 1).unwrap();

@@ -9,7 +9,7 @@ use crate::types::{
 };
 use crate::val::wasm_val_t;
 use crate::{give, non_null};
-use kiln_api::{Extern, Global, Memory, Table, Val};
+use kiln_api::{Extern, Global, Memory, Ref, Table};
 use std::sync::OnceLock;
 
 /// `wasm_extern_t`: a function, global, table or memory of a store.
@@ -322,26 +322,26 @@ pub extern "C" fn wasm_global_set(g: *mut wasm_global_t, val: *const wasm_val_t)
 
 // ----- tables -----
 
-/// The Kiln value for a table element (`null` for a null reference).
-fn element(table: &wasm_table_t, r: *mut wasm_ref_t) -> anyhow::Result<Val> {
-    let ty = table.ext.store.with(|ctx| table.get().ty(ctx)).element;
-    let kind = crate::types::valkind(kiln_api::ValType::Ref(ty));
+/// The Kiln reference for `r` (null for null) as an element of a table
+/// of `element` type.
+fn to_ref(r: *const wasm_ref_t, element: kiln_api::RefType) -> anyhow::Result<Ref> {
     match crate::refs::unsafe_ref(r) {
-        None if kind == crate::types::WASM_EXTERNREF => Ok(Val::ExternRef(None)),
-        None => Ok(Val::FuncRef(None)),
-        Some(r) => {
-            let val = wasm_val_t {
-                kind,
-                of: crate::val::wasm_val_union {
-                    ref_: r as *const wasm_ref_t as *mut wasm_ref_t,
-                },
-            };
-            let v = val.to_kiln();
-            // `val` only borrowed the reference.
-            std::mem::forget(val);
-            v
-        }
+        None => Ok(Ref::null(&element.heap_type)),
+        Some(r) => match &r.obj {
+            RefObj::Func(_, f) => Ok(Ref::Func(Some(*f))),
+            RefObj::Foreign(e) => Ok(Ref::Extern(Some(e.clone()))),
+            other => Err(anyhow::anyhow!(
+                "a {} cannot be a table element",
+                other.describe()
+            )),
+        },
     }
+}
+
+/// The reference for `r` as an element of `table`.
+fn element(table: &wasm_table_t, r: *const wasm_ref_t) -> anyhow::Result<Ref> {
+    let ty = table.ext.store.with(|ctx| table.get().ty(ctx)).element;
+    to_ref(r, ty)
 }
 
 /// A table of type `ty` with every element `init` (null for null).
@@ -353,23 +353,7 @@ pub extern "C" fn wasm_table_new(
 ) -> *mut wasm_table_t {
     let store = wasm_store_t::from_ptr(store);
     let ty = non_null(ty, "the table type").inner().ty;
-    let init = match crate::refs::unsafe_ref(init) {
-        None if crate::types::valkind(kiln_api::ValType::Ref(ty.element))
-            == crate::types::WASM_EXTERNREF =>
-        {
-            Ok(Val::ExternRef(None))
-        }
-        None => Ok(Val::FuncRef(None)),
-        Some(r) => match &r.obj {
-            RefObj::Func(_, f) => Ok(Val::FuncRef(Some(*f))),
-            RefObj::Foreign(e) => Ok(Val::ExternRef(Some(e.clone()))),
-            other => Err(anyhow::anyhow!(
-                "a {} cannot be a table element",
-                other.describe()
-            )),
-        },
-    };
-    match init.and_then(|init| store.with(|ctx| Table::new(ctx, ty, init))) {
+    match to_ref(init, ty.element).and_then(|init| store.with(|ctx| Table::new(ctx, ty, init))) {
         Ok(t) => give(wasm_table_t::new(store.clone(), t)),
         Err(e) => {
             report("cannot make the table", &e);
@@ -389,10 +373,9 @@ pub extern "C" fn wasm_table_type(t: *const wasm_table_t) -> *mut wasm_tabletype
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_table_get(t: *const wasm_table_t, index: u32) -> *mut wasm_ref_t {
     let t = non_null(t, "the table");
-    let val = t.ext.store.with(|ctx| t.get().get(ctx, index));
-    let obj = match val {
-        Some(Val::FuncRef(Some(f))) => RefObj::Func(t.ext.store.clone(), f),
-        Some(Val::ExternRef(Some(e))) => RefObj::Foreign(e),
+    let obj = match t.ext.store.with(|ctx| t.get().get(ctx, index.into())) {
+        Some(Ref::Func(Some(f))) => RefObj::Func(t.ext.store.clone(), f),
+        Some(Ref::Extern(Some(e))) => RefObj::Foreign(e),
         _ => return std::ptr::null_mut(),
     };
     give(wasm_ref_t::new(obj))
@@ -404,7 +387,7 @@ pub extern "C" fn wasm_table_get(t: *const wasm_table_t, index: u32) -> *mut was
 pub extern "C" fn wasm_table_set(t: *mut wasm_table_t, index: u32, r: *mut wasm_ref_t) -> bool {
     let t = non_null(t, "the table");
     element(t, r)
-        .and_then(|val| t.ext.store.with(|ctx| t.get().set(ctx, index, val)))
+        .and_then(|val| t.ext.store.with(|ctx| t.get().set(ctx, index.into(), val)))
         .is_ok()
 }
 
@@ -412,7 +395,8 @@ pub extern "C" fn wasm_table_set(t: *mut wasm_table_t, index: u32, r: *mut wasm_
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_table_size(t: *const wasm_table_t) -> u32 {
     let t = non_null(t, "the table");
-    t.ext.store.with(|ctx| t.get().size(ctx))
+    let size = t.ext.store.with(|ctx| t.get().size(ctx));
+    u32::try_from(size).unwrap_or(u32::MAX)
 }
 
 /// Grows the table by `delta` elements set to `init` (borrowed; null for
@@ -421,7 +405,7 @@ pub extern "C" fn wasm_table_size(t: *const wasm_table_t) -> u32 {
 pub extern "C" fn wasm_table_grow(t: *mut wasm_table_t, delta: u32, init: *mut wasm_ref_t) -> bool {
     let t = non_null(t, "the table");
     element(t, init)
-        .and_then(|val| t.ext.store.with(|ctx| t.get().grow(ctx, delta, val)))
+        .and_then(|val| t.ext.store.with(|ctx| t.get().grow(ctx, delta.into(), val)))
         .is_ok()
 }
 

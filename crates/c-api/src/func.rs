@@ -110,7 +110,7 @@ fn new_func(
 ) -> *mut wasm_func_t {
     let store = wasm_store_t::from_ptr(store);
     let ty: FuncType = non_null(ty, "the function type").inner().ty.clone();
-    let result_types = ty.results().to_vec();
+    let result_types = ty.result_types().to_vec();
     let func = store.with(|ctx| {
         Func::new(ctx, ty, move |caller, params, results| {
             callback.call(caller, &result_types, params, results)
@@ -216,7 +216,11 @@ fn call(f: &wasm_func_t, args: &[wasm_val_t], results: &mut wasm_val_vec_t) -> R
             ty.results().len()
         );
     }
-    let mut out: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
+    let mut out: Vec<Val> = ty
+        .result_types()
+        .iter()
+        .map(|&t| Val::default_for(t))
+        .collect();
     f.ext
         .store
         .with(|ctx| f.get().call(ctx, &params, &mut out))?;

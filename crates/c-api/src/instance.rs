@@ -94,18 +94,16 @@ pub extern "C" fn wasm_instance_new(
     let store = wasm_store_t::from_ptr(store);
     let module = non_null(module, "the module");
     let imports = crate::refs::unsafe_ref(imports).map_or(&[][..], wasm_extern_vec_t::as_slice);
-    if !trap.is_null() {
-        // SAFETY: a non-null `trap` is valid for writes (the header's contract).
-        unsafe { *trap = std::ptr::null_mut() };
+    let mut trap = crate::vec::opt_mut(trap);
+    if let Some(slot) = trap.as_deref_mut() {
+        *slot = std::ptr::null_mut();
     }
     match instantiate(store, module, imports) {
         Ok(instance) => give(wasm_instance_t::new(store.clone(), instance)),
         Err(e) => {
-            if trap.is_null() {
-                crate::externs::report("cannot instantiate the module", &e);
-            } else {
-                // SAFETY: as above.
-                unsafe { *trap = give(wasm_trap_t::from_error(e)) };
+            match trap {
+                Some(slot) => *slot = give(wasm_trap_t::from_error(e)),
+                None => crate::externs::report("cannot instantiate the module", &e),
             }
             std::ptr::null_mut()
         }

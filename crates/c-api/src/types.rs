@@ -114,8 +114,8 @@ impl CFuncType {
             )
         };
         CFuncType {
-            params: vec(ty.params()),
-            results: vec(ty.results()),
+            params: vec(ty.param_types()),
+            results: vec(ty.result_types()),
             ty,
         }
     }
@@ -508,7 +508,7 @@ pub extern "C" fn wasm_tagtype_new(functype: *mut wasm_functype_t) -> *mut wasm_
     let Some(functype) = take_box(functype) else {
         return std::ptr::null_mut();
     };
-    if !functype.inner().ty.results().is_empty() {
+    if !functype.inner().ty.result_types().is_empty() {
         return std::ptr::null_mut();
     }
     give(wasm_tagtype_t::wrap(CTagType { functype }))

@@ -55,7 +55,7 @@ impl wasm_val_t {
 
     /// The Kiln value this C value stands for.
     pub(crate) fn to_kiln(&self) -> Result<Val> {
-        // SAFETY (all union reads): `kind` says which member is set.
+        // SAFETY: for each union read below, `kind` says which member is set.
         Ok(match self.kind {
             WASM_I32 => Val::I32(unsafe { self.of.i32 }),
             WASM_I64 => Val::I64(unsafe { self.of.i64 }),

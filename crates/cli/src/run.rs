@@ -231,12 +231,16 @@ fn call(store: &mut Store<Host>, func: Func, args: &[String], what: &str) -> Res
         );
     }
     let params = ty
-        .params()
+        .param_types()
         .iter()
         .zip(args)
         .map(|(t, a)| parse_arg(*t, a))
         .collect::<Result<Vec<_>>>()?;
-    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+    let mut results: Vec<Val> = ty
+        .result_types()
+        .iter()
+        .map(|t| Val::default_for(*t))
+        .collect();
     func.call(&mut *store, &params, &mut results)?;
     Ok(results)
 }

@@ -24,12 +24,12 @@ pub fn wasm_signature(ty: &FuncType, ptr: ir::Type) -> ir::Signature {
         .push(AbiParam::special(ptr, ArgumentPurpose::VMContext));
     sig.params.push(AbiParam::new(ptr));
     sig.params.extend(
-        ty.params()
+        ty.param_types()
             .iter()
             .map(|t| AbiParam::new(clif_type(*t, ptr))),
     );
     sig.returns.extend(
-        ty.results()
+        ty.result_types()
             .iter()
             .map(|t| AbiParam::new(clif_type(*t, ptr))),
     );

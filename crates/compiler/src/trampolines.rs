@@ -41,7 +41,7 @@ pub(crate) fn host_to_wasm(
     let p = entry_block(&mut b);
     let (vmctx, body, values) = (p[0], p[1], p[2]);
     let mut args = vec![vmctx, vmctx];
-    for (i, t) in ty.params().iter().enumerate() {
+    for (i, t) in ty.param_types().iter().enumerate() {
         args.push(b.ins().load(
             clif_type(*t, ptr),
             MemFlagsData::trusted(),
@@ -129,7 +129,7 @@ fn return_from_slots(
     isa: &dyn TargetIsa,
 ) {
     let results: Vec<_> = ty
-        .results()
+        .result_types()
         .iter()
         .enumerate()
         .map(|(i, t)| {
@@ -144,9 +144,9 @@ fn return_from_slots(
 /// Whether [`wasm_to_host_native`] supports `ty`: scalar numbers only
 /// (v128 and references take the slot-based adapter).
 pub(crate) fn has_native_host_abi(ty: &FuncType) -> bool {
-    ty.params()
+    ty.param_types()
         .iter()
-        .chain(ty.results())
+        .chain(ty.result_types())
         .all(|t| matches!(t, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64))
 }
 
@@ -174,7 +174,7 @@ pub(crate) fn wasm_to_host_native(
     let mut hsig = ir::Signature::new(CallConv::SystemV);
     hsig.params.extend([AbiParam::new(ptr), AbiParam::new(ptr)]);
     hsig.params.extend(
-        ty.params()
+        ty.param_types()
             .iter()
             .map(|t| AbiParam::new(clif_type(*t, ptr))),
     );

@@ -612,24 +612,17 @@ impl Instances {
         let mut kargs = Vec::new();
         let mut wargs = Vec::new();
         for p in ty.params() {
-            let (k, w) = values::arg(
-                rng,
-                *p,
-                &mut self.kstore,
-                &mut self.wstore,
-                &kfuncs,
-                &wfuncs,
-            );
+            let (k, w) = values::arg(rng, p, &mut self.kstore, &mut self.wstore, &kfuncs, &wfuncs);
             kargs.push(k);
             wargs.push(w);
         }
         let mut kres: Vec<kiln::Val> = ty
-            .results()
+            .result_types()
             .iter()
             .map(|t| kiln::Val::default_for(*t))
             .collect();
         let mut wres: Vec<wasmi::Val> = ty
-            .results()
+            .result_types()
             .iter()
             .map(|t| values::wasmi_default(*t))
             .collect();
@@ -707,7 +700,7 @@ impl Instances {
                         .winst
                         .get_table(&self.wstore, name)
                         .expect("same exports");
-                    let (ks, ws) = (u64::from(t.size(&self.kstore)), wt.size(&self.wstore));
+                    let (ks, ws) = (t.size(&self.kstore), wt.size(&self.wstore));
                     if ks != ws {
                         return Err(Divergence::new(
                             DivergenceClass::Table,
@@ -718,11 +711,7 @@ impl Instances {
                         ));
                     }
                     for i in 0..ks {
-                        let kn = match t.get(&mut self.kstore, i as u32) {
-                            Some(kiln::Val::FuncRef(f)) => f.is_none(),
-                            Some(kiln::Val::ExternRef(e)) => e.is_none(),
-                            other => panic!("table element {other:?}"),
-                        };
+                        let kn = t.get(&mut self.kstore, i).expect("in bounds").is_null();
                         let wn = wt.get(&self.wstore, i).expect("in bounds").is_null();
                         if kn != wn {
                             return Err(Divergence::new(

@@ -48,7 +48,7 @@ impl ExnRef {
             );
         }
         let mut raw = Vec::with_capacity(fields.len());
-        for (i, (v, t)) in fields.iter().zip(ty.params()).enumerate() {
+        for (i, (v, t)) in fields.iter().zip(ty.param_types()).enumerate() {
             v.check_ty(store, *t, &format!("field {i}"))?;
             raw.push(v.to_raw(store)?);
         }
@@ -80,7 +80,7 @@ impl ExnRef {
         let ty = store.tags[tag].ty.clone();
         let fields = raw
             .into_iter()
-            .zip(ty.params())
+            .zip(ty.param_types())
             .map(|(v, t)| Val::from_raw(store, v, *t))
             .collect();
         Ok((tag, fields))
@@ -212,7 +212,7 @@ impl StoreInner {
             let Some(tag) = self.tags.get(object.tag() as usize) else {
                 continue;
             };
-            for (v, t) in object.values().iter().zip(tag.ty.params()) {
+            for (v, t) in object.values().iter().zip(tag.ty.param_types()) {
                 if is_exnref(t) {
                     work.push(v.ptr() as usize);
                 }

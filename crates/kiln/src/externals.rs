@@ -2,7 +2,7 @@
 
 use crate::context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 use crate::store::{GlobalData, StoreBody};
-use crate::{Func, GlobalType, MemoryType, TableType, Val, ValType};
+use crate::{Func, GlobalType, MemoryType, Ref, TableType, Val, ValType};
 use anyhow::{Result, bail};
 use kiln_vm::{LinearMemory, Table as VmTable, TableElement, VMGlobalDefinition};
 
@@ -189,9 +189,10 @@ impl Table {
     pub fn new<T>(
         mut store: impl AsContextMut<Data = T>,
         ty: TableType,
-        init: Val,
+        init: Ref,
     ) -> Result<Table> {
         let store = store.as_context_mut().0;
+        let init = Val::from(init);
         store.engine().check_val_type(ValType::Ref(ty.element))?;
         init.check_ty(
             &store.inner,
@@ -219,59 +220,63 @@ impl Table {
         store.inner.tables[self.index].ty()
     }
     /// Number of elements.
-    pub fn size<T>(&self, store: impl AsContext<Data = T>) -> u32 {
+    pub fn size<T>(&self, store: impl AsContext<Data = T>) -> u64 {
         let store = store.as_context().0;
         store.assert_owns(self.store, "table");
-        store.inner.tables[self.index].size()
+        store.inner.tables[self.index].size().into()
     }
-    /// The element at `index`.
-    pub fn get<T>(&self, mut store: impl AsContextMut<Data = T>, index: u32) -> Option<Val> {
+    /// The element at `index`, or `None` if `index` is out of bounds.
+    pub fn get<T>(&self, mut store: impl AsContextMut<Data = T>, index: u64) -> Option<Ref> {
         let store = store.as_context_mut().0;
         store.assert_owns(self.store, "table");
         let t = &store.inner.tables[self.index];
-        let raw = t.get(index)?;
+        let raw = t.get(u32::try_from(index).ok()?)?;
         let ty = t.ty().element;
-        Some(Val::from_raw(
+        Val::from_raw(
             &mut store.inner,
             kiln_vm::RawValue::from_ptr(raw.cast()),
             ValType::Ref(ty),
-        ))
+        )
+        .ref_()
     }
     /// Sets the element at `index`.
     pub fn set<T>(
         &self,
         mut store: impl AsContextMut<Data = T>,
-        index: u32,
-        val: Val,
+        index: u64,
+        val: Ref,
     ) -> Result<()> {
         let store = store.as_context_mut().0;
-        let element = self.element(store, &val, "the table element")?;
+        let element = self.element(store, val, "the table element")?;
         store.inner.tables[self.index]
-            .set(index, element)
+            .set(clamp(index), element)
             .map_err(anyhow::Error::new)
     }
     /// Grows by `delta` elements set to `init`, returning the old size.
     pub fn grow<T>(
         &self,
         mut store: impl AsContextMut<Data = T>,
-        delta: u32,
-        init: Val,
-    ) -> Result<u32> {
+        delta: u64,
+        init: Ref,
+    ) -> Result<u64> {
         let store = store.as_context_mut().0;
-        let element = self.element(store, &init, "the table's growth value")?;
+        let element = self.element(store, init, "the table's growth value")?;
         let t = &store.inner.tables[self.index];
         let current = t.size() as usize;
         let max = t.declared_type().maximum.map(|m| m as usize);
+        let Ok(delta32) = u32::try_from(delta) else {
+            bail!("failed to grow table by {delta} elements");
+        };
         if !store.allow_growth(
             kiln_vm::GrowthKind::Table,
             current,
-            current + delta as usize,
+            current + delta32 as usize,
             max,
         )? {
             bail!("table growth by {delta} elements exceeds the store's limits");
         }
-        match store.inner.tables[self.index].grow(delta, element) {
-            Some(old) => Ok(old),
+        match store.inner.tables[self.index].grow(delta32, element) {
+            Some(old) => Ok(old.into()),
             None => bail!("failed to grow table by {delta} elements"),
         }
     }
@@ -279,14 +284,14 @@ impl Table {
     pub fn fill<T>(
         &self,
         mut store: impl AsContextMut<Data = T>,
-        dst: u32,
-        val: Val,
-        len: u32,
+        dst: u64,
+        val: Ref,
+        len: u64,
     ) -> Result<()> {
         let store = store.as_context_mut().0;
-        let element = self.element(store, &val, "the fill value")?;
+        let element = self.element(store, val, "the fill value")?;
         store.inner.tables[self.index]
-            .fill(dst, element, len)
+            .fill(clamp(dst), element, clamp(len))
             .map_err(anyhow::Error::new)
     }
 
@@ -296,10 +301,10 @@ impl Table {
     pub fn copy<T>(
         mut store: impl AsContextMut<Data = T>,
         dst_table: &Table,
-        dst_index: u32,
+        dst_index: u64,
         src_table: &Table,
-        src_index: u32,
-        len: u32,
+        src_index: u64,
+        len: u64,
     ) -> Result<()> {
         let store = store.as_context_mut().0;
         store.check(dst_table.store, "destination table")?;
@@ -309,6 +314,7 @@ impl Table {
         if !src_ty.matches(dst_ty) {
             bail!("cannot copy elements of type {src_ty} into a table of {dst_ty}");
         }
+        let (dst_index, src_index, len) = (clamp(dst_index), clamp(src_index), clamp(len));
         let r = if dst_table.index == src_table.index {
             store.inner.tables[dst_table.index].copy_within(dst_index, src_index, len)
         } else {
@@ -329,8 +335,9 @@ impl Table {
     /// `val` as an element of this table: fails unless the table belongs
     /// to `store` and `val` is a value of its element type (`what` names
     /// `val` in the error).
-    fn element<T>(&self, store: &mut StoreBody<T>, val: &Val, what: &str) -> Result<TableElement> {
+    fn element<T>(&self, store: &mut StoreBody<T>, val: Ref, what: &str) -> Result<TableElement> {
         store.check(self.store, "table")?;
+        let val = Val::from(val);
         let ty = store.inner.tables[self.index].ty().element;
         val.check_ty(&store.inner, ValType::Ref(ty), what)?;
         Ok(val.to_raw(&mut store.inner)?.ptr().cast())
@@ -339,6 +346,12 @@ impl Table {
     pub(crate) fn raw<T>(&self, store: &mut StoreBody<T>) -> *mut VmTable {
         &mut *store.inner.tables[self.index]
     }
+}
+
+/// An index or count past `u32::MAX` as the largest 32-bit one, which no
+/// table reaches: an access there is out of bounds as the original would be.
+fn clamp(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// A global in a store.

@@ -196,14 +196,14 @@ unsafe extern "C" fn host_entry<T: 'static>(
         }
         let params: Vec<Val> = state
             .ty
-            .params()
+            .param_types()
             .iter()
             .zip(values.iter())
             .map(|(t, v)| Val::from_raw(&mut store.inner, *v, *t))
             .collect();
         let mut results: Vec<Val> = state
             .ty
-            .results()
+            .result_types()
             .iter()
             .map(|t| Val::default_for(*t))
             .collect();
@@ -215,7 +215,7 @@ unsafe extern "C" fn host_entry<T: 'static>(
             &params,
             &mut results,
         )?;
-        for (i, (r, t)) in results.iter().zip(state.ty.results()).enumerate() {
+        for (i, (r, t)) in results.iter().zip(state.ty.result_types()).enumerate() {
             r.check_ty(&store.inner, *t, &format!("the host function's result {i}"))?;
             values[i] = r.to_raw(&mut store.inner)?;
         }
@@ -431,7 +431,7 @@ impl Func {
                 results.len()
             );
         }
-        for (i, (p, t)) in params.iter().zip(ty.params()).enumerate() {
+        for (i, (p, t)) in params.iter().zip(ty.param_types()).enumerate() {
             p.check_ty(&store.inner, *t, &format!("argument {i}"))?;
         }
         if let FuncKind::Host(state) = &store.inner.funcs[self.index].kind {
@@ -452,7 +452,7 @@ impl Func {
                     results,
                 )?
             };
-            for (i, (r, t)) in results.iter().zip(ty.results()).enumerate() {
+            for (i, (r, t)) in results.iter().zip(ty.result_types()).enumerate() {
                 r.check_ty(&store.inner, *t, &format!("the host function's result {i}"))?;
             }
             return Ok(());
@@ -464,7 +464,7 @@ impl Func {
         // SAFETY: the anyfunc belongs to this store and stays alive with it.
         let anyfunc = unsafe { *self.anyfunc(&store.inner) };
         invoke(store, anyfunc, &mut values)?;
-        for (i, t) in ty.results().iter().enumerate() {
+        for (i, t) in ty.result_types().iter().enumerate() {
             results[i] = Val::from_raw(&mut store.inner, values[i], *t);
         }
         Ok(())

@@ -57,10 +57,10 @@ impl Tag {
     /// A new tag of type `ty`, distinct from every other tag.
     pub fn new<T>(mut store: impl AsContextMut<Data = T>, ty: &TagType) -> Result<Tag> {
         let store = store.as_context_mut().0;
-        if !ty.ty.results().is_empty() {
+        if !ty.ty.result_types().is_empty() {
             bail!("a tag's type has no results, but {} has", ty.ty);
         }
-        for t in ty.ty.params() {
+        for t in ty.ty.param_types() {
             store.engine().check_val_type(*t)?;
         }
         // Like host functions' types, it stays registered for the engine's life.

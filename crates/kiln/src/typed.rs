@@ -200,7 +200,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     pub(crate) fn new<T>(func: Func, store: &StoreBody<T>) -> Result<Self> {
         store.check(func.store, "function")?;
         let ty = func.ty(store);
-        if ty.params() != P::types().as_slice() || ty.results() != R::types().as_slice() {
+        if ty.param_types() != P::types().as_slice() || ty.result_types() != R::types().as_slice() {
             bail!(
                 "type mismatch: the function is {ty} but the typed view is {}",
                 kiln_types::FuncType::new(P::types(), R::types())
@@ -256,13 +256,13 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
         let mut raw = vec![RawValue::default(); ty.params().len().max(1)];
         params.store(&mut raw);
         let args: Vec<_> = ty
-            .params()
+            .param_types()
             .iter()
             .zip(&raw)
             .map(|(t, r)| crate::Val::from_raw(&mut store.inner, *r, *t))
             .collect();
         let mut results: Vec<_> = ty
-            .results()
+            .result_types()
             .iter()
             .map(|t| crate::Val::default_for(*t))
             .collect();

@@ -94,13 +94,29 @@ impl FuncType {
             results: results.into_iter().collect(),
         }
     }
-    /// The parameter types.
-    pub fn params(&self) -> &[ValType] {
+    /// The parameter types, in order (as wasmtime's API gives them).
+    pub fn params(&self) -> impl ExactSizeIterator<Item = ValType> + '_ {
+        self.params.iter().copied()
+    }
+    /// The result types, in order (as wasmtime's API gives them).
+    pub fn results(&self) -> impl ExactSizeIterator<Item = ValType> + '_ {
+        self.results.iter().copied()
+    }
+    /// The parameter types, as a slice.
+    pub fn param_types(&self) -> &[ValType] {
         &self.params
     }
-    /// The result types.
-    pub fn results(&self) -> &[ValType] {
+    /// The result types, as a slice.
+    pub fn result_types(&self) -> &[ValType] {
         &self.results
+    }
+    /// The `i`th parameter type.
+    pub fn param(&self, i: usize) -> Option<ValType> {
+        self.params.get(i).copied()
+    }
+    /// The `i`th result type.
+    pub fn result(&self, i: usize) -> Option<ValType> {
+        self.results.get(i).copied()
     }
     /// Replaces module type indices by what `f` maps them to.
     pub fn map_module(&self, f: &mut impl FnMut(TypeIndex) -> HeapType) -> FuncType {

@@ -49,7 +49,7 @@ pub struct SignatureRegistry {
 /// The engine ids a group key refers to outside the group.
 fn dependencies(key: &[FuncType]) -> impl Iterator<Item = u32> + '_ {
     key.iter()
-        .flat_map(|t| t.params().iter().chain(t.results()))
+        .flat_map(|t| t.param_types().iter().chain(t.result_types()))
         .filter_map(|t| match t.as_ref()?.heap_type {
             HeapType::Engine(id) => Some(id.0),
             _ => None,
@@ -75,7 +75,7 @@ impl Inner {
             return Ok(group.ids.to_vec());
         }
         for t in key.iter() {
-            for v in t.params().iter().chain(t.results()) {
+            for v in t.param_types().iter().chain(t.result_types()) {
                 self.check_reference(*v, key.len())?;
             }
         }
@@ -284,7 +284,7 @@ mod tests {
         let b = r.register_group(key()).unwrap();
         assert_eq!(a, b);
         let ty = r.lookup(a[0]).unwrap();
-        assert_eq!(ty.params()[0], reference(true, engine(a[0])));
+        assert_eq!(ty.param_types()[0], reference(true, engine(a[0])));
     }
 
     #[test]

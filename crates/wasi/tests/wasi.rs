@@ -92,8 +92,8 @@ fn defines_all_46_functions() -> Result<()> {
     // instantiates, so each is defined under that name with that type.
     let mut wat = String::from("(module\n");
     for (name, ty) in &functions {
-        let params: Vec<String> = ty.params().iter().map(|t| t.to_string()).collect();
-        let results: Vec<String> = ty.results().iter().map(|t| t.to_string()).collect();
+        let params: Vec<String> = ty.param_types().iter().map(|t| t.to_string()).collect();
+        let results: Vec<String> = ty.result_types().iter().map(|t| t.to_string()).collect();
         wat.push_str(&format!(
             "  (import \"wasi_snapshot_preview1\" \"{name}\" (func (param {}) (result {})))\n",
             params.join(" "),

@@ -223,7 +223,11 @@ impl Runner {
             .map(|a| values::arg(&mut self.store, a))
             .collect::<Result<Vec<_>>>()?;
         let ty = func.ty(&self.store);
-        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        let mut results: Vec<Val> = ty
+            .result_types()
+            .iter()
+            .map(|t| Val::default_for(*t))
+            .collect();
         func.call(&mut self.store, &args, &mut results)?;
         Ok(results)
     }

@@ -37,7 +37,7 @@ pub fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>) -> Resul
     let table = Table::new(
         &mut *store,
         TableType::new(kiln::RefType::FUNCREF, 10, Some(20)),
-        Val::FuncRef(None),
+        kiln::Ref::Func(None),
     )?;
     linker.define("spectest", "table", table)?;
     let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;

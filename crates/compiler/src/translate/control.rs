@@ -83,7 +83,7 @@ impl FuncTranslator<'_, '_> {
             ),
             BlockType::FuncType(i) => {
                 let f = &self.env.info.types[i as usize];
-                (f.params().to_vec(), f.results().to_vec())
+                (f.param_types().to_vec(), f.result_types().to_vec())
             }
         }
     }

@@ -94,7 +94,7 @@ impl FuncTranslator<'_, '_> {
                     self.b
                         .ins()
                         .load(self.ptr, flags, exn, VMExceptionOffsets::VALUES as i32);
-                for (i, t) in ty.params().iter().enumerate() {
+                for (i, t) in ty.param_types().iter().enumerate() {
                     let offset = i as i32 * VMExceptionOffsets::VALUE_SIZE as i32;
                     let v = self
                         .b

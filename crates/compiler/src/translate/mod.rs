@@ -102,7 +102,7 @@ pub fn translate_function(
     let vmctx = params[0];
 
     let mut locals = Vec::new();
-    for (i, t) in ty.params().iter().enumerate() {
+    for (i, t) in ty.param_types().iter().enumerate() {
         let v = b.declare_var(clif_type(*t, ptr));
         b.def_var(v, params[i + 2]);
         locals.push((v, *t));
@@ -120,7 +120,7 @@ pub fn translate_function(
     }
 
     let ret = b.create_block();
-    for t in ty.results() {
+    for t in ty.result_types() {
         b.append_block_param(ret, clif_type(*t, ptr));
     }
     let mut t = FuncTranslator {

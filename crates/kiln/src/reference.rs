@@ -1,0 +1,184 @@
+//! `Ref`: a reference value, what tables hold (wasmtime's shape).
+
+use crate::{AsContext, ExnRef, ExternRef, Func, HeapType, RefType, Val, ValType};
+use anyhow::Result;
+use kiln_types::RefHierarchy;
+
+/// A reference: to a function, a host value (`externref`) or an
+/// exception, or null of one of those hierarchies.
+#[derive(Clone, Debug)]
+pub enum Ref {
+    /// A `funcref` (or typed function reference); `None` is null.
+    Func(Option<Func>),
+    /// An `externref`; `None` is null.
+    Extern(Option<ExternRef>),
+    /// An `exnref`; `None` is null.
+    Exn(Option<ExnRef>),
+}
+
+impl Ref {
+    /// The null reference of `heap_type`'s hierarchy.
+    pub fn null(heap_type: &HeapType) -> Ref {
+        match heap_type.hierarchy() {
+            RefHierarchy::Func => Ref::Func(None),
+            RefHierarchy::Extern => Ref::Extern(None),
+            RefHierarchy::Exn => Ref::Exn(None),
+        }
+    }
+
+    /// Whether the reference is null.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Ref::Func(None) | Ref::Extern(None) | Ref::Exn(None))
+    }
+
+    /// Whether the reference is not null.
+    pub fn is_non_null(&self) -> bool {
+        !self.is_null()
+    }
+
+    /// Whether this is a function reference (null or not).
+    pub fn is_func(&self) -> bool {
+        matches!(self, Ref::Func(_))
+    }
+
+    /// The function reference (`Some(None)` for null), if this is one.
+    pub fn as_func(&self) -> Option<Option<&Func>> {
+        match self {
+            Ref::Func(f) => Some(f.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// The function reference; panics if this is another kind.
+    pub fn unwrap_func(&self) -> Option<&Func> {
+        self.as_func().expect("expected a function reference")
+    }
+
+    /// Whether this is an `externref` (null or not).
+    pub fn is_extern(&self) -> bool {
+        matches!(self, Ref::Extern(_))
+    }
+
+    /// The `externref` (`Some(None)` for null), if this is one.
+    pub fn as_extern(&self) -> Option<Option<&ExternRef>> {
+        match self {
+            Ref::Extern(e) => Some(e.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// The `externref`; panics if this is another kind.
+    pub fn unwrap_extern(&self) -> Option<&ExternRef> {
+        self.as_extern().expect("expected an externref")
+    }
+
+    /// Whether this is an `exnref` (null or not).
+    pub fn is_exn(&self) -> bool {
+        matches!(self, Ref::Exn(_))
+    }
+
+    /// The `exnref` (`Some(None)` for null), if this is one.
+    pub fn as_exn(&self) -> Option<Option<&ExnRef>> {
+        match self {
+            Ref::Exn(e) => Some(e.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// The `exnref`; panics if this is another kind.
+    pub fn unwrap_exn(&self) -> Option<&ExnRef> {
+        self.as_exn().expect("expected an exnref")
+    }
+
+    /// The reference's type: non-nullable unless null, with the function's
+    /// own type for a function.
+    pub fn ty(&self, store: impl AsContext) -> Result<RefType> {
+        let store = store.as_context();
+        Ok(match self {
+            Ref::Func(Some(f)) => {
+                let inner = &store.0.inner;
+                inner.check(f.store, "function")?;
+                // SAFETY: the anyfunc belongs to this store and lives with it.
+                let sig = unsafe { (*inner.funcs[f.index].anyfunc).type_index };
+                RefType::new(false, HeapType::Engine(crate::EngineTypeIndex(sig.bits())))
+            }
+            Ref::Func(None) => RefType::NULLFUNCREF,
+            Ref::Extern(Some(_)) => RefType::new(false, HeapType::Extern),
+            Ref::Extern(None) => RefType::NULLEXTERNREF,
+            Ref::Exn(Some(_)) => RefType::new(false, HeapType::Exn),
+            Ref::Exn(None) => RefType::NULLEXNREF,
+        })
+    }
+
+    /// Whether the reference is a value of `ty` (an error if it is a
+    /// function of another store).
+    pub fn matches_ty(&self, store: impl AsContext, ty: &RefType) -> Result<bool> {
+        let store = store.as_context();
+        if let Ref::Func(Some(f)) = self {
+            store.0.inner.check(f.store, "function")?;
+        }
+        Ok(Val::from(self.clone()).matches_ty(store, &ValType::Ref(*ty)))
+    }
+}
+
+impl From<Ref> for Val {
+    fn from(r: Ref) -> Val {
+        match r {
+            Ref::Func(f) => Val::FuncRef(f),
+            Ref::Extern(e) => Val::ExternRef(e),
+            Ref::Exn(e) => Val::ExnRef(e),
+        }
+    }
+}
+
+impl From<Func> for Ref {
+    fn from(f: Func) -> Ref {
+        Ref::Func(Some(f))
+    }
+}
+
+impl From<Option<Func>> for Ref {
+    fn from(f: Option<Func>) -> Ref {
+        Ref::Func(f)
+    }
+}
+
+impl From<ExternRef> for Ref {
+    fn from(e: ExternRef) -> Ref {
+        Ref::Extern(Some(e))
+    }
+}
+
+impl From<Option<ExternRef>> for Ref {
+    fn from(e: Option<ExternRef>) -> Ref {
+        Ref::Extern(e)
+    }
+}
+
+impl From<ExnRef> for Ref {
+    fn from(e: ExnRef) -> Ref {
+        Ref::Exn(Some(e))
+    }
+}
+
+impl Val {
+    /// The reference, if this is a reference value.
+    pub fn ref_(&self) -> Option<Ref> {
+        match self {
+            Val::FuncRef(f) => Some(Ref::Func(*f)),
+            Val::ExternRef(e) => Some(Ref::Extern(e.clone())),
+            Val::ExnRef(e) => Some(Ref::Exn(*e)),
+            _ => None,
+        }
+    }
+
+    /// A null `funcref`.
+    pub fn null_func_ref() -> Val {
+        Val::FuncRef(None)
+    }
+
+    /// A null `externref`.
+    pub fn null_extern_ref() -> Val {
+        Val::ExternRef(None)
+    }
+}
