@@ -167,9 +167,9 @@ impl Config {
         wasm_function_references => FUNCTION_REFERENCES;
         /// Enables custom page sizes (1-byte pages).
         wasm_custom_page_sizes => CUSTOM_PAGE_SIZES;
-        /// Enables exception handling: tags are built (defined, imported,
-        /// exported, [`crate::Tag`]); modules that throw or catch are still
-        /// rejected.
+        /// Enables exception handling (on by default): tags, `throw`,
+        /// `throw_ref`, `try_table` and `exnref` ([`crate::Tag`],
+        /// [`crate::ExnRef`]).
         wasm_exceptions => EXCEPTIONS;
     }
 
