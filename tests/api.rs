@@ -16,7 +16,7 @@ fn host_functions_static_and_dynamic() {
     });
     let neg = Func::new(
         &mut store,
-        FuncType::new([ValType::I64], [ValType::I64]),
+        FuncType::from_parts([ValType::I64], [ValType::I64]),
         |_, p, r| {
             r[0] = Val::I64(-p[0].unwrap_i64());
             Ok(())
@@ -35,9 +35,9 @@ fn host_functions_static_and_dynamic() {
     .unwrap();
     let mut linker = Linker::new(&engine);
     linker
-        .define("env", "add", add)
+        .define(&store, "env", "add", add)
         .unwrap()
-        .define("env", "neg", neg)
+        .define(&store, "env", "neg", neg)
         .unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let run = instance
@@ -55,7 +55,7 @@ fn host_functions_static_and_dynamic() {
 fn host_errors_become_call_errors_and_the_store_stays_usable() {
     let engine = Engine::default();
     let mut store = Store::new(&engine, ());
-    let fail = Func::new(&mut store, FuncType::new([], []), |_, _, _| {
+    let fail = Func::new(&mut store, FuncType::from_parts([], []), |_, _, _| {
         anyhow::bail!("host says no")
     });
     let module = Module::new(
@@ -241,10 +241,16 @@ fn tags_are_importable_exportable_entities_with_identity() {
     config.wasm_exceptions(true);
     let engine = Engine::new(&config).unwrap();
     let mut store = Store::new(&engine, ());
-    let i32_tag = TagType::new(FuncType::new([ValType::I32], []));
+    let i32_tag = TagType::new(FuncType::from_parts([ValType::I32], []));
     let host = Tag::new(&mut store, &i32_tag).unwrap();
     assert_eq!(host.ty(&store), i32_tag);
-    assert!(Tag::new(&mut store, &TagType::new(FuncType::new([], [ValType::I32]))).is_err());
+    assert!(
+        Tag::new(
+            &mut store,
+            &TagType::new(FuncType::from_parts([], [ValType::I32]))
+        )
+        .is_err()
+    );
 
     let module = Module::new(
         &engine,
@@ -263,7 +269,7 @@ fn tags_are_importable_exportable_entities_with_identity() {
     );
 
     let mut linker = Linker::new(&engine);
-    linker.define("host", "tag", host).unwrap();
+    linker.define(&store, "host", "tag", host).unwrap();
     let a = linker.instantiate(&mut store, &module).unwrap();
     let b = linker.instantiate(&mut store, &module).unwrap();
     let tag = |i: &Instance, store: &mut Store<()>, name: &str| match i.get_export(store, name) {
@@ -285,8 +291,12 @@ fn tags_are_importable_exportable_entities_with_identity() {
 
     // Imports must match exactly: another type, or not a tag, is rejected.
     let mut linker = Linker::new(&engine);
-    let f32_tag = Tag::new(&mut store, &TagType::new(FuncType::new([ValType::F32], []))).unwrap();
-    linker.define("host", "tag", f32_tag).unwrap();
+    let f32_tag = Tag::new(
+        &mut store,
+        &TagType::new(FuncType::from_parts([ValType::F32], [])),
+    )
+    .unwrap();
+    linker.define(&store, "host", "tag", f32_tag).unwrap();
     let err = linker.instantiate(&mut store, &module).unwrap_err();
     assert!(
         format!("{err:#}").contains("incompatible import type"),
@@ -300,11 +310,14 @@ fn tags_are_importable_exportable_entities_with_identity() {
         "{err:#}"
     );
 
-    // A tag from another store is refused, not used.
+    // A tag from another store is refused when defined, and when
+    // instantiated in a store it does not belong to.
     let mut other = Store::new(&engine, ());
     let foreign = Tag::new(&mut other, &i32_tag).unwrap();
     let mut linker = Linker::new(&engine);
-    linker.define("host", "tag", foreign).unwrap();
+    let err = linker.define(&store, "host", "tag", foreign).err().unwrap();
+    assert!(err.to_string().contains("different store"), "{err}");
+    linker.define(&other, "host", "tag", foreign).unwrap();
     assert!(linker.instantiate(&mut store, &module).is_err());
 }
 

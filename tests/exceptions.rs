@@ -97,11 +97,11 @@ fn catcher(store: &mut Store<()>) -> (Instance, Tag) {
     let engine = store.engine().clone();
     let tag = Tag::new(
         &mut *store,
-        &TagType::new(FuncType::new([ValType::I32], [])),
+        &TagType::new(FuncType::from_parts([ValType::I32], [])),
     )
     .unwrap();
     let mut linker = Linker::new(&engine);
-    linker.define("host", "tag", tag).unwrap();
+    linker.define(&store, "host", "tag", tag).unwrap();
     linker
         .func_wrap(
             "host",
@@ -173,7 +173,7 @@ fn exceptions_pass_through_host_frames_only_when_the_host_passes_them_on() {
     let tag = tag_export(&inner, &mut store, "e");
     let throw = inner.get_func(&mut store, "throw").unwrap();
     let mut linker = Linker::new(&engine);
-    linker.define("inner", "e", tag).unwrap();
+    linker.define(&store, "inner", "e", tag).unwrap();
     linker
         .func_wrap(
             "host",
@@ -233,7 +233,7 @@ fn exnrefs_cross_the_boundary_as_values() {
     catch
         .call(&mut store, &[Val::F64(2.5f64.to_bits())], &mut out)
         .unwrap();
-    let exn = out[0].unwrap_exnref().expect("non-null");
+    let exn = *out[0].unwrap_exnref().expect("non-null");
     assert_eq!(exn.field(&mut store, 0).unwrap().f64(), Some(2.5));
     let tag = tag_export(&instance, &mut store, "e");
     assert!(Tag::eq(&exn.tag(&store).unwrap(), &tag, &store));
@@ -266,7 +266,7 @@ fn exceptions_and_tags_of_another_store_are_refused() {
     let engine = engine();
     let mut store = Store::new(&engine, ());
     let mut other = Store::new(&engine, ());
-    let ty = TagType::new(FuncType::new([ValType::I32], []));
+    let ty = TagType::new(FuncType::from_parts([ValType::I32], []));
     let tag = Tag::new(&mut store, &ty).unwrap();
     let foreign_tag = Tag::new(&mut other, &ty).unwrap();
     assert!(ExnRef::new(&mut store, &foreign_tag, &[Val::I32(1)]).is_err());
@@ -377,7 +377,11 @@ fn dead_exceptions_are_freed_and_live_ones_kept() {
         .unwrap();
     keep.call(&mut store, 100).unwrap();
     // A host-held exception, which must survive too.
-    let tag = Tag::new(&mut store, &TagType::new(FuncType::new([ValType::I32], []))).unwrap();
+    let tag = Tag::new(
+        &mut store,
+        &TagType::new(FuncType::from_parts([ValType::I32], [])),
+    )
+    .unwrap();
     let held = ExnRef::new(&mut store, &tag, &[Val::I32(5)]).unwrap();
     let mut most = 0;
     for _ in 0..200 {
@@ -434,7 +438,7 @@ fn exceptions_held_by_running_wasm_survive_collections() {
     for i in 0..5 {
         let mut out = [Val::ExnRef(None)];
         fresh.call(&mut store, &[Val::I32(i)], &mut out).unwrap();
-        kept.push(out[0].unwrap_exnref().unwrap());
+        kept.push(*out[0].unwrap_exnref().unwrap());
     }
     assert!(store.exception_objects() < 10_000);
     for (i, exn) in kept.iter().enumerate() {

@@ -176,3 +176,53 @@ fn epoch_callback_can_interrupt_fail_and_be_removed() {
     store.set_epoch_deadline(u64::MAX / 2);
     outer.call(&mut store, 100).unwrap();
 }
+
+#[test]
+fn backtrace_capture_in_a_host_function_names_its_wasm_callers() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (import "host" "look" (func $look))
+          (func $inner (call $look))
+          (func $outer (export "outer") (call $inner)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, Vec::new());
+    let look = kiln::Func::wrap(&mut store, |mut caller: kiln::Caller<'_, Vec<String>>| {
+        let names: Vec<String> = kiln::WasmBacktrace::capture(&caller)
+            .frames()
+            .iter()
+            .map(|f| f.func_name.clone().unwrap_or_default())
+            .collect();
+        *caller.data_mut() = names;
+    });
+    let instance = Instance::new(&mut store, &module, &[look.into()]).unwrap();
+    let outer = instance
+        .get_typed_func::<(), ()>(&mut store, "outer")
+        .unwrap();
+    outer.call(&mut store, ()).unwrap();
+    assert_eq!(store.data(), &["inner", "outer"]);
+
+    // The same through an untyped host function.
+    let look = kiln::Func::new(
+        &mut store,
+        kiln::FuncType::new(&engine, [], []),
+        |mut caller: kiln::Caller<'_, Vec<String>>, _, _| {
+            let names: Vec<String> = kiln::WasmBacktrace::capture(&caller)
+                .frames()
+                .iter()
+                .map(|f| f.func_name.clone().unwrap_or_default())
+                .collect();
+            *caller.data_mut() = names;
+            Ok(())
+        },
+    );
+    store.data_mut().clear();
+    let instance = Instance::new(&mut store, &module, &[look.into()]).unwrap();
+    let outer = instance
+        .get_typed_func::<(), ()>(&mut store, "outer")
+        .unwrap();
+    outer.call(&mut store, ()).unwrap();
+    assert_eq!(store.data(), &["inner", "outer"]);
+}

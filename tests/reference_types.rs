@@ -77,7 +77,7 @@ fn externref_round_trips_through_wasm() {
         back.downcast_ref::<String>().map(String::as_str),
         Some("kiln")
     );
-    assert!(ExternRef::ptr_eq(&r, &back));
+    assert!(ExternRef::ptr_eq(&r, back));
     assert!(back.downcast_ref::<u32>().is_none());
     let null = call1(&mut store, &instance, "keep", &[Val::ExternRef(None)]).unwrap();
     assert!(null.unwrap_externref().is_none());
@@ -123,7 +123,7 @@ fn funcref_tables_from_the_host() {
     );
     // The function comes back out of wasm as the same handle.
     let back = call1(&mut store, &instance, "func", &[Val::I32(1)]).unwrap();
-    assert_eq!(back.unwrap_funcref(), Some(seven));
+    assert_eq!(back.unwrap_funcref(), Some(&seven));
     let eight = Func::wrap(&mut store, || 8i32);
     assert_eq!(
         funcs.grow(&mut store, 1, Ref::Func(Some(eight))).unwrap(),

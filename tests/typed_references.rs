@@ -143,7 +143,7 @@ fn host_functions_cannot_return_a_function_of_the_wrong_type() {
         .unwrap()
         .ty(&store)
         .element;
-    let ty = FuncType::new([], [ValType::Ref(w_ty)]);
+    let ty = FuncType::from_parts([], [ValType::Ref(w_ty)]);
     let liar = Func::new(&mut store, ty, move |_, _, results| {
         results[0] = Val::FuncRef(Some(v));
         Ok(())
@@ -166,7 +166,7 @@ fn host_functions_cannot_return_a_function_of_the_wrong_type() {
     let err = run.call(&mut store, &[], &mut []).unwrap_err();
     assert!(err.to_string().contains("result 0"), "{err}");
     // An honest host function works.
-    let ty = FuncType::new([], [ValType::Ref(w_ty)]);
+    let ty = FuncType::from_parts([], [ValType::Ref(w_ty)]);
     let honest = Func::new(&mut store, ty, move |_, _, results| {
         results[0] = Val::FuncRef(Some(w));
         Ok(())

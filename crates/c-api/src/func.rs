@@ -87,7 +87,8 @@ impl Callback {
             (None, None) => std::ptr::null_mut(),
         });
         if let Some(trap) = take_box(trap) {
-            return Err(trap.into_error());
+            let frames = kiln_api::WasmBacktrace::capture(&caller).frames().to_vec();
+            return Err(trap.into_error(frames));
         }
         if out.size != results.len() {
             return Err(anyhow!(

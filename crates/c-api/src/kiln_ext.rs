@@ -387,13 +387,12 @@ pub extern "C" fn kiln_linker_define(
     item: *const wasm_extern_t,
 ) -> *mut kiln_error_t {
     let linker = linker_of(linker);
-    let item = non_null(item, "the item").which.clone();
+    let item = non_null(item, "the item");
     to_error((|| {
-        linker.define(
-            c_str(module, "the module name")?,
-            c_str(name, "the name")?,
-            item,
-        )?;
+        let module = c_str(module, "the module name")?;
+        let name = c_str(name, "the name")?;
+        item.store
+            .with(|ctx| linker.define(ctx, module, name, item.which.clone()))?;
         Ok(())
     })())
 }

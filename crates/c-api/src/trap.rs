@@ -113,9 +113,22 @@ impl wasm_trap_t {
         self.data.exit_status
     }
 
-    /// The error a host function returns for this trap.
-    pub(crate) fn into_error(self) -> anyhow::Error {
-        anyhow::Error::new(HostTrap(self.data))
+    /// The error a host function returns for this trap; a trap without
+    /// frames (made by `wasm_trap_new`) gets `frames`, the wasm frames
+    /// that called the host function.
+    pub(crate) fn into_error(self, frames: Vec<FrameInfo>) -> anyhow::Error {
+        let data = if self.data.frames.is_empty() && !frames.is_empty() {
+            Arc::new(TrapData {
+                message: self.data.message.clone(),
+                frames,
+                code: self.data.code,
+                exit_status: self.data.exit_status,
+                host_info: HostInfoSlot::default(),
+            })
+        } else {
+            self.data
+        };
+        anyhow::Error::new(HostTrap(data))
     }
 }
 

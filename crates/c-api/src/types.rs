@@ -400,7 +400,9 @@ pub extern "C" fn wasm_functype_new(
     let params = take_valtypes(params);
     let results = take_valtypes(results);
     match (params, results) {
-        (Some(p), Some(r)) => give(wasm_functype_t::wrap(CFuncType::new(FuncType::new(p, r)))),
+        (Some(p), Some(r)) => give(wasm_functype_t::wrap(CFuncType::new(FuncType::from_parts(
+            p, r,
+        )))),
         _ => std::ptr::null_mut(),
     }
 }

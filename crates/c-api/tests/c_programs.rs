@@ -182,7 +182,23 @@ fn every_function_links() -> Result<(), Failed> {
     Ok(())
 }
 
+/// Builds `libkiln.so` for this profile: `cargo test` builds only what
+/// tests link against, and nothing links this library's Rust side.
+fn build_library() {
+    let release = library_dir()
+        .parent()
+        .is_some_and(|p| p.ends_with("release"));
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo.args(["build", "--lib", "-p", "kiln-c-api"]);
+    if release {
+        cargo.arg("--release");
+    }
+    let status = cargo.status().expect("cargo runs");
+    assert!(status.success(), "building libkiln failed");
+}
+
 fn main() {
+    build_library();
     let args = Arguments::from_args();
     let require_asan = std::env::var("KILN_REQUIRE_ASAN").is_ok_and(|v| v == "1");
     let skip_asan = !require_asan && !asan_works();

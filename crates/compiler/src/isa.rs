@@ -60,3 +60,14 @@ pub fn build_isa(opt: OptLevel, nan_canonicalization: bool) -> Result<OwnedTarge
     isa.finish(settings::Flags::new(flags))
         .map_err(|e| anyhow!("building the ISA: {e}"))
 }
+
+/// Whether `flag` names a feature of the host CPU that Cranelift's host
+/// ISA has on (an error if Cranelift knows no such flag).
+pub fn host_has_flag(flag: &str) -> Result<bool> {
+    let isa = build_isa(OptLevel::None, false)?;
+    isa.isa_flags()
+        .into_iter()
+        .find(|v| v.name == flag)
+        .map(|v| v.as_bool().unwrap_or(false))
+        .ok_or_else(|| anyhow!("Cranelift has no flag `{flag}` for this host"))
+}

@@ -11,7 +11,7 @@ mod signatures;
 mod trampolines;
 mod translate;
 
-pub use isa::{OptLevel, build_isa};
+pub use isa::{OptLevel, build_isa, host_has_flag};
 pub use lazy::{FunctionBodies, LazyModule};
 pub use link::{CompiledCode, CompiledModule, CompiledTrampolines, FunctionLoc};
 pub use module_env::val_type;

@@ -149,7 +149,7 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                             .iter()
                             .map(|t| val_type(*t))
                             .collect::<Result<Vec<_>>>()?;
-                        info.types.push(FuncType::new(params, results));
+                        info.types.push(FuncType::from_parts(params, results));
                     }
                     info.rec_groups.push(start..info.types.len() as u32);
                 }

@@ -9,7 +9,9 @@ use cranelift_codegen::Context;
 use cranelift_codegen::ir::{self, AbiParam, InstBuilder, MemFlagsData, types};
 use cranelift_codegen::isa::{CallConv, TargetIsa};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
-use kiln_types::{BuiltinFunctionIndex, FuncType, TrapCode, VMOffsets, ValType};
+use kiln_types::{
+    BuiltinFunctionIndex, FuncType, TrapCode, VMOffsets, VMStoreContextOffsets, ValType,
+};
 
 const SLOT: i32 = 16;
 
@@ -150,6 +152,31 @@ pub(crate) fn has_native_host_abi(ty: &FuncType) -> bool {
         .all(|t| matches!(t, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64))
 }
 
+/// Records the wasm frame that called this adapter (its frame pointer and
+/// the return address into it, both saved in the adapter's own frame) in
+/// the caller's store context, as builtins' entry stubs do: the host
+/// function's traps and `WasmBacktrace::capture` walk wasm from there.
+fn record_exit_frame(b: &mut FunctionBuilder<'_>, ptr: ir::Type, caller_vmctx: ir::Value) {
+    let trusted = MemFlagsData::trusted();
+    // The vmctx's first field is the store context pointer.
+    let store = b.ins().load(ptr, trusted, caller_vmctx, 0);
+    let fp = b.ins().get_frame_pointer(ptr);
+    let wasm_fp = b.ins().load(ptr, trusted, fp, 0);
+    let ret = b.ins().load(ptr, trusted, fp, ptr.bytes() as i32);
+    b.ins().store(
+        trusted,
+        wasm_fp,
+        store,
+        VMStoreContextOffsets::LAST_WASM_EXIT_FP as i32,
+    );
+    b.ins().store(
+        trusted,
+        ret,
+        store,
+        VMStoreContextOffsets::LAST_WASM_EXIT_PC as i32,
+    );
+}
+
 /// The wasm-callable adapter of a host function of type `ty` whose host
 /// entry takes its arguments in registers: `(env, caller_vmctx, params…)`
 /// in the wasm convention becomes a System V call of the entry stored at
@@ -184,6 +211,7 @@ pub(crate) fn wasm_to_host_native(
     let address = host_entry_address(&mut b, ptr, env);
     let mut args = p.clone();
     args.push(results);
+    record_exit_frame(&mut b, ptr, caller);
     let call = b.ins().call_indirect(hsig, address, &args);
     let ok = b.inst_results(call)[0];
     raise_unless(&mut b, ptr, ok, caller);
@@ -227,6 +255,7 @@ pub(crate) fn wasm_to_host(
     let hsig = b.import_signature(hsig);
     let address = host_entry_address(&mut b, ptr, env);
     let len = b.ins().iconst(ptr, slots as i64);
+    record_exit_frame(&mut b, ptr, caller);
     let call = b
         .ins()
         .call_indirect(hsig, address, &[env, caller, values, len]);

@@ -19,6 +19,8 @@ pub struct Config {
     pub(crate) allocation_strategy: InstanceAllocationStrategy,
     pub(crate) cache: Option<Cache>,
     pub(crate) profiler: crate::ProfilingStrategy,
+    pub(crate) signals_based_traps: bool,
+    pub(crate) cranelift_flags: Vec<String>,
 }
 
 /// Which compiler turns wasm into machine code ([`Config::strategy`]).
@@ -98,6 +100,8 @@ impl Default for Config {
             allocation_strategy: InstanceAllocationStrategy::OnDemand,
             cache: None,
             profiler: crate::ProfilingStrategy::None,
+            signals_based_traps: true,
+            cranelift_flags: Vec::new(),
         }
     }
 }
@@ -171,6 +175,52 @@ impl Config {
         /// `throw_ref`, `try_table` and `exnref` ([`crate::Tag`],
         /// [`crate::ExnRef`]).
         wasm_exceptions => EXCEPTIONS;
+    }
+
+    /// The target to compile for. Kiln compiles for the host only: a triple
+    /// of another architecture or operating system than the host's is an
+    /// error (wasmtime cross-compiles; Kiln has no use for code it cannot run).
+    pub fn target(&mut self, target: &str) -> anyhow::Result<&mut Self> {
+        let wanted: target_lexicon::Triple = target
+            .parse()
+            .map_err(|e| anyhow::anyhow!("invalid target `{target}`: {e}"))?;
+        let host = target_lexicon::Triple::host();
+        if wanted.architecture != host.architecture
+            || wanted.operating_system != host.operating_system
+        {
+            anyhow::bail!("Kiln compiles only for the host ({host}), not for `{target}`");
+        }
+        Ok(self)
+    }
+
+    /// Whether traps are detected with signal handlers (guard pages, and
+    /// faulting instructions). Kiln always uses them: `false` makes
+    /// [`crate::Engine::new`] fail.
+    pub fn signals_based_traps(&mut self, enable: bool) -> &mut Self {
+        self.signals_based_traps = enable;
+        self
+    }
+
+    /// Asks for a Cranelift flag. Kiln compiles with every feature of the
+    /// host CPU already, so the flags it accepts are the host's CPU
+    /// features (`has_avx2`, ...); anything else makes
+    /// [`crate::Engine::new`] fail, rather than change how Kiln's safety
+    /// checks are compiled.
+    ///
+    /// # Safety
+    /// As in wasmtime, where a flag can make compiled code use
+    /// instructions the CPU lacks; Kiln refuses those.
+    pub unsafe fn cranelift_flag_enable(&mut self, flag: &str) -> &mut Self {
+        self.cranelift_flags.push(flag.to_string());
+        self
+    }
+
+    /// Whether to describe compiled code to debuggers with DWARF. Kiln
+    /// emits none; the setting is accepted for wasmtime's API and has no
+    /// effect (`--profile perfmap` names functions for `perf`).
+    pub fn debug_info(&mut self, enable: bool) -> &mut Self {
+        let _ = enable;
+        self
     }
 
     /// Whether explicit memory and table bounds checks are hardened against

@@ -44,11 +44,23 @@ pub struct Engine {
     pub(crate) inner: Arc<EngineInner>,
 }
 
+impl kiln_types::TypeEngine for Engine {}
+
 impl Engine {
     /// An engine with `config`.
     pub fn new(config: &Config) -> Result<Engine> {
         if config.strategy == crate::Strategy::Winch {
             anyhow::bail!("Kiln has no Winch compiler: use Strategy::Cranelift or Strategy::Auto");
+        }
+        if !config.signals_based_traps {
+            anyhow::bail!("Kiln detects traps with signal handlers; they cannot be turned off");
+        }
+        for flag in &config.cranelift_flags {
+            if !kiln_compiler::host_has_flag(flag)? {
+                anyhow::bail!(
+                    "Cranelift flag `{flag}` is not a CPU feature of this host; Kiln compiles with the host's features only"
+                );
+            }
         }
         let compiler = Compiler::new(
             config.features,
@@ -66,6 +78,12 @@ impl Engine {
                 host_trampolines: Mutex::new(HashMap::new()),
             }),
         })
+    }
+
+    /// Compiles `bytes` (binary or text) ahead of time, returning what
+    /// [`crate::Module::deserialize`] loads (as `kiln compile` writes).
+    pub fn precompile_module(&self, bytes: &[u8]) -> Result<Vec<u8>> {
+        crate::Module::new(self, bytes)?.serialize()
     }
 
     /// The engine's configuration.

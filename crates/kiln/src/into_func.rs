@@ -145,7 +145,7 @@ macro_rules! into_func {
         {
             fn into_host(self) -> (FuncType, Box<HostFn<T>>, StaticHost<T>) {
                 native_entry!(($($n)*), [Fn($($n),*) -> R], |f, _caller| f($($n),*));
-                let ty = FuncType::new([$($n::valtype()),*], R::types());
+                let ty = FuncType::from_parts([$($n::valtype()),*], R::types());
                 let f = Arc::new(self);
                 let g = f.clone();
                 let closure = Arc::as_ptr(&f) as *const ();
@@ -177,7 +177,7 @@ macro_rules! into_func {
                     [Fn(Caller<'_, T>, $($n),*) -> R],
                     |f, caller| f(caller, $($n),*)
                 );
-                let ty = FuncType::new([$($n::valtype()),*], R::types());
+                let ty = FuncType::from_parts([$($n::valtype()),*], R::types());
                 let f = Arc::new(self);
                 let g = f.clone();
                 let closure = Arc::as_ptr(&f) as *const ();

@@ -1,6 +1,6 @@
 //! Name-based import resolution.
 
-use crate::context::AsContextMut;
+use crate::context::{AsContext, AsContextMut};
 use crate::func::{HostFn, StaticHost};
 use crate::store::StoreBody;
 use crate::{Caller, Extern, Func, FuncType, Instance, IntoFunc, Module, Val};
@@ -106,14 +106,26 @@ impl<T: 'static> Linker<T> {
         Ok(self)
     }
 
-    /// Defines `module::name` as an existing function, memory, table or global.
+    /// Defines `module::name` as an existing function, memory, table,
+    /// global or tag of `store` (an error if it belongs to another store).
     pub fn define(
         &mut self,
+        store: impl AsContext<Data = T>,
         module: &str,
         name: &str,
         item: impl Into<Extern>,
     ) -> Result<&mut Self> {
-        self.insert(module, name, Definition::Extern(item.into()))
+        let item = item.into();
+        let inner = &store.as_context().0.inner;
+        let (id, what) = match &item {
+            Extern::Func(f) => (f.store, "function"),
+            Extern::Global(g) => (g.store, "global"),
+            Extern::Memory(m) => (m.store, "memory"),
+            Extern::Table(t) => (t.store, "table"),
+            Extern::Tag(t) => (t.store, "tag"),
+        };
+        inner.check(id, what)?;
+        self.insert(module, name, Definition::Extern(item))
     }
 
     /// Defines `module::name` as a host function of type `ty` over untyped
@@ -220,7 +232,7 @@ impl<T: 'static> Linker<T> {
     ) -> Result<&mut Self> {
         let store = store.as_context_mut().0;
         for (name, ext) in instance.exports(&mut *store) {
-            self.define(module, &name, ext)?;
+            self.define(&*store, module, &name, ext)?;
         }
         Ok(self)
     }

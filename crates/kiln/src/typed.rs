@@ -203,7 +203,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
         if ty.param_types() != P::types().as_slice() || ty.result_types() != R::types().as_slice() {
             bail!(
                 "type mismatch: the function is {ty} but the typed view is {}",
-                kiln_types::FuncType::new(P::types(), R::types())
+                kiln_types::FuncType::from_parts(P::types(), R::types())
             );
         }
         let data = &store.inner.funcs[func.index];

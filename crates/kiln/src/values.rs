@@ -106,14 +106,40 @@ macro_rules! accessors {
     )*};
 }
 
+macro_rules! ref_accessors {
+    ($($get:ident $unwrap:ident $variant:ident $t:ty;)*) => {$(
+        /// The reference (`Some(None)` for null), if the value has this type.
+        pub fn $get(&self) -> Option<Option<&$t>> {
+            match self { Val::$variant(v) => Some(v.as_ref()), _ => None }
+        }
+        /// The reference (`None` for null); panics if the value has another type.
+        pub fn $unwrap(&self) -> Option<&$t> {
+            self.$get().expect(concat!("expected ", stringify!($variant)))
+        }
+    )*};
+}
+
 impl Val {
     accessors! {
         i32 unwrap_i32 I32 i32;
         i64 unwrap_i64 I64 i64;
         v128 unwrap_v128 V128 V128;
-        funcref unwrap_funcref FuncRef Option<Func>;
-        externref unwrap_externref ExternRef Option<ExternRef>;
-        exnref unwrap_exnref ExnRef Option<crate::ExnRef>;
+    }
+
+    ref_accessors! {
+        funcref unwrap_funcref FuncRef Func;
+        externref unwrap_externref ExternRef ExternRef;
+        exnref unwrap_exnref ExnRef crate::ExnRef;
+    }
+
+    /// The `f32` value; panics if the value has another type.
+    pub fn unwrap_f32(&self) -> f32 {
+        self.f32().expect("expected F32")
+    }
+
+    /// The `f64` value; panics if the value has another type.
+    pub fn unwrap_f64(&self) -> f64 {
+        self.f64().expect("expected F64")
     }
 
     /// An `f32` value, if this is one.

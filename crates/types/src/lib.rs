@@ -29,6 +29,6 @@ pub use ref_types::{EngineTypeIndex, HeapType, RefHierarchy, RefType};
 pub use reloc::{LibCall, Relocation};
 pub use trap::TrapCode;
 pub use tunables::Tunables;
-pub use types::{FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+pub use types::{FuncType, GlobalType, MemoryType, Mutability, TableType, TypeEngine, ValType};
 pub use unsupported::Unsupported;
 pub use vmoffsets::{VM_LAZY_TABLE_ELEMENT, VMOffsets, VMStoreContextOffsets};

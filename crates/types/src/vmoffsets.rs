@@ -42,6 +42,11 @@ impl VMStoreContextOffsets {
     pub const EPOCH_DEADLINE: u32 = 16;
     /// `epoch_counter: *const AtomicU64`: the engine's epoch.
     pub const EPOCH_COUNTER: u32 = 24;
+    /// `last_wasm_exit_fp: usize`: frame pointer of the wasm frame that
+    /// last called out (host-function adapters write it).
+    pub const LAST_WASM_EXIT_FP: u32 = 48;
+    /// `last_wasm_exit_pc: usize`: the return address into that frame.
+    pub const LAST_WASM_EXIT_PC: u32 = 56;
     /// Size of the record.
     pub const SIZE: u32 = 32;
 }

@@ -218,8 +218,8 @@ mod tests {
     #[test]
     fn dedups_counts_and_frees() {
         let r = SignatureRegistry::new();
-        let a = FuncType::new([ValType::I32], []);
-        let b = FuncType::new([], [ValType::I64]);
+        let a = FuncType::from_parts([ValType::I32], []);
+        let b = FuncType::from_parts([], [ValType::I64]);
         let ia = r.register(&a).unwrap();
         let ia2 = r.register(&a).unwrap();
         let ib = r.register(&b).unwrap();
@@ -232,25 +232,29 @@ mod tests {
         assert_eq!(r.lookup(ia), None);
         assert_eq!(r.len(), 1);
         // The freed slot is reused.
-        let c = FuncType::new([ValType::F32], [ValType::F32]);
+        let c = FuncType::from_parts([ValType::F32], [ValType::F32]);
         assert_eq!(r.register(&c).unwrap(), ia);
     }
 
     #[test]
     fn types_that_differ_only_in_a_reference_are_different() {
         let r = SignatureRegistry::new();
-        let w = r.register(&FuncType::new([], [])).unwrap();
-        let v = r.register(&FuncType::new([ValType::I32], [])).unwrap();
+        let w = r.register(&FuncType::from_parts([], [])).unwrap();
+        let v = r
+            .register(&FuncType::from_parts([ValType::I32], []))
+            .unwrap();
         let to_w = r
-            .register(&FuncType::new([], [reference(true, engine(w))]))
+            .register(&FuncType::from_parts([], [reference(true, engine(w))]))
             .unwrap();
         let to_v = r
-            .register(&FuncType::new([], [reference(true, engine(v))]))
+            .register(&FuncType::from_parts([], [reference(true, engine(v))]))
             .unwrap();
         let to_w_non_null = r
-            .register(&FuncType::new([], [reference(false, engine(w))]))
+            .register(&FuncType::from_parts([], [reference(false, engine(w))]))
             .unwrap();
-        let to_any = r.register(&FuncType::new([], [ValType::FUNCREF])).unwrap();
+        let to_any = r
+            .register(&FuncType::from_parts([], [ValType::FUNCREF]))
+            .unwrap();
         let ids = [w, v, to_w, to_v, to_w_non_null, to_any];
         for (i, a) in ids.iter().enumerate() {
             for b in &ids[i + 1..] {
@@ -262,14 +266,16 @@ mod tests {
     #[test]
     fn a_referenced_type_outlives_its_referrers() {
         let r = SignatureRegistry::new();
-        let w = r.register(&FuncType::new([], [])).unwrap();
+        let w = r.register(&FuncType::from_parts([], [])).unwrap();
         let to_w = r
-            .register(&FuncType::new([reference(true, engine(w))], []))
+            .register(&FuncType::from_parts([reference(true, engine(w))], []))
             .unwrap();
         r.unregister(w);
         // `to_w` still names `w`, so `w` must not be reused.
         assert!(r.lookup(w).is_some());
-        let other = r.register(&FuncType::new([ValType::F64], [])).unwrap();
+        let other = r
+            .register(&FuncType::from_parts([ValType::F64], []))
+            .unwrap();
         assert_ne!(other, w);
         r.unregister(to_w);
         assert!(r.lookup(w).is_none());
@@ -279,7 +285,12 @@ mod tests {
     #[test]
     fn self_references_canonicalise_by_rec_group_position() {
         let r = SignatureRegistry::new();
-        let key = || vec![FuncType::new([reference(true, HeapType::RecGroup(0))], [])];
+        let key = || {
+            vec![FuncType::from_parts(
+                [reference(true, HeapType::RecGroup(0))],
+                [],
+            )]
+        };
         let a = r.register_group(key()).unwrap();
         let b = r.register_group(key()).unwrap();
         assert_eq!(a, b);
@@ -292,17 +303,20 @@ mod tests {
         let r = SignatureRegistry::new();
         let dangling = HeapType::Engine(EngineTypeIndex(42));
         assert!(
-            r.register(&FuncType::new([reference(true, dangling)], []))
+            r.register(&FuncType::from_parts([reference(true, dangling)], []))
                 .is_err()
         );
         let module = HeapType::Module(kiln_types::TypeIndex(0));
         assert!(
-            r.register(&FuncType::new([reference(true, module)], []))
+            r.register(&FuncType::from_parts([reference(true, module)], []))
                 .is_err()
         );
         assert!(
-            r.register(&FuncType::new([reference(true, HeapType::RecGroup(1))], []))
-                .is_err()
+            r.register(&FuncType::from_parts(
+                [reference(true, HeapType::RecGroup(1))],
+                []
+            ))
+            .is_err()
         );
     }
 }

@@ -141,6 +141,14 @@ const _: () = {
     assert!(
         offset_of!(VMStoreContext, epoch_counter) == VMStoreContextOffsets::EPOCH_COUNTER as usize
     );
+    assert!(
+        offset_of!(VMStoreContext, last_wasm_exit_fp)
+            == VMStoreContextOffsets::LAST_WASM_EXIT_FP as usize
+    );
+    assert!(
+        offset_of!(VMStoreContext, last_wasm_exit_pc)
+            == VMStoreContextOffsets::LAST_WASM_EXIT_PC as usize
+    );
 };
 
 #[cfg(test)]
@@ -165,6 +173,14 @@ mod tests {
         assert_eq!(
             offset_of!(VMStoreContext, epoch_counter),
             VMStoreContextOffsets::EPOCH_COUNTER as usize
+        );
+        assert_eq!(
+            offset_of!(VMStoreContext, last_wasm_exit_fp),
+            VMStoreContextOffsets::LAST_WASM_EXIT_FP as usize
+        );
+        assert_eq!(
+            offset_of!(VMStoreContext, last_wasm_exit_pc),
+            VMStoreContextOffsets::LAST_WASM_EXIT_PC as usize
         );
         assert!(size_of::<VMStoreContext>() >= VMStoreContextOffsets::SIZE as usize);
         assert_eq!(align_of::<VMStoreContext>(), 8);

@@ -32,7 +32,7 @@ pub(crate) struct Import {
 impl Import {
     /// The function's core wasm type.
     pub(crate) fn ty(&self) -> FuncType {
-        FuncType::new(self.params.iter().copied(), self.results.iter().copied())
+        FuncType::from_parts(self.params.iter().copied(), self.results.iter().copied())
     }
 }
 

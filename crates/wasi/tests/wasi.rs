@@ -579,7 +579,7 @@ fn wasi_ctx_inside_embedder_data() -> Result<()> {
     linker.func_new(
         "host",
         "count",
-        kiln::FuncType::new([], []),
+        kiln::FuncType::from_parts([], []),
         |mut caller, _, _| {
             caller.data_mut().calls += 1;
             Ok(())

@@ -21,8 +21,10 @@ pub fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>) -> Resul
         ("print_f64_f64", vec![F64, F64]),
     ];
     for (name, params) in prints {
-        let f = Func::new(&mut *store, FuncType::new(params, []), |_, _, _| Ok(()));
-        linker.define("spectest", name, f)?;
+        let f = Func::new(&mut *store, FuncType::from_parts(params, []), |_, _, _| {
+            Ok(())
+        });
+        linker.define(&*store, "spectest", name, f)?;
     }
     let globals = [
         ("global_i32", I32, Val::I32(666)),
@@ -32,21 +34,21 @@ pub fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>) -> Resul
     ];
     for (name, ty, v) in globals {
         let g = Global::new(&mut *store, GlobalType { ty, mutable: false }, v)?;
-        linker.define("spectest", name, g)?;
+        linker.define(&*store, "spectest", name, g)?;
     }
     let table = Table::new(
         &mut *store,
         TableType::new(kiln::RefType::FUNCREF, 10, Some(20)),
         kiln::Ref::Func(None),
     )?;
-    linker.define("spectest", "table", table)?;
+    linker.define(&*store, "spectest", "table", table)?;
     let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
-    linker.define("spectest", "memory", memory)?;
+    linker.define(&*store, "spectest", "memory", memory)?;
     let shared = MemoryType {
         shared: true,
         ..MemoryType::new(1, Some(2))
     };
     let shared_memory = Memory::new(&mut *store, shared)?;
-    linker.define("spectest", "shared_memory", shared_memory)?;
+    linker.define(&*store, "spectest", "shared_memory", shared_memory)?;
     Ok(())
 }
