@@ -178,16 +178,16 @@ impl Config {
     }
 
     /// The target to compile for. Kiln compiles for the host only: a triple
-    /// of another architecture or operating system than the host's is an
-    /// error (wasmtime cross-compiles; Kiln has no use for code it cannot run).
+    /// (or bare architecture) naming another architecture or operating
+    /// system than the host's is an error (wasmtime cross-compiles; Kiln has no use for code it cannot run).
     pub fn target(&mut self, target: &str) -> anyhow::Result<&mut Self> {
         let wanted: target_lexicon::Triple = target
             .parse()
             .map_err(|e| anyhow::anyhow!("invalid target `{target}`: {e}"))?;
         let host = target_lexicon::Triple::host();
-        if wanted.architecture != host.architecture
-            || wanted.operating_system != host.operating_system
-        {
+        let os_fits = wanted.operating_system == host.operating_system
+            || wanted.operating_system == target_lexicon::OperatingSystem::Unknown;
+        if wanted.architecture != host.architecture || !os_fits {
             anyhow::bail!("Kiln compiles only for the host ({host}), not for `{target}`");
         }
         Ok(self)
