@@ -190,12 +190,7 @@ fn backtrace_capture_in_a_host_function_names_its_wasm_callers() {
     .unwrap();
     let mut store = Store::new(&engine, Vec::new());
     let look = kiln::Func::wrap(&mut store, |mut caller: kiln::Caller<'_, Vec<String>>| {
-        let names: Vec<String> = kiln::WasmBacktrace::capture(&caller)
-            .frames()
-            .iter()
-            .map(|f| f.func_name.clone().unwrap_or_default())
-            .collect();
-        *caller.data_mut() = names;
+        *caller.data_mut() = wasm_callers(&caller);
     });
     let instance = Instance::new(&mut store, &module, &[look.into()]).unwrap();
     let outer = instance
@@ -209,12 +204,7 @@ fn backtrace_capture_in_a_host_function_names_its_wasm_callers() {
         &mut store,
         kiln::FuncType::new(&engine, [], []),
         |mut caller: kiln::Caller<'_, Vec<String>>, _, _| {
-            let names: Vec<String> = kiln::WasmBacktrace::capture(&caller)
-                .frames()
-                .iter()
-                .map(|f| f.func_name.clone().unwrap_or_default())
-                .collect();
-            *caller.data_mut() = names;
+            *caller.data_mut() = wasm_callers(&caller);
             Ok(())
         },
     );
@@ -225,4 +215,13 @@ fn backtrace_capture_in_a_host_function_names_its_wasm_callers() {
         .unwrap();
     outer.call(&mut store, ()).unwrap();
     assert_eq!(store.data(), &["inner", "outer"]);
+}
+
+/// The names of the wasm functions running, innermost first.
+fn wasm_callers(caller: &kiln::Caller<'_, Vec<String>>) -> Vec<String> {
+    kiln::WasmBacktrace::capture(caller)
+        .frames()
+        .iter()
+        .map(|f| f.func_name.clone().unwrap_or_default())
+        .collect()
 }

@@ -362,17 +362,27 @@ impl FuncTranslator<'_, '_> {
 
     /// Calls `builtin` (which traps) in a cold block if `cond` is set.
     fn trap_via_builtin_if(&mut self, cond: ir::Value, builtin: BuiltinFunctionIndex) {
+        self.builtin_if(cond, builtin, true);
+    }
+
+    /// Calls `builtin` in a cold block when `cond` holds; the builtin
+    /// always traps if `traps`, else it may return and code goes on.
+    fn builtin_if(&mut self, cond: ir::Value, builtin: BuiltinFunctionIndex, traps: bool) {
         let cold = self.b.create_block();
         let next = self.b.create_block();
         self.b.set_cold_block(cold);
         self.b.ins().brif(cond, cold, &[], next, &[]);
         self.b.seal_block(cold);
-        self.b.seal_block(next);
         self.b.switch_to_block(cold);
         self.call_builtin(builtin, &[]);
-        self.b
-            .ins()
-            .trap(clif_trap(TrapCode::UnreachableCodeReached));
+        if traps {
+            self.b
+                .ins()
+                .trap(clif_trap(TrapCode::UnreachableCodeReached));
+        } else {
+            self.b.ins().jump(next, &[]);
+        }
+        self.b.seal_block(next);
         self.b.switch_to_block(next);
     }
 
@@ -409,16 +419,7 @@ impl FuncTranslator<'_, '_> {
                 .icmp(IntCC::UnsignedGreaterThanOrEqual, epoch, deadline);
             // The builtin traps, or moves the deadline and returns (an
             // embedder's epoch callback said to go on).
-            let cold = self.b.create_block();
-            let next = self.b.create_block();
-            self.b.set_cold_block(cold);
-            self.b.ins().brif(late, cold, &[], next, &[]);
-            self.b.seal_block(cold);
-            self.b.switch_to_block(cold);
-            self.call_builtin(BuiltinFunctionIndex::EpochInterrupt, &[]);
-            self.b.ins().jump(next, &[]);
-            self.b.seal_block(next);
-            self.b.switch_to_block(next);
+            self.builtin_if(late, BuiltinFunctionIndex::EpochInterrupt, false);
         }
     }
 
