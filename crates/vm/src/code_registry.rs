@@ -4,7 +4,7 @@
 
 use kiln_types::{ExceptionCallSite, FuncIndex, ModuleInfo, TrapCode};
 use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
 /// A compiled wasm function's place in its code blob.
 #[derive(Copy, Clone, Debug)]
@@ -68,24 +68,44 @@ static REGISTRY: RwLock<BTreeMap<usize, Arc<CodeRegistration>>> = RwLock::new(BT
 /// Keeps a blob registered; unregisters it when dropped.
 #[derive(Debug)]
 pub struct RegisteredCode {
-    end: usize,
+    /// The registration this handle added (`None` for an empty blob,
+    /// which holds no code and is never registered).
+    entry: Option<Arc<CodeRegistration>>,
 }
 
 /// Registers a blob so faults in it are recognised as wasm traps.
+///
+/// The map is keyed by each blob's end. An empty blob is not registered:
+/// its end is its start, which may be the end of the live blob mapped just
+/// below it, and it must neither replace nor (when dropped) remove that
+/// blob's registration.
 pub fn register_code(reg: CodeRegistration) -> RegisteredCode {
+    if reg.len == 0 {
+        return RegisteredCode { entry: None };
+    }
     let end = reg.start + reg.len;
-    REGISTRY.write().unwrap().insert(end, Arc::new(reg));
-    RegisteredCode { end }
+    let entry = Arc::new(reg);
+    let mut map = REGISTRY.write().unwrap_or_else(PoisonError::into_inner);
+    map.insert(end, entry.clone());
+    RegisteredCode { entry: Some(entry) }
 }
 
 impl Drop for RegisteredCode {
     fn drop(&mut self) {
-        REGISTRY.write().unwrap().remove(&self.end);
+        let Some(entry) = self.entry.take() else {
+            return;
+        };
+        let end = entry.start + entry.len;
+        let mut map = REGISTRY.write().unwrap_or_else(PoisonError::into_inner);
+        // Only our own registration: never one a later blob made.
+        if map.get(&end).is_some_and(|r| Arc::ptr_eq(r, &entry)) {
+            map.remove(&end);
+        }
     }
 }
 
 fn with_blob<R>(pc: usize, f: impl FnOnce(&CodeRegistration, u32) -> Option<R>) -> Option<R> {
-    let map = REGISTRY.read().ok()?;
+    let map = REGISTRY.read().unwrap_or_else(PoisonError::into_inner);
     let (_, reg) = map.range(pc + 1..).next()?;
     if pc < reg.start {
         return None;
@@ -229,5 +249,53 @@ mod tests {
         assert_eq!(site(base + 19), None);
         assert!(is_wasm_pc(base));
         assert!(!is_wasm_pc(base - 1));
+    }
+
+    fn blob(start: usize, len: usize, trap_at: u32) -> CodeRegistration {
+        CodeRegistration {
+            start,
+            len,
+            functions: vec![FunctionSite {
+                start: 0,
+                end: len as u32,
+                index: FuncIndex(0),
+            }],
+            traps: vec![TrapSite {
+                offset: trap_at,
+                code: TrapCode::MemoryOutOfBounds,
+            }],
+            address_map: Vec::new(),
+            exception_sites: Vec::new(),
+            module: Arc::new(ModuleInfo::default()),
+        }
+    }
+
+    /// A blob whose code ends on a page boundary and an empty blob mapped
+    /// right after it share an end address: registering and dropping the
+    /// empty one must leave the first registered (this once unregistered
+    /// live code, so its traps became crashes).
+    #[test]
+    fn an_empty_neighbour_does_not_unregister_a_blob() {
+        let base = 0x7100_0000_0000usize;
+        let live = register_code(blob(base, 0x1000, 0xff0));
+        let mut empty = blob(base + 0x1000, 0, 0);
+        empty.functions.clear();
+        empty.traps.clear();
+        drop(register_code(empty));
+        assert_eq!(lookup_trap(base + 0xff0), Some(TrapCode::MemoryOutOfBounds));
+        drop(live);
+        assert_eq!(lookup_trap(base + 0xff0), None);
+    }
+
+    /// A handle only ever removes its own registration.
+    #[test]
+    fn a_stale_handle_does_not_remove_a_newer_registration() {
+        let base = 0x7200_0000_0000usize;
+        let old = register_code(blob(base, 0x800, 0x10));
+        let new = register_code(blob(base, 0x800, 0x20));
+        drop(old);
+        assert_eq!(lookup_trap(base + 0x20), Some(TrapCode::MemoryOutOfBounds));
+        drop(new);
+        assert_eq!(lookup_trap(base + 0x20), None);
     }
 }
