@@ -24,8 +24,8 @@ fn wait_compares_times_out_and_checks_alignment_and_bounds() {
     let module = Module::new(&engine, WAT).unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
-    let m = instance.get_memory(&mut store, "m").unwrap();
-    m.write(&mut store, 8, &7u32.to_le_bytes()).unwrap();
+    let m = instance.get_shared_memory(&mut store, "m").unwrap();
+    m.write(8, &7u32.to_le_bytes()).unwrap();
     let wait32 = instance
         .get_typed_func::<(i32, i32, i64), i32>(&mut store, "wait32")
         .unwrap();

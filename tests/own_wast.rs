@@ -1,5 +1,5 @@
 //! Kiln's own `.wast` scripts (`tests/wast/`), for behaviour the official
-//! suite does not cover. They run with Wasm 3.0 features, compiled four
+//! suite does not cover. They run with Wasm 3.0 features and threads, compiled four
 //! ways (plainly, lazily, with fuel metering and with epoch checks), and
 //! every directive must pass (none may be skipped).
 
@@ -36,7 +36,7 @@ fn own_wast_scripts_pass() {
         let text = std::fs::read_to_string(&path).unwrap();
         for (how, set) in CONFIGS {
             let mut config = Config::new();
-            config.wasm_features(WasmFeatures::WASM3);
+            config.wasm_features(WasmFeatures::WASM3 | WasmFeatures::THREADS);
             set(&mut config);
             let report = run_wast(&path.display().to_string(), &text, &config).unwrap();
             let problems = report.problems();

@@ -28,8 +28,6 @@ const PRE_GC_OPCODE: &str = "pre-GC proposal text: opcode 0xd3 is illegal there;
 const PRE_20_TYPING: &str =
     "pre-2.0 proposal text: expects a typing rule for br_table after unreachable that 2.0 relaxed";
 
-const PRE_20_TABLES: &str = "predates reference types: expects a second table to be invalid";
-
 /// `("FILE:LINE", reason)`.
 pub const EXPECTED_FAILURES: &[(&str, &str)] = &[
     // GC
@@ -3317,8 +3315,4 @@ pub const EXPECTED_FAILURES: &[(&str, &str)] = &[
         "proposals/reference-types/unreached-invalid.wast:539",
         PRE_20_TYPING,
     ),
-    // PRE_20_TABLES
-    ("proposals/threads/imports.wast:309", PRE_20_TABLES),
-    ("proposals/threads/imports.wast:313", PRE_20_TABLES),
-    ("proposals/threads/imports.wast:317", PRE_20_TABLES),
 ];

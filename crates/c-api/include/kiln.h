@@ -114,6 +114,8 @@ enum kiln_trap_code_enum {
     KILN_TRAP_OUT_OF_FUEL = 11,
     KILN_TRAP_ATOMIC_WAIT_NON_SHARED_MEMORY = 12,
     KILN_TRAP_NULL_REFERENCE = 13,
+    /** `memory.atomic.wait` that no other thread could ever notify. */
+    KILN_TRAP_ATOMIC_WAIT_DEADLOCK = 14,
 };
 
 /** If `trap` is a wasm trap, writes its code (enum kiln_trap_code_enum)

@@ -33,7 +33,7 @@ impl wasm_extern_t {
             Extern::Func(_) => 0,
             Extern::Global(_) => 1,
             Extern::Table(_) => 2,
-            Extern::Memory(_) => 3,
+            Extern::Memory(_) | Extern::SharedMemory(_) => 3,
             Extern::Tag(_) => 4,
         }
     }
@@ -54,6 +54,7 @@ impl CRef for wasm_extern_t {
             Extern::Table(t) => RefObj::Table(s, *t),
             Extern::Memory(m) => RefObj::Memory(s, *m),
             Extern::Tag(t) => RefObj::Tag(s, *t),
+            Extern::SharedMemory(m) => RefObj::SharedMemory(s, m.clone()),
         }
     }
     fn as_ref(&self) -> &wasm_ref_t {
@@ -96,6 +97,7 @@ pub extern "C" fn wasm_extern_type(e: *const wasm_extern_t) -> *mut wasm_externt
         Extern::Table(t) => kiln_api::ExternType::Table(t.ty(&ctx)),
         Extern::Memory(m) => kiln_api::ExternType::Memory(m.ty(&ctx)),
         Extern::Tag(t) => kiln_api::ExternType::Tag(t.ty(&ctx)),
+        Extern::SharedMemory(m) => kiln_api::ExternType::Memory(m.ty()),
     });
     give(wasm_externtype_t::new(ty))
 }

@@ -188,6 +188,7 @@ fn trap_code_number(code: kiln_api::Trap) -> u8 {
         T::OutOfFuel => 11,
         T::AtomicWaitNonSharedMemory => 12,
         T::NullReference => 13,
+        T::AtomicWaitDeadlock => 14,
         // A code added to Kiln before kiln.h names it.
         _ => u8::MAX,
     }

@@ -26,6 +26,9 @@ pub(crate) enum RefObj {
     Memory(StoreRef, Memory),
     Instance(StoreRef, Instance),
     Tag(StoreRef, Tag),
+    /// A memory declared `shared` (not in the standard: an extern of kind
+    /// memory that is not a `wasm_memory_t`).
+    SharedMemory(StoreRef, kiln_api::SharedMemory),
     /// A foreign object, which is also what an `externref` holds.
     Foreign(ExternRef),
     Module(Arc<ModuleData>),
@@ -47,6 +50,7 @@ impl RefObj {
             RefObj::Memory(..) => "memory",
             RefObj::Instance(..) => "instance",
             RefObj::Tag(..) => "tag",
+            RefObj::SharedMemory(..) => "shared memory",
             RefObj::Foreign(..) => "foreign object",
             RefObj::Module(..) => "module",
             RefObj::Trap(..) => "trap",
@@ -155,6 +159,10 @@ impl wasm_ref_t {
                 RefObj::Tag(s, t) => {
                     View::Extern(Box::new(wasm_extern_t::new(s.clone(), Extern::Tag(*t))))
                 }
+                RefObj::SharedMemory(s, m) => View::Extern(Box::new(wasm_extern_t::new(
+                    s.clone(),
+                    Extern::SharedMemory(m.clone()),
+                ))),
                 RefObj::Instance(s, i) => {
                     View::Instance(Box::new(wasm_instance_t::new(s.clone(), *i)))
                 }

@@ -663,12 +663,21 @@ impl Instances {
                         ));
                     }
                 }
-                kiln::Extern::Memory(m) => {
+                kiln::Extern::Memory(_) | kiln::Extern::SharedMemory(_) => {
                     let wm = self
                         .winst
                         .get_memory(&self.wstore, name)
                         .expect("same exports");
-                    let k = m.data(&self.kstore);
+                    let k = match ext {
+                        kiln::Extern::Memory(m) => m.data(&self.kstore).to_vec(),
+                        kiln::Extern::SharedMemory(m) => {
+                            let mut bytes = vec![0; m.data_size()];
+                            m.read(0, &mut bytes).expect("in bounds");
+                            bytes
+                        }
+                        _ => unreachable!(),
+                    };
+                    let k = &k[..];
                     let w = wm.data(&self.wstore);
                     if k.len() != w.len() {
                         return Err(Divergence::new(

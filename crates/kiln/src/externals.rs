@@ -19,6 +19,8 @@ pub enum Extern {
     Table(Table),
     /// An exception tag.
     Tag(crate::Tag),
+    /// A memory declared `shared`, usable by several threads.
+    SharedMemory(crate::SharedMemory),
 }
 
 impl Extern {
@@ -56,6 +58,19 @@ impl Extern {
             Extern::Tag(t) => Some(t),
             _ => None,
         }
+    }
+    /// The shared memory, if this is one.
+    pub fn into_shared_memory(self) -> Option<crate::SharedMemory> {
+        match self {
+            Extern::SharedMemory(m) => Some(m),
+            _ => None,
+        }
+    }
+}
+
+impl From<crate::SharedMemory> for Extern {
+    fn from(m: crate::SharedMemory) -> Extern {
+        Extern::SharedMemory(m)
     }
 }
 

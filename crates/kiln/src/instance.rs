@@ -3,9 +3,12 @@
 
 use crate::context::AsContextMut;
 use crate::func::invoke;
-use crate::store::{GlobalData, InstanceData, StoreBody};
+use crate::store::{GlobalData, InstanceData, MemorySlot, StoreBody};
 use crate::tag::TagData;
-use crate::{Extern, Func, Global, Memory, Module, Table, Tag, TypedFunc, WasmParams, WasmResults};
+use crate::{
+    Extern, Func, Global, Memory, Module, SharedMemory, Table, Tag, TypedFunc, WasmParams,
+    WasmResults,
+};
 use anyhow::{Context, Result, bail};
 use kiln_types::{EntityIndex, FuncIndex, GlobalIndex, MemoryIndex, TableIndex};
 use kiln_vm::{
@@ -102,23 +105,30 @@ impl Instance {
                     store.check(mem.store, "imported memory")?;
                     let expected = info.memories[m.index()];
                     let actual = mem.ty(&mut *store);
-                    if actual.shared != expected.shared
-                        || actual.memory64 != expected.memory64
-                        || actual.page_size_log2 != expected.page_size_log2
-                        || !limits_match(
-                            actual.minimum,
-                            actual.maximum,
-                            expected.minimum,
-                            expected.maximum,
-                        )
-                    {
+                    if !memory_type_matches(&actual, &expected) {
                         bail!(
                             "incompatible import type for {}: expected {expected}, found {actual}",
                             what()
                         );
                     }
                     memories.push(mem.raw(store));
-                    memory_ids.push(mem.index);
+                    memory_ids.push(MemorySlot::Own(mem.index));
+                }
+                (EntityIndex::Memory(m), Extern::SharedMemory(mem)) => {
+                    if !crate::Engine::same(mem.engine(), store.engine()) {
+                        bail!("{}: the shared memory belongs to another engine", what());
+                    }
+                    let expected = info.memories[m.index()];
+                    let actual = mem.ty();
+                    if !memory_type_matches(&actual, &expected) {
+                        bail!(
+                            "incompatible import type for {}: expected {expected}, found {actual}",
+                            what()
+                        );
+                    }
+                    memories.push(mem.vm_memory());
+                    memory_ids.push(MemorySlot::Shared(store.inner.shared_memories.len()));
+                    store.inner.shared_memories.push(mem.clone());
                 }
                 (EntityIndex::Tag(t), Extern::Tag(tag)) => {
                     store.check(tag.store, "imported tag")?;
@@ -186,9 +196,16 @@ impl Instance {
                 .then(|| images.get(kiln_types::DefinedMemoryIndex::from_usize(i)))
                 .flatten();
             let m = LinearMemory::with_pool(*ty, &tunables, Some(&pool), image)?;
-            let m = Memory::push(store, m);
-            memories.push(m.raw(store));
-            memory_ids.push(m.index);
+            if ty.shared {
+                let m = SharedMemory::from_memory(store.engine(), m);
+                memories.push(m.vm_memory());
+                memory_ids.push(MemorySlot::Shared(store.inner.shared_memories.len()));
+                store.inner.shared_memories.push(m);
+            } else {
+                let m = Memory::push(store, m);
+                memories.push(m.raw(store));
+                memory_ids.push(MemorySlot::Own(m.index));
+            }
         }
         let table_images = module.runtime.table_images();
         for (i, ty) in new_tables().enumerate() {
@@ -243,7 +260,10 @@ impl Instance {
         }
         let init = handle.instance_mut().initialize();
         let memory_export = match module.export_index("memory") {
-            Some(EntityIndex::Memory(m)) => Some(memory_ids[m.index()]),
+            Some(EntityIndex::Memory(m)) => match memory_ids[m.index()] {
+                MemorySlot::Own(i) => Some(i),
+                MemorySlot::Shared(_) => None,
+            },
             _ => None,
         };
         store.inner.instances.push(InstanceData {
@@ -321,10 +341,12 @@ impl Instance {
                 store: id,
                 index: data.tables[t as usize],
             }),
-            EntityIndex::Memory(MemoryIndex(m)) => Extern::Memory(Memory {
-                store: id,
-                index: data.memories[m as usize],
-            }),
+            EntityIndex::Memory(MemoryIndex(m)) => match data.memories[m as usize] {
+                MemorySlot::Own(index) => Extern::Memory(Memory { store: id, index }),
+                MemorySlot::Shared(i) => {
+                    Extern::SharedMemory(store.inner.shared_memories[i].clone())
+                }
+            },
             EntityIndex::Global(GlobalIndex(g)) => Extern::Global(Global {
                 store: id,
                 index: data.globals[g as usize],
@@ -379,6 +401,16 @@ impl Instance {
         self.get_export(&mut *store, name)?.into_memory()
     }
 
+    /// The exported shared memory `name` (a memory declared `shared`).
+    pub fn get_shared_memory<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        name: &str,
+    ) -> Option<SharedMemory> {
+        let store = store.as_context_mut().0;
+        self.get_export(&mut *store, name)?.into_shared_memory()
+    }
+
     /// The exported global `name`.
     pub fn get_global<T>(
         &self,
@@ -407,5 +439,20 @@ fn kind_name(e: &Extern) -> &'static str {
         Extern::Memory(_) => "a memory",
         Extern::Table(_) => "a table",
         Extern::Tag(_) => "a tag",
+        Extern::SharedMemory(_) => "a shared memory",
     }
+}
+
+/// Whether a memory of type `actual` may be imported where `expected` is
+/// declared.
+fn memory_type_matches(actual: &crate::MemoryType, expected: &crate::MemoryType) -> bool {
+    actual.shared == expected.shared
+        && actual.memory64 == expected.memory64
+        && actual.page_size_log2 == expected.page_size_log2
+        && limits_match(
+            actual.minimum,
+            actual.maximum,
+            expected.minimum,
+            expected.maximum,
+        )
 }

@@ -118,6 +118,12 @@ impl<T: 'static> Linker<T> {
         let item = item.into();
         let inner = &store.as_context().0.inner;
         let (id, what) = match &item {
+            Extern::SharedMemory(m) => {
+                if !crate::Engine::same(m.engine(), store.as_context().engine()) {
+                    anyhow::bail!("the shared memory belongs to another engine");
+                }
+                return self.insert(module, name, Definition::Extern(item));
+            }
             Extern::Func(f) => (f.store, "function"),
             Extern::Global(g) => (g.store, "global"),
             Extern::Memory(m) => (m.store, "memory"),

@@ -19,11 +19,21 @@ pub(crate) struct GlobalData {
     pub(crate) definition: *mut VMGlobalDefinition,
 }
 
+/// Where an instance's memory lives in the store.
+#[derive(Copy, Clone, Debug)]
+pub(crate) enum MemorySlot {
+    /// `StoreInner::memories[i]`: a memory of this store alone.
+    Own(usize),
+    /// `StoreInner::shared_memories[i]`: a memory other threads may use.
+    Shared(usize),
+}
+
 pub(crate) struct InstanceData {
     pub(crate) handle: InstanceHandle,
     pub(crate) module: crate::Module,
-    /// Store indices of the instance's memories, tables and globals (module index order).
-    pub(crate) memories: Vec<usize>,
+    /// The instance's memories (module index order).
+    pub(crate) memories: Vec<MemorySlot>,
+    /// Store indices of the instance's tables and globals (module index order).
     pub(crate) tables: Vec<usize>,
     pub(crate) globals: Vec<usize>,
     /// Store indices of the instance's tags (module index order).
@@ -48,6 +58,9 @@ pub(crate) struct StoreInner {
     pub(crate) vm: Box<VMStoreContext>,
     pub(crate) instances: Vec<InstanceData>,
     pub(crate) memories: Vec<Box<LinearMemory>>,
+    /// Shared memories the store's instances defined or imported; holding
+    /// them keeps them alive while the instances can run.
+    pub(crate) shared_memories: Vec<crate::SharedMemory>,
     pub(crate) tables: Vec<Box<Table>>,
     pub(crate) globals: Vec<GlobalData>,
     pub(crate) tags: Vec<crate::tag::TagData>,
@@ -304,6 +317,7 @@ impl<T> StoreBody<T> {
                 vm: Box::new(VMStoreContext::new(&engine.inner.epoch)),
                 instances: Vec::new(),
                 memories: Vec::new(),
+                shared_memories: Vec::new(),
                 tables: Vec::new(),
                 globals: Vec::new(),
                 tags: Vec::new(),

@@ -34,11 +34,14 @@ pub enum TrapCode {
     AtomicWaitNonSharedMemory,
     /// A null reference was dereferenced.
     NullReference,
+    /// `memory.atomic.wait` with no timeout on a shared memory that no
+    /// other thread or host handle holds, so nothing could ever notify it.
+    AtomicWaitDeadlock,
 }
 
 impl TrapCode {
     /// Every trap code, in the order of [`TrapCode::to_u8`].
-    pub const ALL: [TrapCode; 14] = [
+    pub const ALL: [TrapCode; 15] = [
         TrapCode::StackOverflow,
         TrapCode::MemoryOutOfBounds,
         TrapCode::HeapMisaligned,
@@ -53,6 +56,7 @@ impl TrapCode {
         TrapCode::OutOfFuel,
         TrapCode::AtomicWaitNonSharedMemory,
         TrapCode::NullReference,
+        TrapCode::AtomicWaitDeadlock,
     ];
 
     /// A small stable number for the code (used across the builtin ABI).
@@ -82,6 +86,7 @@ impl TrapCode {
             TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::AtomicWaitNonSharedMemory => "atomic wait on non-shared memory",
             TrapCode::NullReference => "null reference",
+            TrapCode::AtomicWaitDeadlock => "atomic wait that no other thread can notify",
         }
     }
 }

@@ -4,14 +4,14 @@
 //! builtin finishes with everything it owns before raising.
 
 use crate::instance::Instance;
+use crate::memory::LinearMemory;
+use crate::parking::WaitOutcome;
 use crate::store_context::{EpochDecision, GrowthDecision, GrowthKind, VMStoreContext};
 use crate::throw::throw;
 use crate::traps::{raise, raise_recorded};
 use crate::vmcontext::*;
 use kiln_types::*;
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 /// # Safety
@@ -53,7 +53,7 @@ unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, mem: u32, delta: u64) ->
     // SAFETY: called by compiled code with its vmctx; memories outlive it.
     let (m, store) = unsafe {
         (
-            &mut *instance(vmctx).memory(MemoryIndex(mem)),
+            &*instance(vmctx).memory(MemoryIndex(mem)),
             store_context(vmctx),
         )
     };
@@ -322,80 +322,96 @@ unsafe extern "C" fn epoch_interrupt(vmctx: *mut VMContext) {
 
 // ---- wait / notify ----
 
-struct Waiter {
-    notified: AtomicBool,
-}
-
-#[derive(Default)]
-struct ParkingLot {
-    waiters: HashMap<usize, Vec<Arc<Waiter>>>,
-}
-
-static PARKING: Mutex<Option<ParkingLot>> = Mutex::new(None);
-static WAKE: Condvar = Condvar::new();
-
-fn atomic_target(
+/// The memory and address of an atomic wait or notify.
+///
+/// # Safety
+/// As for [`instance`].
+unsafe fn atomic_target<'a>(
     vmctx: *mut VMContext,
     mem: u32,
     addr: u64,
-) -> Result<(&'static VMMemoryDefinition, bool, u32), TrapCode> {
-    // SAFETY: as in `memory_grow`.
+) -> Result<(&'a LinearMemory, u32), TrapCode> {
+    // SAFETY: as in `memory_grow`; a shared memory is only used through
+    // `&` (other threads hold it too).
     let m = unsafe { &*instance(vmctx).memory(MemoryIndex(mem)) };
-    let shared = m.declared_type().shared;
+    let addr = u32::try_from(addr).map_err(|_| TrapCode::MemoryOutOfBounds)?;
+    Ok((m, addr))
+}
+
+/// When a wait with `timeout` nanoseconds (negative: forever) ends.
+fn deadline(timeout: i64) -> Option<Instant> {
+    let timeout = u64::try_from(timeout).ok()?;
+    Instant::now().checked_add(Duration::from_nanos(timeout))
+}
+
+/// One wait: `compare` says whether to check the value first (not when
+/// going back to waiting after an epoch callback let the wait go on).
+///
+/// # Safety
+/// As for [`instance`].
+unsafe fn wait(
+    vmctx: *mut VMContext,
+    mem: u32,
+    addr: u64,
+    until: Option<Instant>,
+    compare: bool,
+    check_value: impl Fn(&VMMemoryDefinition, u32) -> Result<u32, TrapCode>,
+) -> Result<WaitOutcome, TrapCode> {
+    // SAFETY: forwarded from the caller.
+    let ((m, addr), store) = unsafe { (atomic_target(vmctx, mem, addr)?, store_context(vmctx)) };
     // SAFETY: the definition lives as long as the memory.
     let def = unsafe { &*m.definition() };
-    let addr = u32::try_from(addr).map_err(|_| TrapCode::MemoryOutOfBounds)?;
-    Ok((def, shared, addr))
+    let Some(parking) = m.parking() else {
+        // Bounds and alignment are checked before sharedness.
+        check_value(def, addr)?;
+        return Err(TrapCode::AtomicWaitNonSharedMemory);
+    };
+    let epoch = store.epoch_counter;
+    let epoch_deadline = store.epoch_deadline;
+    // SAFETY: the engine's epoch counter outlives its stores.
+    let epoch_due = || unsafe { (*epoch).load(Ordering::Relaxed) } >= epoch_deadline;
+    // Only this thread's store holds the memory: nothing can notify, and
+    // a wait with no timeout would never end.
+    let deadlocked = || until.is_none() && parking.handles() <= 1;
+    let outcome = parking.wait(
+        u64::from(addr),
+        || Ok(!compare || check_value(def, addr)? == 0),
+        until,
+        epoch_deadline != u64::MAX,
+        || deadlocked() || epoch_due(),
+    )?;
+    if outcome == WaitOutcome::Interrupted && !epoch_due() {
+        return Err(TrapCode::AtomicWaitDeadlock);
+    }
+    Ok(outcome)
 }
 
-fn wait(
+/// The body of both waits: waits, and at an epoch deadline runs the
+/// epoch check (which traps, or lets the wait go on).
+///
+/// # Safety
+/// As for [`instance`]; called by compiled code (it may raise a trap).
+unsafe fn wait_builtin(
     vmctx: *mut VMContext,
     mem: u32,
     addr: u64,
-    timeout: i64,
+    timeout: u64,
     check_value: impl Fn(&VMMemoryDefinition, u32) -> Result<u32, TrapCode>,
-) -> Result<u32, TrapCode> {
-    let (def, shared, addr) = atomic_target(vmctx, mem, addr)?;
-    // Bounds and alignment are checked before sharedness.
-    let mismatch = {
-        let mut lot = PARKING.lock().unwrap();
-        let mismatch = check_value(def, addr)?;
-        if !shared {
-            return Err(TrapCode::AtomicWaitNonSharedMemory);
+) -> u32 {
+    // The timeout is an i64 in nanoseconds, passed in a 64-bit register.
+    let until = deadline(timeout as i64);
+    let mut compare = true;
+    loop {
+        // SAFETY: forwarded from the caller.
+        let r = unsafe { wait(vmctx, mem, addr, until, compare, &check_value) };
+        match check(r) {
+            // SAFETY: nothing owned is alive here, and this is an epoch
+            // check of the calling wasm code.
+            WaitOutcome::Interrupted => unsafe { epoch_interrupt(vmctx) },
+            outcome => return outcome.wasm_result(),
         }
-        if mismatch == 1 {
-            return Ok(1);
-        }
-        let key = def.base as usize + addr as usize;
-        let me = Arc::new(Waiter {
-            notified: AtomicBool::new(false),
-        });
-        lot.get_or_insert_with(Default::default)
-            .waiters
-            .entry(key)
-            .or_default()
-            .push(me.clone());
-        let deadline =
-            (timeout >= 0).then(|| Instant::now() + Duration::from_nanos(timeout as u64));
-        loop {
-            if me.notified.load(Ordering::SeqCst) {
-                break 0;
-            }
-            match deadline {
-                None => lot = WAKE.wait(lot).unwrap(),
-                Some(d) => {
-                    let now = Instant::now();
-                    if now >= d {
-                        let list = lot.as_mut().unwrap().waiters.get_mut(&key).unwrap();
-                        list.retain(|w| !Arc::ptr_eq(w, &me));
-                        break 2;
-                    }
-                    lot = WAKE.wait_timeout(lot, d - now).unwrap().0;
-                }
-            }
-        }
-    };
-    Ok(mismatch)
+        compare = false;
+    }
 }
 
 unsafe extern "C" fn memory_atomic_wait32(
@@ -405,13 +421,12 @@ unsafe extern "C" fn memory_atomic_wait32(
     expected: u32,
     timeout: u64,
 ) -> u32 {
-    // The timeout is an i64 in nanoseconds (negative: forever), passed in
-    // a 64-bit register.
-    let timeout = timeout as i64;
-    let r = wait(vmctx, mem, addr, timeout, |d, a| {
-        memory32_atomic_check32(d, a, expected)
-    });
-    check(r)
+    // SAFETY: called by compiled code with its vmctx.
+    unsafe {
+        wait_builtin(vmctx, mem, addr, timeout, |d, a| {
+            memory32_atomic_check32(d, a, expected)
+        })
+    }
 }
 
 unsafe extern "C" fn memory_atomic_wait64(
@@ -421,32 +436,22 @@ unsafe extern "C" fn memory_atomic_wait64(
     expected: u64,
     timeout: u64,
 ) -> u32 {
-    // The timeout is an i64 in nanoseconds (negative: forever), passed in
-    // a 64-bit register.
-    let timeout = timeout as i64;
-    let r = wait(vmctx, mem, addr, timeout, |d, a| {
-        memory32_atomic_check64(d, a, expected)
-    });
-    check(r)
+    // SAFETY: called by compiled code with its vmctx.
+    unsafe {
+        wait_builtin(vmctx, mem, addr, timeout, |d, a| {
+            memory32_atomic_check64(d, a, expected)
+        })
+    }
 }
 
-fn notify(vmctx: *mut VMContext, mem: u32, addr: u64, count: u32) -> Result<u32, TrapCode> {
-    let (def, shared, addr) = atomic_target(vmctx, mem, addr)?;
-    crate::vmcontext::atomic_address(def, addr, 4)?;
-    if !shared {
-        return Ok(0);
-    }
-    let mut lot = PARKING.lock().unwrap();
-    let key = def.base as usize + addr as usize;
-    let Some(list) = lot.as_mut().and_then(|l| l.waiters.get_mut(&key)) else {
-        return Ok(0);
-    };
-    let n = list.len().min(count as usize);
-    for w in list.drain(..n) {
-        w.notified.store(true, Ordering::SeqCst);
-    }
-    WAKE.notify_all();
-    Ok(n as u32)
+/// # Safety
+/// As for [`instance`].
+unsafe fn notify(vmctx: *mut VMContext, mem: u32, addr: u64, count: u32) -> Result<u32, TrapCode> {
+    // SAFETY: forwarded from the caller.
+    let (m, addr) = unsafe { atomic_target(vmctx, mem, addr)? };
+    // SAFETY: the definition lives as long as the memory.
+    crate::vmcontext::atomic_address(unsafe { &*m.definition() }, addr, 4)?;
+    Ok(m.parking().map_or(0, |p| p.notify(u64::from(addr), count)))
 }
 
 unsafe extern "C" fn memory_atomic_notify(
@@ -455,7 +460,8 @@ unsafe extern "C" fn memory_atomic_notify(
     addr: u64,
     count: u32,
 ) -> u32 {
-    let r = notify(vmctx, mem, addr, count);
+    // SAFETY: called by compiled code with its vmctx.
+    let r = unsafe { notify(vmctx, mem, addr, count) };
     check(r)
 }
 

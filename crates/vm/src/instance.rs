@@ -418,14 +418,10 @@ impl Instance {
                     at as u32 as u64
                 };
                 let bytes = info.data_segment_bytes(DataIndex::from_usize(i));
-                // SAFETY: memories outlive the instance.
-                let m = unsafe { &mut *self.memory(*memory) };
-                let data = m.data_mut();
-                let dst = usize::try_from(at)
-                    .ok()
-                    .and_then(|a| data.get_mut(a..a.checked_add(bytes.len())?))
-                    .ok_or(TrapCode::MemoryOutOfBounds)?;
-                dst.copy_from_slice(bytes);
+                // SAFETY: memories outlive the instance; an imported shared
+                // memory may be in use by other threads, so only `&`.
+                let m = unsafe { &*self.memory(*memory) };
+                m.write_at(at, bytes).ok_or(TrapCode::MemoryOutOfBounds)?;
                 self.drop_data(DataIndex::from_usize(i));
             }
         }

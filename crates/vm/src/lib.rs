@@ -20,6 +20,7 @@ mod libcalls;
 mod memory;
 mod memory_image;
 mod memory_pool;
+mod parking;
 mod sig_registry;
 mod store_context;
 mod table;
@@ -39,6 +40,7 @@ pub use lazy::{LazyCompile, LazyStubs};
 pub use memory::{LinearMemory, MAX_PAGES_32, MemoryError, WASM_PAGE_SIZE};
 pub use memory_image::{MemoryImage, MemoryImages};
 pub use memory_pool::MemoryPool;
+pub use parking::{ParkingTable, WaitOutcome};
 pub use sig_registry::SignatureRegistry;
 pub use store_context::{
     EpochDecision, EpochHook, ExceptionHook, GrowthDecision, GrowthHook, GrowthKind, VMStoreContext,

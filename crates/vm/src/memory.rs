@@ -4,10 +4,12 @@
 
 use crate::memory_image::MemoryImage;
 use crate::memory_pool::{MemoryPool, Reservation};
+use crate::parking::ParkingTable;
 use crate::vmcontext::VMMemoryDefinition;
 use kiln_types::{MemoryType, Tunables};
-use std::sync::Arc;
+use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// The size of a wasm page.
 pub const WASM_PAGE_SIZE: u64 = 0x1_0000;
@@ -37,10 +39,15 @@ pub enum MemoryError {
 }
 
 /// A linear memory owning its mapping and its `VMMemoryDefinition`.
+///
+/// A memory declared `shared` may be used by several threads at once (each
+/// running its own store): it only ever grows through `&self`, under the
+/// reservation's lock, and its length is read atomically. Its bytes are
+/// then handed out only as `UnsafeCell`s ([`LinearMemory::shared_data`]).
 #[derive(Debug)]
 pub struct LinearMemory {
-    /// Always `Some` until dropped.
-    reservation: Option<Reservation>,
+    /// Always `Some` until dropped; locked while the memory grows.
+    reservation: Mutex<Option<Reservation>>,
     /// Where the reservation goes when the memory is dropped.
     pool: Option<Arc<MemoryPool>>,
     base: *mut u8,
@@ -48,12 +55,18 @@ pub struct LinearMemory {
     max_accessible: u64,
     definition: Box<VMMemoryDefinition>,
     ty: MemoryType,
+    /// Threads blocked in `memory.atomic.wait` (shared memories only).
+    parking: Option<ParkingTable>,
 }
 
 // SAFETY: the memory owns its mapping exclusively; access through `&mut self`
-// (or through compiled code of the owning store's thread) is serialised by the store.
+// (or through compiled code of the owning store's thread) is serialised by
+// the store, and a shared memory's growth by its lock.
 unsafe impl Send for LinearMemory {}
-// SAFETY: shared references only read the length atomically.
+// SAFETY: through `&self` the length is read atomically, growth takes the
+// reservation's lock, and bytes are reached only through raw pointers or
+// `UnsafeCell`s (`data` is safe only for unshared memories, whose `&self`
+// comes from their one store).
 unsafe impl Sync for LinearMemory {}
 
 impl LinearMemory {
@@ -109,7 +122,7 @@ impl LinearMemory {
         };
         let base = reservation.base;
         let mut me = Self {
-            reservation: Some(reservation),
+            reservation: Mutex::new(Some(reservation)),
             pool: pool.cloned(),
             base,
             max_accessible,
@@ -118,13 +131,14 @@ impl LinearMemory {
                 current_length: AtomicUsize::new(0),
             }),
             ty,
+            parking: ty.shared.then(ParkingTable::default),
         };
         let open_error = |e: std::io::Error| MemoryError::Reserve {
             size: min_bytes,
             source: e,
         };
         // A reused reservation may have been larger: set, not just grow.
-        me.set_accessible(min_bytes as usize).map_err(open_error)?;
+        set_accessible(me.reservation_mut(), min_bytes as usize).map_err(open_error)?;
         // SAFETY: nothing refers to the new memory's bytes yet.
         unsafe { me.reservation_mut().set_image(image) }.map_err(open_error)?;
         me.definition
@@ -135,17 +149,16 @@ impl LinearMemory {
 
     fn reservation_mut(&mut self) -> &mut Reservation {
         self.reservation
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
             .as_mut()
             .expect("a live memory has its reservation")
     }
 
-    /// Makes exactly the first `bytes`, widened to whole OS pages, readable
-    /// and writable. (With 1-byte wasm pages the OS page past the end is
-    /// accessible too; compiled code then checks every access explicitly.)
-    fn set_accessible(&mut self, bytes: usize) -> std::io::Result<()> {
-        let page = rustix::param::page_size();
-        self.reservation_mut()
-            .set_accessible(bytes.div_ceil(page) * page)
+    fn lock_reservation(&self) -> MutexGuard<'_, Option<Reservation>> {
+        self.reservation
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The memory's type, with `minimum` the current size.
@@ -187,17 +200,69 @@ impl LinearMemory {
     }
 
     /// Grows by `delta` pages, returning the old size in pages, or `None` if
-    /// the maximum would be exceeded or the OS refuses.
-    pub fn grow(&mut self, delta: u64) -> Option<u64> {
+    /// the maximum would be exceeded or the OS refuses. Concurrent growers
+    /// of a shared memory take turns; the mapping never moves, and the new
+    /// length is published only once its pages are accessible.
+    pub fn grow(&self, delta: u64) -> Option<u64> {
+        let mut reservation = self.lock_reservation();
         let old = self.size_pages();
         let new = old.checked_add(delta)?;
         if new > self.maximum_pages() {
             return None;
         }
         let to = (new * self.page_size()) as usize;
-        self.set_accessible(to).ok()?;
-        self.definition.current_length.store(to, Ordering::Release);
+        let reservation = reservation
+            .as_mut()
+            .expect("a live memory has its reservation");
+        set_accessible(reservation, to).ok()?;
+        self.definition.current_length.store(to, Ordering::SeqCst);
         Some(old)
+    }
+
+    /// The parking table of a shared memory (`None` if unshared).
+    pub fn parking(&self) -> Option<&ParkingTable> {
+        self.parking.as_ref()
+    }
+
+    /// The accessible bytes as cells, which other threads may change at
+    /// any time (for shared memories; the length is read once).
+    pub fn shared_data(&self) -> &[UnsafeCell<u8>] {
+        // SAFETY: the first `byte_size` bytes stay mapped readable and
+        // writable while `self` lives (memories never shrink), and
+        // `UnsafeCell<u8>` has `u8`'s layout and promises no exclusivity.
+        unsafe { std::slice::from_raw_parts(self.base as *const UnsafeCell<u8>, self.byte_size()) }
+    }
+
+    /// Copies the bytes at `at` into `buf`, or returns `None`, reading
+    /// nothing, if they are out of bounds.
+    pub fn read_at(&self, at: u64, buf: &mut [u8]) -> Option<()> {
+        let at = usize::try_from(at).ok()?;
+        if at.checked_add(buf.len())? > self.byte_size() {
+            return None;
+        }
+        // SAFETY: `at..at + len` lies in the accessible bytes (checked
+        // above), which `buf` (host memory) cannot overlap; other threads
+        // of a shared memory may race on these bytes as wasm allows.
+        unsafe {
+            std::ptr::copy_nonoverlapping(self.base.add(at), buf.as_mut_ptr(), buf.len());
+        }
+        Some(())
+    }
+
+    /// Copies `bytes` into the memory at `at` (a data segment), or returns
+    /// `None`, writing nothing, if they do not fit.
+    pub fn write_at(&self, at: u64, bytes: &[u8]) -> Option<()> {
+        let at = usize::try_from(at).ok()?;
+        if at.checked_add(bytes.len())? > self.byte_size() {
+            return None;
+        }
+        // SAFETY: `at..at + len` lies in the accessible bytes (checked
+        // above), which `bytes` (host memory) cannot overlap; other threads
+        // of a shared memory may race on these bytes as wasm allows.
+        unsafe {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), self.base.add(at), bytes.len());
+        }
+        Some(())
     }
 
     /// Maps `image` copy-on-write over its range of this memory, replacing
@@ -216,7 +281,8 @@ impl LinearMemory {
         &*self.definition as *const VMMemoryDefinition as *mut VMMemoryDefinition
     }
 
-    /// The accessible bytes.
+    /// The accessible bytes (of an unshared memory: a shared one may change
+    /// under the slice; use [`LinearMemory::shared_data`]).
     pub fn data(&self) -> &[u8] {
         // SAFETY: the first `byte_size` bytes of the reservation are mapped
         // readable and writable for as long as `self` lives.
@@ -232,11 +298,25 @@ impl LinearMemory {
 
 impl Drop for LinearMemory {
     fn drop(&mut self) {
+        let reservation = self
+            .reservation
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         // Without a pool the reservation unmaps itself.
-        if let (Some(r), Some(pool)) = (self.reservation.take(), &self.pool) {
+        if let (Some(r), Some(pool)) = (reservation, &self.pool) {
             pool.give_back(r);
         }
     }
+}
+
+/// Makes exactly the first `bytes` of `reservation`, widened to whole OS
+/// pages, readable and writable. (With 1-byte wasm pages the OS page past
+/// the end is accessible too; compiled code then checks every access
+/// explicitly.)
+fn set_accessible(reservation: &mut Reservation, bytes: usize) -> std::io::Result<()> {
+    let page = rustix::param::page_size();
+    reservation.set_accessible(bytes.div_ceil(page) * page)
 }
 
 #[cfg(test)]
@@ -266,7 +346,7 @@ mod tests {
 
     #[test]
     fn definition_tracks_growth() {
-        let mut m = LinearMemory::new(ty(0, None), &Tunables::default()).unwrap();
+        let m = LinearMemory::new(ty(0, None), &Tunables::default()).unwrap();
         // SAFETY: the definition lives as long as `m`.
         let def = unsafe { &*m.definition() };
         assert_eq!(def.len(), 0);

@@ -21,31 +21,31 @@ pub(crate) fn with_guest_memory<T, R>(
     get_cx: impl Fn(&mut T) -> &mut WasiCtx,
     f: impl FnOnce(&mut WasiCtx, &mut GuestMemory<'_>) -> R,
 ) -> R {
-    let Some(memory) = caller.get_export("memory").and_then(Extern::into_memory) else {
+    let memory = match caller.get_export("memory") {
+        Some(Extern::Memory(m)) => m,
+        Some(Extern::SharedMemory(m)) => {
+            // Other threads may access a shared memory concurrently, so it
+            // is exposed only as `UnsafeCell`s, which wiggle accesses
+            // without assuming exclusivity. `m` (a handle held until `f`
+            // returns) keeps the memory alive, and it never shrinks.
+            let cells: &[UnsafeCell<u8>] = m.data();
+            return f(get_cx(caller.data_mut()), &mut GuestMemory::Shared(cells));
+        }
         // No memory: every guest pointer is out of bounds (a trap).
-        return f(
-            get_cx(caller.data_mut()),
-            &mut GuestMemory::Unshared(&mut []),
-        );
+        _ => {
+            return f(
+                get_cx(caller.data_mut()),
+                &mut GuestMemory::Unshared(&mut []),
+            );
+        }
     };
-    let shared = memory.ty(&*caller).shared;
-    let bytes: *mut [u8] = memory.data_mut(&mut *caller);
+    let bytes: &mut [u8] = memory.data_mut(&mut *caller);
+    let bytes: *mut [u8] = bytes;
     let cx = get_cx(caller.data_mut());
-    if shared {
-        let len = bytes.len();
-        // SAFETY: `bytes` is valid for `len` bytes for the whole call (see
-        // the function's docs). Other threads may access a shared memory
-        // concurrently, so it is exposed only as `UnsafeCell`s, which wiggle
-        // accesses without assuming exclusivity; `UnsafeCell<u8>` has the
-        // layout of `u8`.
-        let cells = unsafe { std::slice::from_raw_parts(bytes as *const UnsafeCell<u8>, len) };
-        f(cx, &mut GuestMemory::Shared(cells))
-    } else {
-        // SAFETY: `bytes` is valid for the whole call and disjoint from `cx`
-        // (see the function's docs), and nothing else touches it until `f`
-        // returns: `caller` is not used again, and an unshared memory is only
-        // accessed by the thread running its store, which is running `f`.
-        let bytes = unsafe { &mut *bytes };
-        f(cx, &mut GuestMemory::Unshared(bytes))
-    }
+    // SAFETY: `bytes` is valid for the whole call and disjoint from `cx`
+    // (see the function's docs), and nothing else touches it until `f`
+    // returns: `caller` is not used again, and an unshared memory is only
+    // accessed by the thread running its store, which is running `f`.
+    let bytes = unsafe { &mut *bytes };
+    f(cx, &mut GuestMemory::Unshared(bytes))
 }

@@ -113,7 +113,8 @@ impl Summary {
 /// The wasm features a spec-suite file assumes, from where it sits:
 /// `wasm-v1` → 1.0, `wasm-v2` → 2.0, `wasm-v3` → 3.0, `proposals/NAME` → 2.0
 /// plus NAME (the proposals whose tests are written against 3.0,
-/// `exceptions` and `custom-descriptors`, get 3.0 plus NAME). A file named for multiple memories (`*memory-multi*`, taken from
+/// `exceptions` and `custom-descriptors`, get 3.0 plus NAME, and
+/// `threads`, which forked from 1.0, gets 1.0 plus threads). A file named for multiple memories (`*memory-multi*`, taken from
 /// wasmtime's multi-memory tests) also gets multi-memory.
 pub fn features_for_path(path: &str) -> WasmFeatures {
     let path = path.replace('\\', "/");
@@ -132,7 +133,9 @@ pub fn features_for_path(path: &str) -> WasmFeatures {
         let name = rest.split('/').next().unwrap_or("");
         let extra = match name {
             "simd" => WasmFeatures::SIMD,
-            "threads" => WasmFeatures::THREADS,
+            // The threads proposal forked from 1.0 (its tests expect a
+            // second table to be invalid).
+            "threads" => return WasmFeatures::WASM1 | WasmFeatures::THREADS,
             "multi-memory" => WasmFeatures::MULTI_MEMORY,
             "memory64" => WasmFeatures::MEMORY64,
             "tail-call" => WasmFeatures::TAIL_CALL,
@@ -190,6 +193,9 @@ mod tests {
             features_for_path("proposals/exceptions/throw.wast").contains(WasmFeatures::EXCEPTIONS)
         );
         assert!(features_for_path("proposals/simd/a.wast").contains(WasmFeatures::SIMD));
+        let threads = features_for_path("proposals/threads/atomic.wast");
+        assert!(threads.contains(WasmFeatures::THREADS));
+        assert!(!threads.contains(WasmFeatures::REFERENCE_TYPES));
         assert!(!features_for_path("proposals/simd/a.wast").contains(WasmFeatures::GC));
     }
 

@@ -3,11 +3,13 @@
 use crate::messages::{Assertion, message_matches};
 use crate::{DirectiveReport, FileReport, Outcome, spectest, values};
 use anyhow::{Context, Result, anyhow, bail};
-use kiln::{Config, Engine, Instance, Linker, Module, Store, Trap, Unsupported, Val};
+use kiln::{Config, Engine, Extern, Instance, Linker, Module, Store, Trap, Unsupported, Val};
 use std::collections::HashMap;
 use wast::parser::{self, ParseBuffer};
 use wast::token::{Id, Span};
-use wast::{QuoteWat, QuoteWatTest, Wast, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
+use wast::{
+    QuoteWat, QuoteWatTest, Wast, WastDirective, WastExecute, WastInvoke, WastRet, WastThread, Wat,
+};
 
 /// Runs the script `text` (named `path` in reports) with `config`.
 ///
@@ -47,21 +49,86 @@ pub fn run_wast(path: &str, text: &str, config: &Config) -> Result<FileReport> {
         }
     };
     let mut runner = Runner::new(&engine)?;
-    for directive in script.directives {
+    std::thread::scope(|scope| {
+        run_directives(
+            &mut runner,
+            script.directives,
+            text,
+            scope,
+            &mut report.directives,
+        )
+    });
+    Ok(report)
+}
+
+/// Runs `directives` in order on `runner`, reporting each to `out`.
+/// `(thread $T …)` starts its directives on a new OS thread, with a store
+/// of its own, inside `scope`; `(wait $T)` joins it and reports the
+/// thread's directives, failing if any of them failed.
+fn run_directives<'scope, 'a: 'scope>(
+    runner: &mut Runner,
+    directives: Vec<WastDirective<'a>>,
+    text: &'a str,
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    out: &mut Vec<DirectiveReport>,
+) {
+    let mut threads: HashMap<String, std::thread::ScopedJoinHandle<'scope, Vec<DirectiveReport>>> =
+        HashMap::new();
+    for directive in directives {
         let line = line_of(directive.span(), text);
         let kind = kind(&directive);
-        let outcome = match runner.run(directive, line) {
-            Ok(Done::Pass) => Outcome::Pass,
-            Ok(Done::Skip(why)) => Outcome::Skip(why),
-            Err(e) => Outcome::Fail(one_line(&format!("{e:#}"))),
+        let outcome = match directive {
+            WastDirective::Thread(thread) => match runner.spawn(thread, text, scope) {
+                Ok((name, handle)) => {
+                    threads.insert(name, handle);
+                    Outcome::Pass
+                }
+                Err(e) => Outcome::Fail(one_line(&format!("{e:#}"))),
+            },
+            WastDirective::Wait { thread, .. } => match threads.remove(thread.name()) {
+                None => Outcome::Fail(format!("no running thread ${}", thread.name())),
+                Some(handle) => join(handle, thread.name(), out),
+            },
+            directive => match runner.run(directive, line) {
+                Ok(Done::Pass) => Outcome::Pass,
+                Ok(Done::Skip(why)) => Outcome::Skip(why),
+                Err(e) => Outcome::Fail(one_line(&format!("{e:#}"))),
+            },
         };
-        report.directives.push(DirectiveReport {
+        out.push(DirectiveReport {
             line,
             kind,
             outcome,
         });
     }
-    Ok(report)
+    // A thread the script never waits for still runs to its end.
+    for (name, handle) in threads {
+        let _ = join(handle, &name, out);
+    }
+}
+
+/// Waits for thread `name`, adds its directives' reports to `out`, and
+/// passes if all of them passed.
+fn join(
+    handle: std::thread::ScopedJoinHandle<'_, Vec<DirectiveReport>>,
+    name: &str,
+    out: &mut Vec<DirectiveReport>,
+) -> Outcome {
+    match handle.join() {
+        Ok(reports) => {
+            let failed = reports
+                .iter()
+                .filter(|r| matches!(r.outcome, Outcome::Fail(_)))
+                .count();
+            out.extend(reports);
+            if failed == 0 {
+                Outcome::Pass
+            } else {
+                Outcome::Fail(format!("{failed} directive(s) of thread ${name} failed"))
+            }
+        }
+        Err(_) => Outcome::Fail(format!("thread ${name} panicked")),
+    }
 }
 
 fn line_of(span: Span, text: &str) -> usize {
@@ -119,6 +186,9 @@ struct Runner {
     instances: HashMap<String, Slot>,
     definitions: HashMap<String, Result<Module, String>>,
     last_definition: Option<Result<Module, String>>,
+    /// In a `(thread …)`: the exports of the `shared` module that can cross
+    /// stores (its shared memories), by the module's name.
+    shared: HashMap<String, Vec<(String, Extern)>>,
 }
 
 /// Where an error that rejected a module came from.
@@ -175,7 +245,69 @@ impl Runner {
             instances: HashMap::new(),
             definitions: HashMap::new(),
             last_definition: None,
+            shared: HashMap::new(),
         })
+    }
+
+    /// Starts `(thread $T (shared (module $M)) …)` on a new OS thread with
+    /// a runner of its own, which sees `$M`'s shared memories (all that
+    /// can cross stores) under `$M`.
+    fn spawn<'scope, 'a: 'scope>(
+        &mut self,
+        thread: WastThread<'a>,
+        text: &'a str,
+        scope: &'scope std::thread::Scope<'scope, '_>,
+    ) -> Result<(
+        String,
+        std::thread::ScopedJoinHandle<'scope, Vec<DirectiveReport>>,
+    )> {
+        let mut shared = HashMap::new();
+        if let Some(m) = thread.shared_module {
+            let exports = match self.shared.get(m.name()) {
+                Some(exports) => exports.clone(),
+                None => self
+                    .instance(Some(m))?
+                    .exports(&mut self.store)
+                    .into_iter()
+                    .filter(|(_, e)| matches!(e, Extern::SharedMemory(_)))
+                    .collect(),
+            };
+            shared.insert(m.name().to_string(), exports);
+        }
+        let engine = self.engine.clone();
+        // Module definitions are not store objects: a thread may
+        // instantiate the ones made before it.
+        let definitions = self.definitions.clone();
+        let last_definition = self.last_definition.clone();
+        let name = thread.name.name().to_string();
+        let handle = std::thread::Builder::new()
+            .name(format!("wast thread ${name}"))
+            .spawn_scoped(scope, move || {
+                let mut reports = Vec::new();
+                match Runner::new(&engine) {
+                    Ok(mut runner) => {
+                        runner.shared = shared;
+                        runner.definitions = definitions;
+                        runner.last_definition = last_definition;
+                        std::thread::scope(|inner| {
+                            run_directives(
+                                &mut runner,
+                                thread.directives,
+                                text,
+                                inner,
+                                &mut reports,
+                            )
+                        });
+                    }
+                    Err(e) => reports.push(DirectiveReport {
+                        line: line_of(thread.span, text),
+                        kind: "thread",
+                        outcome: Outcome::Fail(format!("{e:#}")),
+                    }),
+                }
+                reports
+            })?;
+        Ok((name, handle))
     }
 
     /// Compiles a module given in the script.
@@ -308,6 +440,15 @@ impl Runner {
                 self.set_current(slot, instance.map(|i| i.name()));
                 result?;
             }
+            WastDirective::Register {
+                name,
+                module: Some(m),
+                ..
+            } if self.shared.contains_key(m.name()) => {
+                for (export, item) in self.shared[m.name()].clone() {
+                    self.linker.define(&self.store, name, &export, item)?;
+                }
+            }
             WastDirective::Register { name, module, .. } => {
                 let instance = self.instance(module)?;
                 self.linker.instance(&mut self.store, name, instance)?;
@@ -394,9 +535,7 @@ impl Runner {
                 ));
             }
             WastDirective::Thread(_) | WastDirective::Wait { .. } => {
-                return Ok(Done::Skip(
-                    "threads: (thread)/(wait) need SharedMemory".into(),
-                ));
+                unreachable!("run_directives runs threads")
             }
         }
         Ok(Done::Pass)

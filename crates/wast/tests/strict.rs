@@ -188,24 +188,38 @@ fn a_failed_module_leaves_no_instance_behind() {
 }
 
 #[test]
-fn threads_are_skipped_per_directive() {
+fn threads_run_and_report_their_directives_at_wait() {
     let r = run(
         WasmFeatures::WASM2 | WasmFeatures::THREADS,
         r#"
 (module $Mem (memory (export "shared") 1 1 shared))
 (thread $T1 (shared (module $Mem))
   (register "mem" $Mem)
-  (module (memory (import "mem" "shared") 1 1 shared)))
+  (module (memory (import "mem" "shared") 1 1 shared)
+    (func (export "put") (i32.atomic.store (i32.const 0) (i32.const 7)))
+    (func (export "get") (result i32) (i32.atomic.load (i32.const 0))))
+  (invoke "put")
+  (assert_return (invoke "get") (i32.const 8)))
 (wait $T1)
-(module (func (export "ok")))
-(assert_return (invoke "ok"))
+(register "mem" $Mem)
+(module (memory (import "mem" "shared") 1 1 shared)
+  (func (export "get") (result i32) (i32.atomic.load (i32.const 0))))
+(assert_return (invoke "get") (i32.const 7))
+(wait $T2)
 "#,
     );
     assert_outcome(&r, 2, "pass");
-    assert_outcome(&r, 3, "skip: threads: (thread)/(wait) need SharedMemory");
-    assert_outcome(&r, 6, "skip: threads");
+    assert_outcome(&r, 3, "pass");
+    // The thread's own directives, reported when it is waited for.
+    assert_outcome(&r, 4, "pass");
     assert_outcome(&r, 8, "pass");
-    assert_eq!(r.skipped(), 2);
+    assert_outcome(&r, 9, "fail: result 0");
+    assert_outcome(&r, 10, "fail: 1 directive(s) of thread $T1 failed");
+    // The main thread sees what the thread stored.
+    assert_outcome(&r, 11, "pass");
+    assert_outcome(&r, 14, "pass");
+    assert_outcome(&r, 15, "fail: no running thread $T2");
+    assert_eq!(r.skipped(), 0);
 }
 
 #[test]
