@@ -155,6 +155,11 @@ impl SharedMemory {
         })
     }
 
+    /// How many threads wait on `addr` now.
+    pub fn waiters(&self, addr: u64) -> usize {
+        parking(&self.memory).waiters(addr)
+    }
+
     fn definition(&self) -> &VMMemoryDefinition {
         // SAFETY: the definition lives as long as the memory.
         unsafe { &*self.memory.definition() }

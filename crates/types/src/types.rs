@@ -227,6 +227,15 @@ impl MemoryType {
             page_size_log2: 16,
         }
     }
+
+    /// A 32-bit memory declared `shared`, of `minimum` pages, at most
+    /// `maximum` (shared memories always have one).
+    pub fn shared(minimum: u32, maximum: u32) -> Self {
+        Self {
+            shared: true,
+            ..Self::new(minimum, Some(maximum))
+        }
+    }
 }
 
 impl MemoryType {
