@@ -151,6 +151,40 @@ impl RunCommand {
             UnknownImports::Trap => linker.define_unknown_imports_as_traps(module)?,
             UnknownImports::Default => linker.define_unknown_imports_as_default_values(module)?,
         }
+        let threads = self.wasi.threads()?;
+        if !threads
+            && unknown_imports == UnknownImports::Fail
+            && kiln_wasi::threads::uses_threads(module)
+        {
+            bail!(
+                "`{file}` uses wasi-threads (it imports `wasi::thread-spawn`): run it with `-S threads`"
+            );
+        }
+        if threads {
+            if !self.preload.is_empty() {
+                bail!(
+                    "`-S threads` cannot be combined with `--preload`: a preloaded instance belongs to the main thread's store"
+                );
+            }
+            // Last: new threads instantiate with the linker as it is now.
+            // They share the WASI context (its file table) and get the
+            // same limits and fuel.
+            let fuel = store.get_fuel().ok();
+            kiln_wasi::threads::add_to_linker(&mut linker, store, module, move |engine, host| {
+                let mut store = Store::new(
+                    engine,
+                    Host {
+                        wasi: host.wasi.clone(),
+                        limits: host.limits.clone(),
+                    },
+                );
+                store.limiter(|host: &mut Host| &mut host.limits);
+                if let Some(fuel) = fuel {
+                    let _ = store.set_fuel(fuel);
+                }
+                store
+            })?;
+        }
         let instance = linker
             .instantiate(&mut *store, module)
             .with_context(|| format!("failed to instantiate `{file}`"))?;

@@ -29,7 +29,9 @@ pub struct WasiOptions {
     /// `inherit-env` (pass the host's whole environment; default n),
     /// `inherit-stdin`, `inherit-stdout`, `inherit-stderr` (give the guest
     /// the host's stream; default y, with `n` it reads nothing and its
-    /// output is discarded).
+    /// output is discarded), `threads` (wasi-threads: `wasi::thread-spawn`
+    /// starts each thread as a new instance on the module's shared memory;
+    /// default n).
     #[arg(short = 'S', long = "wasi", value_name = "KEY[=y|n]")]
     pub wasi: Vec<String>,
 }
@@ -41,6 +43,7 @@ struct WasiSettings {
     inherit_stdin: bool,
     inherit_stdout: bool,
     inherit_stderr: bool,
+    threads: bool,
 }
 
 impl WasiSettings {
@@ -50,6 +53,7 @@ impl WasiSettings {
             inherit_stdin: true,
             inherit_stdout: true,
             inherit_stderr: true,
+            threads: false,
         };
         // Spelled as `-W`'s switches are.
         for (key, value) in wasm_items(items) {
@@ -59,9 +63,10 @@ impl WasiSettings {
                 "inherit-stdin" => s.inherit_stdin = on,
                 "inherit-stdout" => s.inherit_stdout = on,
                 "inherit-stderr" => s.inherit_stderr = on,
+                "threads" => s.threads = on,
                 _ => bail!(
                     "unknown WASI setting `{key}` (known: inherit-env, inherit-stdin, \
-                     inherit-stdout, inherit-stderr)"
+                     inherit-stdout, inherit-stderr, threads)"
                 ),
             }
         }
@@ -123,6 +128,11 @@ pub fn program_name(file: &str) -> String {
 }
 
 impl WasiOptions {
+    /// Whether `-S threads` asks for wasi-threads.
+    pub fn threads(&self) -> Result<bool> {
+        Ok(WasiSettings::parse(&self.wasi)?.threads)
+    }
+
     /// A context with the process's stdio (unless `-S` says otherwise),
     /// `argv` = program name + `args`, the host's environment with `-S
     /// inherit-env`, the `--env` variables and the `--dir` preopens.

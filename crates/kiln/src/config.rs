@@ -107,10 +107,10 @@ impl Default for Config {
 }
 
 /// The features on by default: Wasm 2.0 plus the Wasm 3.0 features Kiln
-/// implements that wasmtime also enables by default (GC is not built yet;
-/// threads wait for real shared memories).
+/// implements that wasmtime also enables by default (GC is not built yet).
 fn default_features() -> WasmFeatures {
     WasmFeatures::WASM2
+        | WasmFeatures::THREADS
         | WasmFeatures::EXCEPTIONS
         | WasmFeatures::FUNCTION_REFERENCES
         | WasmFeatures::TAIL_CALL

@@ -62,6 +62,7 @@ mod builder;
 mod imports;
 mod memory;
 mod readonly;
+pub mod threads;
 
 use anyhow::Result;
 use kiln::{FuncType, Linker};
