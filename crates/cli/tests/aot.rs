@@ -183,7 +183,7 @@ fn artifacts_for_another_configuration_are_refused() {
     compile(&dir, &["--fuel", "1", "echo.wat", "-o", "fuel.cwasm"]);
     compile(
         &dir,
-        &["--wasm", "threads", "echo.wat", "-o", "threads.cwasm"],
+        &["--wasm", "wide-arithmetic", "echo.wat", "-o", "wide.cwasm"],
     );
 
     for (flags, file, difference) in [
@@ -204,8 +204,8 @@ fn artifacts_for_another_configuration_are_refused() {
         ),
         (
             &[][..],
-            "threads.cwasm",
-            "the file has wasm feature THREADS",
+            "wide.cwasm",
+            "the file has wasm feature WIDE_ARITHMETIC",
         ),
         (
             &["-O", "size"][..],
@@ -231,7 +231,7 @@ fn artifacts_for_another_configuration_are_refused() {
     for (flags, file) in [
         (&["-O", "none"][..], "unoptimised.cwasm"),
         (&["--fuel", "1000000"][..], "fuel.cwasm"),
-        (&["-W", "threads=y"][..], "threads.cwasm"),
+        (&["-W", "wide-arithmetic=y"][..], "wide.cwasm"),
     ] {
         let mut args = vec!["run", "--allow-precompiled"];
         args.extend_from_slice(flags);
