@@ -52,6 +52,18 @@ fn instantiate(
     (store, instance)
 }
 
+/// A store of its own on a new shared memory, and the module's `wait`.
+fn waiter(epochs: bool) -> (Engine, SharedMemory, Store<()>, kiln::TypedFunc<i64, i32>) {
+    let engine = engine(epochs);
+    let module = Module::new(&engine, WAT).unwrap();
+    let memory = SharedMemory::new(&engine, MemoryType::shared(1, 1)).unwrap();
+    let (mut store, instance) = instantiate(&engine, &module, &memory);
+    let wait = instance
+        .get_typed_func::<i64, i32>(&mut store, "wait")
+        .unwrap();
+    (engine, memory, store, wait)
+}
+
 fn load_u32(memory: &SharedMemory, at: usize) -> u32 {
     let mut bytes = [0; 4];
     memory.read(at, &mut bytes).unwrap();
@@ -92,13 +104,7 @@ fn a_mutex_from_cmpxchg_and_wait_notify_excludes() {
 
 #[test]
 fn a_wait_with_a_timeout_times_out() {
-    let engine = engine(false);
-    let module = Module::new(&engine, WAT).unwrap();
-    let memory = SharedMemory::new(&engine, MemoryType::shared(1, 1)).unwrap();
-    let (mut store, instance) = instantiate(&engine, &module, &memory);
-    let wait = instance
-        .get_typed_func::<i64, i32>(&mut store, "wait")
-        .unwrap();
+    let (_engine, _memory, mut store, wait) = waiter(false);
     let start = Instant::now();
     assert_eq!(wait.call(&mut store, 10_000_000).unwrap(), 2, "timed-out");
     let took = start.elapsed();
@@ -109,14 +115,10 @@ fn a_wait_with_a_timeout_times_out() {
 
 #[test]
 fn an_endless_wait_is_ended_by_an_epoch_deadline() {
-    let engine = engine(true);
-    let module = Module::new(&engine, WAT).unwrap();
-    let memory = SharedMemory::new(&engine, MemoryType::shared(1, 1)).unwrap();
-    let (mut store, instance) = instantiate(&engine, &module, &memory);
+    // `_memory` is a handle another thread could notify through, so only
+    // the epoch can end the wait.
+    let (engine, _memory, mut store, wait) = waiter(true);
     store.set_epoch_deadline(1);
-    let wait = instance
-        .get_typed_func::<i64, i32>(&mut store, "wait")
-        .unwrap();
     let ticker = {
         let engine = engine.clone();
         std::thread::spawn(move || {
@@ -134,15 +136,9 @@ fn an_endless_wait_is_ended_by_an_epoch_deadline() {
 
 #[test]
 fn an_epoch_callback_can_let_a_wait_go_on_until_notified() {
-    let engine = engine(true);
-    let module = Module::new(&engine, WAT).unwrap();
-    let memory = SharedMemory::new(&engine, MemoryType::shared(1, 1)).unwrap();
-    let (mut store, instance) = instantiate(&engine, &module, &memory);
+    let (engine, memory, mut store, wait) = waiter(true);
     store.set_epoch_deadline(1);
     store.epoch_deadline_callback(|_| Ok(kiln::UpdateDeadline::Continue(1)));
-    let wait = instance
-        .get_typed_func::<i64, i32>(&mut store, "wait")
-        .unwrap();
     std::thread::scope(|s| {
         s.spawn(|| {
             for _ in 0..3 {
@@ -160,13 +156,7 @@ fn an_epoch_callback_can_let_a_wait_go_on_until_notified() {
 
 #[test]
 fn an_endless_wait_nobody_else_can_notify_traps_instead_of_hanging() {
-    let engine = engine(false);
-    let module = Module::new(&engine, WAT).unwrap();
-    let memory = SharedMemory::new(&engine, MemoryType::shared(1, 1)).unwrap();
-    let (mut store, instance) = instantiate(&engine, &module, &memory);
-    let wait = instance
-        .get_typed_func::<i64, i32>(&mut store, "wait")
-        .unwrap();
+    let (_engine, memory, mut store, wait) = waiter(false);
     std::thread::scope(|s| {
         // The last handle outside the waiting store goes away once the
         // wasm thread waits.
