@@ -190,4 +190,6 @@ fn host_waits_and_notifies_on_a_shared_memory() {
     assert_eq!(memory.data_size(), 2 * 65536);
     assert!(memory.grow(1).is_err(), "past the maximum");
     assert!(SharedMemory::new(&engine, MemoryType::new(1, Some(1))).is_err());
+    let mut store = Store::new(&engine, ());
+    assert!(kiln::Memory::new(&mut store, MemoryType::shared(1, 1)).is_err());
 }

@@ -108,8 +108,12 @@ pub struct Memory {
 }
 
 impl Memory {
-    /// Creates a memory of type `ty`.
+    /// Creates a memory of type `ty` (not `shared`: that is a
+    /// [`crate::SharedMemory`]).
     pub fn new<T>(mut store: impl AsContextMut<Data = T>, ty: MemoryType) -> Result<Memory> {
+        if ty.shared {
+            bail!("a shared memory is a SharedMemory: create it with SharedMemory::new");
+        }
         let store = store.as_context_mut().0;
         store.check_counts(0, 1, 0)?;
         store.admit_memory(&ty)?;

@@ -44,11 +44,7 @@ pub fn define<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>) -> Resul
     linker.define(&*store, "spectest", "table", table)?;
     let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
     linker.define(&*store, "spectest", "memory", memory)?;
-    let shared = MemoryType {
-        shared: true,
-        ..MemoryType::new(1, Some(2))
-    };
-    let shared_memory = Memory::new(&mut *store, shared)?;
+    let shared_memory = kiln::SharedMemory::new(store.engine(), MemoryType::shared(1, 2))?;
     linker.define(&*store, "spectest", "shared_memory", shared_memory)?;
     Ok(())
 }
