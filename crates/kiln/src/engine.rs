@@ -103,6 +103,20 @@ impl Engine {
         Arc::ptr_eq(&a.inner, &b.inner)
     }
 
+    /// A new linear memory of type `ty`, empty, from the engine's pool of
+    /// reservations.
+    pub(crate) fn new_memory(
+        &self,
+        ty: crate::MemoryType,
+    ) -> Result<kiln_vm::LinearMemory, kiln_vm::MemoryError> {
+        kiln_vm::LinearMemory::with_pool(
+            ty,
+            &self.config().tunables,
+            Some(&self.inner.memory_pool),
+            None,
+        )
+    }
+
     /// Fails unless every reference in `ty` names a function type live in
     /// this engine (API types never use module-relative indices).
     pub(crate) fn check_val_type(&self, ty: ValType) -> Result<()> {

@@ -117,13 +117,7 @@ impl Memory {
         let store = store.as_context_mut().0;
         store.check_counts(0, 1, 0)?;
         store.admit_memory(&ty)?;
-        let engine = store.engine();
-        let m = LinearMemory::with_pool(
-            ty,
-            &engine.config().tunables,
-            Some(&engine.inner.memory_pool),
-            None,
-        )?;
+        let m = store.engine().new_memory(ty)?;
         Ok(Self::push(store, m))
     }
 

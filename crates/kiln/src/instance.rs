@@ -126,9 +126,9 @@ impl Instance {
                             what()
                         );
                     }
-                    memories.push(mem.vm_memory());
-                    memory_ids.push(MemorySlot::Shared(store.inner.shared_memories.len()));
-                    store.inner.shared_memories.push(mem.clone());
+                    let (vm, slot) = store.inner.hold_shared_memory(mem.clone());
+                    memories.push(vm);
+                    memory_ids.push(slot);
                 }
                 (EntityIndex::Tag(t), Extern::Tag(tag)) => {
                     store.check(tag.store, "imported tag")?;
@@ -198,9 +198,9 @@ impl Instance {
             let m = LinearMemory::with_pool(*ty, &tunables, Some(&pool), image)?;
             if ty.shared {
                 let m = SharedMemory::from_memory(store.engine(), m);
-                memories.push(m.vm_memory());
-                memory_ids.push(MemorySlot::Shared(store.inner.shared_memories.len()));
-                store.inner.shared_memories.push(m);
+                let (vm, slot) = store.inner.hold_shared_memory(m);
+                memories.push(vm);
+                memory_ids.push(slot);
             } else {
                 let m = Memory::push(store, m);
                 memories.push(m.raw(store));

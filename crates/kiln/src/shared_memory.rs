@@ -44,13 +44,7 @@ impl SharedMemory {
         if ty.maximum.is_none() {
             bail!("a shared memory must have a maximum size");
         }
-        let memory = LinearMemory::with_pool(
-            ty,
-            &engine.config().tunables,
-            Some(&engine.inner.memory_pool),
-            None,
-        )?;
-        Ok(Self::from_memory(engine, memory))
+        Ok(Self::from_memory(engine, engine.new_memory(ty)?))
     }
 
     /// Wraps a memory created for a module's `shared` memory definition.
@@ -121,8 +115,7 @@ impl SharedMemory {
     /// waiting on `addr` and returns how many it woke. Traps as wasm would
     /// if `addr` is out of bounds or not 4-byte aligned.
     pub fn atomic_notify(&self, addr: u64, count: u32) -> Result<u32, TrapCode> {
-        let addr = self.atomic_address(addr, 4)?;
-        Ok(parking(&self.memory).notify(u64::from(addr), count))
+        self.memory.atomic_notify(addr, count)
     }
 
     /// `memory.atomic.wait32` from the host: blocks this thread until a
@@ -134,7 +127,7 @@ impl SharedMemory {
         expected: u32,
         timeout: Option<Duration>,
     ) -> Result<WaitResult, TrapCode> {
-        let addr = self.atomic_address(addr, 4)?;
+        let addr = wait_address(addr)?;
         let def = self.definition();
         self.wait(addr, timeout, || {
             kiln_vm::memory32_atomic_check32(def, addr, expected)
@@ -148,7 +141,7 @@ impl SharedMemory {
         expected: u64,
         timeout: Option<Duration>,
     ) -> Result<WaitResult, TrapCode> {
-        let addr = self.atomic_address(addr, 8)?;
+        let addr = wait_address(addr)?;
         let def = self.definition();
         self.wait(addr, timeout, || {
             kiln_vm::memory32_atomic_check64(def, addr, expected)
@@ -163,18 +156,6 @@ impl SharedMemory {
     fn definition(&self) -> &VMMemoryDefinition {
         // SAFETY: the definition lives as long as the memory.
         unsafe { &*self.memory.definition() }
-    }
-
-    /// `addr` as a checked 32-bit address of an aligned `size`-byte access.
-    fn atomic_address(&self, addr: u64, size: u32) -> Result<u32, TrapCode> {
-        let addr = u32::try_from(addr).map_err(|_| TrapCode::MemoryOutOfBounds)?;
-        if u64::from(addr) + u64::from(size) > self.data_size() as u64 {
-            return Err(TrapCode::MemoryOutOfBounds);
-        }
-        if addr % size != 0 {
-            return Err(TrapCode::HeapMisaligned);
-        }
-        Ok(addr)
     }
 
     fn wait(
@@ -212,6 +193,12 @@ impl SharedMemory {
     pub fn same(a: &SharedMemory, b: &SharedMemory) -> bool {
         Arc::ptr_eq(&a.memory, &b.memory)
     }
+}
+
+/// A wait's address as the 32-bit offset the value checks take (which
+/// then check its alignment and bounds, under the parking table's lock).
+fn wait_address(addr: u64) -> Result<u32, TrapCode> {
+    u32::try_from(addr).map_err(|_| TrapCode::MemoryOutOfBounds)
 }
 
 fn parking(m: &LinearMemory) -> &kiln_vm::ParkingTable {

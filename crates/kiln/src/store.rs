@@ -106,6 +106,17 @@ impl StoreInner {
         self.push_func(FuncData::wasm(ty, anyfunc))
     }
 
+    /// Keeps `memory` alive for an instance of this store; returns the VM
+    /// memory the instance uses and the slot that names it.
+    pub(crate) fn hold_shared_memory(
+        &mut self,
+        memory: crate::SharedMemory,
+    ) -> (*mut LinearMemory, MemorySlot) {
+        let vm = memory.vm_memory();
+        self.shared_memories.push(memory);
+        (vm, MemorySlot::Shared(self.shared_memories.len() - 1))
+    }
+
     pub(crate) fn push_func(&mut self, data: FuncData) -> Func {
         let index = self.funcs.len();
         self.func_by_anyfunc.insert(data.anyfunc as usize, index);

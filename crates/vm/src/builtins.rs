@@ -4,7 +4,6 @@
 //! builtin finishes with everything it owns before raising.
 
 use crate::instance::Instance;
-use crate::memory::LinearMemory;
 use crate::parking::WaitOutcome;
 use crate::store_context::{EpochDecision, GrowthDecision, GrowthKind, VMStoreContext};
 use crate::throw::throw;
@@ -322,22 +321,6 @@ unsafe extern "C" fn epoch_interrupt(vmctx: *mut VMContext) {
 
 // ---- wait / notify ----
 
-/// The memory and address of an atomic wait or notify.
-///
-/// # Safety
-/// As for [`instance`].
-unsafe fn atomic_target<'a>(
-    vmctx: *mut VMContext,
-    mem: u32,
-    addr: u64,
-) -> Result<(&'a LinearMemory, u32), TrapCode> {
-    // SAFETY: as in `memory_grow`; a shared memory is only used through
-    // `&` (other threads hold it too).
-    let m = unsafe { &*instance(vmctx).memory(MemoryIndex(mem)) };
-    let addr = u32::try_from(addr).map_err(|_| TrapCode::MemoryOutOfBounds)?;
-    Ok((m, addr))
-}
-
 /// When a wait with `timeout` nanoseconds (negative: forever) ends.
 fn deadline(timeout: i64) -> Option<Instant> {
     let timeout = u64::try_from(timeout).ok()?;
@@ -357,8 +340,15 @@ unsafe fn wait(
     compare: bool,
     check_value: impl Fn(&VMMemoryDefinition, u32) -> Result<u32, TrapCode>,
 ) -> Result<WaitOutcome, TrapCode> {
-    // SAFETY: forwarded from the caller.
-    let ((m, addr), store) = unsafe { (atomic_target(vmctx, mem, addr)?, store_context(vmctx)) };
+    // SAFETY: forwarded from the caller; memories outlive the call, and a
+    // shared one is only used through `&` (other threads hold it too).
+    let (m, store) = unsafe {
+        (
+            &*instance(vmctx).memory(MemoryIndex(mem)),
+            store_context(vmctx),
+        )
+    };
+    let addr = u32::try_from(addr).map_err(|_| TrapCode::MemoryOutOfBounds)?;
     // SAFETY: the definition lives as long as the memory.
     let def = unsafe { &*m.definition() };
     let Some(parking) = m.parking() else {
@@ -444,24 +434,16 @@ unsafe extern "C" fn memory_atomic_wait64(
     }
 }
 
-/// # Safety
-/// As for [`instance`].
-unsafe fn notify(vmctx: *mut VMContext, mem: u32, addr: u64, count: u32) -> Result<u32, TrapCode> {
-    // SAFETY: forwarded from the caller.
-    let (m, addr) = unsafe { atomic_target(vmctx, mem, addr)? };
-    // SAFETY: the definition lives as long as the memory.
-    crate::vmcontext::atomic_address(unsafe { &*m.definition() }, addr, 4)?;
-    Ok(m.parking().map_or(0, |p| p.notify(u64::from(addr), count)))
-}
-
 unsafe extern "C" fn memory_atomic_notify(
     vmctx: *mut VMContext,
     mem: u32,
     addr: u64,
     count: u32,
 ) -> u32 {
-    // SAFETY: called by compiled code with its vmctx.
-    let r = unsafe { notify(vmctx, mem, addr, count) };
+    // SAFETY: called by compiled code with its vmctx; memories outlive it
+    // (a shared one is only used through `&`).
+    let m = unsafe { &*instance(vmctx).memory(MemoryIndex(mem)) };
+    let r = m.atomic_notify(addr, count);
     check(r)
 }
 

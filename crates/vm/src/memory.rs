@@ -6,7 +6,7 @@ use crate::memory_image::MemoryImage;
 use crate::memory_pool::{MemoryPool, Reservation};
 use crate::parking::ParkingTable;
 use crate::vmcontext::VMMemoryDefinition;
-use kiln_types::{MemoryType, Tunables};
+use kiln_types::{MemoryType, TrapCode, Tunables};
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -217,6 +217,18 @@ impl LinearMemory {
         set_accessible(reservation, to).ok()?;
         self.definition.current_length.store(to, Ordering::SeqCst);
         Some(old)
+    }
+
+    /// `memory.atomic.notify`: after the spec's alignment and bounds checks
+    /// of the 4-byte word at `addr`, wakes up to `count` threads waiting
+    /// on it and returns how many it woke (none for an unshared memory).
+    pub fn atomic_notify(&self, addr: u64, count: u32) -> Result<u32, TrapCode> {
+        let addr = u32::try_from(addr).map_err(|_| TrapCode::MemoryOutOfBounds)?;
+        crate::vmcontext::atomic_address(&self.definition, addr, 4)?;
+        Ok(self
+            .parking
+            .as_ref()
+            .map_or(0, |p| p.notify(u64::from(addr), count)))
     }
 
     /// The parking table of a shared memory (`None` if unshared).
