@@ -100,7 +100,10 @@ fn host_made_typed_tables_and_globals_check_their_contents() {
         .unwrap()
         .ty(&store)
         .element;
-    assert!(matches!(element.heap_type, HeapType::Engine(_)));
+    assert!(matches!(
+        element.heap_type,
+        HeapType::Engine(_, kiln::TypeKind::Func)
+    ));
     let non_null = RefType::new(false, element.heap_type);
     // A non-nullable table needs a non-null initial value of its type.
     let ty = TableType::new(non_null, 1, None);
@@ -113,7 +116,10 @@ fn host_made_typed_tables_and_globals_check_their_contents() {
     let g = Global::new(&mut store, gty, Val::FuncRef(Some(w))).unwrap();
     assert!(g.set(&mut store, Val::FuncRef(None)).is_err());
     // Module-relative or unknown type indices are not engine types.
-    let module_relative = RefType::new(true, HeapType::Module(kiln::TypeIndex(0)));
+    let module_relative = RefType::new(
+        true,
+        HeapType::Module(kiln::TypeIndex(0), kiln::TypeKind::Func),
+    );
     assert!(
         Table::new(
             &mut store,
@@ -122,7 +128,10 @@ fn host_made_typed_tables_and_globals_check_their_contents() {
         )
         .is_err()
     );
-    let unknown = RefType::new(true, HeapType::Engine(kiln::EngineTypeIndex(99_999)));
+    let unknown = RefType::new(
+        true,
+        HeapType::Engine(kiln::EngineTypeIndex(99_999), kiln::TypeKind::Func),
+    );
     assert!(
         Global::new(
             &mut store,

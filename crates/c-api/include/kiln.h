@@ -116,6 +116,8 @@ enum kiln_trap_code_enum {
     KILN_TRAP_NULL_REFERENCE = 13,
     /** `memory.atomic.wait` that no other thread could ever notify. */
     KILN_TRAP_ATOMIC_WAIT_DEADLOCK = 14,
+    /** A `ref.cast` found a value of another type. */
+    KILN_TRAP_CAST_FAILURE = 15,
 };
 
 /** If `trap` is a wasm trap, writes its code (enum kiln_trap_code_enum)

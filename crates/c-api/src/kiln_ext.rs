@@ -189,6 +189,7 @@ fn trap_code_number(code: kiln_api::Trap) -> u8 {
         T::AtomicWaitNonSharedMemory => 12,
         T::NullReference => 13,
         T::AtomicWaitDeadlock => 14,
+        T::CastFailure => 15,
         // A code added to Kiln before kiln.h names it.
         _ => u8::MAX,
     }

@@ -6,7 +6,8 @@
 use crate::vec::{wasm_name_t, wasm_valtype_vec_t};
 use crate::{give, non_null, take_box};
 use kiln_api::{
-    ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType, ValType,
+    ExternType, FuncType, GlobalType, MemoryType, Mutability, RefHierarchy, RefType, TableType,
+    ValType,
 };
 
 /// `wasm_valkind_t`: a value type's kind.
@@ -27,6 +28,9 @@ pub const WASM_EXTERNREF: wasm_valkind_t = 128;
 pub const WASM_FUNCREF: wasm_valkind_t = 129;
 /// `exnref` (not in the standard; only reported).
 pub const WASM_EXNREF: wasm_valkind_t = 130;
+/// `anyref` and the rest of the GC hierarchy (not in the standard; only
+/// reported).
+pub const WASM_ANYREF: wasm_valkind_t = 131;
 
 /// `wasm_mutability_t`: `WASM_CONST` (0) or `WASM_VAR` (1).
 pub type wasm_mutability_t = u8;
@@ -41,10 +45,11 @@ pub(crate) fn valkind(ty: ValType) -> wasm_valkind_t {
         ValType::F32 => WASM_F32,
         ValType::F64 => WASM_F64,
         ValType::V128 => WASM_V128,
-        ValType::Ref(r) => match r.heap_type {
-            HeapType::Extern | HeapType::NoExtern => WASM_EXTERNREF,
-            HeapType::Exn | HeapType::NoExn => WASM_EXNREF,
-            _ => WASM_FUNCREF,
+        ValType::Ref(r) => match r.heap_type.hierarchy() {
+            RefHierarchy::Extern => WASM_EXTERNREF,
+            RefHierarchy::Exn => WASM_EXNREF,
+            RefHierarchy::Func => WASM_FUNCREF,
+            RefHierarchy::Any => WASM_ANYREF,
         },
     }
 }

@@ -4,8 +4,8 @@
 use crate::refs::{RefObj, wasm_ref_t};
 use crate::store::StoreRef;
 use crate::types::{
-    WASM_EXNREF, WASM_EXTERNREF, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_I32, WASM_I64, WASM_V128,
-    valkind, wasm_valkind_t,
+    WASM_ANYREF, WASM_EXNREF, WASM_EXTERNREF, WASM_F32, WASM_F64, WASM_FUNCREF, WASM_I32, WASM_I64,
+    WASM_V128, valkind, wasm_valkind_t,
 };
 use crate::vec::Blank;
 use crate::{give, non_null, take_box};
@@ -111,6 +111,7 @@ impl wasm_val_t {
             Val::FuncRef(f) => reference(WASM_FUNCREF, f.map(|f| RefObj::Func(store.clone(), f))),
             Val::ExternRef(e) => reference(WASM_EXTERNREF, e.map(RefObj::Foreign)),
             Val::ExnRef(_) => reference(WASM_EXNREF, None),
+            Val::AnyRef(_) => reference(WASM_ANYREF, None),
         }
     }
 

@@ -347,6 +347,11 @@ pub fn format_val(v: &Val) -> String {
             Some(_) => "<exnref>".into(),
             None => "<null exnref>".into(),
         },
+        Val::AnyRef(r) => match r.as_ref().map(|a| a.as_i31()) {
+            Some(Some(i)) => format!("<i31 {}>", i.get_i32()),
+            Some(None) => "<anyref>".into(),
+            None => "<null anyref>".into(),
+        },
     }
 }
 

@@ -181,13 +181,18 @@ impl Compiler {
             .with_context(|| format!("compiling function {}", index.0))
     }
 
-    /// The host→wasm trampoline of each of `info`'s types.
-    fn module_trampolines(&self, info: &ModuleInfo) -> Result<Vec<link::CompiledFunction>> {
+    /// The host→wasm trampoline of each of `info`'s function types (`None`
+    /// for struct and array types).
+    fn module_trampolines(&self, info: &ModuleInfo) -> Result<Vec<Option<link::CompiledFunction>>> {
         let mut ctx = Context::new();
         let mut fctx = FunctionBuilderContext::new();
         info.types
             .iter()
-            .map(|ty| trampolines::host_to_wasm(&mut ctx, &mut fctx, &*self.isa, ty))
+            .map(|ty| {
+                ty.as_func()
+                    .map(|f| trampolines::host_to_wasm(&mut ctx, &mut fctx, &*self.isa, f))
+                    .transpose()
+            })
             .collect()
     }
 

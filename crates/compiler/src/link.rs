@@ -169,8 +169,9 @@ pub struct CompiledModule {
     pub code: Vec<u8>,
     /// Each defined function's location.
     pub functions: Vec<FunctionLoc>,
-    /// Each module type's host→wasm trampoline offset.
-    pub trampolines: Vec<u32>,
+    /// Each module type's host→wasm trampoline offset (`None` for struct
+    /// and array types).
+    pub trampolines: Vec<Option<u32>>,
     /// Trap sites, sorted by offset.
     pub traps: Vec<(u32, TrapCode)>,
     /// (code offset, wasm module offset) pairs, sorted by code offset.
@@ -256,7 +257,7 @@ impl Blob {
 pub(crate) fn link_module(
     info: ModuleInfo,
     functions: Vec<CompiledFunction>,
-    trampolines: Vec<CompiledFunction>,
+    trampolines: Vec<Option<CompiledFunction>>,
 ) -> Result<CompiledModule> {
     let mut blob = Blob::default();
     let functions: Vec<FunctionLoc> = functions
@@ -265,7 +266,7 @@ pub(crate) fn link_module(
         .collect::<Result<_>>()?;
     let trampolines = trampolines
         .into_iter()
-        .map(|t| Ok(blob.append(t)?.start))
+        .map(|t| t.map(|t| Ok(blob.append(t)?.start)).transpose())
         .collect::<Result<_>>()?;
     for (at, callee, addend) in std::mem::take(&mut blob.calls) {
         let Some(def) = info.defined_func(callee) else {

@@ -14,8 +14,27 @@ pub struct FunctionBodyInput<'a> {
     pub body: wasmparser::FunctionBody<'a>,
 }
 
+/// Tells the kind of the type at a module type index, which concrete heap
+/// types carry.
+pub trait TypeKinds {
+    /// The kind of type `t`, if the module has that type.
+    fn type_kind(&self, t: u32) -> Option<TypeKind>;
+}
+
+impl TypeKinds for [TypeKind] {
+    fn type_kind(&self, t: u32) -> Option<TypeKind> {
+        self.get(t as usize).copied()
+    }
+}
+
+impl TypeKinds for ModuleInfo {
+    fn type_kind(&self, t: u32) -> Option<TypeKind> {
+        Some(self.types.get(t as usize)?.kind())
+    }
+}
+
 /// Converts a wasmparser value type.
-pub fn val_type(t: wasmparser::ValType) -> Result<ValType> {
+pub fn val_type(t: wasmparser::ValType, kinds: &(impl TypeKinds + ?Sized)) -> Result<ValType> {
     use wasmparser::ValType as V;
     Ok(match t {
         V::I32 => ValType::I32,
@@ -23,16 +42,27 @@ pub fn val_type(t: wasmparser::ValType) -> Result<ValType> {
         V::F32 => ValType::F32,
         V::F64 => ValType::F64,
         V::V128 => ValType::V128,
-        V::Ref(r) => ValType::Ref(ref_type(r)?),
+        V::Ref(r) => ValType::Ref(ref_type(r, kinds)?),
     })
 }
 
 /// Converts a wasmparser reference type, keeping its nullability and heap
 /// type (concrete types as module type indices).
-pub fn ref_type(r: wasmparser::RefType) -> Result<RefType> {
+pub fn ref_type(r: wasmparser::RefType, kinds: &(impl TypeKinds + ?Sized)) -> Result<RefType> {
+    Ok(RefType::new(
+        r.is_nullable(),
+        heap_type(r.heap_type(), kinds)?,
+    ))
+}
+
+/// Converts a wasmparser heap type (concrete types as module type indices).
+pub fn heap_type(h: wasmparser::HeapType, kinds: &(impl TypeKinds + ?Sized)) -> Result<HeapType> {
     use wasmparser::{AbstractHeapType as A, HeapType as H, UnpackedIndex};
-    let heap_type = match r.heap_type() {
-        H::Concrete(UnpackedIndex::Module(t)) => HeapType::Module(TypeIndex(t)),
+    Ok(match h {
+        H::Concrete(UnpackedIndex::Module(t)) => match kinds.type_kind(t) {
+            Some(kind) => HeapType::Module(TypeIndex(t), kind),
+            None => bail!("unknown type {t}"),
+        },
         H::Abstract { shared: false, ty } => match ty {
             A::Func => HeapType::Func,
             A::NoFunc => HeapType::NoFunc,
@@ -40,14 +70,19 @@ pub fn ref_type(r: wasmparser::RefType) -> Result<RefType> {
             A::NoExtern => HeapType::NoExtern,
             A::Exn => HeapType::Exn,
             A::NoExn => HeapType::NoExn,
-            _ => bail!(Unsupported::new(format!("reference type {r:?}"))),
+            A::Any => HeapType::Any,
+            A::Eq => HeapType::Eq,
+            A::I31 => HeapType::I31,
+            A::Struct => HeapType::Struct,
+            A::Array => HeapType::Array,
+            A::None => HeapType::None,
+            A::Cont | A::NoCont => bail!(Unsupported::new(format!("heap type {h:?}"))),
         },
-        _ => bail!(Unsupported::new(format!("reference type {r:?}"))),
-    };
-    Ok(RefType::new(r.is_nullable(), heap_type))
+        _ => bail!(Unsupported::new(format!("heap type {h:?}"))),
+    })
 }
 
-fn table_type(t: &wasmparser::TableType) -> Result<TableType> {
+fn table_type(t: &wasmparser::TableType, kinds: &[TypeKind]) -> Result<TableType> {
     let Ok(minimum) = u32::try_from(t.initial) else {
         bail!(Unsupported::new(format!(
             "a table of {} elements (the most is {})",
@@ -56,7 +91,7 @@ fn table_type(t: &wasmparser::TableType) -> Result<TableType> {
         )));
     };
     Ok(TableType {
-        element: ref_type(t.element_type)?,
+        element: ref_type(t.element_type, kinds)?,
         minimum,
         // Tables never grow near 2^32 elements, so a larger maximum means
         // the same as `u32::MAX`.
@@ -80,9 +115,9 @@ fn memory_type(m: &wasmparser::MemoryType) -> Result<MemoryType> {
     })
 }
 
-fn global_type(g: &wasmparser::GlobalType) -> Result<GlobalType> {
+fn global_type(g: &wasmparser::GlobalType, kinds: &[TypeKind]) -> Result<GlobalType> {
     Ok(GlobalType {
-        ty: val_type(g.content_type)?,
+        ty: val_type(g.content_type, kinds)?,
         mutable: g.mutable,
     })
 }
@@ -108,6 +143,8 @@ pub fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
             Operator::I64Add => ConstOp::I64Add,
             Operator::I64Sub => ConstOp::I64Sub,
             Operator::I64Mul => ConstOp::I64Mul,
+            Operator::RefI31 => ConstOp::RefI31,
+            Operator::AnyConvertExtern | Operator::ExternConvertAny => ConstOp::ConvertReference,
             Operator::End => continue,
             other => bail!(Unsupported::new(format!("constant operator {other:?}"))),
         });
@@ -115,41 +152,92 @@ pub fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
     Ok(ConstExpr { ops })
 }
 
+/// The kind of a wasmparser composite type, refusing what Kiln does not
+/// implement (shared types, custom descriptors, continuations).
+fn composite_kind(c: &wasmparser::CompositeType) -> Result<TypeKind> {
+    use wasmparser::CompositeInnerType as C;
+    if c.shared || c.descriptor_idx.is_some() || c.describes_idx.is_some() {
+        bail!(Unsupported::new("shared or descriptor types"));
+    }
+    Ok(match c.inner {
+        C::Func(_) => TypeKind::Func,
+        C::Struct(_) => TypeKind::Struct,
+        C::Array(_) => TypeKind::Array,
+        C::Cont(_) => bail!(Unsupported::new("continuation types")),
+    })
+}
+
+fn field_type(f: &wasmparser::FieldType, kinds: &[TypeKind]) -> Result<FieldType> {
+    let storage = match f.element_type {
+        wasmparser::StorageType::I8 => StorageType::I8,
+        wasmparser::StorageType::I16 => StorageType::I16,
+        wasmparser::StorageType::Val(t) => StorageType::Val(val_type(t, kinds)?),
+    };
+    Ok(FieldType::new(f.mutable, storage))
+}
+
+/// Converts one entry of a rec group; `kinds` covers the whole group.
+fn sub_type(sub: &wasmparser::SubType, kinds: &[TypeKind]) -> Result<SubType> {
+    use wasmparser::CompositeInnerType as C;
+    let composite = match &sub.composite_type.inner {
+        C::Func(f) => {
+            let convert = |ts: &[wasmparser::ValType]| {
+                ts.iter()
+                    .map(|t| val_type(*t, kinds))
+                    .collect::<Result<Vec<_>>>()
+            };
+            CompositeType::Func(FuncType::from_parts(
+                convert(f.params())?,
+                convert(f.results())?,
+            ))
+        }
+        C::Struct(s) => CompositeType::Struct(StructType {
+            fields: s
+                .fields
+                .iter()
+                .map(|f| field_type(f, kinds))
+                .collect::<Result<_>>()?,
+        }),
+        C::Array(a) => CompositeType::Array(ArrayType(field_type(&a.0, kinds)?)),
+        C::Cont(_) => bail!(Unsupported::new("continuation types")),
+    };
+    let supertype = match sub.supertype_idxs.first() {
+        Some(i) => {
+            let Some(t) = i.as_module_index() else {
+                bail!("a supertype that is not a module type index");
+            };
+            Some(heap_type(
+                wasmparser::HeapType::Concrete(wasmparser::UnpackedIndex::Module(t)),
+                kinds,
+            )?)
+        }
+        None => None,
+    };
+    Ok(SubType {
+        is_final: sub.is_final,
+        supertype,
+        composite,
+    })
+}
+
 /// Parses an already validated module.
 pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'_>>)> {
     let mut info = ModuleInfo::default();
     let mut bodies = Vec::new();
+    // The kind of each type so far, which concrete heap types carry.
+    let mut kinds: Vec<TypeKind> = Vec::new();
     for payload in Parser::new(0).parse_all(bytes) {
         match payload? {
             Payload::TypeSection(s) => {
                 for group in s {
-                    let group = group?;
+                    let group = group?.into_types().collect::<Vec<_>>();
                     let start = info.types.len() as u32;
-                    for sub in group.into_types() {
-                        if !sub.is_final || !sub.supertype_idxs.is_empty() {
-                            bail!(Unsupported::new("subtyping of function types (GC)"));
-                        }
-                        let wasmparser::CompositeInnerType::Func(ty) = &sub.composite_type.inner
-                        else {
-                            bail!(Unsupported::new("struct and array types (GC)"));
-                        };
-                        if sub.composite_type.shared
-                            || sub.composite_type.descriptor_idx.is_some()
-                            || sub.composite_type.describes_idx.is_some()
-                        {
-                            bail!(Unsupported::new("shared or descriptor types"));
-                        }
-                        let params = ty
-                            .params()
-                            .iter()
-                            .map(|t| val_type(*t))
-                            .collect::<Result<Vec<_>>>()?;
-                        let results = ty
-                            .results()
-                            .iter()
-                            .map(|t| val_type(*t))
-                            .collect::<Result<Vec<_>>>()?;
-                        info.types.push(FuncType::from_parts(params, results));
+                    // Types of a group may refer to each other in any order.
+                    for sub in &group {
+                        kinds.push(composite_kind(&sub.composite_type)?);
+                    }
+                    for sub in group {
+                        info.types.push(sub_type(&sub, &kinds)?);
                     }
                     info.rec_groups.push(start..info.types.len() as u32);
                 }
@@ -164,7 +252,7 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                             EntityIndex::Function(FuncIndex::from_usize(info.functions.len() - 1))
                         }
                         TypeRef::Table(t) => {
-                            info.tables.push(table_type(&t)?);
+                            info.tables.push(table_type(&t, &kinds)?);
                             info.num_imported_tables += 1;
                             EntityIndex::Table(TableIndex::from_usize(info.tables.len() - 1))
                         }
@@ -174,7 +262,7 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                             EntityIndex::Memory(MemoryIndex::from_usize(info.memories.len() - 1))
                         }
                         TypeRef::Global(g) => {
-                            info.globals.push(global_type(&g)?);
+                            info.globals.push(global_type(&g, &kinds)?);
                             info.num_imported_globals += 1;
                             EntityIndex::Global(GlobalIndex::from_usize(info.globals.len() - 1))
                         }
@@ -188,6 +276,7 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                         module: import.module.into(),
                         name: import.name.into(),
                         index,
+                        exact: matches!(import.ty, TypeRef::FuncExact(_)),
                     });
                 }
             }
@@ -203,7 +292,7 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                         wasmparser::TableInit::RefNull => None,
                         wasmparser::TableInit::Expr(e) => Some(const_expr(e)?),
                     });
-                    info.tables.push(table_type(&t.ty)?);
+                    info.tables.push(table_type(&t.ty, &kinds)?);
                 }
             }
             Payload::MemorySection(s) => {
@@ -219,7 +308,7 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
             Payload::GlobalSection(s) => {
                 for g in s {
                     let g = g?;
-                    info.globals.push(global_type(&g.ty)?);
+                    info.globals.push(global_type(&g.ty, &kinds)?);
                     info.global_inits.push(const_expr(&g.init_expr)?);
                 }
             }
@@ -258,7 +347,7 @@ pub fn parse_module(bytes: &[u8]) -> Result<(ModuleInfo, Vec<FunctionBodyInput<'
                                 .into_iter()
                                 .map(|x| const_expr(&x?))
                                 .collect::<Result<Vec<_>>>()?;
-                            (ref_type(t)?, items)
+                            (ref_type(t, &kinds[..])?, items)
                         }
                     };
                     let kind = match e.kind {

@@ -33,6 +33,12 @@ pub enum Value {
         /// Whether the reference is null.
         null: bool,
     },
+    /// A reference of the `any` hierarchy (Kiln only: wasmi has no GC):
+    /// is it null?
+    AnyRef {
+        /// Whether the reference is null.
+        null: bool,
+    },
 }
 
 impl Value {
@@ -47,6 +53,7 @@ impl Value {
             kiln::Val::FuncRef(f) => Value::FuncRef { null: f.is_none() },
             kiln::Val::ExternRef(e) => Value::ExternRef { null: e.is_none() },
             kiln::Val::ExnRef(e) => Value::ExnRef { null: e.is_none() },
+            kiln::Val::AnyRef(a) => Value::AnyRef { null: a.is_none() },
         }
     }
 
@@ -89,6 +96,7 @@ impl fmt::Display for Value {
             Value::FuncRef { null } => write!(f, "funcref:{}", crate::null_word(*null)),
             Value::ExternRef { null } => write!(f, "externref:{}", crate::null_word(*null)),
             Value::ExnRef { null } => write!(f, "exnref:{}", crate::null_word(*null)),
+            Value::AnyRef { null } => write!(f, "anyref:{}", crate::null_word(*null)),
         }
     }
 }

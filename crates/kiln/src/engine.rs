@@ -5,7 +5,7 @@ use anyhow::Result;
 use kiln_compiler::Compiler;
 use kiln_types::{FuncType, ValType};
 use kiln_vm::{
-    CodeMemory, MemoryPool, SignatureRegistry, VMFunctionBody, VMSharedSignatureIndex, VMTrampoline,
+    CodeMemory, MemoryPool, TypeRegistry, VMFunctionBody, VMSharedSignatureIndex, VMTrampoline,
 };
 use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
@@ -30,7 +30,7 @@ unsafe impl Sync for HostTrampolines {}
 pub(crate) struct EngineInner {
     pub(crate) config: Config,
     pub(crate) compiler: Compiler,
-    pub(crate) signatures: SignatureRegistry,
+    pub(crate) types: TypeRegistry,
     pub(crate) epoch: AtomicU64,
     /// Reservations of dropped memories, for reuse.
     pub(crate) memory_pool: Arc<MemoryPool>,
@@ -72,7 +72,7 @@ impl Engine {
             inner: Arc::new(EngineInner {
                 config: config.clone(),
                 compiler,
-                signatures: SignatureRegistry::new(),
+                types: TypeRegistry::new(),
                 epoch: AtomicU64::new(0),
                 memory_pool: Arc::new(MemoryPool::new(config.kept_memory_reservations())),
                 host_trampolines: Mutex::new(HashMap::new()),
@@ -120,7 +120,7 @@ impl Engine {
     /// Fails unless every reference in `ty` names a function type live in
     /// this engine (API types never use module-relative indices).
     pub(crate) fn check_val_type(&self, ty: ValType) -> Result<()> {
-        self.inner.signatures.check_engine_type(ty)
+        self.inner.types.check_engine_type(ty)
     }
 
     /// The trampolines host functions of type `ty` use, compiled once per engine.
@@ -150,7 +150,7 @@ impl Engine {
             )
         };
         // Host-function signatures stay registered for the engine's lifetime.
-        let signature = self.inner.signatures.register(ty)?;
+        let signature = self.inner.types.register(ty)?;
         let t = Arc::new(HostTrampolines {
             _code: code,
             host_to_wasm,

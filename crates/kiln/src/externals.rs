@@ -324,7 +324,8 @@ impl Table {
         store.check(src_table.store, "source table")?;
         let dst_ty = store.inner.tables[dst_table.index].ty().element;
         let src_ty = store.inner.tables[src_table.index].ty().element;
-        if !src_ty.matches(dst_ty) {
+        let types = &store.engine().inner.types;
+        if !types.val_type_matches(ValType::Ref(src_ty), ValType::Ref(dst_ty)) {
             bail!("cannot copy elements of type {src_ty} into a table of {dst_ty}");
         }
         let (dst_index, src_index, len) = (clamp(dst_index), clamp(src_index), clamp(len));

@@ -64,12 +64,18 @@ impl Instance {
             match (import.index, ext) {
                 (EntityIndex::Function(f), Extern::Func(func)) => {
                     store.check(func.store, "imported function")?;
-                    // Function types are final: the import matches only a
-                    // function of exactly the same canonical type.
+                    // A function of the expected type or (unless the import
+                    // is exact) of a declared subtype of it matches.
                     let expected_id = module.signature(info.functions[f.index()]);
                     // SAFETY: the anyfunc is owned by the store.
                     let anyfunc = unsafe { *func.anyfunc(&store.inner) };
-                    if anyfunc.type_index != expected_id {
+                    let types = &store.engine().inner.types;
+                    let matches = if import.exact {
+                        anyfunc.type_index == expected_id
+                    } else {
+                        types.is_subtype(anyfunc.type_index, expected_id)
+                    };
+                    if !matches {
                         let expected = module.func_type(f);
                         let actual = func.ty(&mut *store);
                         bail!(
@@ -153,7 +159,11 @@ impl Instance {
                         && if expected.mutable {
                             actual.ty == expected.ty
                         } else {
-                            actual.ty.matches(expected.ty)
+                            store
+                                .engine()
+                                .inner
+                                .types
+                                .val_type_matches(actual.ty, expected.ty)
                         };
                     if !matches {
                         bail!(

@@ -74,6 +74,7 @@
 //!
 //! More: `examples/` in the repository (each runs under `cargo test`).
 
+mod any_ref;
 mod cache;
 mod config;
 mod context;
@@ -97,6 +98,7 @@ mod trap;
 mod typed;
 mod values;
 
+pub use any_ref::{AnyRef, I31};
 pub use cache::Cache;
 pub use config::{Config, InstanceAllocationStrategy, OptLevel, PoolingAllocationConfig, Strategy};
 pub use context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
@@ -109,8 +111,9 @@ pub use instance::Instance;
 pub use into_func::{IntoFunc, WasmRet};
 pub use kiln_types::Unsupported;
 pub use kiln_types::{
-    EngineTypeIndex, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType,
-    TypeIndex, ValType,
+    ArrayType, CompositeType, EngineTypeIndex, FieldType, FuncType, GlobalType, HeapType,
+    MemoryType, Mutability, RefHierarchy, RefType, StorageType, StructType, SubType, TableType,
+    TypeIndex, TypeKind, ValType,
 };
 pub use kiln_vm::VMFunctionKind;
 pub use limits::{ResourceLimiter, StoreLimits, StoreLimitsBuilder};

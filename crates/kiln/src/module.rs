@@ -5,7 +5,7 @@ use crate::lazy::LazyFunctions;
 use crate::{Engine, ExportType, ExternType, ImportType};
 use anyhow::{Context, Result};
 use kiln_compiler::{CompiledModule, FunctionLoc};
-use kiln_types::{EngineTypeIndex, EntityIndex, HeapType, ModuleInfo, TypeIndex};
+use kiln_types::{EngineTypeIndex, EntityIndex, HeapType, ModuleInfo, TypeIndex, TypeKind};
 use kiln_vm::{
     CodeMemory, CodeRegistration, FunctionSite, ModuleRuntime, RegisteredCode, TrapSite,
     VMFunctionBody, VMSharedSignatureIndex, VMTrampoline, register_code,
@@ -25,7 +25,7 @@ struct ModuleCode {
 impl Drop for ModuleCode {
     fn drop(&mut self) {
         for s in &self.groups {
-            self.engine.inner.signatures.unregister(*s);
+            self.engine.inner.types.unregister(*s);
         }
     }
 }
@@ -38,7 +38,7 @@ fn register_types(
     engine: &Engine,
     info: &ModuleInfo,
 ) -> Result<(Vec<VMSharedSignatureIndex>, Vec<VMSharedSignatureIndex>)> {
-    let registry = &engine.inner.signatures;
+    let registry = &engine.inner.types;
     let mut ids: Vec<VMSharedSignatureIndex> = Vec::with_capacity(info.types.len());
     let mut groups = Vec::with_capacity(info.rec_groups.len());
     let release = |groups: &[VMSharedSignatureIndex]| {
@@ -50,13 +50,13 @@ fn register_types(
         let key = info.types[range.start as usize..range.end as usize]
             .iter()
             .map(|t| {
-                t.map_module(&mut |TypeIndex(j)| {
+                t.map_module(&mut |TypeIndex(j), kind| {
                     if range.contains(&j) {
-                        HeapType::RecGroup(j - range.start)
+                        HeapType::RecGroup(j - range.start, kind)
                     } else {
                         ids.get(j as usize)
-                            .map_or(HeapType::Module(TypeIndex(j)), |id| {
-                                HeapType::Engine(EngineTypeIndex(id.bits()))
+                            .map_or(HeapType::Module(TypeIndex(j), kind), |id| {
+                                HeapType::Engine(EngineTypeIndex(id.bits()), kind)
                             })
                     }
                 })
@@ -478,7 +478,11 @@ impl Module {
                 compiled
                     .trampolines
                     .iter()
-                    .map(|t| std::mem::transmute::<*const u8, VMTrampoline>(base.add(*t as usize)))
+                    .map(|t| {
+                        t.map(|t| {
+                            std::mem::transmute::<*const u8, VMTrampoline>(base.add(t as usize))
+                        })
+                    })
                     .collect(),
             )
         };
@@ -535,14 +539,14 @@ impl Module {
 
     /// Maps module type indices to engine ids, giving the engine-wide form
     /// of a type that the API and every runtime check use.
-    pub(crate) fn to_engine(&self) -> impl FnMut(TypeIndex) -> HeapType + '_ {
-        |t| HeapType::Engine(EngineTypeIndex(self.signature(t).bits()))
+    pub(crate) fn to_engine(&self) -> impl FnMut(TypeIndex, TypeKind) -> HeapType + '_ {
+        |t, kind| HeapType::Engine(EngineTypeIndex(self.signature(t).bits()), kind)
     }
 
     /// The engine-wide type of function `f`.
     pub(crate) fn func_type(&self, f: kiln_types::FuncIndex) -> crate::FuncType {
         let info = self.info();
-        info.types[info.functions[f.index()].index()].map_module(&mut self.to_engine())
+        info.func_type(f).map_module(&mut self.to_engine())
     }
 
     /// The engine-wide type of table `t`.
@@ -559,7 +563,8 @@ impl Module {
     pub(crate) fn tag_type(&self, t: kiln_types::TagIndex) -> crate::TagType {
         let info = self.info();
         crate::TagType::new(
-            info.types[info.tags[t.index()].index()].map_module(&mut self.to_engine()),
+            info.func_type_at(info.tags[t.index()])
+                .map_module(&mut self.to_engine()),
         )
     }
 

@@ -1,11 +1,11 @@
 //! `Ref`: a reference value, what tables hold (wasmtime's shape).
 
-use crate::{AsContext, ExnRef, ExternRef, Func, HeapType, RefType, Val, ValType};
+use crate::{AnyRef, AsContext, ExnRef, ExternRef, Func, HeapType, RefType, Val, ValType};
 use anyhow::Result;
 use kiln_types::RefHierarchy;
 
-/// A reference: to a function, a host value (`externref`) or an
-/// exception, or null of one of those hierarchies.
+/// A reference: to a function, a host value (`externref`), an exception or
+/// a value of the `any` hierarchy, or null of one of those hierarchies.
 #[derive(Clone, Debug)]
 pub enum Ref {
     /// A `funcref` (or typed function reference); `None` is null.
@@ -14,6 +14,8 @@ pub enum Ref {
     Extern(Option<ExternRef>),
     /// An `exnref`; `None` is null.
     Exn(Option<ExnRef>),
+    /// An `anyref` (or narrower: `eqref`, `i31ref`, ...); `None` is null.
+    Any(Option<AnyRef>),
 }
 
 impl Ref {
@@ -23,12 +25,16 @@ impl Ref {
             RefHierarchy::Func => Ref::Func(None),
             RefHierarchy::Extern => Ref::Extern(None),
             RefHierarchy::Exn => Ref::Exn(None),
+            RefHierarchy::Any => Ref::Any(None),
         }
     }
 
     /// Whether the reference is null.
     pub fn is_null(&self) -> bool {
-        matches!(self, Ref::Func(None) | Ref::Extern(None) | Ref::Exn(None))
+        matches!(
+            self,
+            Ref::Func(None) | Ref::Extern(None) | Ref::Exn(None) | Ref::Any(None)
+        )
     }
 
     /// Whether the reference is not null.
@@ -90,6 +96,24 @@ impl Ref {
         self.as_exn().expect("expected an exnref")
     }
 
+    /// Whether this is a reference of the `any` hierarchy (null or not).
+    pub fn is_any(&self) -> bool {
+        matches!(self, Ref::Any(_))
+    }
+
+    /// The `anyref` (`Some(None)` for null), if this is one.
+    pub fn as_any(&self) -> Option<Option<&AnyRef>> {
+        match self {
+            Ref::Any(a) => Some(a.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// The `anyref`; panics if this is another kind.
+    pub fn unwrap_any(&self) -> Option<&AnyRef> {
+        self.as_any().expect("expected an anyref")
+    }
+
     /// The reference's type: non-nullable unless null, with the function's
     /// own type for a function.
     pub fn ty(&self, store: impl AsContext) -> Result<RefType> {
@@ -100,13 +124,19 @@ impl Ref {
                 inner.check(f.store, "function")?;
                 // SAFETY: the anyfunc belongs to this store and lives with it.
                 let sig = unsafe { (*inner.funcs[f.index].anyfunc).type_index };
-                RefType::new(false, HeapType::Engine(crate::EngineTypeIndex(sig.bits())))
+                RefType::new(
+                    false,
+                    HeapType::Engine(crate::EngineTypeIndex(sig.bits()), crate::TypeKind::Func),
+                )
             }
             Ref::Func(None) => RefType::NULLFUNCREF,
             Ref::Extern(Some(_)) => RefType::new(false, HeapType::Extern),
             Ref::Extern(None) => RefType::NULLEXTERNREF,
             Ref::Exn(Some(_)) => RefType::new(false, HeapType::Exn),
             Ref::Exn(None) => RefType::NULLEXNREF,
+            Ref::Any(Some(a)) if a.is_i31() => RefType::new(false, HeapType::I31),
+            Ref::Any(Some(_)) => RefType::new(false, HeapType::Any),
+            Ref::Any(None) => RefType::NULLREF,
         })
     }
 
@@ -127,6 +157,7 @@ impl From<Ref> for Val {
             Ref::Func(f) => Val::FuncRef(f),
             Ref::Extern(e) => Val::ExternRef(e),
             Ref::Exn(e) => Val::ExnRef(e),
+            Ref::Any(a) => Val::AnyRef(a),
         }
     }
 }
@@ -168,7 +199,8 @@ impl Val {
             Val::FuncRef(f) => Some(Ref::Func(*f)),
             Val::ExternRef(e) => Some(Ref::Extern(e.clone())),
             Val::ExnRef(e) => Some(Ref::Exn(*e)),
-            _ => None,
+            Val::AnyRef(a) => Some(Ref::Any(a.clone())),
+            Val::I32(_) | Val::I64(_) | Val::F32(_) | Val::F64(_) | Val::V128(_) => None,
         }
     }
 

@@ -10,6 +10,7 @@ use kiln_vm::{
 use std::collections::HashMap;
 use std::ffi::c_void;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
@@ -87,6 +88,25 @@ impl StoreInner {
         Ok(())
     }
 
+    /// The word that stands for host value `data` in compiled code (its
+    /// address); the store keeps the value alive from now on, since wasm
+    /// may hold it anywhere.
+    pub(crate) fn root_extern_data(&mut self, data: &Arc<crate::values::ExternData>) -> usize {
+        let p = Arc::as_ptr(data) as usize;
+        self.externrefs.entry(p).or_insert_with(|| data.clone());
+        p
+    }
+
+    /// The host value behind a word of compiled code. Every host value that
+    /// reached wasm went through [`Self::root_extern_data`], so the word is
+    /// always there.
+    pub(crate) fn extern_data(&self, raw: usize) -> Arc<crate::values::ExternData> {
+        self.externrefs
+            .get(&raw)
+            .expect("externrefs reaching wasm are rooted in the store")
+            .clone()
+    }
+
     /// The function handle for an anyfunc, creating one if it is new to the store.
     pub(crate) fn func_for_anyfunc(&mut self, anyfunc: *const VMCallerCheckedAnyfunc) -> Func {
         if let Some(i) = self.func_by_anyfunc.get(&(anyfunc as usize)) {
@@ -97,12 +117,7 @@ impl StoreInner {
         }
         // SAFETY: anyfuncs reachable from this store live as long as the store.
         let sig = unsafe { (*anyfunc).type_index };
-        let ty = self
-            .engine
-            .inner
-            .signatures
-            .lookup(sig)
-            .expect("live signature");
+        let ty = self.engine.inner.types.lookup(sig).expect("live signature");
         self.push_func(FuncData::wasm(ty, anyfunc))
     }
 
@@ -325,7 +340,10 @@ impl<T> StoreBody<T> {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
                 engine: engine.clone(),
                 max_wasm_stack: engine.config().max_wasm_stack,
-                vm: Box::new(VMStoreContext::new(&engine.inner.epoch)),
+                vm: Box::new(VMStoreContext::new(
+                    &engine.inner.epoch,
+                    &engine.inner.types,
+                )),
                 instances: Vec::new(),
                 memories: Vec::new(),
                 shared_memories: Vec::new(),

@@ -64,7 +64,7 @@ impl Tag {
             store.engine().check_val_type(*t)?;
         }
         // Like host functions' types, it stays registered for the engine's life.
-        let signature = store.engine().inner.signatures.register(&ty.ty)?;
+        let signature = store.engine().inner.types.register(&ty.ty)?;
         Ok(Tag::push(
             store,
             TagData {

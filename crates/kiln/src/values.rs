@@ -2,9 +2,9 @@
 
 use crate::context::AsContext;
 use crate::store::StoreInner;
-use crate::{Func, ValType};
+use crate::{AnyRef, Func, ValType};
 use anyhow::{Result, bail};
-use kiln_types::{EngineTypeIndex, HeapType, RefHierarchy, RefType};
+use kiln_types::{EngineTypeIndex, HeapType, RefHierarchy, RefType, TypeKind};
 use kiln_vm::RawValue;
 use std::any::Any;
 use std::sync::Arc;
@@ -15,10 +15,24 @@ pub(crate) struct ExternData {
     value: Box<dyn Any + Send + Sync>,
 }
 
-/// An opaque host value that wasm can hold as an `externref`.
+impl ExternData {
+    /// The value, if it is a `V`.
+    pub(crate) fn downcast_ref<V: Any>(&self) -> Option<&V> {
+        self.value.downcast_ref()
+    }
+}
+
+/// An opaque host value that wasm can hold as an `externref`, or an
+/// `anyref` that wasm converted with `extern.convert_any`.
 #[derive(Clone)]
 pub struct ExternRef {
-    inner: Arc<ExternData>,
+    repr: ExternRepr,
+}
+
+#[derive(Clone)]
+enum ExternRepr {
+    Host(Arc<ExternData>),
+    Any(AnyRef),
 }
 
 impl ExternRef {
@@ -26,20 +40,61 @@ impl ExternRef {
     pub fn new<V: Any + Send + Sync>(store: impl crate::AsContextMut, value: V) -> ExternRef {
         let _ = store;
         ExternRef {
-            inner: Arc::new(ExternData {
+            repr: ExternRepr::Host(Arc::new(ExternData {
                 value: Box::new(value),
-            }),
+            })),
         }
     }
 
-    /// The wrapped value, if it is a `V`.
-    pub fn downcast_ref<V: Any>(&self) -> Option<&V> {
-        self.inner.value.downcast_ref()
+    /// What `extern.convert_any` gives for `value`: the host value that
+    /// `any.convert_extern` made it from, or `value` wrapped.
+    pub fn convert_any(store: impl crate::AsContextMut, value: &AnyRef) -> Result<ExternRef> {
+        let _ = store;
+        let repr = match value.host_data() {
+            Some(data) => ExternRepr::Host(data.clone()),
+            None => ExternRepr::Any(value.clone()),
+        };
+        Ok(ExternRef { repr })
     }
 
-    /// Whether two references name the same host value.
+    /// The wrapped value, if it is a `V` (never for a converted `anyref`).
+    pub fn downcast_ref<V: Any>(&self) -> Option<&V> {
+        self.host_data().ok()?.downcast_ref()
+    }
+
+    /// Whether two references name the same value.
     pub fn ptr_eq(a: &ExternRef, b: &ExternRef) -> bool {
-        Arc::ptr_eq(&a.inner, &b.inner)
+        match (&a.repr, &b.repr) {
+            (ExternRepr::Host(x), ExternRepr::Host(y)) => Arc::ptr_eq(x, y),
+            (ExternRepr::Any(x), ExternRepr::Any(y)) => AnyRef::ptr_eq(x, y),
+            _ => false,
+        }
+    }
+
+    /// The host value, or the converted `anyref`.
+    pub(crate) fn host_data(&self) -> Result<&Arc<ExternData>, &AnyRef> {
+        match &self.repr {
+            ExternRepr::Host(d) => Ok(d),
+            ExternRepr::Any(a) => Err(a),
+        }
+    }
+
+    /// The word compiled code uses, keeping a host value alive in `store`.
+    pub(crate) fn to_raw(&self, store: &mut StoreInner) -> usize {
+        match &self.repr {
+            ExternRepr::Host(d) => store.root_extern_data(d),
+            ExternRepr::Any(a) => a.to_raw(store),
+        }
+    }
+
+    /// The reference behind a non-null word of the extern hierarchy.
+    pub(crate) fn from_raw(store: &StoreInner, raw: usize) -> ExternRef {
+        let repr = if raw & 1 == 1 {
+            ExternRepr::Any(AnyRef::from_raw(store, raw))
+        } else {
+            ExternRepr::Host(store.extern_data(raw))
+        };
+        ExternRef { repr }
     }
 }
 
@@ -91,6 +146,8 @@ pub enum Val {
     ExternRef(Option<ExternRef>),
     /// An `exnref`.
     ExnRef(Option<crate::ExnRef>),
+    /// An `anyref` (or any reference of the `any` hierarchy).
+    AnyRef(Option<AnyRef>),
 }
 
 macro_rules! accessors {
@@ -130,6 +187,7 @@ impl Val {
         funcref unwrap_funcref FuncRef Func;
         externref unwrap_externref ExternRef ExternRef;
         exnref unwrap_exnref ExnRef crate::ExnRef;
+        anyref unwrap_anyref AnyRef AnyRef;
     }
 
     /// The `f32` value; panics if the value has another type.
@@ -171,6 +229,7 @@ impl Val {
             Val::FuncRef(_) => ValType::FUNCREF,
             Val::ExternRef(_) => ValType::EXTERNREF,
             Val::ExnRef(_) => ValType::Ref(RefType::EXNREF),
+            Val::AnyRef(_) => ValType::Ref(RefType::ANYREF),
         }
     }
 
@@ -195,7 +254,7 @@ impl Val {
                 let sig = unsafe { (*store.funcs[f.index].anyfunc).type_index };
                 ValType::Ref(RefType::new(
                     false,
-                    HeapType::Engine(EngineTypeIndex(sig.bits())),
+                    HeapType::Engine(EngineTypeIndex(sig.bits()), TypeKind::Func),
                 ))
             }
             Val::FuncRef(None) => ValType::Ref(RefType::NULLFUNCREF),
@@ -206,14 +265,20 @@ impl Val {
                 ValType::Ref(RefType::new(false, HeapType::Exn))
             }
             Val::ExnRef(None) => ValType::Ref(RefType::NULLEXNREF),
+            Val::AnyRef(Some(a)) if a.is_i31() => ValType::Ref(RefType::new(false, HeapType::I31)),
+            Val::AnyRef(Some(_)) => ValType::Ref(RefType::new(false, HeapType::Any)),
+            Val::AnyRef(None) => ValType::Ref(RefType::NULLREF),
             other => other.ty(),
         };
-        if !actual.matches(ty) {
+        if !store.engine.inner.types.val_type_matches(actual, ty) {
             let actual = match self {
                 Val::FuncRef(Some(f)) => {
                     format!("a function of type {}", store.funcs[f.index].ty)
                 }
-                Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => {
+                Val::FuncRef(None)
+                | Val::ExternRef(None)
+                | Val::ExnRef(None)
+                | Val::AnyRef(None) => {
                     format!("a null {}", self.ty())
                 }
                 _ => format!("a {}", self.ty()),
@@ -236,6 +301,7 @@ impl Val {
                 RefHierarchy::Func => Val::FuncRef(None),
                 RefHierarchy::Extern => Val::ExternRef(None),
                 RefHierarchy::Exn => Val::ExnRef(None),
+                RefHierarchy::Any => Val::AnyRef(None),
             },
         }
     }
@@ -248,7 +314,9 @@ impl Val {
             Val::F32(v) => RawValue::from_u32(*v),
             Val::F64(v) => RawValue::from_u64(*v),
             Val::V128(v) => RawValue(v.0),
-            Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => RawValue(0),
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) | Val::AnyRef(None) => {
+                RawValue(0)
+            }
             Val::ExnRef(Some(e)) => {
                 store.check(e.store, "exception")?;
                 RawValue::from_ptr(e.object as *mut std::ffi::c_void)
@@ -259,15 +327,8 @@ impl Val {
                 }
                 RawValue::from_ptr(store.funcs[f.index].anyfunc as *mut _)
             }
-            Val::ExternRef(Some(r)) => {
-                // The store keeps the value alive while wasm may hold it.
-                let p = Arc::as_ptr(&r.inner);
-                store
-                    .externrefs
-                    .entry(p as usize)
-                    .or_insert_with(|| r.inner.clone());
-                RawValue::from_ptr(p as *mut std::ffi::c_void)
-            }
+            Val::ExternRef(Some(r)) => RawValue::from_ptr(r.to_raw(store) as *mut std::ffi::c_void),
+            Val::AnyRef(Some(a)) => RawValue::from_ptr(a.to_raw(store) as *mut std::ffi::c_void),
         })
     }
 
@@ -287,17 +348,13 @@ impl Val {
                 let p = raw.ptr();
                 Val::ExnRef((!p.is_null()).then(|| crate::ExnRef::from_object(store, p.cast())))
             }
+            ValType::Ref(r) if r.heap_type.hierarchy() == RefHierarchy::Any => {
+                let p = raw.ptr() as usize;
+                Val::AnyRef((p != 0).then(|| AnyRef::from_raw(store, p)))
+            }
             ValType::Ref(_) => {
                 let p = raw.ptr() as usize;
-                Val::ExternRef((p != 0).then(|| {
-                    ExternRef {
-                        inner: store
-                            .externrefs
-                            .get(&p)
-                            .expect("externrefs reaching wasm are rooted in the store")
-                            .clone(),
-                    }
-                }))
+                Val::ExternRef((p != 0).then(|| ExternRef::from_raw(store, p)))
             }
         }
     }

@@ -71,6 +71,8 @@ macro_rules! foreach_builtin {
             Throw throw_exception(I32, Pointer);
             /// `throw_ref`: (exception or null) (never returns).
             ThrowRef throw_ref(Pointer);
+            /// Whether engine type `a` is engine type `b` or a declared subtype of it: (a, b) -> 0 or 1.
+            TypeIsSubtype type_is_subtype(I32, I32) -> I32;
             /// Fuel ran out: trap (never returns).
             OutOfFuel out_of_fuel();
             /// The epoch deadline passed: trap (never returns).

@@ -33,6 +33,11 @@ pub enum ConstOp {
     I64Sub,
     /// Extended-const arithmetic.
     I64Mul,
+    /// `ref.i31`: the i32 on top becomes an `i31ref`.
+    RefI31,
+    /// `any.convert_extern` or `extern.convert_any`: the same word in the
+    /// other hierarchy, so nothing to do.
+    ConvertReference,
 }
 
 /// A validated constant expression: a short stack program producing one value.

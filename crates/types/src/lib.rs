@@ -11,6 +11,7 @@ mod indices;
 mod module;
 mod ref_types;
 mod reloc;
+mod sub_types;
 mod trap;
 mod tunables;
 mod types;
@@ -27,6 +28,9 @@ pub use module::{
 };
 pub use ref_types::{EngineTypeIndex, HeapType, RefHierarchy, RefType};
 pub use reloc::{LibCall, Relocation};
+pub use sub_types::{
+    ArrayType, CompositeType, FieldType, StorageType, StructType, SubType, TypeKind,
+};
 pub use trap::TrapCode;
 pub use tunables::Tunables;
 pub use types::{FuncType, GlobalType, MemoryType, Mutability, TableType, TypeEngine, ValType};

@@ -28,6 +28,9 @@ pub struct Import {
     pub name: String,
     /// The entity the import fills.
     pub index: EntityIndex,
+    /// For a function, whether only its exact type matches, not a
+    /// subtype (custom descriptors' `(exact (type $t))`).
+    pub exact: bool,
 }
 
 /// One export of a module.
@@ -94,9 +97,9 @@ pub struct DataSegment {
 pub struct ModuleInfo {
     /// The name from the name section, if any.
     pub name: Option<String>,
-    /// Function types, by [`TypeIndex`]; references to other types use
-    /// [`HeapType::Module`].
-    pub types: Vec<FuncType>,
+    /// The type section's types, by [`TypeIndex`]; references to other
+    /// types use [`HeapType::Module`].
+    pub types: Vec<SubType>,
     /// The type section's rec groups, as ranges of type indices, in order.
     pub rec_groups: Vec<Range<u32>>,
     /// Every function's type, imports first.
@@ -146,7 +149,39 @@ pub struct ModuleInfo {
 impl ModuleInfo {
     /// The type of a function.
     pub fn func_type(&self, f: FuncIndex) -> &FuncType {
-        &self.types[self.functions[f.index()].index()]
+        self.func_type_at(self.functions[f.index()])
+    }
+    /// The function type at index `t` of the type section. Validation
+    /// guarantees that every place that names a function type names one,
+    /// so anything else is a bug in Kiln.
+    pub fn func_type_at(&self, t: TypeIndex) -> &FuncType {
+        self.types[t.index()]
+            .as_func()
+            .expect("a validated module names a function type here")
+    }
+    /// Whether type `a` is type `b` or declares it as a (transitive)
+    /// supertype.
+    pub fn is_subtype(&self, a: TypeIndex, b: TypeIndex) -> bool {
+        let mut t = Some(a);
+        // A validated module's supertypes come earlier, so the walk ends.
+        while let Some(x) = t {
+            if x == b {
+                return true;
+            }
+            t = match self.types[x.index()].supertype {
+                Some(HeapType::Module(s, _)) => Some(s),
+                _ => None,
+            };
+        }
+        false
+    }
+    /// [`Self::is_subtype`] for two concrete heap types in the module's
+    /// index space (what [`HeapType::matches_in`] asks).
+    pub fn concrete_matches(&self, a: HeapType, b: HeapType) -> bool {
+        match (a, b) {
+            (HeapType::Module(a, _), HeapType::Module(b, _)) => self.is_subtype(a, b),
+            _ => a == b,
+        }
     }
     /// Number of functions defined by the module.
     pub fn num_defined_funcs(&self) -> usize {

@@ -1,24 +1,29 @@
 //! Reference types: nullability plus a heap type.
 //!
-//! A concrete heap type (a reference to a function of one particular type)
-//! names its function type in one of three index spaces, because the same
-//! type is seen from a module, from a type-section rec group being
+//! A concrete heap type (a reference to a function, struct or array of one
+//! particular type) names its type in one of three index spaces, because the
+//! same type is seen from a module, from a type-section rec group being
 //! canonicalised, and from the engine:
 //!
 //! - [`HeapType::Module`]: an index into the defining module's type section
 //!   (what the compiler and [`crate::ModuleInfo`] use);
 //! - [`HeapType::RecGroup`]: an index relative to the start of the rec group
-//!   being canonicalised (only inside the signature registry's keys);
+//!   being canonicalised (only inside the type registry's keys);
 //! - [`HeapType::Engine`]: the engine-wide canonical id of the type (what
 //!   the embedding API, `call_indirect` and every runtime check compare).
 //!
-//! Two function types are the same type exactly when their canonical ids are
-//! equal; a type that differs in any reference is a different type.
+//! Each also carries the type's [`TypeKind`], so a reference's hierarchy
+//! (and so its runtime representation) is known without a look-up. Two
+//! types are the same type exactly when their canonical ids are equal.
+//!
+//! Subtyping between abstract heap types is fixed; between concrete types it
+//! follows declared supertypes, which only the module or the engine knows:
+//! [`HeapType::matches_in`] asks a caller-supplied function for those pairs.
 
-use crate::TypeIndex;
+use crate::{TypeIndex, TypeKind};
 use std::fmt;
 
-/// The engine-wide canonical id of a function type (the value of a
+/// The engine-wide canonical id of a type (the value of a
 /// `VMSharedSignatureIndex`).
 #[derive(
     Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
@@ -40,16 +45,29 @@ pub enum HeapType {
     Exn,
     /// No exception: the bottom of the exception hierarchy (`noexn`).
     NoExn,
-    /// A function of the type at this index of the module's type section.
-    Module(TypeIndex),
-    /// A function of the type at this position of the rec group being
-    /// canonicalised (signature-registry keys only).
-    RecGroup(u32),
-    /// A function of the type with this engine-wide canonical id.
-    Engine(EngineTypeIndex),
+    /// Any GC value: the top of the `any` hierarchy (`any`).
+    Any,
+    /// Any value `ref.eq` can compare: i31s, structs and arrays (`eq`).
+    Eq,
+    /// An unboxed 31-bit integer (`i31`).
+    I31,
+    /// Any struct (`struct`).
+    Struct,
+    /// Any array (`array`).
+    Array,
+    /// No GC value: the bottom of the `any` hierarchy (`none`).
+    None,
+    /// A value of the type at this index of the module's type section.
+    Module(TypeIndex, TypeKind),
+    /// A value of the type at this position of the rec group being
+    /// canonicalised (type-registry keys only).
+    RecGroup(u32, TypeKind),
+    /// A value of the type with this engine-wide canonical id.
+    Engine(EngineTypeIndex, TypeKind),
 }
 
-/// The reference hierarchies Kiln implements.
+/// The reference hierarchies: values of different hierarchies never mix,
+/// and each has its own runtime representation.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RefHierarchy {
     /// Function references (`func`, `nofunc`, concrete function types).
@@ -58,49 +76,112 @@ pub enum RefHierarchy {
     Extern,
     /// Exception references (`exn`, `noexn`).
     Exn,
+    /// GC values (`any`, `eq`, `i31`, `struct`, `array`, `none`, concrete
+    /// struct and array types).
+    Any,
 }
 
 impl HeapType {
     /// The hierarchy the heap type belongs to; it decides the runtime
-    /// representation (a `VMCallerCheckedAnyfunc` pointer, a host pointer or
-    /// an exception object pointer).
+    /// representation (a `VMCallerCheckedAnyfunc` pointer, a host pointer,
+    /// an exception object pointer or a GC reference).
     pub fn hierarchy(self) -> RefHierarchy {
         match self {
+            HeapType::Func | HeapType::NoFunc => RefHierarchy::Func,
             HeapType::Extern | HeapType::NoExtern => RefHierarchy::Extern,
             HeapType::Exn | HeapType::NoExn => RefHierarchy::Exn,
-            _ => RefHierarchy::Func,
+            HeapType::Any
+            | HeapType::Eq
+            | HeapType::I31
+            | HeapType::Struct
+            | HeapType::Array
+            | HeapType::None => RefHierarchy::Any,
+            HeapType::Module(_, k) | HeapType::RecGroup(_, k) | HeapType::Engine(_, k) => match k {
+                TypeKind::Func => RefHierarchy::Func,
+                TypeKind::Struct | TypeKind::Array => RefHierarchy::Any,
+            },
         }
     }
 
-    /// Whether this is a concrete function type (in any index space).
-    pub fn is_concrete(self) -> bool {
-        matches!(
-            self,
-            HeapType::Module(_) | HeapType::RecGroup(_) | HeapType::Engine(_)
-        )
+    /// The kind of a concrete type (in any index space); `None` for an
+    /// abstract heap type.
+    pub fn concrete_kind(self) -> Option<TypeKind> {
+        match self {
+            HeapType::Module(_, k) | HeapType::RecGroup(_, k) | HeapType::Engine(_, k) => Some(k),
+            _ => Option::None,
+        }
     }
 
-    /// Whether every value of `self` is a value of `other`. Both must be in
-    /// the same index space; concrete function types are final and have no
-    /// declared supertypes, so two of them match only when they are equal.
+    /// Whether this is a concrete type (in any index space).
+    pub fn is_concrete(self) -> bool {
+        self.concrete_kind().is_some()
+    }
+
+    /// The top of the heap type's hierarchy (`func`, `extern`, `exn` or
+    /// `any`).
+    pub fn top(self) -> HeapType {
+        match self.hierarchy() {
+            RefHierarchy::Func => HeapType::Func,
+            RefHierarchy::Extern => HeapType::Extern,
+            RefHierarchy::Exn => HeapType::Exn,
+            RefHierarchy::Any => HeapType::Any,
+        }
+    }
+
+    /// The bottom of the heap type's hierarchy (`nofunc`, `noextern`,
+    /// `noexn` or `none`).
+    pub fn bottom(self) -> HeapType {
+        match self.hierarchy() {
+            RefHierarchy::Func => HeapType::NoFunc,
+            RefHierarchy::Extern => HeapType::NoExtern,
+            RefHierarchy::Exn => HeapType::NoExn,
+            RefHierarchy::Any => HeapType::None,
+        }
+    }
+
+    /// Whether every value of `self` is a value of `other`, with two
+    /// distinct concrete types matching only when they are equal (true
+    /// where no declared supertypes are involved). Both must be in the same
+    /// index space.
     pub fn matches(self, other: HeapType) -> bool {
+        self.matches_in(other, &mut |a, b| a == b)
+    }
+
+    /// Whether every value of `self` is a value of `other`, where
+    /// `concrete(a, b)` decides whether concrete type `a` is a subtype of
+    /// concrete type `b` (following declared supertypes in the index space
+    /// both are in).
+    pub fn matches_in(
+        self,
+        other: HeapType,
+        concrete: &mut impl FnMut(HeapType, HeapType) -> bool,
+    ) -> bool {
         if self == other {
             return true;
         }
-        match (self, other) {
-            (HeapType::NoFunc, HeapType::Func) => true,
-            (HeapType::NoFunc, o) => o.is_concrete(),
-            (s, HeapType::Func) => s.is_concrete(),
-            (HeapType::NoExtern, HeapType::Extern) => true,
-            (HeapType::NoExn, HeapType::Exn) => true,
+        if self.hierarchy() != other.hierarchy() {
+            return false;
+        }
+        if self == self.bottom() {
+            return true;
+        }
+        match other {
+            HeapType::Func | HeapType::Extern | HeapType::Exn | HeapType::Any => true,
+            HeapType::Eq => {
+                matches!(self, HeapType::I31 | HeapType::Struct | HeapType::Array)
+                    || self.is_concrete()
+            }
+            HeapType::Struct => self.concrete_kind() == Some(TypeKind::Struct),
+            HeapType::Array => self.concrete_kind() == Some(TypeKind::Array),
+            _ if other.is_concrete() && self.is_concrete() => concrete(self, other),
             _ => false,
         }
     }
 
-    /// Replaces a module type index by what `f` maps it to.
-    pub fn map_module(self, f: &mut impl FnMut(TypeIndex) -> HeapType) -> HeapType {
+    /// Replaces a module type index by what `f` maps it (and its kind) to.
+    pub fn map_module(self, f: &mut impl FnMut(TypeIndex, TypeKind) -> HeapType) -> HeapType {
         match self {
-            HeapType::Module(t) => f(t),
+            HeapType::Module(t, k) => f(t, k),
             other => other,
         }
     }
@@ -115,9 +196,15 @@ impl fmt::Display for HeapType {
             HeapType::NoExtern => f.write_str("noextern"),
             HeapType::Exn => f.write_str("exn"),
             HeapType::NoExn => f.write_str("noexn"),
-            HeapType::Module(t) => write!(f, "{}", t.0),
-            HeapType::RecGroup(i) => write!(f, "(rec {i})"),
-            HeapType::Engine(id) => write!(f, "(type #{})", id.0),
+            HeapType::Any => f.write_str("any"),
+            HeapType::Eq => f.write_str("eq"),
+            HeapType::I31 => f.write_str("i31"),
+            HeapType::Struct => f.write_str("struct"),
+            HeapType::Array => f.write_str("array"),
+            HeapType::None => f.write_str("none"),
+            HeapType::Module(t, _) => write!(f, "{}", t.0),
+            HeapType::RecGroup(i, _) => write!(f, "(rec {i})"),
+            HeapType::Engine(id, _) => write!(f, "(type #{})", id.0),
         }
     }
 }
@@ -144,6 +231,18 @@ impl RefType {
     pub const EXNREF: RefType = RefType::new(true, HeapType::Exn);
     /// `nullexnref`: only the null exception reference.
     pub const NULLEXNREF: RefType = RefType::new(true, HeapType::NoExn);
+    /// `anyref`: a nullable reference to any GC value.
+    pub const ANYREF: RefType = RefType::new(true, HeapType::Any);
+    /// `eqref`: a nullable reference to a value `ref.eq` can compare.
+    pub const EQREF: RefType = RefType::new(true, HeapType::Eq);
+    /// `i31ref`: a nullable unboxed 31-bit integer.
+    pub const I31REF: RefType = RefType::new(true, HeapType::I31);
+    /// `structref`: a nullable reference to any struct.
+    pub const STRUCTREF: RefType = RefType::new(true, HeapType::Struct);
+    /// `arrayref`: a nullable reference to any array.
+    pub const ARRAYREF: RefType = RefType::new(true, HeapType::Array);
+    /// `nullref`: only the null GC reference.
+    pub const NULLREF: RefType = RefType::new(true, HeapType::None);
 
     /// A reference type.
     pub const fn new(nullable: bool, heap_type: HeapType) -> RefType {
@@ -153,13 +252,25 @@ impl RefType {
         }
     }
 
-    /// Whether every value of `self` is a value of `other` (subtyping).
+    /// Whether every value of `self` is a value of `other` (subtyping,
+    /// with concrete types as [`HeapType::matches`] treats them).
     pub fn matches(self, other: RefType) -> bool {
-        (other.nullable || !self.nullable) && self.heap_type.matches(other.heap_type)
+        self.matches_in(other, &mut |a, b| a == b)
+    }
+
+    /// Whether every value of `self` is a value of `other`, with
+    /// `concrete` deciding between concrete types (see
+    /// [`HeapType::matches_in`]).
+    pub fn matches_in(
+        self,
+        other: RefType,
+        concrete: &mut impl FnMut(HeapType, HeapType) -> bool,
+    ) -> bool {
+        (other.nullable || !self.nullable) && self.heap_type.matches_in(other.heap_type, concrete)
     }
 
     /// Replaces module type indices by what `f` maps them to.
-    pub fn map_module(self, f: &mut impl FnMut(TypeIndex) -> HeapType) -> RefType {
+    pub fn map_module(self, f: &mut impl FnMut(TypeIndex, TypeKind) -> HeapType) -> RefType {
         RefType::new(self.nullable, self.heap_type.map_module(f))
     }
 }
@@ -171,6 +282,14 @@ impl fmt::Display for RefType {
             (true, HeapType::Extern) => f.write_str("externref"),
             (true, HeapType::NoFunc) => f.write_str("nullfuncref"),
             (true, HeapType::NoExtern) => f.write_str("nullexternref"),
+            (true, HeapType::Exn) => f.write_str("exnref"),
+            (true, HeapType::NoExn) => f.write_str("nullexnref"),
+            (true, HeapType::Any) => f.write_str("anyref"),
+            (true, HeapType::Eq) => f.write_str("eqref"),
+            (true, HeapType::I31) => f.write_str("i31ref"),
+            (true, HeapType::Struct) => f.write_str("structref"),
+            (true, HeapType::Array) => f.write_str("arrayref"),
+            (true, HeapType::None) => f.write_str("nullref"),
             (true, h) => write!(f, "(ref null {h})"),
             (false, h) => write!(f, "(ref {h})"),
         }
@@ -182,7 +301,40 @@ mod tests {
     use super::*;
 
     fn concrete(i: u32) -> HeapType {
-        HeapType::Engine(EngineTypeIndex(i))
+        HeapType::Engine(EngineTypeIndex(i), TypeKind::Func)
+    }
+
+    #[test]
+    fn the_any_hierarchy_is_a_lattice_of_its_own() {
+        let s = HeapType::Engine(EngineTypeIndex(1), TypeKind::Struct);
+        let a = HeapType::Engine(EngineTypeIndex(2), TypeKind::Array);
+        for (sub, sup) in [
+            (HeapType::None, HeapType::I31),
+            (HeapType::None, s),
+            (HeapType::I31, HeapType::Eq),
+            (HeapType::Struct, HeapType::Eq),
+            (s, HeapType::Struct),
+            (s, HeapType::Eq),
+            (s, HeapType::Any),
+            (a, HeapType::Array),
+            (HeapType::Eq, HeapType::Any),
+        ] {
+            assert!(sub.matches(sup), "{sub} <: {sup}");
+            assert!(!sup.matches(sub), "not {sup} <: {sub}");
+        }
+        assert!(!s.matches(HeapType::Array));
+        assert!(!a.matches(s));
+        assert!(!HeapType::Any.matches(HeapType::Extern));
+        assert!(!HeapType::None.matches(HeapType::Func));
+        assert!(!concrete(1).matches(HeapType::Any));
+        assert_eq!(RefType::new(true, HeapType::None).to_string(), "nullref");
+    }
+
+    #[test]
+    fn concrete_pairs_are_decided_by_the_caller() {
+        let (a, b) = (concrete(1), concrete(2));
+        assert!(a.matches_in(b, &mut |x, y| x == a && y == b));
+        assert!(!b.matches_in(a, &mut |x, y| x == a && y == b));
     }
 
     #[test]
@@ -212,7 +364,7 @@ mod tests {
         assert_eq!(RefType::FUNCREF.to_string(), "funcref");
         assert_eq!(RefType::NULLEXTERNREF.to_string(), "nullexternref");
         assert_eq!(
-            RefType::new(false, HeapType::Module(TypeIndex(2))).to_string(),
+            RefType::new(false, HeapType::Module(TypeIndex(2), TypeKind::Func)).to_string(),
             "(ref 2)"
         );
         assert_eq!(

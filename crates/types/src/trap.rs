@@ -37,11 +37,14 @@ pub enum TrapCode {
     /// `memory.atomic.wait` with no timeout on a shared memory that no
     /// other thread or host handle holds, so nothing could ever notify it.
     AtomicWaitDeadlock,
+    /// `ref.cast` (or a cast in `call_indirect`'s sense) found a value of
+    /// another type.
+    CastFailure,
 }
 
 impl TrapCode {
     /// Every trap code, in the order of [`TrapCode::to_u8`].
-    pub const ALL: [TrapCode; 15] = [
+    pub const ALL: [TrapCode; 16] = [
         TrapCode::StackOverflow,
         TrapCode::MemoryOutOfBounds,
         TrapCode::HeapMisaligned,
@@ -57,6 +60,7 @@ impl TrapCode {
         TrapCode::AtomicWaitNonSharedMemory,
         TrapCode::NullReference,
         TrapCode::AtomicWaitDeadlock,
+        TrapCode::CastFailure,
     ];
 
     /// A small stable number for the code (used across the builtin ABI).
@@ -87,6 +91,7 @@ impl TrapCode {
             TrapCode::AtomicWaitNonSharedMemory => "atomic wait on non-shared memory",
             TrapCode::NullReference => "null reference",
             TrapCode::AtomicWaitDeadlock => "atomic wait that no other thread can notify",
+            TrapCode::CastFailure => "cast failure",
         }
     }
 }

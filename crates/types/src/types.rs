@@ -1,6 +1,6 @@
 //! WebAssembly value and entity types, independent of any parser.
 
-use crate::{HeapType, RefType, TypeIndex};
+use crate::{HeapType, RefType, TypeIndex, TypeKind};
 use std::fmt;
 
 /// The type of a WebAssembly value.
@@ -40,18 +40,35 @@ impl ValType {
     }
 
     /// Whether every value of `self` is a value of `other` (subtyping; the
-    /// two must be in the same index space).
+    /// two must be in the same index space, and distinct concrete types
+    /// match only when equal, see [`HeapType::matches`]).
     pub fn matches(self, other: ValType) -> bool {
+        self.matches_in(other, &mut |a, b| a == b)
+    }
+
+    /// Whether every value of `self` is a value of `other`, with
+    /// `concrete` deciding between concrete types (see
+    /// [`HeapType::matches_in`]).
+    pub fn matches_in(
+        self,
+        other: ValType,
+        concrete: &mut impl FnMut(HeapType, HeapType) -> bool,
+    ) -> bool {
         match (self, other) {
-            (ValType::Ref(a), ValType::Ref(b)) => a.matches(b),
+            (ValType::Ref(a), ValType::Ref(b)) => a.matches_in(b, concrete),
             (a, b) => a == b,
         }
     }
 
     /// Replaces module type indices by what `f` maps them to.
-    pub fn map_module(self, f: &mut impl FnMut(TypeIndex) -> HeapType) -> ValType {
+    pub fn map_module(self, f: &mut impl FnMut(TypeIndex, TypeKind) -> HeapType) -> ValType {
+        self.map_heap_types(&mut |h| h.map_module(f))
+    }
+
+    /// Replaces a reference's heap type by what `f` maps it to.
+    pub fn map_heap_types(self, f: &mut impl FnMut(HeapType) -> HeapType) -> ValType {
         match self {
-            ValType::Ref(r) => ValType::Ref(r.map_module(f)),
+            ValType::Ref(r) => ValType::Ref(RefType::new(r.nullable, f(r.heap_type))),
             other => other,
         }
     }
@@ -134,36 +151,15 @@ impl FuncType {
         self.results.get(i).copied()
     }
     /// Replaces module type indices by what `f` maps them to.
-    pub fn map_module(&self, f: &mut impl FnMut(TypeIndex) -> HeapType) -> FuncType {
+    pub fn map_module(&self, f: &mut impl FnMut(TypeIndex, TypeKind) -> HeapType) -> FuncType {
         self.map_heap_types(&mut |h| h.map_module(f))
-    }
-    /// Replaces rec-group positions by what `f` maps them to.
-    pub fn map_rec_group(&self, f: &mut impl FnMut(u32) -> HeapType) -> FuncType {
-        self.map_heap_types(&mut |h| match h {
-            HeapType::RecGroup(i) => f(i),
-            other => other,
-        })
     }
     /// Replaces every reference's heap type by what `f` maps it to.
     pub fn map_heap_types(&self, f: &mut impl FnMut(HeapType) -> HeapType) -> FuncType {
-        let mut map = |t: &ValType| match t {
-            ValType::Ref(r) => ValType::Ref(RefType::new(r.nullable, f(r.heap_type))),
-            other => *other,
-        };
         FuncType {
-            params: self.params.iter().map(&mut map).collect(),
-            results: self.results.iter().map(&mut map).collect(),
+            params: self.params.iter().map(|t| t.map_heap_types(f)).collect(),
+            results: self.results.iter().map(|t| t.map_heap_types(f)).collect(),
         }
-    }
-    /// The module type indices the signature refers to.
-    pub fn module_refs(&self) -> impl Iterator<Item = TypeIndex> + '_ {
-        self.params
-            .iter()
-            .chain(self.results.iter())
-            .filter_map(|t| match t.as_ref()?.heap_type {
-                HeapType::Module(i) => Some(i),
-                _ => None,
-            })
     }
 }
 
@@ -297,7 +293,7 @@ impl TableType {
         }
     }
     /// Replaces module type indices by what `f` maps them to.
-    pub fn map_module(self, f: &mut impl FnMut(TypeIndex) -> HeapType) -> TableType {
+    pub fn map_module(self, f: &mut impl FnMut(TypeIndex, TypeKind) -> HeapType) -> TableType {
         TableType {
             element: self.element.map_module(f),
             ..self
@@ -346,7 +342,7 @@ impl GlobalType {
         }
     }
     /// Replaces module type indices by what `f` maps them to.
-    pub fn map_module(self, f: &mut impl FnMut(TypeIndex) -> HeapType) -> GlobalType {
+    pub fn map_module(self, f: &mut impl FnMut(TypeIndex, TypeKind) -> HeapType) -> GlobalType {
         GlobalType {
             ty: self.ty.map_module(f),
             ..self

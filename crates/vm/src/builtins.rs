@@ -271,7 +271,7 @@ unsafe extern "C" fn throw_exception(vmctx: *mut VMContext, tag: u32, values: *m
     unsafe { crate::throw::collect_if_due(store) };
     let tag = TagIndex(tag);
     let info = &inst.module().info;
-    let count = info.types[info.tags[tag.index()].index()].params().len();
+    let count = info.func_type_at(info.tags[tag.index()]).params().len();
     // SAFETY: compiled code passes one slot per value of the tag's type.
     let values = unsafe { std::slice::from_raw_parts(values as *const RawValue, count) };
     let exn = store.exceptions.allocate(inst.tag_id(tag), values.into());
@@ -287,6 +287,16 @@ unsafe extern "C" fn throw_ref(_vmctx: *mut VMContext, exn: *mut u8) {
     // SAFETY: called by compiled code; a non-null exnref is an object of
     // the store it runs in.
     unsafe { throw(exn.cast()) }
+}
+
+unsafe extern "C" fn type_is_subtype(vmctx: *mut VMContext, a: u32, b: u32) -> u32 {
+    // SAFETY: called by compiled code with its vmctx; the store's engine,
+    // and so its registry, outlives every call into wasm.
+    let types = unsafe { &*store_context(vmctx).types };
+    u32::from(types.is_subtype(
+        VMSharedSignatureIndex::new(a),
+        VMSharedSignatureIndex::new(b),
+    ))
 }
 
 unsafe extern "C" fn out_of_fuel(_vmctx: *mut VMContext) {

@@ -24,8 +24,9 @@ pub struct ModuleRuntime {
     pub signature_ids: Box<[VMSharedSignatureIndex]>,
     /// Machine code of each defined function.
     pub function_bodies: Box<[*const VMFunctionBody]>,
-    /// Host→wasm trampoline of each module type.
-    pub trampolines: Box<[VMTrampoline]>,
+    /// Host→wasm trampoline of each module type (`None` for struct and
+    /// array types).
+    pub trampolines: Box<[Option<VMTrampoline>]>,
     /// Keeps the code (and signature registrations) alive.
     pub keepalive: Box<dyn Any + Send + Sync>,
     /// Copy-on-write images of the defined memories, made at the first
@@ -147,7 +148,8 @@ impl ModuleRuntime {
                         vmctx: VMFunctionContext {
                             vmctx: std::ptr::null_mut(),
                         },
-                        call_trampoline: self.trampolines[ty.index()],
+                        call_trampoline: self.trampolines[ty.index()]
+                            .expect("a function's type is a function type"),
                     }
                 })
                 .collect()
@@ -307,6 +309,13 @@ impl Instance {
                         _ => a.wrapping_mul(b),
                     })
                 }
+                // The word compiled code uses for an i31 (see kiln-compiler's
+                // `translate/gc.rs`).
+                ConstOp::RefI31 => {
+                    let x = stack.pop().unwrap() as u32;
+                    u128::from((x << 1) | 1)
+                }
+                ConstOp::ConvertReference => stack.pop().unwrap(),
                 push => self.eval_push(push).unwrap_or_default(),
             };
             stack.push(v);

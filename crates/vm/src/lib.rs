@@ -21,12 +21,12 @@ mod memory;
 mod memory_image;
 mod memory_pool;
 mod parking;
-mod sig_registry;
 mod store_context;
 mod table;
 mod table_image;
 mod throw;
 mod traps;
+mod type_registry;
 pub mod vmcontext;
 
 pub use code_memory::CodeMemory;
@@ -41,7 +41,6 @@ pub use memory::{LinearMemory, MAX_PAGES_32, MemoryError, WASM_PAGE_SIZE};
 pub use memory_image::{MemoryImage, MemoryImages};
 pub use memory_pool::MemoryPool;
 pub use parking::{ParkingTable, WaitOutcome};
-pub use sig_registry::SignatureRegistry;
 pub use store_context::{
     EpochDecision, EpochHook, ExceptionHook, GrowthDecision, GrowthHook, GrowthKind, VMStoreContext,
 };
@@ -50,4 +49,5 @@ pub use table_image::TableImages;
 pub use traps::{
     ThrownObject, Trap, TrapReason, call_wasm, catch_traps, current_backtrace, record_host_trap,
 };
+pub use type_registry::TypeRegistry;
 pub use vmcontext::*;

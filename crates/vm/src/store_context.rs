@@ -1,6 +1,7 @@
 //! `VMStoreContext`: per-store state that compiled code reaches from any
 //! vmctx (stack limit, fuel, epoch deadline).
 
+use crate::TypeRegistry;
 use crate::exception::ExceptionHeap;
 use kiln_types::VMStoreContextOffsets;
 use std::ffi::c_void;
@@ -36,6 +37,9 @@ pub struct VMStoreContext {
     /// Decides what happens when wasm reaches the epoch deadline; without
     /// one it traps (not read by compiled code).
     pub epoch_hook: Option<EpochHook>,
+    /// The engine's type registry, which answers subtype questions
+    /// (not read by compiled code).
+    pub types: *const TypeRegistry,
 }
 
 /// What wasm does at its epoch deadline, as the embedder's hook decides.
@@ -110,7 +114,7 @@ impl VMStoreContext {
 impl VMStoreContext {
     /// A context with no stack limit set yet (nothing can run until
     /// [`crate::catch_traps`] sets one).
-    pub fn new(epoch_counter: *const AtomicU64) -> Self {
+    pub fn new(epoch_counter: *const AtomicU64, types: *const TypeRegistry) -> Self {
         Self {
             stack_limit: usize::MAX,
             fuel_consumed: 0,
@@ -123,6 +127,7 @@ impl VMStoreContext {
             exceptions: ExceptionHeap::default(),
             exception_hook: None,
             epoch_hook: None,
+            types,
         }
     }
 }

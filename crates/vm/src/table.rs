@@ -126,13 +126,14 @@ impl Table {
 
     /// The reference slot `i` holds, given its stored value `raw`.
     fn resolve(&self, i: usize, raw: TableElement) -> TableElement {
+        // Only a lazy funcref table holds the marker: in an anyref table
+        // the same word is `ref.i31 0`.
+        let Some(lazy) = self.lazy.as_ref() else {
+            return raw;
+        };
         if raw != LAZY {
             return raw;
         }
-        let lazy = self
-            .lazy
-            .as_ref()
-            .expect("only tables with lazy functions hold the marker");
         let references = lazy
             .references
             .expect("functions are attached before any slot is read");

@@ -849,7 +849,7 @@ mod tests {
 
     fn run(f: impl FnOnce()) -> Result<(), Box<Trap>> {
         let epoch = AtomicU64::new(0);
-        let mut store = VMStoreContext::new(&epoch);
+        let mut store = VMStoreContext::new(&epoch, std::ptr::null());
         // SAFETY: `store` outlives the call; `f` owns nothing on the wasm stack.
         unsafe { catch_traps(&mut store, 1 << 20, f) }
     }

@@ -111,6 +111,24 @@ pub const ALIASES: &[Alias] = &[
         "null reference",
         "Kiln has one trap code for every null dereference (`throw_ref` of null included)",
     ),
+    alias(
+        Trap,
+        "null i31 reference",
+        "null reference",
+        "Kiln has one trap code for every null dereference (`i31.get_s/u` of null included)",
+    ),
+    alias(
+        Trap,
+        "null structure reference",
+        "null reference",
+        "Kiln has one trap code for every null dereference (`struct.get/set` of null included)",
+    ),
+    alias(
+        Trap,
+        "null array reference",
+        "null reference",
+        "Kiln has one trap code for every null dereference (`array.*` of null included)",
+    ),
     // ---- assert_invalid ----
     alias(
         Invalid,

@@ -2,7 +2,7 @@
 //! what the script expects.
 
 use anyhow::{Result, bail};
-use kiln::{ExternRef, Store, Val};
+use kiln::{AnyRef, ExternRef, Store, Val};
 use wast::WastArg;
 use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::token::{F32, F64};
@@ -59,10 +59,16 @@ pub(crate) fn arg(store: &mut Store<()>, a: &WastArg<'_>) -> Result<Val> {
             Hierarchy::Func => Val::FuncRef(None),
             Hierarchy::Extern => Val::ExternRef(None),
             Hierarchy::Exn => Val::ExnRef(None),
+            Hierarchy::Any => Val::AnyRef(None),
             h => bail!("Kiln has no values of the {h:?} reference hierarchy (argument {a:?})"),
         },
         WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(store, *n))),
-        WastArgCore::RefHost(_) => bail!("host references (ref.host) are not supported"),
+        // A host value seen from the `any` hierarchy: what
+        // `any.convert_extern` makes of `(ref.extern n)`.
+        WastArgCore::RefHost(n) => {
+            let host = ExternRef::new(&mut *store, *n);
+            Val::AnyRef(Some(AnyRef::convert_extern(store, &host)?))
+        }
     })
 }
 
@@ -93,6 +99,13 @@ fn matches(actual: &Val, expected: &WastRetCore<'_>) -> bool {
         (Val::ExnRef(None), WastRetCore::RefNull(ty)) => {
             ty.as_ref().is_none_or(|t| hierarchy(t) == Hierarchy::Exn)
         }
+        (Val::AnyRef(None), WastRetCore::RefNull(ty)) => {
+            ty.as_ref().is_none_or(|t| hierarchy(t) == Hierarchy::Any)
+        }
+        (Val::AnyRef(Some(_)), WastRetCore::RefAny) => true,
+        (Val::AnyRef(Some(a)), WastRetCore::RefEq) => a.is_eqref(),
+        (Val::AnyRef(Some(a)), WastRetCore::RefI31) => a.is_i31(),
+        (Val::AnyRef(Some(a)), WastRetCore::RefHost(n)) => a.host_downcast_ref::<u32>() == Some(n),
         // TODO: `(ref.func N)` names a function index, but a `kiln::Func`
         // does not expose which module function it is (there is no public
         // index or identity to compare with), so any non-null funcref
@@ -174,6 +187,8 @@ fn show(v: &Val) -> String {
         },
         Val::ExnRef(None) => "(ref.null exn)".into(),
         Val::ExnRef(Some(_)) => "a non-null exnref".into(),
+        Val::AnyRef(None) => "(ref.null any)".into(),
+        Val::AnyRef(Some(a)) => format!("{a:?}"),
     }
 }
 

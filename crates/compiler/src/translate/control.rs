@@ -79,10 +79,10 @@ impl FuncTranslator<'_, '_> {
             BlockType::Empty => (vec![], vec![]),
             BlockType::Type(t) => (
                 vec![],
-                vec![crate::module_env::val_type(t).expect("validated")],
+                vec![crate::module_env::val_type(t, self.env.info).expect("validated")],
             ),
             BlockType::FuncType(i) => {
-                let f = &self.env.info.types[i as usize];
+                let f = self.env.info.func_type_at(TypeIndex(i));
                 (f.param_types().to_vec(), f.result_types().to_vec())
             }
         }
@@ -346,7 +346,7 @@ impl FuncTranslator<'_, '_> {
                 let tail = matches!(op, Operator::ReturnCallIndirect { .. });
                 let ty = TypeIndex(*type_index);
                 let index = self.pop();
-                let n = self.env.info.types[ty.index()].params().len();
+                let n = self.env.info.func_type_at(ty).params().len();
                 let args = self.popn(n);
                 let results = self.call_indirect(TableIndex(*table_index), ty, index, &args, tail);
                 self.stack.extend(results);

@@ -149,7 +149,7 @@ impl FuncTranslator<'_, '_> {
         if let Some(s) = self.sigs.get(&ty) {
             return *s;
         }
-        let sig = wasm_signature(&self.env.info.types[ty.index()], self.ptr);
+        let sig = wasm_signature(self.env.info.func_type_at(ty), self.ptr);
         let s = self.b.import_signature(sig);
         self.sigs.insert(ty, s);
         s
@@ -280,17 +280,47 @@ impl FuncTranslator<'_, '_> {
             anyfunc,
             o.vmcaller_checked_anyfunc_type_index() as i32,
         );
-        let expected = self.b.ins().load(
-            types::I32,
-            readonly(),
-            self.vmctx,
-            o.vmctx_signature_id(ty) as i32,
-        );
-        let mismatch = self.b.ins().icmp(IntCC::NotEqual, actual, expected);
+        let matches = self.has_type(actual, ty);
         self.b
             .ins()
-            .trapnz(mismatch, clif_trap(TrapCode::BadSignature));
+            .trapz(matches, clif_trap(TrapCode::BadSignature));
         self.call_anyfunc(ty, anyfunc, args, tail)
+    }
+
+    /// The engine id of module type `t`, from the vmctx.
+    pub(super) fn type_id(&mut self, t: TypeIndex) -> ir::Value {
+        let off = self.env.offsets.vmctx_signature_id(t);
+        self.b
+            .ins()
+            .load(types::I32, readonly(), self.vmctx, off as i32)
+    }
+
+    /// Whether a value whose type has engine id `actual` is a value of
+    /// module type `t` (an `i8`): the same id, or, when `t` is not final,
+    /// a declared subtype (asked of the runtime in a cold block).
+    pub(super) fn has_type(&mut self, actual: ir::Value, t: TypeIndex) -> ir::Value {
+        let expected = self.type_id(t);
+        let same = self.b.ins().icmp(IntCC::Equal, actual, expected);
+        if self.env.info.types[t.index()].is_final {
+            return same;
+        }
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.append_block_param(done, types::I8);
+        self.b.set_cold_block(slow);
+        self.b
+            .ins()
+            .brif(same, done, &[ir::BlockArg::Value(same)], slow, &[]);
+        self.b.seal_block(slow);
+        self.b.switch_to_block(slow);
+        let sub = self
+            .call_builtin(BuiltinFunctionIndex::TypeIsSubtype, &[actual, expected])
+            .expect("returns a value");
+        let sub = self.b.ins().icmp_imm_s(IntCC::NotEqual, sub, 0);
+        self.b.ins().jump(done, &[ir::BlockArg::Value(sub)]);
+        self.b.seal_block(done);
+        self.b.switch_to_block(done);
+        self.b.block_params(done)[0]
     }
 
     /// Element `index` of funcref table `t`, trapping `TableOutOfBounds` if
@@ -467,7 +497,7 @@ impl FuncTranslator<'_, '_> {
                 let tail = matches!(op, Operator::ReturnCallRef { .. });
                 let ty = TypeIndex(type_index);
                 let callee = self.pop();
-                let n = self.env.info.types[ty.index()].params().len();
+                let n = self.env.info.func_type_at(ty).params().len();
                 let args = self.popn(n);
                 let results = self.call_ref(ty, callee, &args, tail);
                 self.stack.extend(results);

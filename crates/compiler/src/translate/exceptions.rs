@@ -88,7 +88,11 @@ impl FuncTranslator<'_, '_> {
             let exn = self.b.block_params(h.block)[0];
             let mut args = Vec::new();
             if let Some(tag) = h.tag {
-                let ty = self.env.info.types[self.env.info.tags[tag.index()].index()].clone();
+                let ty = self
+                    .env
+                    .info
+                    .func_type_at(self.env.info.tags[tag.index()])
+                    .clone();
                 let flags = MemFlagsData::trusted();
                 let values =
                     self.b
@@ -181,7 +185,11 @@ impl FuncTranslator<'_, '_> {
 
     /// `throw tag`: the operands become the exception's values.
     pub(super) fn translate_throw(&mut self, tag: TagIndex) {
-        let ty = self.env.info.types[self.env.info.tags[tag.index()].index()].clone();
+        let ty = self
+            .env
+            .info
+            .func_type_at(self.env.info.tags[tag.index()])
+            .clone();
         let values = self.popn(ty.params().len());
         let size = VMExceptionOffsets::VALUE_SIZE;
         let slot = self.b.create_sized_stack_slot(ir::StackSlotData::new(

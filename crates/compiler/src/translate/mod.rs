@@ -7,6 +7,7 @@ mod atomics;
 mod control;
 mod env;
 mod exceptions;
+mod gc;
 mod memory;
 mod numeric;
 mod simd;
@@ -110,7 +111,7 @@ pub fn translate_function(
     let mut reader = body.get_locals_reader()?;
     for _ in 0..reader.get_count() {
         let (count, t) = reader.read()?;
-        let t = crate::module_env::val_type(t)?;
+        let t = crate::module_env::val_type(t, env.info)?;
         for _ in 0..count {
             let v = b.declare_var(clif_type(t, ptr));
             let zero = zero_value(&mut b, t, ptr);
@@ -217,6 +218,8 @@ fn is_fuel_flush_point(op: &Operator<'_>) -> bool {
             | Operator::TryTable { .. }
             | Operator::Throw { .. }
             | Operator::ThrowRef
+            | Operator::BrOnCast { .. }
+            | Operator::BrOnCastFail { .. }
     )
 }
 
@@ -270,6 +273,7 @@ impl FuncTranslator<'_, '_> {
             || self.translate_memory(op)?
             || self.translate_simd(op)?
             || self.translate_atomic(op)?
+            || self.translate_gc(op)?
         {
             return Ok(());
         }

@@ -1,0 +1,193 @@
+//! `AnyRef` and `I31`: values of the `any` hierarchy as the host sees them.
+//!
+//! Compiled code represents an `anyref` as one pointer-sized word: `0` is
+//! null, an odd word is an unboxed 31-bit integer (`(x << 1) | 1`), and an
+//! even word is the address of an object. Today the only objects in the
+//! hierarchy are host values that wasm converted with `any.convert_extern`;
+//! structs and arrays join them with the GC heap.
+
+use crate::store::StoreInner;
+use crate::values::ExternData;
+use crate::{AsContextMut, ExternRef};
+use anyhow::Result;
+use std::sync::Arc;
+
+/// An unboxed 31-bit integer (`i31ref`'s payload).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct I31(u32);
+
+impl I31 {
+    /// `value`, if it fits in 31 bits unsigned.
+    pub fn new_u32(value: u32) -> Option<I31> {
+        (value >> 31 == 0).then_some(I31(value))
+    }
+
+    /// `value`, if it fits in 31 bits signed.
+    pub fn new_i32(value: i32) -> Option<I31> {
+        (value == (value << 1) >> 1).then_some(I31(value as u32 & 0x7fff_ffff))
+    }
+
+    /// The low 31 bits of `value` (what `ref.i31` does).
+    pub fn wrapping_u32(value: u32) -> I31 {
+        I31(value & 0x7fff_ffff)
+    }
+
+    /// The low 31 bits of `value` (what `ref.i31` does).
+    pub fn wrapping_i32(value: i32) -> I31 {
+        I31::wrapping_u32(value as u32)
+    }
+
+    /// The value, zero-extended (what `i31.get_u` gives).
+    pub fn get_u32(&self) -> u32 {
+        self.0
+    }
+
+    /// The value, sign-extended from bit 30 (what `i31.get_s` gives).
+    pub fn get_i32(&self) -> i32 {
+        ((self.0 << 1) as i32) >> 1
+    }
+
+    /// The word compiled code uses for this value.
+    pub(crate) fn to_raw(self) -> usize {
+        ((self.0 as usize) << 1) | 1
+    }
+
+    /// The value behind an odd word.
+    pub(crate) fn from_raw(raw: usize) -> I31 {
+        I31::wrapping_u32((raw >> 1) as u32)
+    }
+}
+
+/// A non-null reference of the `any` hierarchy: an `i31`, or a host value
+/// that wasm converted with `any.convert_extern`.
+#[derive(Clone)]
+pub struct AnyRef {
+    repr: AnyRepr,
+}
+
+#[derive(Clone)]
+enum AnyRepr {
+    I31(I31),
+    Host(Arc<ExternData>),
+}
+
+impl AnyRef {
+    /// An `anyref` holding `value` (wasmtime's shape; the store is not
+    /// needed until references are heap objects).
+    pub fn from_i31(store: impl AsContextMut, value: I31) -> AnyRef {
+        let _ = store;
+        AnyRef {
+            repr: AnyRepr::I31(value),
+        }
+    }
+
+    /// What `any.convert_extern` gives for `value`: the host value itself,
+    /// or the `anyref` that `extern.convert_any` turned into it.
+    pub fn convert_extern(store: impl AsContextMut, value: &ExternRef) -> Result<AnyRef> {
+        let _ = store;
+        Ok(match value.host_data() {
+            Ok(data) => AnyRef {
+                repr: AnyRepr::Host(data.clone()),
+            },
+            Err(any) => any.clone(),
+        })
+    }
+
+    /// Whether this is an `i31`.
+    pub fn is_i31(&self) -> bool {
+        matches!(self.repr, AnyRepr::I31(_))
+    }
+
+    /// The `i31`, if this is one.
+    pub fn as_i31(&self) -> Option<I31> {
+        match self.repr {
+            AnyRepr::I31(v) => Some(v),
+            AnyRepr::Host(_) => None,
+        }
+    }
+
+    /// The `i31`; panics if this is not one.
+    pub fn unwrap_i31(&self) -> I31 {
+        self.as_i31().expect("expected an i31")
+    }
+
+    /// Whether the reference is an `eqref` (`ref.eq` can compare it).
+    pub fn is_eqref(&self) -> bool {
+        self.is_i31()
+    }
+
+    /// The host value `any.convert_extern` made this reference from, if
+    /// it is one and a `V` (a Kiln extension: wasmtime reaches it through
+    /// `ExternRef::convert_any`).
+    pub fn host_downcast_ref<V: std::any::Any>(&self) -> Option<&V> {
+        self.host_data()?.downcast_ref()
+    }
+
+    /// The host value, if this is an externalized one.
+    pub(crate) fn host_data(&self) -> Option<&Arc<ExternData>> {
+        match &self.repr {
+            AnyRepr::Host(d) => Some(d),
+            AnyRepr::I31(_) => None,
+        }
+    }
+
+    /// Whether two references are the same value (`ref.eq` for `eqref`s).
+    pub fn ptr_eq(a: &AnyRef, b: &AnyRef) -> bool {
+        match (&a.repr, &b.repr) {
+            (AnyRepr::I31(x), AnyRepr::I31(y)) => x == y,
+            (AnyRepr::Host(x), AnyRepr::Host(y)) => Arc::ptr_eq(x, y),
+            _ => false,
+        }
+    }
+
+    /// The word compiled code uses, keeping a host value alive in `store`.
+    pub(crate) fn to_raw(&self, store: &mut StoreInner) -> usize {
+        match &self.repr {
+            AnyRepr::I31(v) => v.to_raw(),
+            AnyRepr::Host(d) => store.root_extern_data(d),
+        }
+    }
+
+    /// The reference behind a non-null word of the `any` hierarchy.
+    pub(crate) fn from_raw(store: &StoreInner, raw: usize) -> AnyRef {
+        let repr = if raw & 1 == 1 {
+            AnyRepr::I31(I31::from_raw(raw))
+        } else {
+            AnyRepr::Host(store.extern_data(raw))
+        };
+        AnyRef { repr }
+    }
+}
+
+impl std::fmt::Debug for AnyRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.repr {
+            AnyRepr::I31(v) => write!(f, "AnyRef(i31 {})", v.get_u32()),
+            AnyRepr::Host(_) => f.write_str("AnyRef(host value)"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn i31_wraps_and_extends_like_the_instructions() {
+        assert_eq!(I31::wrapping_u32(u32::MAX).get_u32(), 0x7fff_ffff);
+        assert_eq!(I31::wrapping_u32(u32::MAX).get_i32(), -1);
+        assert_eq!(I31::wrapping_i32(-2).get_i32(), -2);
+        assert_eq!(I31::wrapping_i32(0x4000_0000).get_i32(), -0x4000_0000);
+        assert_eq!(I31::new_u32(0x8000_0000), None);
+        assert_eq!(I31::new_i32(0x4000_0000), None);
+        assert_eq!(
+            I31::new_i32(-0x4000_0000).map(|v| v.get_i32()),
+            Some(-0x4000_0000)
+        );
+        for v in [0u32, 1, 0x3fff_ffff, 0x7fff_ffff] {
+            let i = I31::new_u32(v).unwrap();
+            assert_eq!(I31::from_raw(i.to_raw()), i);
+            assert_eq!(i.to_raw() & 1, 1);
+        }
+    }
+}
