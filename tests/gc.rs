@@ -126,3 +126,126 @@ fn values_are_checked_against_gc_types() {
         .unwrap_err();
     assert!(err.to_string().contains("anyref"), "{err}");
 }
+
+/// The process's resident memory, from `/proc/self/statm`.
+fn rss_bytes() -> usize {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+    let pages: usize = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+    pages * 4096
+}
+
+/// A ring of `$slots` short linked lists; each `churn` step builds a new
+/// list of 4 nodes, each with a 1 KiB byte array, and drops the list it
+/// replaces. At most `$slots` lists (about 64 MiB with 15,000 slots) are
+/// live at any time.
+const CHURN: &str = r#"
+(module
+  (type $bytes (array (mut i8)))
+  (type $node (struct (field $next (ref null $node)) (field $data (ref $bytes))))
+  (type $ring (array (mut (ref null $node))))
+  (global $ring (mut (ref null $ring)) (ref.null $ring))
+  (func (export "init") (param $slots i32)
+    (global.set $ring (array.new_default $ring (local.get $slots))))
+  (func $list (param $tag i32) (result (ref $node))
+    (local $head (ref null $node)) (local $i i32)
+    (loop $build
+      (local.set $head
+        (struct.new $node (local.get $head)
+          (array.new $bytes (local.get $tag) (i32.const 1024))))
+      (br_if $build (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                              (i32.const 4))))
+    (ref.as_non_null (local.get $head)))
+  (func (export "churn") (param $steps i32) (param $tag i32)
+    (local $ring (ref $ring)) (local $s i32)
+    (local.set $ring (ref.as_non_null (global.get $ring)))
+    (loop $step
+      (array.set $ring (local.get $ring)
+        (i32.rem_u (local.get $s) (array.len (local.get $ring)))
+        (call $list (local.get $tag)))
+      (br_if $step (i32.lt_u (local.tee $s (i32.add (local.get $s) (i32.const 1)))
+                             (local.get $steps)))))
+  ;; A fresh list, for the host to hold.
+  (func (export "make") (param $tag i32) (result anyref) (call $list (local.get $tag)))
+  ;; Sums every byte of every array of a list (4 × 1024 × its tag if intact).
+  (func (export "sum") (param $l anyref) (result i32)
+    (local $n (ref null $node)) (local $i i32) (local $sum i32)
+    (local.set $n (ref.cast (ref null $node) (local.get $l)))
+    (block $done
+      (loop $nodes
+        (br_if $done (ref.is_null (local.get $n)))
+        (local.set $i (i32.const 0))
+        (loop $bytes
+          (local.set $sum (i32.add (local.get $sum)
+            (array.get_u $bytes (struct.get $node $data (local.get $n)) (local.get $i))))
+          (br_if $bytes (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                                  (i32.const 1024))))
+        (local.set $n (struct.get $node $next (local.get $n)))
+        (br $nodes)))
+    (local.get $sum))
+  (func (export "clear") (global.set $ring (ref.null $ring)))
+)"#;
+
+#[test]
+fn ten_gib_through_a_256_mib_heap() {
+    const LIMIT: usize = 256 << 20;
+    let mut config = Config::new();
+    config
+        .wasm_features(WasmFeatures::WASM3)
+        .gc_heap_limit(LIMIT);
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(&engine, CHURN).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let init = instance
+        .get_typed_func::<i32, ()>(&mut store, "init")
+        .unwrap();
+    let churn = instance
+        .get_typed_func::<(i32, i32), ()>(&mut store, "churn")
+        .unwrap();
+    let make = instance.get_func(&mut store, "make").unwrap();
+    let sum = instance.get_func(&mut store, "sum").unwrap();
+    init.call(&mut store, 15_000).unwrap();
+
+    // Lists the host holds, made before the churn.
+    let mut held = Vec::new();
+    for tag in 1..=3 {
+        let mut out = [Val::I32(0)];
+        make.call(&mut store, &[Val::I32(tag)], &mut out).unwrap();
+        held.push(out[0].clone());
+    }
+
+    // Each step allocates 4 nodes (24 bytes) and 4 arrays (1,040 bytes):
+    // 4,256 bytes, so 2,522,000 steps are 10 GiB.
+    let rss_before = rss_bytes();
+    let mut peak = 0;
+    for round in 0..20 {
+        churn.call(&mut store, (126_100, round)).unwrap();
+        peak = peak.max(rss_bytes().saturating_sub(rss_before));
+        assert!(store.gc_heap_bytes() <= LIMIT);
+    }
+    // The heap never went past its limit, and the process did not grow by
+    // much more than it.
+    assert!(peak < LIMIT + (64 << 20), "RSS grew by {} MiB", peak >> 20);
+
+    // The host's lists survived every collection, intact.
+    for (tag, list) in (1..=3).zip(&held) {
+        let mut out = [Val::I32(0)];
+        sum.call(&mut store, std::slice::from_ref(list), &mut out)
+            .unwrap();
+        assert_eq!(out[0].unwrap_i32(), 4 * 1024 * tag);
+    }
+
+    // Once nothing holds them, everything but the chunk being filled goes.
+    drop(held);
+    instance
+        .get_typed_func::<(), ()>(&mut store, "clear")
+        .unwrap()
+        .call(&mut store, ())
+        .unwrap();
+    store.gc();
+    assert!(
+        store.gc_heap_bytes() <= 2 << 20,
+        "{} bytes left",
+        store.gc_heap_bytes()
+    );
+}

@@ -118,6 +118,12 @@ enum kiln_trap_code_enum {
     KILN_TRAP_ATOMIC_WAIT_DEADLOCK = 14,
     /** A `ref.cast` found a value of another type. */
     KILN_TRAP_CAST_FAILURE = 15,
+    /** An array access out of bounds. */
+    KILN_TRAP_ARRAY_OUT_OF_BOUNDS = 16,
+    /** A GC object too large ever to be allocated. */
+    KILN_TRAP_ALLOCATION_TOO_LARGE = 17,
+    /** The store's GC heap is full. */
+    KILN_TRAP_GC_HEAP_OUT_OF_MEMORY = 18,
 };
 
 /** If `trap` is a wasm trap, writes its code (enum kiln_trap_code_enum)

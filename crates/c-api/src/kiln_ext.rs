@@ -190,6 +190,9 @@ fn trap_code_number(code: kiln_api::Trap) -> u8 {
         T::NullReference => 13,
         T::AtomicWaitDeadlock => 14,
         T::CastFailure => 15,
+        T::ArrayOutOfBounds => 16,
+        T::AllocationTooLarge => 17,
+        T::GcHeapOutOfMemory => 18,
         // A code added to Kiln before kiln.h names it.
         _ => u8::MAX,
     }

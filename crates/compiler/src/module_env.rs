@@ -145,6 +145,22 @@ pub fn const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr> {
             Operator::I64Mul => ConstOp::I64Mul,
             Operator::RefI31 => ConstOp::RefI31,
             Operator::AnyConvertExtern | Operator::ExternConvertAny => ConstOp::ConvertReference,
+            Operator::StructNew { struct_type_index } => {
+                ConstOp::StructNew(TypeIndex(struct_type_index))
+            }
+            Operator::StructNewDefault { struct_type_index } => {
+                ConstOp::StructNewDefault(TypeIndex(struct_type_index))
+            }
+            Operator::ArrayNew { array_type_index } => {
+                ConstOp::ArrayNew(TypeIndex(array_type_index))
+            }
+            Operator::ArrayNewDefault { array_type_index } => {
+                ConstOp::ArrayNewDefault(TypeIndex(array_type_index))
+            }
+            Operator::ArrayNewFixed {
+                array_type_index,
+                array_size,
+            } => ConstOp::ArrayNewFixed(TypeIndex(array_type_index), array_size),
             Operator::End => continue,
             other => bail!(Unsupported::new(format!("constant operator {other:?}"))),
         });

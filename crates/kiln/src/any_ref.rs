@@ -2,14 +2,14 @@
 //!
 //! Compiled code represents an `anyref` as one pointer-sized word: `0` is
 //! null, an odd word is an unboxed 31-bit integer (`(x << 1) | 1`), and an
-//! even word is the address of an object. Today the only objects in the
-//! hierarchy are host values that wasm converted with `any.convert_extern`;
-//! structs and arrays join them with the GC heap.
+//! even word is the address of an object: a struct or array in the store's
+//! GC heap, or a host value that wasm converted with `any.convert_extern`.
 
 use crate::store::StoreInner;
 use crate::values::ExternData;
-use crate::{AsContextMut, ExternRef};
-use anyhow::Result;
+use crate::{AsContextMut, EngineTypeIndex, ExternRef, HeapType, TypeKind};
+use anyhow::{Result, bail};
+use kiln_types::GcKind;
 use std::sync::Arc;
 
 /// An unboxed 31-bit integer (`i31ref`'s payload).
@@ -58,8 +58,11 @@ impl I31 {
     }
 }
 
-/// A non-null reference of the `any` hierarchy: an `i31`, or a host value
-/// that wasm converted with `any.convert_extern`.
+/// A non-null reference of the `any` hierarchy: an `i31`, a struct or an
+/// array, or a host value that wasm converted with `any.convert_extern`.
+///
+/// Structs and arrays live as long as their store (nothing is collected
+/// yet); a reference to one may only be used with that store.
 #[derive(Clone)]
 pub struct AnyRef {
     repr: AnyRepr,
@@ -69,6 +72,16 @@ pub struct AnyRef {
 enum AnyRepr {
     I31(I31),
     Host(Arc<ExternData>),
+    Object {
+        /// The object's address in its store's GC heap.
+        addr: usize,
+        /// Struct or array.
+        kind: GcKind,
+        /// The id of the store whose heap holds it.
+        store: u64,
+        /// Keeps the object rooted in its store while held.
+        _root: Arc<()>,
+    },
 }
 
 impl AnyRef {
@@ -102,8 +115,30 @@ impl AnyRef {
     pub fn as_i31(&self) -> Option<I31> {
         match self.repr {
             AnyRepr::I31(v) => Some(v),
-            AnyRepr::Host(_) => None,
+            _ => None,
         }
+    }
+
+    /// Whether this is a struct.
+    pub fn is_struct(&self) -> bool {
+        matches!(
+            self.repr,
+            AnyRepr::Object {
+                kind: GcKind::Struct,
+                ..
+            }
+        )
+    }
+
+    /// Whether this is an array.
+    pub fn is_array(&self) -> bool {
+        matches!(
+            self.repr,
+            AnyRepr::Object {
+                kind: GcKind::Array,
+                ..
+            }
+        )
     }
 
     /// The `i31`; panics if this is not one.
@@ -111,9 +146,36 @@ impl AnyRef {
         self.as_i31().expect("expected an i31")
     }
 
-    /// Whether the reference is an `eqref` (`ref.eq` can compare it).
+    /// Whether the reference is an `eqref` (`ref.eq` can compare it): an
+    /// `i31`, a struct or an array.
     pub fn is_eqref(&self) -> bool {
-        self.is_i31()
+        !matches!(self.repr, AnyRepr::Host(_))
+    }
+
+    /// The most precise heap type of the reference: `i31`, the concrete
+    /// type of a struct or array, or `any` for a host value.
+    pub(crate) fn heap_type(&self, store: &StoreInner) -> Result<HeapType> {
+        Ok(match &self.repr {
+            AnyRepr::I31(_) => HeapType::I31,
+            AnyRepr::Host(_) => HeapType::Any,
+            AnyRepr::Object {
+                addr,
+                kind,
+                store: owner,
+                ..
+            } => {
+                store.check(*owner, "GC object")?;
+                // SAFETY: the object belongs to this store, whose heap keeps
+                // every object until the store is dropped.
+                let id = unsafe { kiln_vm::object_type_id(*addr) };
+                let kind = if *kind == GcKind::Struct {
+                    TypeKind::Struct
+                } else {
+                    TypeKind::Array
+                };
+                HeapType::Engine(EngineTypeIndex(id), kind)
+            }
+        })
     }
 
     /// The host value `any.convert_extern` made this reference from, if
@@ -127,7 +189,15 @@ impl AnyRef {
     pub(crate) fn host_data(&self) -> Option<&Arc<ExternData>> {
         match &self.repr {
             AnyRepr::Host(d) => Some(d),
-            AnyRepr::I31(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The host value, if this is an externalized one, or else `self`.
+    pub(crate) fn into_host(self) -> Result<Arc<ExternData>, AnyRef> {
+        match self.repr {
+            AnyRepr::Host(d) => Ok(d),
+            _ => Err(self),
         }
     }
 
@@ -136,24 +206,48 @@ impl AnyRef {
         match (&a.repr, &b.repr) {
             (AnyRepr::I31(x), AnyRepr::I31(y)) => x == y,
             (AnyRepr::Host(x), AnyRepr::Host(y)) => Arc::ptr_eq(x, y),
+            (AnyRepr::Object { addr: x, .. }, AnyRepr::Object { addr: y, .. }) => x == y,
             _ => false,
         }
     }
 
-    /// The word compiled code uses, keeping a host value alive in `store`.
-    pub(crate) fn to_raw(&self, store: &mut StoreInner) -> usize {
-        match &self.repr {
+    /// The word compiled code uses, keeping a host value alive in `store`;
+    /// an error for an object of another store.
+    pub(crate) fn to_raw(&self, store: &mut StoreInner) -> Result<usize> {
+        Ok(match &self.repr {
             AnyRepr::I31(v) => v.to_raw(),
             AnyRepr::Host(d) => store.root_extern_data(d),
-        }
+            AnyRepr::Object {
+                addr, store: owner, ..
+            } => {
+                if *owner != store.id {
+                    bail!("the GC object belongs to a different store");
+                }
+                *addr
+            }
+        })
     }
 
-    /// The reference behind a non-null word of the `any` hierarchy.
-    pub(crate) fn from_raw(store: &StoreInner, raw: usize) -> AnyRef {
-        let repr = if raw & 1 == 1 {
-            AnyRepr::I31(I31::from_raw(raw))
-        } else {
-            AnyRepr::Host(store.extern_data(raw))
+    /// The reference behind a non-null word that compiled code of `store`
+    /// produced in the `any` or `extern` hierarchy.
+    pub(crate) fn from_raw(store: &mut StoreInner, raw: usize) -> AnyRef {
+        if raw & 1 == 1 {
+            return AnyRef {
+                repr: AnyRepr::I31(I31::from_raw(raw)),
+            };
+        }
+        // SAFETY: an even non-null word of these hierarchies is a live
+        // object with a header: a host value the store keeps, or a struct
+        // or array in the store's heap, which keeps every object.
+        let kind = unsafe { kiln_vm::object_kind(raw) };
+        let repr = match kind {
+            Some(kind @ (GcKind::Struct | GcKind::Array)) => AnyRepr::Object {
+                addr: raw,
+                kind,
+                store: store.id,
+                _root: store.host_roots.root(raw),
+            },
+            _ => AnyRepr::Host(store.extern_data(raw)),
         };
         AnyRef { repr }
     }
@@ -164,6 +258,7 @@ impl std::fmt::Debug for AnyRef {
         match &self.repr {
             AnyRepr::I31(v) => write!(f, "AnyRef(i31 {})", v.get_u32()),
             AnyRepr::Host(_) => f.write_str("AnyRef(host value)"),
+            AnyRepr::Object { kind, addr, .. } => write!(f, "AnyRef({kind:?} at {addr:#x})"),
         }
     }
 }

@@ -18,6 +18,7 @@ pub struct Config {
     pub(crate) compile_in_background: bool,
     pub(crate) allocation_strategy: InstanceAllocationStrategy,
     pub(crate) cache: Option<Cache>,
+    pub(crate) gc_heap_limit: usize,
     pub(crate) profiler: crate::ProfilingStrategy,
     pub(crate) signals_based_traps: bool,
     pub(crate) cranelift_flags: Vec<String>,
@@ -99,6 +100,7 @@ impl Default for Config {
             compile_in_background: true,
             allocation_strategy: InstanceAllocationStrategy::OnDemand,
             cache: None,
+            gc_heap_limit: kiln_vm::DEFAULT_GC_HEAP_LIMIT,
             profiler: crate::ProfilingStrategy::None,
             signals_based_traps: true,
             cranelift_flags: Vec::new(),
@@ -255,6 +257,14 @@ impl Config {
     /// Replaces the whole feature set.
     pub fn wasm_features(&mut self, features: WasmFeatures) -> &mut Self {
         self.features = features;
+        self
+    }
+
+    /// The most bytes each store's GC heap (its structs and arrays) may
+    /// take, 1 GiB by default. An allocation that does not fit after a
+    /// collection traps with [`crate::Trap::GcHeapOutOfMemory`].
+    pub fn gc_heap_limit(&mut self, bytes: usize) -> &mut Self {
+        self.gc_heap_limit = bytes;
         self
     }
 

@@ -158,12 +158,17 @@ fn is_exnref(t: &ValType) -> bool {
 /// and runtime frames that may be an exception's address.
 pub(crate) unsafe fn exception_hook<T>(store: *mut std::ffi::c_void, conservative: &[&[usize]]) {
     // SAFETY: guaranteed by the caller; the collection only reads the
-    // store's globals, tables and tags.
-    let store = unsafe { &*(store as *const crate::store::StoreBody<T>) };
-    let inner = &store.inner;
+    // store's globals, tables, tags and GC heap.
+    let store = unsafe { &mut *(store as *mut crate::store::StoreBody<T>) };
+    let inner = &mut store.inner;
     // Nothing may unwind into compiled code: a panic skips the collection.
     let marked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        inner.reachable_exceptions(conservative)
+        // A GC object may hold an exnref in any field.
+        let mut heap_words = Vec::new();
+        inner.for_each_heap_word(|w| heap_words.push(w));
+        let mut all = conservative.to_vec();
+        all.push(&heap_words);
+        inner.reachable_exceptions(&all)
     }));
     if let Ok(live) = marked {
         // SAFETY: `live` holds every object the store's globals and tables,

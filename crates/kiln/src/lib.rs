@@ -83,6 +83,7 @@ mod exn;
 mod extern_types;
 mod externals;
 mod func;
+mod gc;
 mod instance;
 mod into_func;
 mod lazy;

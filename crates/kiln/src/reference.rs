@@ -134,8 +134,7 @@ impl Ref {
             Ref::Extern(None) => RefType::NULLEXTERNREF,
             Ref::Exn(Some(_)) => RefType::new(false, HeapType::Exn),
             Ref::Exn(None) => RefType::NULLEXNREF,
-            Ref::Any(Some(a)) if a.is_i31() => RefType::new(false, HeapType::I31),
-            Ref::Any(Some(_)) => RefType::new(false, HeapType::Any),
+            Ref::Any(Some(a)) => RefType::new(false, a.heap_type(&store.0.inner)?),
             Ref::Any(None) => RefType::NULLREF,
         })
     }

@@ -68,6 +68,8 @@ pub(crate) struct StoreInner {
     pub(crate) host_globals: Vec<Box<VMGlobalDefinition>>,
     pub(crate) funcs: Vec<FuncData>,
     pub(crate) func_by_anyfunc: HashMap<usize, usize>,
+    /// GC objects the host holds.
+    pub(crate) host_roots: crate::gc::HostRoots,
     /// Every externref wasm has seen, by address (their raw value).
     pub(crate) externrefs: HashMap<usize, std::sync::Arc<crate::values::ExternData>>,
 }
@@ -169,6 +171,9 @@ impl<T> Store<T> {
         let me = &mut *body as *mut StoreBody<T> as *mut std::ffi::c_void;
         body.inner.vm.store = me;
         body.inner.vm.exception_hook = Some(crate::exn::exception_hook::<T>);
+        body.inner.vm.gc_hook = Some(crate::gc::gc_hook::<T>);
+        let limit = engine.config().gc_heap_limit;
+        body.inner.vm.gc_heap.set_limit(limit);
         Store { body }
     }
 
@@ -179,6 +184,25 @@ impl<T> Store<T> {
         limiter: impl (FnMut(&mut T) -> &mut dyn ResourceLimiter) + Send + Sync + 'static,
     ) {
         self.body.limiter(limiter)
+    }
+
+    /// Collects the store's GC heap now: frees every struct and array that
+    /// neither wasm nor the host can reach any more. (Collections also run
+    /// by themselves as wasm allocates.)
+    pub fn gc(&mut self) {
+        let inner = &mut self.body.inner;
+        // SAFETY: a `&mut Store` is only at hand outside wasm, or in a host
+        // function through which wasm called out.
+        unsafe {
+            kiln_vm::with_stack_roots(|words| {
+                inner.collect_garbage(words);
+            })
+        };
+    }
+
+    /// Bytes the store's GC heap takes (the chunks its objects are in).
+    pub fn gc_heap_bytes(&self) -> usize {
+        self.body.inner.vm.gc_heap.bytes()
     }
 
     /// Sets the fuel left for wasm to `fuel` (needs [`crate::Config::consume_fuel`]).
@@ -354,6 +378,7 @@ impl<T> StoreBody<T> {
                 funcs: Vec::new(),
                 func_by_anyfunc: HashMap::new(),
                 externrefs: HashMap::new(),
+                host_roots: Default::default(),
             },
             limiter: None,
             epoch_callback: None,

@@ -10,8 +10,12 @@ use std::any::Any;
 use std::sync::Arc;
 
 /// The host value behind an [`ExternRef`]; its address is the raw
-/// `externref` compiled code passes around.
+/// `externref` compiled code passes around. It starts with an object header
+/// of kind `HostExtern`, so that compiled code and the runtime can tell it
+/// from a struct or array that `extern.convert_any` made external.
+#[repr(C)]
 pub(crate) struct ExternData {
+    header: u64,
     value: Box<dyn Any + Send + Sync>,
 }
 
@@ -41,6 +45,7 @@ impl ExternRef {
         let _ = store;
         ExternRef {
             repr: ExternRepr::Host(Arc::new(ExternData {
+                header: kiln_types::GcKind::HostExtern.header(u32::MAX),
                 value: Box::new(value),
             })),
         }
@@ -79,20 +84,21 @@ impl ExternRef {
         }
     }
 
-    /// The word compiled code uses, keeping a host value alive in `store`.
-    pub(crate) fn to_raw(&self, store: &mut StoreInner) -> usize {
+    /// The word compiled code uses, keeping a host value alive in `store`
+    /// (an error if it holds an object of another store).
+    pub(crate) fn to_raw(&self, store: &mut StoreInner) -> Result<usize> {
         match &self.repr {
-            ExternRepr::Host(d) => store.root_extern_data(d),
+            ExternRepr::Host(d) => Ok(store.root_extern_data(d)),
             ExternRepr::Any(a) => a.to_raw(store),
         }
     }
 
-    /// The reference behind a non-null word of the extern hierarchy.
-    pub(crate) fn from_raw(store: &StoreInner, raw: usize) -> ExternRef {
-        let repr = if raw & 1 == 1 {
-            ExternRepr::Any(AnyRef::from_raw(store, raw))
-        } else {
-            ExternRepr::Host(store.extern_data(raw))
+    /// The reference behind a non-null word of the extern hierarchy of
+    /// `store`: a host value, or an `anyref` made external.
+    pub(crate) fn from_raw(store: &mut StoreInner, raw: usize) -> ExternRef {
+        let repr = match AnyRef::from_raw(store, raw).into_host() {
+            Ok(host) => ExternRepr::Host(host),
+            Err(any) => ExternRepr::Any(any),
         };
         ExternRef { repr }
     }
@@ -265,8 +271,7 @@ impl Val {
                 ValType::Ref(RefType::new(false, HeapType::Exn))
             }
             Val::ExnRef(None) => ValType::Ref(RefType::NULLEXNREF),
-            Val::AnyRef(Some(a)) if a.is_i31() => ValType::Ref(RefType::new(false, HeapType::I31)),
-            Val::AnyRef(Some(_)) => ValType::Ref(RefType::new(false, HeapType::Any)),
+            Val::AnyRef(Some(a)) => ValType::Ref(RefType::new(false, a.heap_type(store)?)),
             Val::AnyRef(None) => ValType::Ref(RefType::NULLREF),
             other => other.ty(),
         };
@@ -327,8 +332,10 @@ impl Val {
                 }
                 RawValue::from_ptr(store.funcs[f.index].anyfunc as *mut _)
             }
-            Val::ExternRef(Some(r)) => RawValue::from_ptr(r.to_raw(store) as *mut std::ffi::c_void),
-            Val::AnyRef(Some(a)) => RawValue::from_ptr(a.to_raw(store) as *mut std::ffi::c_void),
+            Val::ExternRef(Some(r)) => {
+                RawValue::from_ptr(r.to_raw(store)? as *mut std::ffi::c_void)
+            }
+            Val::AnyRef(Some(a)) => RawValue::from_ptr(a.to_raw(store)? as *mut std::ffi::c_void),
         })
     }
 

@@ -73,6 +73,22 @@ macro_rules! foreach_builtin {
             ThrowRef throw_ref(Pointer);
             /// Whether engine type `a` is engine type `b` or a declared subtype of it: (a, b) -> 0 or 1.
             TypeIsSubtype type_is_subtype(I32, I32) -> I32;
+            /// `struct.new`, `array.new_fixed`: (header, size in bytes) -> a zeroed object.
+            GcAlloc gc_alloc(I64, I32) -> Pointer;
+            /// `array.new(_default)`: (module array type, length) -> a zeroed array.
+            GcAllocArray gc_alloc_array(I32, I32) -> Pointer;
+            /// `array.new_data`: (module array type, data segment, byte offset, length) -> the array.
+            ArrayNewData array_new_data(I32, I32, I32, I32) -> Pointer;
+            /// `array.new_elem`: (module array type, element segment, offset, length) -> the array.
+            ArrayNewElem array_new_elem(I32, I32, I32, I32) -> Pointer;
+            /// `array.fill`, checked: (first element, element size, value low, value high, count).
+            ArrayFill array_fill(Pointer, I32, I64, I64, I32);
+            /// `array.copy`, checked: (destination, source, bytes).
+            ArrayCopy array_copy(Pointer, Pointer, I64);
+            /// `array.init_data`, array range checked: (first element, element size, data segment, byte offset, count).
+            ArrayInitData array_init_data(Pointer, I32, I32, I32, I32);
+            /// `array.init_elem`, array range checked: (first element, element segment, offset, count).
+            ArrayInitElem array_init_elem(Pointer, I32, I32, I32);
             /// Fuel ran out: trap (never returns).
             OutOfFuel out_of_fuel();
             /// The epoch deadline passed: trap (never returns).

@@ -1,6 +1,6 @@
 //! Constant expressions (global initialisers, segment offsets and items).
 
-use crate::{FuncIndex, GlobalIndex};
+use crate::{FuncIndex, GlobalIndex, TypeIndex};
 
 /// One operator of a constant expression.
 #[derive(Copy, Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -38,6 +38,18 @@ pub enum ConstOp {
     /// `any.convert_extern` or `extern.convert_any`: the same word in the
     /// other hierarchy, so nothing to do.
     ConvertReference,
+    /// `struct.new`: the fields on top (in order) become a struct of the
+    /// type.
+    StructNew(TypeIndex),
+    /// `struct.new_default`: a struct of the type with zero or null fields.
+    StructNewDefault(TypeIndex),
+    /// `array.new`: (initial value, length) become an array of the type.
+    ArrayNew(TypeIndex),
+    /// `array.new_default`: (length) becomes an array of zero or null
+    /// elements.
+    ArrayNewDefault(TypeIndex),
+    /// `array.new_fixed`: the top `n` values (in order) become an array.
+    ArrayNewFixed(TypeIndex, u32),
 }
 
 /// A validated constant expression: a short stack program producing one value.

@@ -7,6 +7,7 @@
 mod builtins;
 mod const_expr;
 mod exceptions;
+mod gc_layout;
 mod indices;
 mod module;
 mod ref_types;
@@ -21,6 +22,10 @@ mod vmoffsets;
 pub use builtins::{BuiltinFunctionIndex, BuiltinParam, BuiltinSignature};
 pub use const_expr::{ConstExpr, ConstOp};
 pub use exceptions::{ExceptionCallSite, ExceptionHandler, VMExceptionOffsets};
+pub use gc_layout::{
+    GC_ARRAY_ELEMENTS, GC_ARRAY_LENGTH, GC_HEADER_KIND, GC_HEADER_TYPE_ID, GC_STRUCT_FIELDS,
+    GcKind, StructLayout, storage_size,
+};
 pub use indices::*;
 pub use module::{
     DataSegment, DataSegmentKind, ElementSegment, ElementSegmentKind, EntityIndex, Export, Import,

@@ -40,11 +40,17 @@ pub enum TrapCode {
     /// `ref.cast` (or a cast in `call_indirect`'s sense) found a value of
     /// another type.
     CastFailure,
+    /// An array access (or bulk array operation) was out of bounds.
+    ArrayOutOfBounds,
+    /// A GC object was too large ever to be allocated.
+    AllocationTooLarge,
+    /// The store's GC heap is full.
+    GcHeapOutOfMemory,
 }
 
 impl TrapCode {
     /// Every trap code, in the order of [`TrapCode::to_u8`].
-    pub const ALL: [TrapCode; 16] = [
+    pub const ALL: [TrapCode; 19] = [
         TrapCode::StackOverflow,
         TrapCode::MemoryOutOfBounds,
         TrapCode::HeapMisaligned,
@@ -61,6 +67,9 @@ impl TrapCode {
         TrapCode::NullReference,
         TrapCode::AtomicWaitDeadlock,
         TrapCode::CastFailure,
+        TrapCode::ArrayOutOfBounds,
+        TrapCode::AllocationTooLarge,
+        TrapCode::GcHeapOutOfMemory,
     ];
 
     /// A small stable number for the code (used across the builtin ABI).
@@ -92,6 +101,9 @@ impl TrapCode {
             TrapCode::NullReference => "null reference",
             TrapCode::AtomicWaitDeadlock => "atomic wait that no other thread can notify",
             TrapCode::CastFailure => "cast failure",
+            TrapCode::ArrayOutOfBounds => "out of bounds array access",
+            TrapCode::AllocationTooLarge => "allocation size too large",
+            TrapCode::GcHeapOutOfMemory => "out of GC heap memory",
         }
     }
 }

@@ -3,6 +3,7 @@
 //! must trap calls [`raise`], which leaves wasm without unwinding, so each
 //! builtin finishes with everything it owns before raising.
 
+use crate::gc_builtins::*;
 use crate::instance::Instance;
 use crate::parking::WaitOutcome;
 use crate::store_context::{EpochDecision, GrowthDecision, GrowthKind, VMStoreContext};
@@ -15,12 +16,12 @@ use std::time::{Duration, Instant};
 
 /// # Safety
 /// `vmctx` must be the vmctx of a live instance that compiled code is running in.
-unsafe fn instance<'a>(vmctx: *mut VMContext) -> &'a mut Instance {
+pub(crate) unsafe fn instance<'a>(vmctx: *mut VMContext) -> &'a mut Instance {
     // SAFETY: guaranteed by the caller.
     unsafe { &mut *Instance::from_vmctx(vmctx) }
 }
 
-fn check<T>(r: Result<T, TrapCode>) -> T {
+pub(crate) fn check<T>(r: Result<T, TrapCode>) -> T {
     match r {
         Ok(v) => v,
         // SAFETY: builtins call `check` last, with nothing owned alive.
@@ -42,7 +43,7 @@ fn proceed(decision: GrowthDecision) -> bool {
 
 /// # Safety
 /// As for [`instance`].
-unsafe fn store_context<'a>(vmctx: *mut VMContext) -> &'a VMStoreContext {
+pub(crate) unsafe fn store_context<'a>(vmctx: *mut VMContext) -> &'a VMStoreContext {
     // SAFETY: the first vmctx field is the store context pointer, valid
     // while compiled code runs.
     unsafe { &**(vmctx as *const *const VMStoreContext) }

@@ -193,6 +193,10 @@ pub struct Instance {
     /// ones, declared ones, and `elem.drop`ped passive ones), then the data
     /// segments (applied active ones and `data.drop`ped ones).
     dropped: Vec<bool>,
+    /// The items of each element segment that is not a plain list of
+    /// functions, evaluated once at instantiation (`None` for function
+    /// lists, whose references are made when used).
+    element_values: Vec<Option<Box<[usize]>>>,
     /// Free for the embedder (the kiln crate stores the store slot here).
     pub host_data: usize,
     vmctx: VMContext,
@@ -283,12 +287,14 @@ impl Instance {
         })
     }
 
-    fn eval_const(&self, expr: &ConstExpr) -> RawValue {
+    /// The value of a constant expression; fails only if a GC object it
+    /// makes cannot be allocated.
+    fn eval_const(&self, expr: &ConstExpr) -> Result<RawValue, TrapCode> {
         // Almost every constant expression is a single operator.
         if let [op] = expr.ops.as_slice()
             && let Some(v) = self.eval_push(*op)
         {
-            return RawValue(v);
+            return Ok(RawValue(v));
         }
         let mut stack: Vec<u128> = Vec::with_capacity(2);
         for op in &expr.ops {
@@ -316,11 +322,89 @@ impl Instance {
                     u128::from((x << 1) | 1)
                 }
                 ConstOp::ConvertReference => stack.pop().unwrap(),
+                ConstOp::StructNew(t) => {
+                    let n = self.module.info.types[t.index()]
+                        .as_struct()
+                        .map_or(0, |s| s.fields.len());
+                    let fields = stack.split_off(stack.len() - n);
+                    self.new_struct(t, &fields)? as u128
+                }
+                ConstOp::StructNewDefault(t) => self.new_struct(t, &[])? as u128,
+                ConstOp::ArrayNew(t) => {
+                    let len = stack.pop().unwrap() as u32;
+                    let init = stack.pop().unwrap();
+                    self.new_array(t, len, |_| init)? as u128
+                }
+                ConstOp::ArrayNewDefault(t) => {
+                    let len = stack.pop().unwrap() as u32;
+                    self.new_array(t, len, |_| 0)? as u128
+                }
+                ConstOp::ArrayNewFixed(t, n) => {
+                    let items = stack.split_off(stack.len() - n as usize);
+                    self.new_array(t, n, |i| items[i as usize])? as u128
+                }
                 push => self.eval_push(push).unwrap_or_default(),
             };
             stack.push(v);
         }
-        RawValue(stack.pop().unwrap_or(0))
+        Ok(RawValue(stack.pop().unwrap_or(0)))
+    }
+
+    /// The store's GC heap (the store context outlives its instances).
+    pub(crate) fn gc_heap(&self) -> *mut crate::GcHeap {
+        let o = self.offsets();
+        // SAFETY: the vmctx's store context pointer was set at creation and
+        // the store context outlives the instance.
+        unsafe {
+            &raw mut (**self.vmctx_plus::<*mut VMStoreContext>(o.vmctx_store_context())).gc_heap
+        }
+    }
+
+    /// A struct of module type `t` with `fields` (raw values, in order), or
+    /// with zero fields if `fields` is empty.
+    pub(crate) fn new_struct(&self, t: TypeIndex, fields: &[u128]) -> Result<usize, TrapCode> {
+        let ty = self.module.info.types[t.index()]
+            .as_struct()
+            .expect("validated: a struct type");
+        let layout = StructLayout::new(ty);
+        let id = self.module.signature_ids[t.index()].bits();
+        // SAFETY: allocation happens in a builtin or at instantiation, when
+        // nothing else holds the heap.
+        let object = unsafe { &mut *self.gc_heap() }
+            .alloc(GcKind::Struct.header(id), layout.size as usize)?;
+        for ((value, field), offset) in fields.iter().zip(ty.fields.iter()).zip(&layout.fields) {
+            // SAFETY: the field lies inside the new object.
+            unsafe { crate::write_storage(object.add(*offset as usize), field.storage, *value) };
+        }
+        Ok(object as usize)
+    }
+
+    /// An array of module type `t` with `len` elements, element `i` being
+    /// `item(i)` (a raw value).
+    pub(crate) fn new_array(
+        &self,
+        t: TypeIndex,
+        len: u32,
+        mut item: impl FnMut(u32) -> u128,
+    ) -> Result<usize, TrapCode> {
+        let ty = self.module.info.types[t.index()]
+            .as_array()
+            .expect("validated: an array type");
+        let storage = ty.0.storage;
+        let size = storage_size(storage);
+        let id = self.module.signature_ids[t.index()].bits();
+        // SAFETY: as in `new_struct`.
+        let object = unsafe { &mut *self.gc_heap() }.alloc_array(id, len, size)? as usize;
+        for i in 0..len {
+            let value = item(i);
+            if value != 0 {
+                // SAFETY: the array has `len` elements.
+                unsafe {
+                    crate::write_storage(crate::array_element(object, size, i), storage, value)
+                };
+            }
+        }
+        Ok(object)
     }
 
     /// Copies active element and data segments into their tables and
@@ -356,9 +440,33 @@ impl Instance {
         // immutable globals and function addresses, so the value is the
         // same whenever it is computed.
         self.dropped = vec![false; info.elements.len() + info.data.len()];
+        for (i, init) in info.global_inits.iter().enumerate() {
+            let v = self.eval_const(init)?;
+            let g = GlobalIndex::from_usize(info.num_imported_globals + i);
+            // SAFETY: the global's storage is inside this vmctx.
+            unsafe { (*self.global(g)).set(v) };
+        }
+        // Element items that are not plain functions are evaluated once,
+        // here: a `struct.new` item must be the same object every time the
+        // segment is used.
+        let mut element_values = Vec::with_capacity(info.elements.len());
+        for (i, seg) in info.elements.iter().enumerate() {
+            element_values.push(
+                match self.module.function_element(ElemIndex::from_usize(i)) {
+                    Some(_) => None,
+                    None => Some(
+                        seg.items
+                            .iter()
+                            .map(|item| Ok(self.eval_const(item)?.ptr() as usize))
+                            .collect::<Result<Box<[usize]>, TrapCode>>()?,
+                    ),
+                },
+            );
+        }
+        self.element_values = element_values;
         for (i, init) in info.table_inits.iter().enumerate() {
             if let Some(init) = init {
-                let value = self.eval_const(init).ptr().cast();
+                let value = self.eval_const(init)?.ptr().cast();
                 let t = TableIndex::from_usize(info.num_imported_tables + i);
                 // SAFETY: tables outlive the instance.
                 let table = unsafe { &mut *self.table(t) };
@@ -381,7 +489,7 @@ impl Instance {
             match &seg.kind {
                 ElementSegmentKind::Active { table, offset } => {
                     if !lazy_tables {
-                        let at = self.eval_const(offset).u64();
+                        let at = self.eval_const(offset)?.u64();
                         // A 64-bit table's offset past 2^32 is past its end.
                         let at = if info.tables[table.index()].table64 {
                             u32::try_from(at).map_err(|_| TrapCode::TableOutOfBounds)?
@@ -420,7 +528,7 @@ impl Instance {
         }
         for (i, seg) in info.data.iter().enumerate() {
             if let DataSegmentKind::Active { memory, offset } = &seg.kind {
-                let at = self.eval_const(offset).u64();
+                let at = self.eval_const(offset)?.u64();
                 let at = if info.memories[memory.index()].memory64 {
                     at
                 } else {
@@ -448,26 +556,49 @@ impl Instance {
         src: u32,
         len: u32,
     ) -> Result<(), TrapCode> {
-        let info = &self.module.info;
-        let items: &[ConstExpr] = if self.dropped[e.index()] {
-            &[]
-        } else {
-            &info.elements[e.index()].items
-        };
-        let items = (src as usize)
-            .checked_add(len as usize)
-            .and_then(|end| items.get(src as usize..end))
-            .ok_or(TrapCode::TableOutOfBounds)?;
+        let items = self.element_items(e, src, len)?;
         // SAFETY: tables outlive the instance and are not part of it.
         let table = unsafe { &mut *self.table(table) };
-        if let Some(funcs) = self.module.function_element(e) {
-            let funcs = &funcs[src as usize..][..len as usize];
-            let references = self.function_references();
-            // SAFETY: validation guarantees each item is a function of this
-            // module (or null), so its reference lies in this vmctx.
-            return table.init_with(dst, len, |i| unsafe { references.element(funcs[i]) });
+        table.init_with(dst, len, |i| items.get(i).cast())
+    }
+
+    /// Items `src..src + len` of element segment `e` (which has none once
+    /// dropped), or `TableOutOfBounds` if they are not all there.
+    pub(crate) fn element_items(
+        &self,
+        e: ElemIndex,
+        src: u32,
+        len: u32,
+    ) -> Result<ElementItems<'_>, TrapCode> {
+        let available = if self.dropped[e.index()] {
+            0
+        } else {
+            self.module.info.elements[e.index()].items.len()
+        };
+        let range = src as usize
+            ..(src as usize)
+                .checked_add(len as usize)
+                .filter(|end| *end <= available)
+                .ok_or(TrapCode::TableOutOfBounds)?;
+        Ok(match &self.element_values[e.index()] {
+            Some(values) => ElementItems::Values(&values[range]),
+            None => ElementItems::Functions(
+                &self.module.function_element(e).expect("a function list")[range],
+                self.function_references(),
+            ),
+        })
+    }
+
+    /// Calls `f` with the evaluated items of every element segment not yet
+    /// dropped: GC roots.
+    pub fn element_roots(&self, mut f: impl FnMut(&[usize])) {
+        for (i, values) in self.element_values.iter().enumerate() {
+            if let Some(values) = values
+                && !self.dropped[i]
+            {
+                f(values);
+            }
         }
-        table.init_with(dst, len, |i| self.eval_const(&items[i]).ptr().cast())
     }
 
     /// `elem.drop`.
@@ -488,6 +619,27 @@ impl Instance {
     pub(crate) fn drop_data(&mut self, d: DataIndex) {
         let i = self.module.info.elements.len() + d.index();
         self.dropped[i] = true;
+    }
+}
+
+/// Some items of an element segment, as table elements.
+pub(crate) enum ElementItems<'a> {
+    /// Function indices of the instance (or `NULL_FUNCTION`), whose
+    /// references are made when read.
+    Functions(&'a [u32], FunctionReferences),
+    /// Values evaluated at instantiation.
+    Values(&'a [usize]),
+}
+
+impl ElementItems<'_> {
+    /// Item `i` (of those selected).
+    pub(crate) fn get(&self, i: usize) -> *mut u8 {
+        match self {
+            // SAFETY: validation guarantees each item is a function of the
+            // instance (or null), so its reference lies in its vmctx.
+            ElementItems::Functions(funcs, references) => unsafe { references.element(funcs[i]) },
+            ElementItems::Values(values) => values[i] as *mut u8,
+        }
     }
 }
 
@@ -514,8 +666,9 @@ unsafe impl Sync for InstanceHandle {}
 
 impl InstanceHandle {
     /// Allocates an instance and fills its vmctx: store context, builtins,
-    /// signature ids, imports, memory/table records, globals and anyfuncs.
-    /// Segments are applied separately by [`Instance::initialize`].
+    /// signature ids, imports, memory/table records and anyfuncs. Globals
+    /// get their values, and segments are applied, by
+    /// [`Instance::initialize`].
     ///
     /// # Safety
     /// `store`, every import and every memory/table must outlive the
@@ -574,6 +727,7 @@ impl InstanceHandle {
                 tags,
                 globals: Box::new([]),
                 dropped: Vec::new(),
+                element_values: Vec::new(),
                 host_data: 0,
                 vmctx: VMContext {
                     _pin: std::marker::PhantomPinned,
@@ -648,12 +802,6 @@ impl InstanceHandle {
             );
         }
         inst.globals = globals.into_boxed_slice();
-        for (i, init) in info.global_inits.iter().enumerate() {
-            let v = inst.eval_const(init);
-            let g = GlobalIndex::from_usize(info.num_imported_globals + i);
-            // SAFETY: the global's storage is inside this vmctx.
-            unsafe { (*inst.global(g)).set(v) };
-        }
         InstanceHandle { ptr, layout }
     }
 

@@ -14,6 +14,9 @@ mod builtins;
 mod code_memory;
 mod code_registry;
 mod exception;
+mod gc_builtins;
+mod gc_heap;
+mod gc_object;
 mod instance;
 mod lazy;
 mod libcalls;
@@ -35,6 +38,11 @@ pub use code_registry::{
     register_code,
 };
 pub use exception::{ExceptionHeap, VMExceptionObject};
+pub use gc_heap::DEFAULT_LIMIT as DEFAULT_GC_HEAP_LIMIT;
+pub use gc_heap::{CollectionStats, GcHeap, ObjectShape};
+pub use gc_object::{
+    array_element, array_len, object_kind, object_type_id, read_storage, write_storage,
+};
 pub use instance::{Imports, Instance, InstanceHandle, InstanceStorage, ModuleRuntime};
 pub use lazy::{LazyCompile, LazyStubs};
 pub use memory::{LinearMemory, MAX_PAGES_32, MemoryError, WASM_PAGE_SIZE};
@@ -42,10 +50,12 @@ pub use memory_image::{MemoryImage, MemoryImages};
 pub use memory_pool::MemoryPool;
 pub use parking::{ParkingTable, WaitOutcome};
 pub use store_context::{
-    EpochDecision, EpochHook, ExceptionHook, GrowthDecision, GrowthHook, GrowthKind, VMStoreContext,
+    EpochDecision, EpochHook, ExceptionHook, GcHook, GrowthDecision, GrowthHook, GrowthKind,
+    VMStoreContext,
 };
 pub use table::{NULL_FUNCTION, Table, TableElement};
 pub use table_image::TableImages;
+pub use throw::with_stack_roots;
 pub use traps::{
     ThrownObject, Trap, TrapReason, call_wasm, catch_traps, current_backtrace, record_host_trap,
 };

@@ -3,6 +3,7 @@
 
 use crate::TypeRegistry;
 use crate::exception::ExceptionHeap;
+use crate::gc_heap::GcHeap;
 use kiln_types::VMStoreContextOffsets;
 use std::ffi::c_void;
 use std::sync::atomic::AtomicU64;
@@ -40,7 +41,18 @@ pub struct VMStoreContext {
     /// The engine's type registry, which answers subtype questions
     /// (not read by compiled code).
     pub types: *const TypeRegistry,
+    /// The store's GC objects (not read by compiled code).
+    pub gc_heap: GcHeap,
+    /// Collects the store's GC heap (not read by compiled code); without
+    /// one, nothing is collected.
+    pub gc_hook: Option<GcHook>,
 }
+
+/// The embedder's GC: `(store, conservative roots)`. It gathers the store's
+/// own roots (globals, tables, element segments, host handles) and collects
+/// the heap with them and the given words (the wasm and runtime frames'
+/// stack and saved registers, scanned conservatively). It must not unwind.
+pub type GcHook = unsafe fn(*mut c_void, &[&[usize]]);
 
 /// What wasm does at its epoch deadline, as the embedder's hook decides.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -128,6 +140,8 @@ impl VMStoreContext {
             exception_hook: None,
             epoch_hook: None,
             types,
+            gc_heap: GcHeap::default(),
+            gc_hook: None,
         }
     }
 }

@@ -120,15 +120,33 @@ pub(crate) unsafe fn collect_if_due(store: &VMStoreContext) {
     let Some(hook) = store.exception_hook else {
         return;
     };
+    // SAFETY: the caller's promise, passed on.
+    unsafe {
+        scan_stack(|words| {
+            // SAFETY: the hook matches the store (set by the embedder with
+            // it), and no wasm runs on the store while the hook runs but the
+            // frames scanned.
+            hook(store.store, words)
+        })
+    };
+}
+
+/// Calls `f` with this thread's stack, every aligned word from here to the
+/// outermost entry into wasm, and the callee-saved registers' values: the
+/// words that may hold references of the wasm and runtime frames below.
+/// Does nothing if wasm is not running on this thread or this is not its
+/// stack (a host function moved to another stack): then what holds the
+/// objects cannot be scanned, and nothing may be freed.
+///
+/// # Safety
+/// Must be called from a runtime function that wasm called on this thread.
+pub(crate) unsafe fn scan_stack(f: impl FnOnce(&[&[usize]])) {
     let registers = callee_saved_registers();
     let Some(top) = with_current_call(|call| call.outermost_entry_sp()) else {
         return;
     };
     let bottom = current_sp();
     if bottom >= top {
-        // Not on the stack the store's calls entered wasm on (a host
-        // function moved to another stack): what holds the objects cannot
-        // be scanned, so nothing is freed.
         return;
     }
     let words = (top - bottom) / 8;
@@ -139,9 +157,31 @@ pub(crate) unsafe fn collect_if_due(store: &VMStoreContext) {
         // frame up to the entry into wasm: mapped and 8-byte aligned.
         .map(|i| unsafe { std::ptr::read_volatile((bottom as *const usize).add(i)) })
         .collect();
-    // SAFETY: the hook matches the store (set by the embedder with it), and
-    // no wasm runs on the store while the hook runs but the frames scanned.
-    unsafe { hook(store.store, &[&registers, &stack]) }
+    f(&[&registers, &stack])
+}
+
+/// Calls `f` with the words that may hold the running wasm frames'
+/// references on this thread (see [`scan_stack`]), or with none if wasm is
+/// not running on this thread. Returns whether `f` ran: it does not when
+/// the frames cannot be scanned, and then nothing may be freed.
+///
+/// # Safety
+/// If wasm is running on this thread, the caller must be a host function
+/// or runtime function it called (directly or through host code).
+pub unsafe fn with_stack_roots(f: impl FnOnce(&[&[usize]])) -> bool {
+    if with_current_call(|call| call.outermost_entry_sp()).is_none() {
+        f(&[]);
+        return true;
+    }
+    let mut ran = false;
+    // SAFETY: the caller's promise.
+    unsafe {
+        scan_stack(|words| {
+            f(words);
+            ran = true;
+        })
+    };
+    ran
 }
 
 /// The callee-saved registers' values as this function starts.

@@ -105,6 +105,8 @@ fn matches(actual: &Val, expected: &WastRetCore<'_>) -> bool {
         (Val::AnyRef(Some(_)), WastRetCore::RefAny) => true,
         (Val::AnyRef(Some(a)), WastRetCore::RefEq) => a.is_eqref(),
         (Val::AnyRef(Some(a)), WastRetCore::RefI31) => a.is_i31(),
+        (Val::AnyRef(Some(a)), WastRetCore::RefStruct) => a.is_struct(),
+        (Val::AnyRef(Some(a)), WastRetCore::RefArray) => a.is_array(),
         (Val::AnyRef(Some(a)), WastRetCore::RefHost(n)) => a.host_downcast_ref::<u32>() == Some(n),
         // TODO: `(ref.func N)` names a function index, but a `kiln::Func`
         // does not expose which module function it is (there is no public

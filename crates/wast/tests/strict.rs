@@ -40,11 +40,12 @@ fn assert_outcome(report: &FileReport, line: usize, starts_with: &str) {
 
 #[test]
 fn unsupported_never_answers_assert_invalid_or_malformed() {
-    // Valid 3.0 modules Kiln does not implement (a struct type, anyref).
+    // A valid module Kiln does not implement (a continuation type of stack
+    // switching), and valid 3.0 modules.
     let r = run(
-        WasmFeatures::WASM3,
+        WasmFeatures::WASM3 | WasmFeatures::STACK_SWITCHING,
         r#"
-(assert_invalid (module (type (struct))) "type mismatch")
+(assert_invalid (module (type $f (func)) (type (cont $f))) "type mismatch")
 (assert_malformed (module (func (drop (ref.null any)))) "unexpected end")
 (assert_invalid (module (func (result i32) (i64.const 0))) "type mismatch")
 "#,

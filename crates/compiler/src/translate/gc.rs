@@ -3,12 +3,10 @@
 //!
 //! A reference of the `any` hierarchy is one pointer-sized word: `0` is
 //! null, an odd word is an `i31` (`(x << 1) | 1`, upper half zero), and an
-//! even word is an object. The only objects of the hierarchy today are host
-//! values converted with `any.convert_extern`, which are neither `eq` nor
-//! structs nor arrays; struct and array objects come with the GC heap, and
-//! with them a header that [`FuncTranslator::is_gc_object_of`] will read.
-//! An `externref` made by `extern.convert_any` is the same word, so both
-//! conversions emit nothing.
+//! even word is an object whose header gives its kind (struct, array, or a
+//! host value converted with `any.convert_extern`) and type. An `externref`
+//! made by `extern.convert_any` is the same word, so both conversions emit
+//! nothing.
 
 use super::{FuncTranslator, clif_trap};
 use anyhow::{Result, bail};
@@ -155,28 +153,85 @@ impl FuncTranslator<'_, '_> {
     /// heap type that is neither a top, a bottom nor `i31`.
     fn non_null_test(&mut self, r: ir::Value, heap: HeapType) -> Result<ir::Value> {
         Ok(match heap {
-            HeapType::Eq => {
-                let odd = self.b.ins().band_imm_s(r, 1);
-                let is_i31 = self.b.ins().icmp_imm_s(IntCC::NotEqual, odd, 0);
-                let is_object = self.is_gc_object_of(r, heap);
-                self.b.ins().bor(is_i31, is_object)
-            }
-            HeapType::Struct | HeapType::Array => self.is_gc_object_of(r, heap),
-            HeapType::Module(_, TypeKind::Struct | TypeKind::Array) => {
-                self.is_gc_object_of(r, heap)
+            HeapType::Eq
+            | HeapType::Struct
+            | HeapType::Array
+            | HeapType::Module(_, TypeKind::Struct | TypeKind::Array) => {
+                self.any_object_test(r, heap)
             }
             HeapType::Module(t, TypeKind::Func) => self.func_has_type(r, t),
             other => bail!("a cast to {other}, which is not a heap type of a module"),
         })
     }
 
-    /// Whether the non-null `any` reference `r` is a struct or array object
-    /// of type `heap` (`eq`, `struct`, `array` or a concrete type). No such
-    /// objects exist yet: every non-`i31` value of the hierarchy is a host
-    /// value, which matches none of these types.
-    fn is_gc_object_of(&mut self, r: ir::Value, heap: HeapType) -> ir::Value {
-        let _ = (r, heap);
-        self.b.ins().iconst(types::I8, 0)
+    /// Whether the non-null `any` reference `r` is of type `heap` (`eq`,
+    /// `struct`, `array` or a concrete struct or array type): an `i31`
+    /// passes only for `eq`; an object's header must name the right kind
+    /// and, for a concrete type, the type or a subtype of it.
+    fn any_object_test(&mut self, r: ir::Value, heap: HeapType) -> ir::Value {
+        let object = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.append_block_param(done, types::I8);
+        let odd = self.b.ins().band_imm_s(r, 1);
+        let i31_passes = self
+            .b
+            .ins()
+            .iconst(types::I8, i64::from(heap == HeapType::Eq));
+        self.b
+            .ins()
+            .brif(odd, done, &[BlockArg::Value(i31_passes)], object, &[]);
+        self.b.seal_block(object);
+        self.b.switch_to_block(object);
+        let kind = self.b.ins().load(
+            types::I32,
+            MemFlagsData::trusted().with_readonly(),
+            r,
+            GC_HEADER_KIND as i32,
+        );
+        let is = |this: &mut Self, k: GcKind| {
+            this.b
+                .ins()
+                .icmp_imm_s(IntCC::Equal, kind, i64::from(k as u32))
+        };
+        let ok = match heap {
+            HeapType::Eq => {
+                let s = is(self, GcKind::Struct);
+                let a = is(self, GcKind::Array);
+                self.b.ins().bor(s, a)
+            }
+            HeapType::Struct => is(self, GcKind::Struct),
+            HeapType::Array => is(self, GcKind::Array),
+            HeapType::Module(t, k) => {
+                let kind_ok = is(
+                    self,
+                    if k == TypeKind::Struct {
+                        GcKind::Struct
+                    } else {
+                        GcKind::Array
+                    },
+                );
+                // Only an object of the right kind has a type id worth
+                // comparing (a host value's header has none).
+                let typed = self.b.create_block();
+                self.b
+                    .ins()
+                    .brif(kind_ok, typed, &[], done, &[BlockArg::Value(kind_ok)]);
+                self.b.seal_block(typed);
+                self.b.switch_to_block(typed);
+                let id = self.b.ins().load(
+                    types::I32,
+                    MemFlagsData::trusted().with_readonly(),
+                    r,
+                    GC_HEADER_TYPE_ID as i32,
+                );
+                self.has_type(id, t)
+            }
+            _ => unreachable!("checked by the caller"),
+        };
+        self.b.ins().jump(done, &[BlockArg::Value(ok)]);
+        self.b.seal_block(done);
+        self.b.switch_to_block(done);
+        self.b.block_params(done)[0]
     }
 
     /// Whether the non-null function reference `r` is a function of type

@@ -8,6 +8,7 @@ mod control;
 mod env;
 mod exceptions;
 mod gc;
+mod gc_objects;
 mod memory;
 mod numeric;
 mod simd;
@@ -274,6 +275,7 @@ impl FuncTranslator<'_, '_> {
             || self.translate_simd(op)?
             || self.translate_atomic(op)?
             || self.translate_gc(op)?
+            || self.translate_gc_objects(op)?
         {
             return Ok(());
         }

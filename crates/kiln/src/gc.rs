@@ -1,0 +1,149 @@
+//! The store's garbage collector: which references are roots, and what the
+//! objects' references are.
+//!
+//! The collector itself (mark-sweep over a non-moving heap) is
+//! `kiln_vm::GcHeap`. A collection runs when an allocation in wasm finds it
+//! due (or the heap full), and on [`crate::Store::gc`]. Its roots are:
+//! - the running wasm and runtime frames of this thread, scanned
+//!   conservatively (a word counts if it is exactly an object's address);
+//! - globals and tables of the `any` and `extern` hierarchies;
+//! - the evaluated items of element segments not yet dropped;
+//! - every value held by an exception object;
+//! - the objects the host holds through [`crate::AnyRef`]s (each registers
+//!   a root with the store; dropping the last clone of it unroots it).
+//!
+//! Exception objects are collected separately (see `exn.rs`); that
+//! collection counts every word of the GC heap as a possible exnref.
+
+use crate::store::{StoreBody, StoreInner};
+use kiln_types::{RefHierarchy, StorageType, StructLayout, ValType};
+use kiln_vm::{CollectionStats, ObjectShape, VMSharedSignatureIndex};
+use std::sync::{Arc, Weak};
+
+/// Handles on the objects the host holds: each `AnyRef` of a struct or
+/// array keeps an `Arc` whose `Weak` is here, next to the object's address.
+#[derive(Default)]
+pub(crate) struct HostRoots {
+    entries: Vec<(usize, Weak<()>)>,
+    /// Entries are pruned when they reach this many.
+    prune_at: usize,
+}
+
+impl HostRoots {
+    /// Roots `addr` while the returned token (or a clone) lives.
+    pub(crate) fn root(&mut self, addr: usize) -> Arc<()> {
+        let token = Arc::new(());
+        if self.entries.len() >= self.prune_at.max(64) {
+            self.entries.retain(|(_, w)| w.strong_count() > 0);
+            self.prune_at = self.entries.len() * 2;
+        }
+        self.entries.push((addr, Arc::downgrade(&token)));
+        token
+    }
+
+    fn live(&self) -> impl Iterator<Item = usize> + '_ {
+        self.entries
+            .iter()
+            .filter(|(_, w)| w.strong_count() > 0)
+            .map(|(a, _)| *a)
+    }
+}
+
+/// Whether a value of type `t` may be a GC object's address.
+fn may_be_object(t: ValType) -> bool {
+    matches!(t, ValType::Ref(r) if matches!(r.heap_type.hierarchy(), RefHierarchy::Any | RefHierarchy::Extern))
+}
+
+impl StoreInner {
+    /// Where the references of type `id`'s objects are.
+    fn object_shape(&self, id: u32) -> ObjectShape {
+        let ty = self
+            .engine
+            .inner
+            .types
+            .lookup_type(VMSharedSignatureIndex::new(id))
+            .expect("an object's type stays registered while its store lives");
+        if let Some(s) = ty.as_struct() {
+            let layout = StructLayout::new(s);
+            let refs = s
+                .fields
+                .iter()
+                .zip(&layout.fields)
+                .filter(|(f, _)| matches!(f.storage, StorageType::Val(t) if may_be_object(t)))
+                .map(|(_, off)| *off)
+                .collect();
+            ObjectShape::Struct {
+                size: layout.size,
+                refs,
+            }
+        } else {
+            let a = ty.as_array().expect("objects are structs or arrays");
+            ObjectShape::Array {
+                elem_size: kiln_types::storage_size(a.0.storage),
+                elem_is_ref: matches!(a.0.storage, StorageType::Val(t) if may_be_object(t)),
+            }
+        }
+    }
+
+    /// Every precise root of the store (see the module docs).
+    fn gc_roots(&self) -> Vec<usize> {
+        let mut roots: Vec<usize> = self.host_roots.live().collect();
+        for g in &self.globals {
+            if may_be_object(g.ty.ty) {
+                // SAFETY: global storage lives as long as the store.
+                roots.push(unsafe { (*g.definition).get() }.ptr() as usize);
+            }
+        }
+        for t in &self.tables {
+            if may_be_object(ValType::Ref(t.ty().element)) {
+                roots.extend((0..t.size()).filter_map(|i| t.get(i)).map(|e| e as usize));
+            }
+        }
+        for i in &self.instances {
+            i.handle
+                .instance()
+                .element_roots(|items| roots.extend_from_slice(items));
+        }
+        self.vm.exceptions.for_each(|o| {
+            roots.extend(o.values().iter().map(|v| v.ptr() as usize));
+        });
+        roots
+    }
+
+    /// Collects the store's GC heap with its roots and `conservative`.
+    pub(crate) fn collect_garbage(&mut self, conservative: &[&[usize]]) -> CollectionStats {
+        let roots = self.gc_roots();
+        let mut heap = std::mem::take(&mut self.vm.gc_heap);
+        let stats = heap.collect(&roots, conservative, &mut |id| self.object_shape(id));
+        self.vm.gc_heap = heap;
+        stats
+    }
+
+    /// Calls `f` with every word of the GC heap (for the exception
+    /// collector, which cannot tell exnref fields from others).
+    pub(crate) fn for_each_heap_word(&mut self, f: impl FnMut(usize)) {
+        let mut heap = std::mem::take(&mut self.vm.gc_heap);
+        heap.for_each_word(&mut |id| self.object_shape(id), f);
+        self.vm.gc_heap = heap;
+    }
+}
+
+/// The VM's GC hook for stores of type `T` (see [`kiln_vm::GcHook`]).
+///
+/// # Safety
+/// `store` must point at a live `StoreBody<T>` (the store context's
+/// `store`) that nothing else uses while this runs, and `conservative`
+/// must hold every word of the running wasm and runtime frames that may be
+/// an object's address.
+pub(crate) unsafe fn gc_hook<T>(store: *mut std::ffi::c_void, conservative: &[&[usize]]) {
+    // SAFETY: guaranteed by the caller.
+    let store = unsafe { &mut *(store as *mut StoreBody<T>) };
+    // Nothing may unwind into compiled code; a panic here is a bug, and
+    // aborting is safer than freeing with half-made marks.
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        store.inner.collect_garbage(conservative);
+    }));
+    if r.is_err() {
+        std::process::abort();
+    }
+}
