@@ -192,8 +192,61 @@ fn spectre_guards(c: &mut Criterion) {
     }
 }
 
+/// The benchmarks game's binary-trees on Wasm GC: every tree of depths
+/// 4, 6, … 16 built and checked (the long-lived tree and the stretch tree
+/// of `tests-gc/binary_trees.wat` included), about 5.6 million structs.
+const BINARY_TREES: &str = r#"
+(module
+  (type $node (struct (field $left (ref null $node)) (field $right (ref null $node))))
+  (func $bottom_up (param $d i32) (result (ref $node))
+    (if (result (ref $node)) (i32.eqz (local.get $d))
+      (then (struct.new $node (ref.null $node) (ref.null $node)))
+      (else (struct.new $node
+        (call $bottom_up (i32.sub (local.get $d) (i32.const 1)))
+        (call $bottom_up (i32.sub (local.get $d) (i32.const 1)))))))
+  (func $check (param $t (ref $node)) (result i32) (local $l (ref null $node))
+    (local.set $l (struct.get $node $left (local.get $t)))
+    (if (result i32) (ref.is_null (local.get $l))
+      (then (i32.const 1))
+      (else (i32.add (i32.const 1) (i32.add
+        (call $check (ref.as_non_null (local.get $l)))
+        (call $check (ref.as_non_null (struct.get $node $right (local.get $t)))))))))
+  (func (export "run") (param $max i32) (result i32)
+    (local $long (ref null $node)) (local $d i32) (local $i i32) (local $n i32) (local $sum i32)
+    (local.set $sum (call $check (call $bottom_up (i32.add (local.get $max) (i32.const 1)))))
+    (local.set $long (call $bottom_up (local.get $max)))
+    (local.set $d (i32.const 4))
+    (loop $depths
+      (local.set $n (i32.shl (i32.const 1) (i32.add (i32.sub (local.get $max) (local.get $d)) (i32.const 4))))
+      (local.set $i (i32.const 0))
+      (loop $trees
+        (local.set $sum (i32.add (local.get $sum) (call $check (call $bottom_up (local.get $d)))))
+        (br_if $trees (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+      (br_if $depths (i32.le_u (local.tee $d (i32.add (local.get $d) (i32.const 2))) (local.get $max))))
+    (i32.add (local.get $sum) (call $check (ref.as_non_null (local.get $long))))))
+"#;
+
+fn gc_binary_trees(c: &mut Criterion) {
+    let engine = Engine::default();
+    let module = Module::new(&engine, BINARY_TREES).unwrap();
+    let mut group = c.benchmark_group("gc");
+    group.sample_size(10);
+    group.bench_function("binary trees, depth 16", |b| {
+        b.iter(|| {
+            let mut store = Store::new(&engine, ());
+            let instance = Instance::new(&mut store, &module, &[]).unwrap();
+            let run = instance
+                .get_typed_func::<i32, i32>(&mut store, "run")
+                .unwrap();
+            black_box(run.call(&mut store, black_box(16)).unwrap())
+        })
+    });
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    gc_binary_trees,
     compile,
     deserialize,
     instantiate,

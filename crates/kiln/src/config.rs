@@ -109,9 +109,10 @@ impl Default for Config {
 }
 
 /// The features on by default: Wasm 2.0 plus the Wasm 3.0 features Kiln
-/// implements that wasmtime also enables by default (GC is not built yet).
+/// implements that wasmtime also enables by default.
 fn default_features() -> WasmFeatures {
     WasmFeatures::WASM2
+        | WasmFeatures::GC
         | WasmFeatures::THREADS
         | WasmFeatures::EXCEPTIONS
         | WasmFeatures::FUNCTION_REFERENCES
@@ -177,6 +178,10 @@ impl Config {
         /// `throw_ref`, `try_table` and `exnref` ([`crate::Tag`],
         /// [`crate::ExnRef`]).
         wasm_exceptions => EXCEPTIONS;
+        /// Enables garbage collection (on by default): struct and array
+        /// types, `i31`, the `any` hierarchy, casts and subtyping
+        /// ([`crate::AnyRef`], [`crate::Config::gc_heap_limit`]).
+        wasm_gc => GC;
     }
 
     /// The target to compile for. Kiln compiles for the host only: a triple

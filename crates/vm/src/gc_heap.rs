@@ -17,6 +17,7 @@ use kiln_types::{GC_ARRAY_ELEMENTS, GC_ARRAY_LENGTH, GcKind, TrapCode};
 use rustix::mm::{MapFlags, ProtFlags};
 use std::collections::{BTreeMap, HashMap};
 use std::ptr::NonNull;
+use std::sync::Arc;
 
 /// The size of an ordinary chunk.
 pub const CHUNK_BYTES: usize = 1 << 20;
@@ -153,6 +154,45 @@ unsafe impl Send for Chunk {}
 // SAFETY: as above; shared access hands out no references into it.
 unsafe impl Sync for Chunk {}
 
+/// Free cells by size: a vector per size for small ones, a map for the
+/// rest.
+#[derive(Debug, Default)]
+struct FreeLists {
+    small: Vec<Vec<usize>>,
+    large: HashMap<usize, Vec<usize>>,
+}
+
+/// Cells up to this many bytes have a list of their own.
+const SMALL_CELL: usize = 4096;
+
+impl FreeLists {
+    fn pop(&mut self, size: usize) -> Option<usize> {
+        if size <= SMALL_CELL {
+            self.small.get_mut(size / 8)?.pop()
+        } else {
+            self.large.get_mut(&size)?.pop()
+        }
+    }
+
+    fn push(&mut self, size: usize, cell: usize) {
+        if size <= SMALL_CELL {
+            if self.small.len() <= size / 8 {
+                self.small.resize_with(size / 8 + 1, Vec::new);
+            }
+            self.small[size / 8].push(cell);
+        } else {
+            self.large.entry(size).or_default().push(cell);
+        }
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(usize) -> bool) {
+        for cells in self.small.iter_mut().chain(self.large.values_mut()) {
+            cells.retain(|c| keep(*c));
+        }
+        self.large.retain(|_, cells| !cells.is_empty());
+    }
+}
+
 /// What a collection did.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct CollectionStats {
@@ -174,7 +214,7 @@ pub struct GcHeap {
     /// The ordinary chunk being bump-filled, and the bytes used in it.
     current: Option<(usize, usize)>,
     /// Free cells by size in bytes.
-    free: HashMap<usize, Vec<usize>>,
+    free: FreeLists,
     /// Bytes taken by all chunks.
     bytes: usize,
     /// The most `bytes` may reach.
@@ -184,7 +224,7 @@ pub struct GcHeap {
     /// Bytes that survived the last collection.
     live_after_collection: usize,
     /// Shapes by type id, as the collector was told them.
-    shapes: HashMap<u32, ObjectShape>,
+    shapes: Vec<Option<Arc<ObjectShape>>>,
     /// Collections so far.
     collections: u64,
 }
@@ -201,12 +241,12 @@ impl GcHeap {
         GcHeap {
             chunks: BTreeMap::new(),
             current: None,
-            free: HashMap::new(),
+            free: FreeLists::default(),
             bytes: 0,
             limit,
             since_collection: 0,
             live_after_collection: 0,
-            shapes: HashMap::new(),
+            shapes: Vec::new(),
             collections: 0,
         }
     }
@@ -248,7 +288,7 @@ impl GcHeap {
         if size > self.limit {
             return Err(TrapCode::AllocationTooLarge);
         }
-        let object = match self.free.get_mut(&size).and_then(Vec::pop) {
+        let object = match self.free.pop(size) {
             Some(cell) => {
                 // SAFETY: a free cell is `size` bytes of a live chunk that no
                 // object uses.
@@ -319,7 +359,8 @@ impl GcHeap {
         let objects: Vec<usize> = self.chunks.values().flat_map(Chunk::objects).collect();
         for object in objects {
             let shape = self.shape(object, shape_of);
-            for i in 0..Self::object_size(object, &shape) / 8 {
+            let shape = &*shape;
+            for i in 0..Self::object_size(object, shape) / 8 {
                 // SAFETY: inside a live object.
                 f(unsafe { *((object + i * 8) as *const usize) });
             }
@@ -360,12 +401,18 @@ impl GcHeap {
 
     /// The shape of the object at `addr`, asking `shape_of` for types not
     /// seen yet.
-    fn shape(&mut self, addr: usize, shape_of: &mut dyn FnMut(u32) -> ObjectShape) -> ObjectShape {
+    fn shape(
+        &mut self,
+        addr: usize,
+        shape_of: &mut dyn FnMut(u32) -> ObjectShape,
+    ) -> Arc<ObjectShape> {
         // SAFETY: `addr` is a live object of this heap.
-        let id = unsafe { crate::object_type_id(addr) };
-        self.shapes
-            .entry(id)
-            .or_insert_with(|| shape_of(id))
+        let id = unsafe { crate::object_type_id(addr) } as usize;
+        if self.shapes.len() <= id {
+            self.shapes.resize(id + 1, None);
+        }
+        self.shapes[id]
+            .get_or_insert_with(|| Arc::new(shape_of(id as u32)))
             .clone()
     }
 
@@ -399,7 +446,7 @@ impl GcHeap {
             self.push_if_unmarked(w, &mut stack);
         }
         while let Some(object) = stack.pop() {
-            match self.shape(object, shape_of) {
+            match &*self.shape(object, shape_of) {
                 ObjectShape::Struct { refs, .. } => {
                     for off in refs.iter() {
                         // SAFETY: a reference field inside a live struct.
@@ -451,7 +498,7 @@ impl GcHeap {
                     stats.live_bytes += size;
                 } else {
                     self.chunk_of_mut(object).set_start(object, false);
-                    self.free.entry(size).or_default().push(object);
+                    self.free.push(size, object);
                     stats.freed_objects += 1;
                 }
             }
@@ -469,15 +516,12 @@ impl GcHeap {
             }
             // Free cells in the chunks given back are gone.
             let chunks = &self.chunks;
-            for cells in self.free.values_mut() {
-                cells.retain(|c| {
-                    chunks
-                        .range(..=*c)
-                        .next_back()
-                        .is_some_and(|(_, k)| *c < k.addr() + k.bytes)
-                });
-            }
-            self.free.retain(|_, cells| !cells.is_empty());
+            self.free.retain(|c| {
+                chunks
+                    .range(..=c)
+                    .next_back()
+                    .is_some_and(|(_, k)| c < k.addr() + k.bytes)
+            });
         }
         stats.freed_chunks = empty.len();
         self.since_collection = 0;
