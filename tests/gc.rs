@@ -249,3 +249,75 @@ fn ten_gib_through_a_256_mib_heap() {
         store.gc_heap_bytes()
     );
 }
+
+#[test]
+fn impossible_and_excessive_allocations_trap() {
+    let mut config = Config::new();
+    config.gc_heap_limit(8 << 20);
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (type $a (array (mut i64)))
+          (global $keep (mut (ref null $a)) (ref.null $a))
+          (func (export "new") (param i32) (result anyref) (array.new_default $a (local.get 0)))
+          (func (export "keep") (param i32)
+            (global.set $keep (array.new_default $a (local.get 0))))
+          (func (export "drop") (global.set $keep (ref.null $a))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let new = instance.get_func(&mut store, "new").unwrap();
+    let keep = instance
+        .get_typed_func::<i32, ()>(&mut store, "keep")
+        .unwrap();
+    let trap = |r: anyhow::Result<()>| *r.unwrap_err().downcast_ref::<kiln::Trap>().unwrap();
+    // 2^32 - 1 elements of 8 bytes: larger than any heap.
+    let r = new.call(&mut store, &[Val::I32(-1)], &mut [Val::I32(0)]);
+    assert_eq!(trap(r), kiln::Trap::AllocationTooLarge);
+    // 6 MiB kept alive, then another 6 MiB: the heap is full even after a
+    // collection.
+    keep.call(&mut store, 6 << 17).unwrap();
+    let r = new.call(&mut store, &[Val::I32(6 << 17)], &mut [Val::I32(0)]);
+    assert_eq!(trap(r), kiln::Trap::GcHeapOutOfMemory);
+    // Once nothing holds the kept array, the collection that the next
+    // allocation runs frees it, and the new one fits.
+    let drop_it = instance
+        .get_typed_func::<(), ()>(&mut store, "drop")
+        .unwrap();
+    drop_it.call(&mut store, ()).unwrap();
+    keep.call(&mut store, 6 << 17).unwrap();
+    assert!(store.gc_heap_bytes() <= 8 << 20);
+}
+
+#[test]
+fn an_object_cannot_cross_into_another_store() {
+    let engine = gc_engine();
+    let module = Module::new(
+        &engine,
+        r#"(module (type $s (struct (field i32)))
+             (func (export "make") (result anyref) (struct.new $s (i32.const 1)))
+             (func (export "take") (param anyref) (result i32) (ref.test (ref $s) (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut a = Store::new(&engine, ());
+    let mut b = Store::new(&engine, ());
+    let ia = Instance::new(&mut a, &module, &[]).unwrap();
+    let ib = Instance::new(&mut b, &module, &[]).unwrap();
+    let mut out = [Val::I32(0)];
+    ia.get_func(&mut a, "make")
+        .unwrap()
+        .call(&mut a, &[], &mut out)
+        .unwrap();
+    let object = out[0].clone();
+    assert!(object.unwrap_anyref().unwrap().is_struct());
+    let take_b = ib.get_func(&mut b, "take").unwrap();
+    let err = take_b
+        .call(&mut b, std::slice::from_ref(&object), &mut out)
+        .unwrap_err();
+    assert!(err.to_string().contains("different store"), "{err}");
+    let take_a = ia.get_func(&mut a, "take").unwrap();
+    take_a.call(&mut a, &[object], &mut out).unwrap();
+    assert_eq!(out[0].unwrap_i32(), 1);
+}

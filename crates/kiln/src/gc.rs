@@ -17,7 +17,7 @@
 
 use crate::store::{StoreBody, StoreInner};
 use kiln_types::{RefHierarchy, StorageType, StructLayout, ValType};
-use kiln_vm::{CollectionStats, ObjectShape, VMSharedSignatureIndex};
+use kiln_vm::{CollectionStats, ObjectShape, TypeRegistry, VMSharedSignatureIndex};
 use std::sync::{Arc, Weak};
 
 /// Handles on the objects the host holds: each `AnyRef` of a struct or
@@ -54,37 +54,34 @@ fn may_be_object(t: ValType) -> bool {
     matches!(t, ValType::Ref(r) if matches!(r.heap_type.hierarchy(), RefHierarchy::Any | RefHierarchy::Extern))
 }
 
-impl StoreInner {
-    /// Where the references of type `id`'s objects are.
-    fn object_shape(&self, id: u32) -> ObjectShape {
-        let ty = self
-            .engine
-            .inner
-            .types
-            .lookup_type(VMSharedSignatureIndex::new(id))
-            .expect("an object's type stays registered while its store lives");
-        if let Some(s) = ty.as_struct() {
-            let layout = StructLayout::new(s);
-            let refs = s
-                .fields
-                .iter()
-                .zip(&layout.fields)
-                .filter(|(f, _)| matches!(f.storage, StorageType::Val(t) if may_be_object(t)))
-                .map(|(_, off)| *off)
-                .collect();
-            ObjectShape::Struct {
-                size: layout.size,
-                refs,
-            }
-        } else {
-            let a = ty.as_array().expect("objects are structs or arrays");
-            ObjectShape::Array {
-                elem_size: kiln_types::storage_size(a.0.storage),
-                elem_is_ref: matches!(a.0.storage, StorageType::Val(t) if may_be_object(t)),
-            }
+/// Where the references of type `id`'s objects are.
+fn object_shape(types: &TypeRegistry, id: u32) -> ObjectShape {
+    let ty = types
+        .lookup_type(VMSharedSignatureIndex::new(id))
+        .expect("an object's type stays registered while its store lives");
+    if let Some(s) = ty.as_struct() {
+        let layout = StructLayout::new(s);
+        let refs = s
+            .fields
+            .iter()
+            .zip(&layout.fields)
+            .filter(|(f, _)| matches!(f.storage, StorageType::Val(t) if may_be_object(t)))
+            .map(|(_, off)| *off)
+            .collect();
+        ObjectShape::Struct {
+            size: layout.size,
+            refs,
+        }
+    } else {
+        let a = ty.as_array().expect("objects are structs or arrays");
+        ObjectShape::Array {
+            elem_size: kiln_types::storage_size(a.0.storage),
+            elem_is_ref: matches!(a.0.storage, StorageType::Val(t) if may_be_object(t)),
         }
     }
+}
 
+impl StoreInner {
     /// Every precise root of the store (see the module docs).
     fn gc_roots(&self) -> Vec<usize> {
         let mut roots: Vec<usize> = self.host_roots.live().collect();
@@ -113,18 +110,19 @@ impl StoreInner {
     /// Collects the store's GC heap with its roots and `conservative`.
     pub(crate) fn collect_garbage(&mut self, conservative: &[&[usize]]) -> CollectionStats {
         let roots = self.gc_roots();
-        let mut heap = std::mem::take(&mut self.vm.gc_heap);
-        let stats = heap.collect(&roots, conservative, &mut |id| self.object_shape(id));
-        self.vm.gc_heap = heap;
-        stats
+        let types = &self.engine.inner.types;
+        self.vm
+            .gc_heap
+            .collect(&roots, conservative, &mut |id| object_shape(types, id))
     }
 
     /// Calls `f` with every word of the GC heap (for the exception
     /// collector, which cannot tell exnref fields from others).
     pub(crate) fn for_each_heap_word(&mut self, f: impl FnMut(usize)) {
-        let mut heap = std::mem::take(&mut self.vm.gc_heap);
-        heap.for_each_word(&mut |id| self.object_shape(id), f);
-        self.vm.gc_heap = heap;
+        let types = &self.engine.inner.types;
+        self.vm
+            .gc_heap
+            .for_each_word(&mut |id| object_shape(types, id), f);
     }
 }
 

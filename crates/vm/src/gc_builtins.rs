@@ -84,7 +84,7 @@ pub(crate) unsafe extern "C" fn gc_alloc_array(
     let inst = unsafe { instance(vmctx) };
     let size = array_bytes(inst, ty, len);
     // SAFETY: as in `gc_alloc`.
-    let r = unsafe { allocating(vmctx, size, || inst.new_array(TypeIndex(ty), len, |_| 0)) };
+    let r = unsafe { allocating(vmctx, size, || inst.new_array_default(TypeIndex(ty), len)) };
     check(r) as *mut u8
 }
 

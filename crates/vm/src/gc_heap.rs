@@ -273,11 +273,12 @@ impl GcHeap {
     }
 
     /// Whether a collection should run before allocating `size` more bytes:
-    /// enough was allocated since the last one, or the heap is near its
-    /// limit.
+    /// enough was allocated since the last one. (When the heap is full, the
+    /// allocation fails and its caller collects then; an object that could
+    /// never fit is no reason to collect.)
     pub fn collection_due(&self, size: usize) -> bool {
         let interval = MIN_COLLECTION_INTERVAL.max(self.live_after_collection);
-        self.since_collection + size > interval || self.bytes + size + CHUNK_BYTES > self.limit
+        size <= self.limit && self.since_collection + size > interval
     }
 
     /// A zeroed object of `size` bytes (a multiple of 8, at least 8) whose

@@ -337,7 +337,7 @@ impl Instance {
                 }
                 ConstOp::ArrayNewDefault(t) => {
                     let len = stack.pop().unwrap() as u32;
-                    self.new_array(t, len, |_| 0)? as u128
+                    self.new_array_default(t, len)? as u128
                 }
                 ConstOp::ArrayNewFixed(t, n) => {
                     let items = stack.split_off(stack.len() - n as usize);
@@ -381,6 +381,17 @@ impl Instance {
 
     /// An array of module type `t` with `len` elements, element `i` being
     /// `item(i)` (a raw value).
+    /// An array of module type `t` with `len` zero (or null) elements.
+    pub(crate) fn new_array_default(&self, t: TypeIndex, len: u32) -> Result<usize, TrapCode> {
+        let ty = self.module.info.types[t.index()]
+            .as_array()
+            .expect("validated: an array type");
+        let id = self.module.signature_ids[t.index()].bits();
+        // SAFETY: as in `new_struct`; the heap hands out zeroed objects.
+        let heap = unsafe { &mut *self.gc_heap() };
+        Ok(heap.alloc_array(id, len, storage_size(ty.0.storage))? as usize)
+    }
+
     pub(crate) fn new_array(
         &self,
         t: TypeIndex,
