@@ -56,17 +56,62 @@ fn smith_config_extended() -> wasm_smith::Config {
     }
 }
 
+/// GC with what it builds on (typed function references, exceptions, tail
+/// calls), and a small GC heap so that collections happen.
+fn smith_config_gc() -> wasm_smith::Config {
+    wasm_smith::Config {
+        gc_enabled: true,
+        reference_types_enabled: true,
+        exceptions_enabled: true,
+        tail_call_enabled: true,
+        max_type_size: 100,
+        max_types: 30,
+        ..smith_config()
+    }
+}
+
+/// Which features the random modules use.
+#[derive(Copy, Clone, PartialEq)]
+enum Features {
+    Wasm2,
+    Extended,
+    Gc,
+}
+
 #[test]
 fn random_valid_modules_compile_and_run_without_crashing() {
-    run_random_modules(false);
+    run_random_modules(Features::Wasm2);
 }
 
 #[test]
 fn random_modules_with_post_2_0_features_compile_and_run_without_crashing() {
-    run_random_modules(true);
+    run_random_modules(Features::Extended);
 }
 
-fn run_random_modules(extended: bool) {
+#[test]
+fn random_gc_modules_compile_and_run_without_crashing() {
+    run_random_modules(Features::Gc);
+}
+
+/// Whether a module's type section has a struct or array type.
+fn has_gc_types(wasm: &[u8]) -> bool {
+    wasmparser::Parser::new(0).parse_all(wasm).any(|p| match p {
+        Ok(wasmparser::Payload::TypeSection(types)) => types.into_iter().any(|g| {
+            g.is_ok_and(|g| {
+                g.types().any(|t| {
+                    !matches!(
+                        t.composite_type.inner,
+                        wasmparser::CompositeInnerType::Func(_)
+                    )
+                })
+            })
+        }),
+        _ => false,
+    })
+}
+
+fn run_random_modules(features: Features) {
+    let extended = features == Features::Extended;
     let mut config = Config::new();
     config
         .wasm_simd(true)
@@ -82,8 +127,15 @@ fn run_random_modules(extended: bool) {
             .wasm_extended_const(true)
             .wasm_multi_memory(true);
     }
+    if features == Features::Gc {
+        config
+            .wasm_gc(true)
+            .wasm_exceptions(true)
+            .wasm_tail_call(true)
+            .gc_heap_limit(16 << 20);
+    }
     let engine = Engine::new(&config).unwrap();
-    let (mut compiled, mut ran) = (0, 0);
+    let (mut compiled, mut ran, mut with_gc_types) = (0, 0, 0);
     // `KILN_FUZZ_SEEDS=N KILN_FUZZ_BYTES=M cargo test --release --test random_modules`
     // runs a longer search over bigger modules.
     let env = |name: &str, default: u64| {
@@ -98,15 +150,16 @@ fn run_random_modules(extended: bool) {
     );
     for seed in 0..seeds {
         let data = bytes(seed, size);
-        let smith = if extended {
-            smith_config_extended()
-        } else {
-            smith_config()
+        let smith = match features {
+            Features::Wasm2 => smith_config(),
+            Features::Extended => smith_config_extended(),
+            Features::Gc => smith_config_gc(),
         };
         let Ok(module) = wasm_smith::Module::new(smith, &mut Unstructured::new(&data)) else {
             continue;
         };
         let wasm = module.to_bytes();
+        with_gc_types += usize::from(has_gc_types(&wasm));
         let module = match Module::from_binary(&engine, &wasm) {
             Ok(m) => m,
             // 64-bit tables are the one generated feature Kiln does not implement.
@@ -149,7 +202,15 @@ fn run_random_modules(extended: bool) {
             let _ = name;
         }
     }
-    eprintln!("compiled {compiled} modules, ran {ran} functions");
+    eprintln!(
+        "compiled {compiled} modules ({with_gc_types} with struct or array types), ran {ran} functions"
+    );
+    if features == Features::Gc {
+        assert!(
+            with_gc_types >= seeds as usize / 4,
+            "only {with_gc_types} modules had GC types"
+        );
+    }
     assert!(
         compiled >= seeds / 2,
         "only {compiled} of {seeds} modules were generated"
