@@ -476,10 +476,13 @@ impl GcHeap {
     }
 
     fn push_if_unmarked(&mut self, w: usize, stack: &mut Vec<usize>) {
-        if w & 1 != 0 || !self.is_object(w) {
+        if w == 0 || !w.is_multiple_of(8) {
             return;
         }
-        if self.chunk_of_mut(w).mark(w) {
+        let Some((_, chunk)) = self.chunks.range_mut(..=w).next_back() else {
+            return;
+        };
+        if w < chunk.addr() + chunk.bytes && chunk.is_start(w) && chunk.mark(w) {
             stack.push(w);
         }
     }
