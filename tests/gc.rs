@@ -321,3 +321,78 @@ fn an_object_cannot_cross_into_another_store() {
     take_a.call(&mut a, &[object], &mut out).unwrap();
     assert_eq!(out[0].unwrap_i32(), 1);
 }
+
+#[test]
+fn the_host_reads_and_writes_fields_and_elements() {
+    let engine = gc_engine();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (type $pt (struct (field $x (mut i8)) (field $y f64) (field $next (mut (ref null $pt)))))
+          (type $a (array (mut i16)))
+          (func (export "point") (result anyref) (struct.new $pt (i32.const -1) (f64.const 2.5) (ref.null $pt)))
+          (func (export "arr") (result anyref) (array.new $a (i32.const 7) (i32.const 3)))
+          (func (export "x") (param anyref) (result i32) (struct.get_s $pt $x (ref.cast (ref $pt) (local.get 0))))
+          (func (export "sum") (param anyref) (result i32)
+            (local $a (ref $a)) (local $i i32) (local $s i32)
+            (local.set $a (ref.cast (ref $a) (local.get 0)))
+            (loop $l
+              (local.set $s (i32.add (local.get $s) (array.get_u $a (local.get $a) (local.get $i))))
+              (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (array.len (local.get $a)))))
+            (local.get $s)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let call = |store: &mut Store<()>, name: &str, args: &[Val]| {
+        let mut out = [Val::I32(0)];
+        let f = instance.get_func(&mut *store, name).unwrap();
+        f.call(&mut *store, args, &mut out).unwrap();
+        out[0].clone()
+    };
+    let p = call(&mut store, "point", &[])
+        .unwrap_anyref()
+        .unwrap()
+        .clone();
+    let s = p.as_struct().unwrap();
+    assert!(p.as_array().is_none());
+    // Packed fields read zero-extended, as `struct.get_u` does.
+    assert_eq!(s.field(&mut store, 0).unwrap().unwrap_i32(), 0xff);
+    assert_eq!(s.field(&mut store, 1).unwrap().unwrap_f64(), 2.5);
+    assert!(s.field(&mut store, 3).is_err());
+    s.set_field(&mut store, 0, Val::I32(0x105)).unwrap();
+    assert_eq!(
+        call(&mut store, "x", &[Val::AnyRef(Some(p.clone()))]).unwrap_i32(),
+        5
+    );
+    // Immutable fields and wrong types are refused.
+    assert!(
+        s.set_field(&mut store, 1, Val::F64(1f64.to_bits()))
+            .is_err()
+    );
+    assert!(s.set_field(&mut store, 0, Val::I64(1)).is_err());
+    // A reference field takes a struct of its type, and not an array.
+    s.set_field(&mut store, 2, Val::AnyRef(Some(p.clone())))
+        .unwrap();
+    let a = call(&mut store, "arr", &[])
+        .unwrap_anyref()
+        .unwrap()
+        .clone();
+    assert!(
+        s.set_field(&mut store, 2, Val::AnyRef(Some(a.clone())))
+            .is_err()
+    );
+
+    let arr = a.as_array().unwrap();
+    assert_eq!(arr.len(&store).unwrap(), 3);
+    arr.set(&mut store, 1, Val::I32(0x1_0010)).unwrap();
+    assert_eq!(arr.get(&mut store, 1).unwrap().unwrap_i32(), 0x10);
+    assert!(arr.get(&mut store, 3).is_err());
+    assert_eq!(
+        call(&mut store, "sum", &[Val::AnyRef(Some(a))]).unwrap_i32(),
+        7 + 0x10 + 7
+    );
+    // Another store's object is refused.
+    let mut other = Store::new(&engine, ());
+    assert!(s.field(&mut other, 0).is_err());
+}

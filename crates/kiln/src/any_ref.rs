@@ -178,6 +178,20 @@ impl AnyRef {
         })
     }
 
+    /// The address of the struct or array, after checking it belongs to
+    /// `store`; an error for anything else.
+    pub(crate) fn object_address(&self, store: &StoreInner) -> Result<usize> {
+        match &self.repr {
+            AnyRepr::Object {
+                addr, store: owner, ..
+            } => {
+                store.check(*owner, "GC object")?;
+                Ok(*addr)
+            }
+            _ => bail!("not a struct or array"),
+        }
+    }
+
     /// The host value `any.convert_extern` made this reference from, if
     /// it is one and a `V` (a Kiln extension: wasmtime reaches it through
     /// `ExternRef::convert_any`).

@@ -1,0 +1,172 @@
+//! `StructRef` and `ArrayRef`: reading and writing the fields of structs
+//! and the elements of arrays from the host, with the checks wasm's
+//! validator would make (index, mutability, value type) made at run time.
+
+use crate::store::StoreInner;
+use crate::{AnyRef, AsContext, AsContextMut, SubType, Val, ValType};
+use anyhow::{Result, bail};
+use kiln_types::{FieldType, GC_ARRAY_ELEMENTS, StructLayout, storage_size};
+use kiln_vm::{RawValue, VMSharedSignatureIndex};
+
+/// A struct (a rooted `anyref` known to be one).
+#[derive(Clone, Debug)]
+pub struct StructRef {
+    any: AnyRef,
+}
+
+/// An array (a rooted `anyref` known to be one).
+#[derive(Clone, Debug)]
+pub struct ArrayRef {
+    any: AnyRef,
+}
+
+/// The registered type of the object `any` points to, after checking it
+/// belongs to `store`.
+fn object_type(store: &StoreInner, any: &AnyRef) -> Result<(usize, SubType)> {
+    let addr = any.object_address(store)?;
+    // SAFETY: the object belongs to this store and is rooted by `any`.
+    let id = unsafe { kiln_vm::object_type_id(addr) };
+    let ty = store
+        .engine
+        .inner
+        .types
+        .lookup_type(VMSharedSignatureIndex::new(id))
+        .expect("an object's type stays registered while its store lives");
+    Ok((addr, ty))
+}
+
+/// Reads storage of `field`'s type at `at` as a `Val` (packed integers
+/// zero-extended).
+///
+/// # Safety
+/// `at` must be a field or element of that type in a live object of
+/// `store`.
+unsafe fn read(store: &mut StoreInner, at: *const u8, field: FieldType) -> Val {
+    // SAFETY: guaranteed by the caller.
+    let raw = unsafe { kiln_vm::read_storage(at, field.storage) };
+    Val::from_raw(store, RawValue(raw), field.storage.unpacked())
+}
+
+/// Checks `value` against a field of type `field` and writes it at `at`.
+///
+/// # Safety
+/// As for [`read`].
+unsafe fn write(store: &mut StoreInner, at: *mut u8, field: FieldType, value: &Val) -> Result<()> {
+    if !field.mutable {
+        bail!("the field is immutable");
+    }
+    let ty: ValType = field.storage.unpacked();
+    value.check_ty(store, ty, "the value")?;
+    let raw = value.to_raw(store)?;
+    // SAFETY: guaranteed by the caller; packed storage keeps the low bits.
+    unsafe { kiln_vm::write_storage(at, field.storage, raw.0) };
+    Ok(())
+}
+
+impl AnyRef {
+    /// The struct, if this is one.
+    pub fn as_struct(&self) -> Option<StructRef> {
+        self.is_struct().then(|| StructRef { any: self.clone() })
+    }
+
+    /// The array, if this is one.
+    pub fn as_array(&self) -> Option<ArrayRef> {
+        self.is_array().then(|| ArrayRef { any: self.clone() })
+    }
+}
+
+impl StructRef {
+    /// The struct as an `anyref`.
+    pub fn to_anyref(&self) -> AnyRef {
+        self.any.clone()
+    }
+
+    /// Field `index`, read as wasm's `struct.get_u` would (packed fields
+    /// zero-extended); an error if there is no such field or the struct
+    /// belongs to another store.
+    pub fn field(&self, mut store: impl AsContextMut, index: usize) -> Result<Val> {
+        let store = &mut store.as_context_mut().0.inner;
+        let (addr, ty) = object_type(store, &self.any)?;
+        let s = ty.as_struct().expect("a struct's type");
+        let Some(field) = s.fields.get(index).copied() else {
+            bail!(
+                "the struct has {} fields, not {}",
+                s.fields.len(),
+                index + 1
+            );
+        };
+        let offset = StructLayout::new(s).fields[index] as usize;
+        // SAFETY: the field lies inside the live struct.
+        Ok(unsafe { read(store, (addr + offset) as *const u8, field) })
+    }
+
+    /// Sets field `index` to `value` (an error if the field does not exist,
+    /// is immutable, or `value` is not of its type).
+    pub fn set_field(&self, mut store: impl AsContextMut, index: usize, value: Val) -> Result<()> {
+        let store = &mut store.as_context_mut().0.inner;
+        let (addr, ty) = object_type(store, &self.any)?;
+        let s = ty.as_struct().expect("a struct's type");
+        let Some(field) = s.fields.get(index).copied() else {
+            bail!(
+                "the struct has {} fields, not {}",
+                s.fields.len(),
+                index + 1
+            );
+        };
+        let offset = StructLayout::new(s).fields[index] as usize;
+        // SAFETY: the field lies inside the live struct.
+        unsafe { write(store, (addr + offset) as *mut u8, field, &value) }
+    }
+}
+
+impl ArrayRef {
+    /// The array as an `anyref`.
+    pub fn to_anyref(&self) -> AnyRef {
+        self.any.clone()
+    }
+
+    /// The number of elements.
+    pub fn len(&self, store: impl AsContext) -> Result<u32> {
+        let addr = self.any.object_address(&store.as_context().0.inner)?;
+        // SAFETY: the array belongs to this store and is rooted by `self`.
+        Ok(unsafe { kiln_vm::array_len(addr) })
+    }
+
+    /// Whether the array has no elements.
+    pub fn is_empty(&self, store: impl AsContext) -> Result<bool> {
+        Ok(self.len(store)? == 0)
+    }
+
+    /// The address of element `index`, and the element type, after the
+    /// checks.
+    fn element(&self, store: &StoreInner, index: u32) -> Result<(*mut u8, FieldType)> {
+        let (addr, ty) = object_type(store, &self.any)?;
+        let field = ty.as_array().expect("an array's type").0;
+        // SAFETY: the array is live and rooted.
+        let len = unsafe { kiln_vm::array_len(addr) };
+        if index >= len {
+            bail!("element {index} is out of bounds of an array of {len}");
+        }
+        let at = addr
+            + GC_ARRAY_ELEMENTS as usize
+            + index as usize * storage_size(field.storage) as usize;
+        Ok((at as *mut u8, field))
+    }
+
+    /// Element `index`, read as `array.get_u` would.
+    pub fn get(&self, mut store: impl AsContextMut, index: u32) -> Result<Val> {
+        let store = &mut store.as_context_mut().0.inner;
+        let (at, field) = self.element(store, index)?;
+        // SAFETY: `element` checked the index against the live array.
+        Ok(unsafe { read(store, at, field) })
+    }
+
+    /// Sets element `index` to `value` (an error if out of bounds, the
+    /// elements are immutable, or `value` is not of their type).
+    pub fn set(&self, mut store: impl AsContextMut, index: u32, value: Val) -> Result<()> {
+        let store = &mut store.as_context_mut().0.inner;
+        let (at, field) = self.element(store, index)?;
+        // SAFETY: `element` checked the index against the live array.
+        unsafe { write(store, at, field, &value) }
+    }
+}
