@@ -49,7 +49,7 @@ impl I31 {
 
     /// The word compiled code uses for this value.
     pub(crate) fn to_raw(self) -> usize {
-        ((self.0 as usize) << 1) | 1
+        kiln_types::i31_word(self.0)
     }
 
     /// The value behind an odd word.
@@ -158,16 +158,11 @@ impl AnyRef {
         Ok(match &self.repr {
             AnyRepr::I31(_) => HeapType::I31,
             AnyRepr::Host(_) => HeapType::Any,
-            AnyRepr::Object {
-                addr,
-                kind,
-                store: owner,
-                ..
-            } => {
-                store.check(*owner, "GC object")?;
-                // SAFETY: the object belongs to this store, whose heap keeps
-                // every object until the store is dropped.
-                let id = unsafe { kiln_vm::object_type_id(*addr) };
+            AnyRepr::Object { kind, .. } => {
+                let addr = self.object_address(store)?;
+                // SAFETY: `object_address` checked that the object belongs to
+                // this store, whose heap keeps it while `self` roots it.
+                let id = unsafe { kiln_vm::object_type_id(addr) };
                 let kind = if *kind == GcKind::Struct {
                     TypeKind::Struct
                 } else {

@@ -81,11 +81,9 @@ impl StructRef {
         self.any.clone()
     }
 
-    /// Field `index`, read as wasm's `struct.get_u` would (packed fields
-    /// zero-extended); an error if there is no such field or the struct
-    /// belongs to another store.
-    pub fn field(&self, mut store: impl AsContextMut, index: usize) -> Result<Val> {
-        let store = &mut store.as_context_mut().0.inner;
+    /// The address of field `index`, and its type, after checking the
+    /// store and the index.
+    fn field_at(&self, store: &StoreInner, index: usize) -> Result<(*mut u8, FieldType)> {
         let (addr, ty) = object_type(store, &self.any)?;
         let s = ty.as_struct().expect("a struct's type");
         let Some(field) = s.fields.get(index).copied() else {
@@ -96,26 +94,26 @@ impl StructRef {
             );
         };
         let offset = StructLayout::new(s).fields[index] as usize;
-        // SAFETY: the field lies inside the live struct.
-        Ok(unsafe { read(store, (addr + offset) as *const u8, field) })
+        Ok(((addr + offset) as *mut u8, field))
+    }
+
+    /// Field `index`, read as wasm's `struct.get_u` would (packed fields
+    /// zero-extended); an error if there is no such field or the struct
+    /// belongs to another store.
+    pub fn field(&self, mut store: impl AsContextMut, index: usize) -> Result<Val> {
+        let store = &mut store.as_context_mut().0.inner;
+        let (at, field) = self.field_at(store, index)?;
+        // SAFETY: `field_at` found the field inside the live struct.
+        Ok(unsafe { read(store, at, field) })
     }
 
     /// Sets field `index` to `value` (an error if the field does not exist,
     /// is immutable, or `value` is not of its type).
     pub fn set_field(&self, mut store: impl AsContextMut, index: usize, value: Val) -> Result<()> {
         let store = &mut store.as_context_mut().0.inner;
-        let (addr, ty) = object_type(store, &self.any)?;
-        let s = ty.as_struct().expect("a struct's type");
-        let Some(field) = s.fields.get(index).copied() else {
-            bail!(
-                "the struct has {} fields, not {}",
-                s.fields.len(),
-                index + 1
-            );
-        };
-        let offset = StructLayout::new(s).fields[index] as usize;
-        // SAFETY: the field lies inside the live struct.
-        unsafe { write(store, (addr + offset) as *mut u8, field, &value) }
+        let (at, field) = self.field_at(store, index)?;
+        // SAFETY: `field_at` found the field inside the live struct.
+        unsafe { write(store, at, field, &value) }
     }
 }
 

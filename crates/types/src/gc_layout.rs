@@ -42,6 +42,13 @@ impl GcKind {
     }
 }
 
+/// The word that stands for `ref.i31 x` (the low 31 bits of `x`): odd, so
+/// that it is never an object's address or null. Compiled code makes the
+/// same word inline.
+pub fn i31_word(x: u32) -> usize {
+    (((x & 0x7fff_ffff) as usize) << 1) | 1
+}
+
 /// Offset of the header's type id (a `u32`).
 pub const GC_HEADER_TYPE_ID: u32 = 0;
 /// Offset of the header's kind (a `u32`).

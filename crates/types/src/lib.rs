@@ -24,7 +24,7 @@ pub use const_expr::{ConstExpr, ConstOp};
 pub use exceptions::{ExceptionCallSite, ExceptionHandler, VMExceptionOffsets};
 pub use gc_layout::{
     GC_ARRAY_ELEMENTS, GC_ARRAY_LENGTH, GC_HEADER_KIND, GC_HEADER_TYPE_ID, GC_STRUCT_FIELDS,
-    GcKind, StructLayout, storage_size,
+    GcKind, StructLayout, i31_word, storage_size,
 };
 pub use indices::*;
 pub use module::{

@@ -159,6 +159,20 @@ impl ModuleInfo {
             .as_func()
             .expect("a validated module names a function type here")
     }
+    /// The struct type at index `t` (which validation guarantees, as for
+    /// [`Self::func_type_at`]).
+    pub fn struct_type_at(&self, t: TypeIndex) -> &StructType {
+        self.types[t.index()]
+            .as_struct()
+            .expect("a validated module names a struct type here")
+    }
+    /// The array type at index `t` (which validation guarantees, as for
+    /// [`Self::func_type_at`]).
+    pub fn array_type_at(&self, t: TypeIndex) -> &ArrayType {
+        self.types[t.index()]
+            .as_array()
+            .expect("a validated module names an array type here")
+    }
     /// Whether type `a` is type `b` or declares it as a (transitive)
     /// supertype.
     pub fn is_subtype(&self, a: TypeIndex, b: TypeIndex) -> bool {

@@ -97,11 +97,7 @@ fn array_bytes(inst: &crate::Instance, ty: u32, len: u32) -> usize {
 
 /// The element size of array type `ty` of the instance's module.
 fn element_storage(inst: &crate::Instance, ty: u32) -> StorageType {
-    inst.module().info.types[ty as usize]
-        .as_array()
-        .expect("validated: an array type")
-        .0
-        .storage
+    inst.module().info.array_type_at(TypeIndex(ty)).0.storage
 }
 
 /// Bytes `offset..offset + len * size` of data segment `data`, or

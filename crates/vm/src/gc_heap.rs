@@ -193,6 +193,12 @@ impl FreeLists {
     }
 }
 
+/// The chunk of `chunks` that `addr` lies in, if any.
+fn containing(chunks: &BTreeMap<usize, Chunk>, addr: usize) -> Option<&Chunk> {
+    let (_, c) = chunks.range(..=addr).next_back()?;
+    (addr < c.addr() + c.bytes).then_some(c)
+}
+
 /// What a collection did.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct CollectionStats {
@@ -316,7 +322,9 @@ impl GcHeap {
                 at + used
             }
         };
-        self.chunk_of_mut(object).set_start(object, true);
+        self.chunk_of_mut(object)
+            .expect("an object of the heap")
+            .set_start(object, true);
         self.since_collection += size;
         // SAFETY: `object` starts `size` zeroed, 8-aligned bytes inside a
         // live chunk that nothing else uses.
@@ -377,17 +385,12 @@ impl GcHeap {
     }
 
     fn chunk_of(&self, addr: usize) -> Option<&Chunk> {
-        let (_, c) = self.chunks.range(..=addr).next_back()?;
-        (addr < c.addr() + c.bytes).then_some(c)
+        containing(&self.chunks, addr)
     }
 
-    fn chunk_of_mut(&mut self, addr: usize) -> &mut Chunk {
-        let (_, c) = self
-            .chunks
-            .range_mut(..=addr)
-            .next_back()
-            .expect("an address inside the heap");
-        c
+    fn chunk_of_mut(&mut self, addr: usize) -> Option<&mut Chunk> {
+        let (_, c) = self.chunks.range_mut(..=addr).next_back()?;
+        (addr < c.addr() + c.bytes).then_some(c)
     }
 
     /// A chunk of `bytes` bytes, counted against the limit.
@@ -479,10 +482,10 @@ impl GcHeap {
         if w == 0 || !w.is_multiple_of(8) {
             return;
         }
-        let Some((_, chunk)) = self.chunks.range_mut(..=w).next_back() else {
-            return;
-        };
-        if w < chunk.addr() + chunk.bytes && chunk.is_start(w) && chunk.mark(w) {
+        if let Some(chunk) = self.chunk_of_mut(w)
+            && chunk.is_start(w)
+            && chunk.mark(w)
+        {
             stack.push(w);
         }
     }
@@ -501,7 +504,8 @@ impl GcHeap {
                     live += 1;
                     stats.live_bytes += size;
                 } else {
-                    self.chunk_of_mut(object).set_start(object, false);
+                    let chunk = self.chunks.get_mut(&at).expect("a chunk of the heap");
+                    chunk.set_start(object, false);
                     self.free.push(size, object);
                     stats.freed_objects += 1;
                 }
@@ -520,12 +524,7 @@ impl GcHeap {
             }
             // Free cells in the chunks given back are gone.
             let chunks = &self.chunks;
-            self.free.retain(|c| {
-                chunks
-                    .range(..=c)
-                    .next_back()
-                    .is_some_and(|(_, k)| c < k.addr() + k.bytes)
-            });
+            self.free.retain(|c| containing(chunks, c).is_some());
         }
         stats.freed_chunks = empty.len();
         self.since_collection = 0;

@@ -317,15 +317,10 @@ impl Instance {
                 }
                 // The word compiled code uses for an i31 (see kiln-compiler's
                 // `translate/gc.rs`).
-                ConstOp::RefI31 => {
-                    let x = stack.pop().unwrap() as u32;
-                    u128::from((x << 1) | 1)
-                }
+                ConstOp::RefI31 => i31_word(stack.pop().unwrap() as u32) as u128,
                 ConstOp::ConvertReference => stack.pop().unwrap(),
                 ConstOp::StructNew(t) => {
-                    let n = self.module.info.types[t.index()]
-                        .as_struct()
-                        .map_or(0, |s| s.fields.len());
+                    let n = self.module.info.struct_type_at(t).fields.len();
                     let fields = stack.split_off(stack.len() - n);
                     self.new_struct(t, &fields)? as u128
                 }
@@ -363,9 +358,7 @@ impl Instance {
     /// A struct of module type `t` with `fields` (raw values, in order), or
     /// with zero fields if `fields` is empty.
     pub(crate) fn new_struct(&self, t: TypeIndex, fields: &[u128]) -> Result<usize, TrapCode> {
-        let ty = self.module.info.types[t.index()]
-            .as_struct()
-            .expect("validated: a struct type");
+        let ty = self.module.info.struct_type_at(t);
         let layout = StructLayout::new(ty);
         let id = self.module.signature_ids[t.index()].bits();
         // SAFETY: allocation happens in a builtin or at instantiation, when
@@ -379,33 +372,26 @@ impl Instance {
         Ok(object as usize)
     }
 
-    /// An array of module type `t` with `len` elements, element `i` being
-    /// `item(i)` (a raw value).
     /// An array of module type `t` with `len` zero (or null) elements.
     pub(crate) fn new_array_default(&self, t: TypeIndex, len: u32) -> Result<usize, TrapCode> {
-        let ty = self.module.info.types[t.index()]
-            .as_array()
-            .expect("validated: an array type");
+        let storage = self.module.info.array_type_at(t).0.storage;
         let id = self.module.signature_ids[t.index()].bits();
         // SAFETY: as in `new_struct`; the heap hands out zeroed objects.
         let heap = unsafe { &mut *self.gc_heap() };
-        Ok(heap.alloc_array(id, len, storage_size(ty.0.storage))? as usize)
+        Ok(heap.alloc_array(id, len, storage_size(storage))? as usize)
     }
 
+    /// An array of module type `t` with `len` elements, element `i` being
+    /// `item(i)` (a raw value).
     pub(crate) fn new_array(
         &self,
         t: TypeIndex,
         len: u32,
         mut item: impl FnMut(u32) -> u128,
     ) -> Result<usize, TrapCode> {
-        let ty = self.module.info.types[t.index()]
-            .as_array()
-            .expect("validated: an array type");
-        let storage = ty.0.storage;
+        let object = self.new_array_default(t, len)?;
+        let storage = self.module.info.array_type_at(t).0.storage;
         let size = storage_size(storage);
-        let id = self.module.signature_ids[t.index()].bits();
-        // SAFETY: as in `new_struct`.
-        let object = unsafe { &mut *self.gc_heap() }.alloc_array(id, len, size)? as usize;
         for i in 0..len {
             let value = item(i);
             if value != 0 {

@@ -103,25 +103,22 @@ impl FuncTranslator<'_, '_> {
             }
             Operator::ArrayNewData {
                 array_type_index,
-                array_data_index,
-            } => {
-                let (offset, len) = self.pop2();
-                let ty = self.b.ins().iconst(types::I32, i64::from(array_type_index));
-                let data = self.b.ins().iconst(types::I32, i64::from(array_data_index));
-                let array = self
-                    .call_builtin(BuiltinFunctionIndex::ArrayNewData, &[ty, data, offset, len])
-                    .expect("returns the array");
-                self.push(array);
+                array_data_index: segment,
             }
-            Operator::ArrayNewElem {
+            | Operator::ArrayNewElem {
                 array_type_index,
-                array_elem_index,
+                array_elem_index: segment,
             } => {
+                let builtin = if matches!(op, Operator::ArrayNewData { .. }) {
+                    BuiltinFunctionIndex::ArrayNewData
+                } else {
+                    BuiltinFunctionIndex::ArrayNewElem
+                };
                 let (offset, len) = self.pop2();
                 let ty = self.b.ins().iconst(types::I32, i64::from(array_type_index));
-                let elem = self.b.ins().iconst(types::I32, i64::from(array_elem_index));
+                let segment = self.b.ins().iconst(types::I32, i64::from(segment));
                 let array = self
-                    .call_builtin(BuiltinFunctionIndex::ArrayNewElem, &[ty, elem, offset, len])
+                    .call_builtin(builtin, &[ty, segment, offset, len])
                     .expect("returns the array");
                 self.push(array);
             }
@@ -210,19 +207,13 @@ impl FuncTranslator<'_, '_> {
 
     /// Struct type `t`'s fields and layout.
     fn struct_type(&self, t: TypeIndex) -> (Box<[FieldType]>, StructLayout) {
-        let ty = self.env.info.types[t.index()]
-            .as_struct()
-            .expect("validated: a struct type");
+        let ty = self.env.info.struct_type_at(t);
         (ty.fields.clone(), StructLayout::new(ty))
     }
 
     /// How array type `t`'s elements are stored.
     fn array_storage(&self, t: TypeIndex) -> StorageType {
-        self.env.info.types[t.index()]
-            .as_array()
-            .expect("validated: an array type")
-            .0
-            .storage
+        self.env.info.array_type_at(t).0.storage
     }
 
     fn null_check(&mut self, object: ir::Value) {
