@@ -49,11 +49,14 @@ pub struct EngineOptions {
     #[arg(long, value_name = "BYTES")]
     pub max_wasm_stack: Option<usize>,
 
-    /// Code generation options: `cache=y|n`, `cache-dir=PATH` and
-    /// `lazy=y|n`; several may be joined by commas.
+    /// Code generation options: `cache=y|n`, `cache-dir=PATH`, `lazy=y|n`
+    /// and `inlining=y|n`; several may be joined by commas.
     ///
     /// `lazy=y` compiles each function when it is first called (and the
     /// rest in the background) instead of the whole module before it runs.
+    ///
+    /// `inlining=n` stops small functions from being copied into their
+    /// callers (on by default).
     ///
     /// `kiln run` keeps compiled modules in an on-disk cache (on by
     /// default; `-C cache=n` turns it off) and loads them from there the
@@ -253,8 +256,11 @@ impl EngineOptions {
                 "lazy" => {
                     config.lazy_compilation(parse_switch(name, value)?);
                 }
+                "inlining" => {
+                    config.compiler_inlining(parse_switch(name, value)?);
+                }
                 _ => bail!(
-                    "unknown codegen option `{name}` (known: cache=y|n, cache-dir=PATH, lazy=y|n)"
+                    "unknown codegen option `{name}` (known: cache=y|n, cache-dir=PATH, lazy=y|n, inlining=y|n)"
                 ),
             }
         }

@@ -1,4 +1,5 @@
-//! Prints the machine code of a module's functions: `disas FILE [INDEX...]`.
+//! Prints the machine code of a module's functions: `disas FILE [INDEX...]`
+//! (with `KILN_INLINING=n`, as compiled without inlining).
 use kiln_compiler::{Compiler, OptLevel};
 use kiln_types::Tunables;
 fn main() {
@@ -6,7 +7,10 @@ fn main() {
     let bytes = std::fs::read(&args[1]).unwrap();
     let c = Compiler::new(
         wasmparser::WasmFeatures::all(),
-        Tunables::default(),
+        Tunables {
+            inlining: std::env::var("KILN_INLINING").map_or(true, |v| v != "n"),
+            ..Tunables::default()
+        },
         OptLevel::Speed,
         false,
     )

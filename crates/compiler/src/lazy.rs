@@ -95,7 +95,13 @@ impl Compiler {
                     .and_then(|(start, end)| bytes.get(start..end))
                     .context("the function body lies outside the module")?;
                 let body = FunctionBody::new(BinaryReader::new(body, range.start));
-                self.compile_function(&env, &mut state, def, &body)
+                self.compile_function(
+                    &env,
+                    &crate::inline::Callees::none(info),
+                    &mut state,
+                    def,
+                    &body,
+                )
             })
             .collect::<Result<Vec<_>>>()?;
         link::link_functions(functions)

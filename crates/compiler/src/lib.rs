@@ -3,6 +3,7 @@
 //! functions in parallel and links them into one relocatable code blob with
 //! trap tables and host↔wasm trampolines.
 
+mod inline;
 mod isa;
 mod lazy;
 mod link;
@@ -95,6 +96,7 @@ impl Compiler {
         items.push(format!("consume_fuel: {}", t.consume_fuel));
         items.push(format!("epoch_interruption: {}", t.epoch_interruption));
         items.push(format!("spectre_guards: {}", t.spectre_guards));
+        items.push(format!("inlining: {}", t.inlining));
         items
     }
 
@@ -134,51 +136,118 @@ impl Compiler {
     pub fn compile_module(&self, bytes: &[u8]) -> Result<CompiledModule> {
         let (info, bodies, offsets) = self.parse(bytes)?;
         let env = self.env(&info, &offsets);
+        let init = || (Context::new(), FunctionBuilderContext::new());
+        // A small module compiles faster than the thread pool starts.
+        let code_bytes: u64 = bodies.iter().map(|b| body_len(&b.body)).sum();
+        let parallel = self.parallel && code_bytes >= PARALLEL_THRESHOLD;
+        let callees = self.inline_callees(&env, &bodies, parallel, bytes.len())?;
         let compile =
             |state: &mut (Context, FunctionBuilderContext),
              (i, body): (usize, &module_env::FunctionBodyInput<'_>)| {
-                self.compile_function(&env, state, DefinedFuncIndex::from_usize(i), &body.body)
+                let def = DefinedFuncIndex::from_usize(i);
+                self.compile_function(&env, &callees, state, def, &body.body)
             };
-        let init = || (Context::new(), FunctionBuilderContext::new());
-        // A small module compiles faster than the thread pool starts.
-        let code_bytes: u64 = bodies
-            .iter()
-            .map(|b| b.body.range().end - b.body.range().start)
-            .sum();
-        let functions: Vec<link::CompiledFunction> =
-            if self.parallel && code_bytes >= PARALLEL_THRESHOLD {
-                bodies
-                    .par_iter()
-                    .enumerate()
-                    .map_init(init, compile)
-                    .collect::<Result<_>>()?
-            } else {
-                let mut state = init();
-                bodies
-                    .iter()
-                    .enumerate()
-                    .map(|x| compile(&mut state, x))
-                    .collect::<Result<_>>()?
-            };
+        let functions: Vec<link::CompiledFunction> = if parallel {
+            bodies
+                .par_iter()
+                .enumerate()
+                .map_init(init, compile)
+                .collect::<Result<_>>()?
+        } else {
+            let mut state = init();
+            bodies
+                .iter()
+                .enumerate()
+                .map(|x| compile(&mut state, x))
+                .collect::<Result<_>>()?
+        };
         let trampolines = self.module_trampolines(&info)?;
         link::link_module(info, functions, trampolines)
     }
 
+    /// The functions of a module that are small enough to inline, already
+    /// translated (none without [`Tunables::inlining`]).
+    fn inline_callees<'a>(
+        &self,
+        env: &translate::ModuleEnv<'a>,
+        bodies: &[module_env::FunctionBodyInput<'_>],
+        parallel: bool,
+        module_len: usize,
+    ) -> Result<inline::Callees<'a>> {
+        // Inlined code's source locations use the top bit as a flag.
+        if !self.tunables.inlining || module_len >= kiln_types::INLINED_CODE as usize {
+            return Ok(inline::Callees::none(env.info));
+        }
+        let translate = |fctx: &mut FunctionBuilderContext,
+                         (i, body): (usize, &module_env::FunctionBodyInput<'_>)|
+         -> Result<Option<cranelift_codegen::ir::Function>> {
+            if !inline::may_inline(body_len(&body.body)) {
+                return Ok(None);
+            }
+            let index = env.info.func_index(DefinedFuncIndex::from_usize(i));
+            let mut func = cranelift_codegen::ir::Function::new();
+            translate::translate_function(env, index, &body.body, &mut func, fctx)
+                .with_context(|| format!("translating function {}", index.0))?;
+            Ok(inline::callee_body(func, index))
+        };
+        let callees = if parallel {
+            bodies
+                .par_iter()
+                .enumerate()
+                .map_init(FunctionBuilderContext::new, translate)
+                .collect::<Result<_>>()?
+        } else {
+            let mut fctx = FunctionBuilderContext::new();
+            bodies
+                .iter()
+                .enumerate()
+                .map(|x| translate(&mut fctx, x))
+                .collect::<Result<_>>()?
+        };
+        Ok(inline::Callees::new(env.info, callees))
+    }
+
     /// Translates and compiles defined function `def`, whose body is `body`,
-    /// reusing `state`'s contexts.
+    /// inlining `callees` into it and reusing `state`'s contexts.
     fn compile_function(
         &self,
         env: &translate::ModuleEnv<'_>,
+        callees: &inline::Callees<'_>,
         (ctx, fctx): &mut (Context, FunctionBuilderContext),
         def: DefinedFuncIndex,
         body: &wasmparser::FunctionBody<'_>,
     ) -> Result<link::CompiledFunction> {
         let index = env.info.func_index(def);
-        ctx.clear();
-        translate::translate_function(env, index, body, &mut ctx.func, fctx)
+        let inlined = self
+            .translate_and_inline(env, callees, ctx, fctx, def, body)
             .with_context(|| format!("translating function {}", index.0))?;
-        link::CompiledFunction::compile(ctx, &*self.isa)
+        link::CompiledFunction::compile(ctx, &*self.isa, inlined)
             .with_context(|| format!("compiling function {}", index.0))
+    }
+
+    /// Puts defined function `def`'s Cranelift IR, with `callees` inlined,
+    /// into `ctx`, and returns where its inlined code came from.
+    fn translate_and_inline(
+        &self,
+        env: &translate::ModuleEnv<'_>,
+        callees: &inline::Callees<'_>,
+        ctx: &mut Context,
+        fctx: &mut FunctionBuilderContext,
+        def: DefinedFuncIndex,
+        body: &wasmparser::FunctionBody<'_>,
+    ) -> Result<Vec<kiln_types::InlinedCode>> {
+        ctx.clear();
+        match callees.body(def) {
+            Some(func) => ctx.func = func.clone(),
+            None => translate::translate_function(
+                env,
+                env.info.func_index(def),
+                body,
+                &mut ctx.func,
+                fctx,
+            )?,
+        }
+        callees.inline_into(ctx)
     }
 
     /// The host→wasm trampoline of each of `info`'s function types (`None`
@@ -202,14 +271,14 @@ impl Compiler {
     pub fn disassemble(&self, bytes: &[u8]) -> Result<Vec<String>> {
         let (info, bodies, offsets) = self.parse(bytes)?;
         let env = self.env(&info, &offsets);
+        let callees = self.inline_callees(&env, &bodies, false, bytes.len())?;
         let mut ctx = Context::new();
         let mut fctx = FunctionBuilderContext::new();
         let mut out = Vec::new();
         for (i, body) in bodies.iter().enumerate() {
-            let index = info.func_index(DefinedFuncIndex::from_usize(i));
-            ctx.clear();
+            let def = DefinedFuncIndex::from_usize(i);
+            self.translate_and_inline(&env, &callees, &mut ctx, &mut fctx, def, &body.body)?;
             ctx.set_disasm(true);
-            translate::translate_function(&env, index, &body.body, &mut ctx.func, &mut fctx)?;
             let compiled = compile_ctx(&mut ctx, &*self.isa)?;
             out.push(compiled.vcode.clone().unwrap_or_default());
         }
@@ -237,6 +306,11 @@ impl Compiler {
         };
         link::link_trampolines(to_wasm, to_host, to_host_native)
     }
+}
+
+/// The length of a function body in bytes, locals included.
+fn body_len(body: &wasmparser::FunctionBody<'_>) -> u64 {
+    body.range().end - body.range().start
 }
 
 /// Compiles `ctx.func` into a finished `CompiledCode` (a helper shared by functions and trampolines).

@@ -10,8 +10,8 @@ use cranelift_codegen::{
     FinalizedRelocTarget,
 };
 use kiln_types::{
-    ExceptionCallSite, ExceptionHandler, FuncIndex, LibCall, ModuleInfo, Relocation, TagIndex,
-    TrapCode,
+    ExceptionCallSite, ExceptionHandler, FuncIndex, INLINED_CODE, InlinedCode, LibCall, ModuleInfo,
+    Relocation, TagIndex, TrapCode,
 };
 
 /// Where a function sits in the code blob.
@@ -45,6 +45,9 @@ pub(crate) struct CompiledFunction {
     address_map: Vec<(u32, u32)>,
     /// Calls made inside `try_table`, in code order.
     exception_sites: Vec<ExceptionCallSite>,
+    /// Where inlined code came from; `address_map` entries flagged with
+    /// [`INLINED_CODE`] index this list.
+    inlined: Vec<InlinedCode>,
 }
 
 /// What the unwinder needs of a call with exception handlers: compiled
@@ -103,10 +106,13 @@ fn libcall(l: ClifLibCall) -> Result<LibCall> {
 }
 
 impl CompiledFunction {
-    /// Compiles `ctx.func` and collects its relocations and trap sites.
+    /// Compiles `ctx.func` and collects its relocations and trap sites;
+    /// `inlined` says where the code with flagged source locations came
+    /// from.
     pub(crate) fn compile(
         ctx: &mut Context,
         isa: &dyn cranelift_codegen::isa::TargetIsa,
+        inlined: Vec<InlinedCode>,
     ) -> Result<Self> {
         crate::compile_ctx(ctx, isa)?;
         let compiled = ctx.compiled_code().expect("just compiled");
@@ -156,6 +162,7 @@ impl CompiledFunction {
             traps,
             address_map,
             exception_sites,
+            inlined,
         })
     }
 }
@@ -178,6 +185,9 @@ pub struct CompiledModule {
     pub address_map: Vec<(u32, u32)>,
     /// Calls made inside `try_table`, sorted by return address.
     pub exception_sites: Vec<ExceptionCallSite>,
+    /// Where inlined code came from: `address_map` entries whose wasm
+    /// offset has [`INLINED_CODE`] set index this list.
+    pub inlined: Vec<InlinedCode>,
     /// Absolute relocations the loader resolves.
     pub relocs: Vec<Relocation>,
 }
@@ -204,6 +214,7 @@ struct Blob {
     traps: Vec<(u32, TrapCode)>,
     address_map: Vec<(u32, u32)>,
     exception_sites: Vec<ExceptionCallSite>,
+    inlined: Vec<InlinedCode>,
     relocs: Vec<Relocation>,
     calls: Vec<(u32, FuncIndex, i64)>,
 }
@@ -217,8 +228,18 @@ impl Blob {
         self.code.extend_from_slice(&f.code);
         self.traps
             .extend(f.traps.iter().map(|(o, c)| (start + o, *c)));
-        self.address_map
-            .extend(f.address_map.iter().map(|(o, w)| (start + o, *w)));
+        // Inlined-code entries index the function's list; make them index
+        // the blob's.
+        let first_inlined = self.inlined.len() as u32;
+        self.address_map.extend(f.address_map.iter().map(|&(o, w)| {
+            let w = if w & INLINED_CODE != 0 {
+                INLINED_CODE | ((w & !INLINED_CODE) + first_inlined)
+            } else {
+                w
+            };
+            (start + o, w)
+        }));
+        self.inlined.extend(f.inlined);
         self.exception_sites
             .extend(f.exception_sites.into_iter().map(|mut site| {
                 site.ret += start;
@@ -289,6 +310,7 @@ pub(crate) fn link_module(
         traps: blob.traps,
         address_map: blob.address_map,
         exception_sites: blob.exception_sites,
+        inlined: blob.inlined,
         relocs: blob.relocs,
     })
 }
@@ -321,6 +343,9 @@ pub(crate) fn link_functions(functions: Vec<CompiledFunction>) -> Result<Compile
         .collect::<Result<_>>()?;
     if !blob.calls.is_empty() {
         bail!("a lazily compiled function makes a direct call");
+    }
+    if !blob.inlined.is_empty() {
+        bail!("a lazily compiled function has inlined code");
     }
     blob.traps.sort_by_key(|t| t.0);
     blob.exception_sites.sort_by_key(|s| s.ret);

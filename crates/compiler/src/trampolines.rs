@@ -60,7 +60,7 @@ pub(crate) fn host_to_wasm(
     }
     b.ins().return_(&[]);
     b.finalize(isa.frontend_config());
-    CompiledFunction::compile(ctx, isa)
+    CompiledFunction::compile(ctx, isa, Vec::new())
 }
 
 /// Continues in a new block if `ok` is true; otherwise calls the `Raise`
@@ -216,7 +216,7 @@ pub(crate) fn wasm_to_host_native(
     let ok = b.inst_results(call)[0];
     raise_unless(&mut b, ptr, ok, caller);
     return_from_slots(b, ptr, ty, slot, isa);
-    CompiledFunction::compile(ctx, isa)
+    CompiledFunction::compile(ctx, isa, Vec::new())
 }
 
 /// The wasm-callable adapter of a host function of type `ty`:
@@ -262,5 +262,5 @@ pub(crate) fn wasm_to_host(
     let ok = b.inst_results(call)[0];
     raise_unless(&mut b, ptr, ok, caller);
     return_from_slots(b, ptr, ty, slot, isa);
-    CompiledFunction::compile(ctx, isa)
+    CompiledFunction::compile(ctx, isa, Vec::new())
 }

@@ -336,6 +336,13 @@ impl Config {
         self
     }
 
+    /// Whether small functions are copied into their direct callers (on by
+    /// default). Backtraces still show the inlined functions' frames.
+    pub fn compiler_inlining(&mut self, enable: bool) -> &mut Self {
+        self.tunables.inlining = enable;
+        self
+    }
+
     /// Whether functions are compiled on several threads.
     pub fn parallel_compilation(&mut self, enable: bool) -> &mut Self {
         self.parallel_compilation = enable;

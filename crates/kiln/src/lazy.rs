@@ -94,9 +94,12 @@ impl LazyFunctions {
                 .iter()
                 .copied()
                 .zip(compiled.functions.iter().copied()),
-            &compiled.traps,
-            compiled.address_map,
-            compiled.exception_sites,
+            crate::module::CodeMaps {
+                traps: &compiled.traps,
+                address_map: compiled.address_map,
+                exception_sites: compiled.exception_sites,
+                inlined: Vec::new(),
+            },
         );
         let mut blobs = self.blobs.lock().unwrap_or_else(|e| e.into_inner());
         for (f, loc) in which.iter().zip(&compiled.functions) {

@@ -320,6 +320,7 @@ impl Module {
                 traps: a.traps.clone(),
                 address_map: a.address_map.clone(),
                 exception_sites: a.exception_sites.clone(),
+                inlined: a.inlined.clone(),
                 relocs: a.relocs.clone(),
             },
             Artifact::Cached(entry) => {
@@ -462,9 +463,12 @@ impl Module {
             &info,
             &code,
             defined.zip(compiled.functions.iter().copied()),
-            &compiled.traps,
-            address_map,
-            compiled.exception_sites.clone(),
+            CodeMaps {
+                traps: &compiled.traps,
+                address_map,
+                exception_sites: compiled.exception_sites.clone(),
+                inlined: compiled.inlined.clone(),
+            },
         );
         let (signatures, groups) = register_types(engine, &info)?;
         // SAFETY: every offset is the start of a function in the mapped code.
@@ -609,20 +613,36 @@ impl Module {
     }
 }
 
+/// What the runtime looks up by code offset in one blob of compiled code.
+pub(crate) struct CodeMaps<'a> {
+    /// Trap sites, sorted by offset.
+    pub traps: &'a [(u32, kiln_types::TrapCode)],
+    /// (code offset, wasm module offset) pairs, sorted by code offset.
+    pub address_map: Vec<(u32, u32)>,
+    /// Calls made inside `try_table`, sorted by return address.
+    pub exception_sites: Vec<kiln_types::ExceptionCallSite>,
+    /// Where inlined code came from.
+    pub inlined: Vec<kiln_types::InlinedCode>,
+}
+
 /// Registers `code`, holding `functions` (each defined function's index
-/// and place), `traps` and the calls with exception handlers, so that
-/// faults in it are traps, backtraces name its functions and throws find
-/// its handlers; with the perf-map profiler, also describes the functions
-/// to it.
+/// and place) described by `maps`, so that faults in it are traps,
+/// backtraces name its functions (inlined ones too) and throws find its
+/// handlers; with the perf-map profiler, also describes the functions to
+/// it.
 pub(crate) fn register_functions(
     engine: &Engine,
     info: &Arc<ModuleInfo>,
     code: &CodeMemory,
     functions: impl Iterator<Item = (kiln_types::DefinedFuncIndex, FunctionLoc)>,
-    traps: &[(u32, kiln_types::TrapCode)],
-    address_map: Vec<(u32, u32)>,
-    exception_sites: Vec<kiln_types::ExceptionCallSite>,
+    maps: CodeMaps<'_>,
 ) -> RegisteredCode {
+    let CodeMaps {
+        traps,
+        address_map,
+        exception_sites,
+        inlined,
+    } = maps;
     let base = code.base() as usize;
     let functions: Vec<FunctionSite> = functions
         .map(|(f, loc)| FunctionSite {
@@ -653,6 +673,7 @@ pub(crate) fn register_functions(
             .collect(),
         address_map,
         exception_sites,
+        inlined,
         module: info.clone(),
     })
 }

@@ -9,6 +9,7 @@ mod const_expr;
 mod exceptions;
 mod gc_layout;
 mod indices;
+mod inlining;
 mod module;
 mod ref_types;
 mod reloc;
@@ -27,6 +28,7 @@ pub use gc_layout::{
     GcKind, StructLayout, i31_word, storage_size,
 };
 pub use indices::*;
+pub use inlining::{INLINED_CODE, InlinedCode};
 pub use module::{
     DataSegment, DataSegmentKind, ElementSegment, ElementSegmentKind, EntityIndex, Export, Import,
     ModuleInfo,

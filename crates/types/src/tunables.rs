@@ -25,6 +25,8 @@ pub struct Tunables {
     /// Replace every NaN a float operation produces by the canonical NaN,
     /// so results do not depend on the host's NaN bits.
     pub nan_canonicalization: bool,
+    /// Copy small functions into their direct callers.
+    pub inlining: bool,
 }
 
 impl Default for Tunables {
@@ -37,6 +39,7 @@ impl Default for Tunables {
             epoch_interruption: false,
             spectre_guards: true,
             nan_canonicalization: false,
+            inlining: true,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! wasm function, and which instructions may trap with which code. The signal
 //! handler consults it to decide whether a fault is a wasm trap.
 
-use kiln_types::{ExceptionCallSite, FuncIndex, ModuleInfo, TrapCode};
+use kiln_types::{ExceptionCallSite, FuncIndex, INLINED_CODE, InlinedCode, ModuleInfo, TrapCode};
 use std::collections::BTreeMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -41,6 +41,9 @@ pub struct CodeRegistration {
     pub address_map: Vec<(u32, u32)>,
     /// Calls made inside `try_table`, sorted by return address.
     pub exception_sites: Vec<ExceptionCallSite>,
+    /// Where inlined code came from: `address_map` entries whose wasm
+    /// offset has [`INLINED_CODE`] set index this list.
+    pub inlined: Vec<InlinedCode>,
     /// The module the functions belong to (names for backtraces).
     pub module: Arc<ModuleInfo>,
 }
@@ -121,8 +124,10 @@ pub fn lookup_trap(pc: usize) -> Option<TrapCode> {
     })
 }
 
-/// The wasm function containing `pc`, if any.
-pub fn lookup_frame(pc: usize) -> Option<FrameInfo> {
+/// The wasm frames at `pc`, innermost first: the function containing it,
+/// preceded by the callee whose inlined code `pc` is in, if any. Empty if
+/// `pc` is not in wasm code.
+pub fn lookup_frames(pc: usize) -> Vec<FrameInfo> {
     with_blob(pc, |reg, off| {
         let i = reg
             .functions
@@ -133,28 +138,40 @@ pub fn lookup_frame(pc: usize) -> Option<FrameInfo> {
             return None;
         }
         let m = reg.address_map.partition_point(|(code, _)| *code <= off);
-        let module_offset = m
+        let wasm = m
             .checked_sub(1)
             .map(|m| reg.address_map[m])
             .filter(|(code, _)| *code >= f.start)
             .map(|(_, wasm)| wasm);
-        let func_start = reg
-            .module
-            .defined_func(f.index)
-            .and_then(|d| reg.module.func_body_offsets.get(d.index()))
-            .copied();
-        let func_offset = module_offset
-            .zip(func_start)
-            .map(|(at, start)| at.saturating_sub(start));
-        Some(FrameInfo {
-            func_index: f.index.0,
-            func_name: reg.module.func_names.get(&f.index).cloned(),
-            module_name: reg.module.name.clone(),
-            code_offset: off - f.start,
-            module_offset,
-            func_offset,
+        let frame = |index: FuncIndex, module_offset: Option<u32>| {
+            let func_start = reg
+                .module
+                .defined_func(index)
+                .and_then(|d| reg.module.func_body_offsets.get(d.index()))
+                .copied();
+            FrameInfo {
+                func_index: index.0,
+                func_name: reg.module.func_names.get(&index).cloned(),
+                module_name: reg.module.name.clone(),
+                code_offset: off - f.start,
+                module_offset,
+                func_offset: module_offset
+                    .zip(func_start)
+                    .map(|(at, start)| at.saturating_sub(start)),
+            }
+        };
+        let inlined = wasm
+            .filter(|w| w & INLINED_CODE != 0)
+            .and_then(|w| reg.inlined.get((w & !INLINED_CODE) as usize));
+        Some(match inlined {
+            Some(site) => vec![
+                frame(site.callee, Some(site.offset).filter(|o| *o != u32::MAX)),
+                frame(f.index, Some(site.call_offset)),
+            ],
+            None => vec![frame(f.index, wasm.filter(|w| w & INLINED_CODE == 0))],
         })
     })
+    .unwrap_or_default()
 }
 
 /// Runs `f` on the call site whose return address is exactly `ret`, if
@@ -221,15 +238,32 @@ mod tests {
                     code: TrapCode::MemoryOutOfBounds,
                 },
             ],
-            address_map: vec![(0, 100), (52, 140)],
+            address_map: vec![(0, 100), (52, 140), (70, INLINED_CODE | 1), (80, 150)],
             exception_sites: vec![ExceptionCallSite {
                 ret: 20,
                 frame_offset: 16,
                 vmctx_offset: 0,
                 handlers: vec![kiln_types::ExceptionHandler::All { pc: 30 }],
             }],
+            inlined: vec![
+                InlinedCode {
+                    call_offset: 1,
+                    callee: FuncIndex(1),
+                    offset: 2,
+                },
+                InlinedCode {
+                    call_offset: 144,
+                    callee: FuncIndex(7),
+                    offset: 30,
+                },
+            ],
             module: Arc::new(ModuleInfo::default()),
         });
+        let frame = |pc: usize| {
+            let frames = lookup_frames(pc);
+            assert!(frames.len() <= 1, "{frames:?}");
+            frames.into_iter().next()
+        };
         assert_eq!(
             lookup_trap(base + 10),
             Some(TrapCode::UnreachableCodeReached)
@@ -237,12 +271,19 @@ mod tests {
         assert_eq!(lookup_trap(base + 60), Some(TrapCode::MemoryOutOfBounds));
         assert_eq!(lookup_trap(base + 11), None);
         assert_eq!(lookup_trap(base + 100), None);
-        assert_eq!(lookup_frame(base + 50).unwrap().func_index, 4);
-        assert_eq!(lookup_frame(base + 50).unwrap().code_offset, 2);
-        assert_eq!(lookup_frame(base + 50).unwrap().module_offset, None);
-        assert_eq!(lookup_frame(base + 60).unwrap().module_offset, Some(140));
-        assert_eq!(lookup_frame(base + 39).unwrap().module_offset, Some(100));
-        assert!(lookup_frame(base + 44).is_none());
+        assert_eq!(frame(base + 50).unwrap().func_index, 4);
+        assert_eq!(frame(base + 50).unwrap().code_offset, 2);
+        assert_eq!(frame(base + 50).unwrap().module_offset, None);
+        assert_eq!(frame(base + 60).unwrap().module_offset, Some(140));
+        assert_eq!(frame(base + 39).unwrap().module_offset, Some(100));
+        assert!(frame(base + 44).is_none());
+        assert_eq!(frame(base + 85).unwrap().module_offset, Some(150));
+        // Code inlined from function 7 at the call at offset 144.
+        let inlined: Vec<_> = lookup_frames(base + 75)
+            .iter()
+            .map(|f| (f.func_index, f.module_offset, f.code_offset))
+            .collect();
+        assert_eq!(inlined, [(7, Some(30), 27), (4, Some(144), 27)]);
         let site = |ret| with_exception_site(ret, |s, start| Some((s.frame_offset, start)));
         assert_eq!(site(base + 20), Some((16, base)));
         assert_eq!(site(base + 21), None);
@@ -266,6 +307,7 @@ mod tests {
             }],
             address_map: Vec::new(),
             exception_sites: Vec::new(),
+            inlined: Vec::new(),
             module: Arc::new(ModuleInfo::default()),
         }
     }

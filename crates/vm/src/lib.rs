@@ -34,8 +34,8 @@ pub mod vmcontext;
 
 pub use code_memory::CodeMemory;
 pub use code_registry::{
-    CodeRegistration, FrameInfo, FunctionSite, RegisteredCode, TrapSite, lookup_frame, lookup_trap,
-    register_code,
+    CodeRegistration, FrameInfo, FunctionSite, RegisteredCode, TrapSite, lookup_frames,
+    lookup_trap, register_code,
 };
 pub use exception::{ExceptionHeap, VMExceptionObject};
 pub use gc_heap::DEFAULT_LIMIT as DEFAULT_GC_HEAP_LIMIT;

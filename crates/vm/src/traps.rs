@@ -417,7 +417,7 @@ fn collect_trap(pending: Pending) -> Box<Trap> {
     let pcs = unsafe { std::slice::from_raw_parts(pcs, len) };
     let backtrace = pcs
         .iter()
-        .filter_map(|pc| code_registry::lookup_frame(*pc))
+        .flat_map(|pc| code_registry::lookup_frames(*pc))
         .collect();
     Box::new(Trap {
         reason: reason.unwrap_or(TrapReason::Unrecorded),
@@ -505,7 +505,7 @@ pub fn current_backtrace() -> Vec<FrameInfo> {
             }
         }
         pcs.into_iter()
-            .filter_map(code_registry::lookup_frame)
+            .flat_map(code_registry::lookup_frames)
             .collect()
     })
     .unwrap_or_default()

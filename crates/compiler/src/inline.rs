@@ -1,0 +1,213 @@
+//! Inlining: small functions are copied into their direct callers.
+//!
+//! Cranelift does the copying (`Context::inline`); Kiln chooses what to
+//! copy and keeps backtraces exact. Every instruction of an inlinable
+//! function carries two debug tags, its function index and its wasm
+//! offset, and each direct call to one carries a single tag, the call's
+//! wasm offset. Cranelift puts the call's tags in front of each copied
+//! instruction's, so after inlining an instruction with three tags came
+//! from a callee. Its source location then names an [`InlinedCode`] entry
+//! (flagged with [`INLINED_CODE`]) from which the runtime rebuilds the
+//! frame inlining removed, and all tags are dropped before code generation.
+//!
+//! Inlining is one level deep: a callee's own calls are not inlined into
+//! the caller again, so recursion cannot blow a function up.
+
+use cranelift_codegen::Context;
+use cranelift_codegen::inline::{Inline, InlineCommand};
+use cranelift_codegen::ir::{self, DebugTag, Opcode};
+use kiln_types::{DefinedFuncIndex, FuncIndex, INLINED_CODE, InlinedCode, ModuleInfo};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Function bodies larger than this (in wasm bytes, locals included) are
+/// never inlined: checked before translating, to keep the extra work small.
+const MAX_CALLEE_BODY_BYTES: u64 = 160;
+
+/// Inlinable functions have at most this many Cranelift instructions.
+const MAX_CALLEE_INSTS: usize = 60;
+
+/// How many Cranelift instructions inlining may add to one function.
+const GROWTH_BUDGET: usize = 400;
+
+/// Whether a function body of `bytes` wasm bytes is worth translating as a
+/// possible callee.
+pub(crate) fn may_inline(bytes: u64) -> bool {
+    bytes <= MAX_CALLEE_BODY_BYTES
+}
+
+/// The number of instructions in `func`'s layout.
+fn inst_count(func: &ir::Function) -> usize {
+    func.layout
+        .blocks()
+        .map(|b| func.layout.block_insts(b).count())
+        .sum()
+}
+
+/// Prepares `func`, the translation of function `index`, as a callee:
+/// `None` if it is too large or does something inlining would change
+/// (a tail call, a call with exception handlers).
+pub(crate) fn callee_body(mut func: ir::Function, index: FuncIndex) -> Option<ir::Function> {
+    if inst_count(&func) > MAX_CALLEE_INSTS {
+        return None;
+    }
+    let blocks: Vec<ir::Block> = func.layout.blocks().collect();
+    for block in blocks {
+        let insts: Vec<ir::Inst> = func.layout.block_insts(block).collect();
+        for inst in insts {
+            if matches!(
+                func.dfg.insts[inst].opcode(),
+                Opcode::ReturnCall
+                    | Opcode::ReturnCallIndirect
+                    | Opcode::TryCall
+                    | Opcode::TryCallIndirect
+            ) {
+                return None;
+            }
+            let offset = func.srcloc(inst).bits();
+            func.debug_tags
+                .set(inst, [DebugTag::User(index.0), DebugTag::User(offset)]);
+        }
+    }
+    Some(func)
+}
+
+/// The inlinable functions of one module, by defined index.
+pub(crate) struct Callees<'a> {
+    info: &'a ModuleInfo,
+    bodies: Vec<Option<ir::Function>>,
+}
+
+impl<'a> Callees<'a> {
+    /// No function is inlined.
+    pub(crate) fn none(info: &'a ModuleInfo) -> Self {
+        Callees {
+            info,
+            bodies: Vec::new(),
+        }
+    }
+
+    /// `bodies` holds each defined function's [`callee_body`], if any.
+    pub(crate) fn new(info: &'a ModuleInfo, bodies: Vec<Option<ir::Function>>) -> Self {
+        Callees { info, bodies }
+    }
+
+    /// The prepared body of defined function `def`, if it is inlinable.
+    pub(crate) fn body(&self, def: DefinedFuncIndex) -> Option<&ir::Function> {
+        self.bodies.get(def.index())?.as_ref()
+    }
+
+    /// The inlinable body `callee` of `func` calls, if any.
+    fn callee_of(&self, func: &ir::Function, callee: ir::FuncRef) -> Option<&ir::Function> {
+        let ir::ExternalName::User(name) = func.dfg.ext_funcs[callee].name else {
+            return None;
+        };
+        let index = FuncIndex(func.params.user_named_funcs()[name].index);
+        self.body(self.info.defined_func(index)?)
+    }
+
+    /// Inlines what is worth inlining into `ctx.func` and returns where the
+    /// copied code came from; its source locations index that list.
+    pub(crate) fn inline_into(&self, ctx: &mut Context) -> anyhow::Result<Vec<InlinedCode>> {
+        if self.bodies.is_empty() {
+            return Ok(Vec::new());
+        }
+        let func = &mut ctx.func;
+        let mut any_callee = false;
+        let blocks: Vec<ir::Block> = func.layout.blocks().collect();
+        for block in blocks {
+            let insts: Vec<ir::Inst> = func.layout.block_insts(block).collect();
+            for inst in insts {
+                if let ir::InstructionData::Call {
+                    opcode: Opcode::Call,
+                    func_ref,
+                    ..
+                } = func.dfg.insts[inst]
+                    && self.callee_of(func, func_ref).is_some()
+                {
+                    let at = func.srcloc(inst).bits();
+                    func.debug_tags.set(inst, [DebugTag::User(at)]);
+                    any_callee = true;
+                }
+            }
+        }
+        if !any_callee {
+            func.debug_tags.clear();
+            return Ok(Vec::new());
+        }
+        ctx.inline(Chooser {
+            callees: self,
+            budget: GROWTH_BUDGET,
+        })
+        .map_err(|e| anyhow::anyhow!("cranelift inlining: {e:?}"))?;
+        Ok(mark_inlined_code(&mut ctx.func))
+    }
+}
+
+/// Gives each instruction copied from a callee a source location naming
+/// its origin, returns the origins, and drops every debug tag.
+fn mark_inlined_code(func: &mut ir::Function) -> Vec<InlinedCode> {
+    let mut origins = Vec::new();
+    let mut ids: HashMap<InlinedCode, u32> = HashMap::new();
+    let blocks: Vec<ir::Block> = func.layout.blocks().collect();
+    for block in blocks {
+        let insts: Vec<ir::Inst> = func.layout.block_insts(block).collect();
+        for inst in insts {
+            let &[
+                DebugTag::User(call_offset),
+                DebugTag::User(callee),
+                DebugTag::User(offset),
+            ] = func.debug_tags.get(inst)
+            else {
+                continue;
+            };
+            let origin = InlinedCode {
+                call_offset,
+                callee: FuncIndex(callee),
+                offset,
+            };
+            let id = *ids.entry(origin).or_insert_with(|| {
+                origins.push(origin);
+                origins.len() as u32 - 1
+            });
+            func.set_srcloc(inst, ir::SourceLoc::new(INLINED_CODE | id));
+        }
+    }
+    func.debug_tags.clear();
+    origins
+}
+
+/// Decides call by call, within a budget of added instructions.
+struct Chooser<'c, 'a> {
+    callees: &'c Callees<'a>,
+    budget: usize,
+}
+
+impl Inline for Chooser<'_, '_> {
+    fn inline(
+        &mut self,
+        caller: &ir::Function,
+        _call: ir::Inst,
+        opcode: Opcode,
+        callee: ir::FuncRef,
+        _args: &[ir::Value],
+    ) -> InlineCommand<'_> {
+        // A tail call's frame is gone in the callee; inlining it would
+        // leave the caller in backtraces. Calls with handlers stay calls.
+        if opcode != Opcode::Call {
+            return InlineCommand::KeepCall;
+        }
+        let Some(body) = self.callees.callee_of(caller, callee) else {
+            return InlineCommand::KeepCall;
+        };
+        let size = inst_count(body);
+        if size > self.budget {
+            return InlineCommand::KeepCall;
+        }
+        self.budget -= size;
+        InlineCommand::Inline {
+            callee: Cow::Borrowed(body),
+            visit_callee: false,
+        }
+    }
+}
