@@ -47,6 +47,15 @@ impl VMStoreContextOffsets {
     pub const LAST_WASM_EXIT_FP: u32 = 48;
     /// `last_wasm_exit_pc: usize`: the return address into that frame.
     pub const LAST_WASM_EXIT_PC: u32 = 56;
+    /// The GC heap's allocation window: where compiled code puts the next
+    /// object (`next: usize`).
+    pub const GC_ALLOC_NEXT: u32 = 64;
+    /// Where the window ends (`end: usize`).
+    pub const GC_ALLOC_END: u32 = 72;
+    /// The first byte of the window's chunk (`chunk: usize`).
+    pub const GC_ALLOC_CHUNK: u32 = 80;
+    /// The chunk's start bitmap (`starts: *mut u64`).
+    pub const GC_ALLOC_STARTS: u32 = 88;
     /// Size of the record.
     pub const SIZE: u32 = 32;
 }

@@ -6,6 +6,13 @@
 //! own. Each chunk keeps a bitmap of where its objects start (so a word can
 //! be checked for being an object's address) and one of marks.
 //!
+//! Compiled code bump-allocates structs and fixed arrays by itself from
+//! the rest of the current chunk (the [`VMGcAllocWindow`], the heap's first
+//! field): it advances `next`, writes the header and sets the start bit,
+//! and calls the allocation builtin only when the object does not fit
+//! before `end`. The window also ends where a collection falls due, so
+//! allocation from wasm still triggers collections.
+//!
 //! A collection marks everything reachable from the roots it is given, then
 //! sweeps: a dead object's cell goes on the free list of its size (and is
 //! zeroed when reused), a chunk left with no live object is given back to
@@ -212,13 +219,39 @@ pub struct CollectionStats {
     pub freed_chunks: usize,
 }
 
+/// The part of the current chunk compiled code allocates from by itself.
+/// All zero while there is no current chunk (nothing fits then).
+#[derive(Debug)]
+#[repr(C)]
+pub struct VMGcAllocWindow {
+    /// Where the next object goes.
+    pub next: usize,
+    /// Objects must end at or before this address.
+    pub end: usize,
+    /// The current chunk's first byte, from which start bits are counted.
+    pub chunk: usize,
+    /// The current chunk's start bitmap (one bit per 8 bytes).
+    pub starts: *mut u64,
+}
+
+// SAFETY: the window's bitmap pointer points into a chunk its heap owns;
+// it is only used by the store's own thread, as the rest of the heap is.
+unsafe impl Send for VMGcAllocWindow {}
+// SAFETY: as above; shared access reads no bitmap through it.
+unsafe impl Sync for VMGcAllocWindow {}
+
 /// One store's GC objects.
 #[derive(Debug)]
+#[repr(C)]
 pub struct GcHeap {
+    /// The ordinary chunk being bump-filled. First, at the offset compiled
+    /// code uses (`VMStoreContextOffsets::GC_ALLOC_*`).
+    pub(crate) window: VMGcAllocWindow,
+    /// `window.next` when the bytes allocated from the window were last
+    /// added to `since_collection`.
+    counted: usize,
     /// Every chunk, by start address.
     chunks: BTreeMap<usize, Chunk>,
-    /// The ordinary chunk being bump-filled, and the bytes used in it.
-    current: Option<(usize, usize)>,
     /// Free cells by size in bytes.
     free: FreeLists,
     /// Bytes taken by all chunks.
@@ -245,8 +278,14 @@ impl GcHeap {
     /// An empty heap that will hold at most `limit` bytes.
     pub fn new(limit: usize) -> Self {
         GcHeap {
+            window: VMGcAllocWindow {
+                next: 0,
+                end: 0,
+                chunk: 0,
+                starts: std::ptr::null_mut(),
+            },
+            counted: 0,
             chunks: BTreeMap::new(),
-            current: None,
             free: FreeLists::default(),
             bytes: 0,
             limit,
@@ -283,8 +322,32 @@ impl GcHeap {
     /// allocation fails and its caller collects then; an object that could
     /// never fit is no reason to collect.)
     pub fn collection_due(&self, size: usize) -> bool {
-        let interval = MIN_COLLECTION_INTERVAL.max(self.live_after_collection);
-        size <= self.limit && self.since_collection + size > interval
+        let since = self.since_collection + (self.window.next - self.counted);
+        size <= self.limit && since + size > self.collection_interval()
+    }
+
+    /// Allocation since the last collection that makes the next one due.
+    fn collection_interval(&self) -> usize {
+        MIN_COLLECTION_INTERVAL.max(self.live_after_collection)
+    }
+
+    /// Adds what compiled code allocated from the window since the last
+    /// call to the bytes allocated since the last collection.
+    fn count_window(&mut self) {
+        self.since_collection += self.window.next - self.counted;
+        self.counted = self.window.next;
+    }
+
+    /// Ends the window at the current chunk's end or where the next
+    /// collection falls due, whichever comes first.
+    fn refresh_window_end(&mut self) {
+        if self.window.chunk == 0 {
+            return;
+        }
+        let budget = self
+            .collection_interval()
+            .saturating_sub(self.since_collection);
+        self.window.end = (self.window.chunk + CHUNK_BYTES).min(self.window.next + budget);
     }
 
     /// A zeroed object of `size` bytes (a multiple of 8, at least 8) whose
@@ -295,6 +358,7 @@ impl GcHeap {
         if size > self.limit {
             return Err(TrapCode::AllocationTooLarge);
         }
+        self.count_window();
         let object = match self.free.pop(size) {
             Some(cell) => {
                 // SAFETY: a free cell is `size` bytes of a live chunk that no
@@ -309,23 +373,33 @@ impl GcHeap {
                 at
             }
             None => {
-                let (at, used) = match self.current {
-                    Some((at, used)) if used + size <= CHUNK_BYTES => (at, used),
-                    _ => {
-                        let chunk = self.new_chunk(CHUNK_BYTES)?;
-                        let at = chunk.addr();
-                        self.chunks.insert(at, chunk);
-                        (at, 0)
-                    }
-                };
-                self.current = Some((at, used + size));
-                at + used
+                let w = &self.window;
+                if w.chunk == 0 || w.next + size > w.chunk + CHUNK_BYTES {
+                    let mut chunk = self.new_chunk(CHUNK_BYTES)?;
+                    let at = chunk.addr();
+                    let starts = chunk.starts.as_mut_ptr();
+                    self.chunks.insert(at, chunk);
+                    // The bitmap's buffer stays where it is while the chunk
+                    // lives (it is never resized), wherever the map moves
+                    // the `Chunk`.
+                    self.window = VMGcAllocWindow {
+                        next: at,
+                        end: at,
+                        chunk: at,
+                        starts,
+                    };
+                }
+                let at = self.window.next;
+                self.window.next += size;
+                self.counted = self.window.next;
+                at
             }
         };
         self.chunk_of_mut(object)
             .expect("an object of the heap")
             .set_start(object, true);
         self.since_collection += size;
+        self.refresh_window_end();
         // SAFETY: `object` starts `size` zeroed, 8-aligned bytes inside a
         // live chunk that nothing else uses.
         unsafe { (object as *mut u64).write(header) };
@@ -513,7 +587,7 @@ impl GcHeap {
             stats.live_objects += live;
             let chunk = self.chunks.get_mut(&at).expect("a chunk of the heap");
             chunk.marks.fill(0);
-            if live == 0 && self.current.is_none_or(|(c, _)| c != at) {
+            if live == 0 && self.window.chunk != at {
                 empty.push(at);
             }
         }
@@ -528,8 +602,10 @@ impl GcHeap {
         }
         stats.freed_chunks = empty.len();
         self.since_collection = 0;
+        self.counted = self.window.next;
         self.live_after_collection = stats.live_bytes;
         self.collections += 1;
+        self.refresh_window_end();
         stats
     }
 }

@@ -39,7 +39,7 @@ pub use code_registry::{
 };
 pub use exception::{ExceptionHeap, VMExceptionObject};
 pub use gc_heap::DEFAULT_LIMIT as DEFAULT_GC_HEAP_LIMIT;
-pub use gc_heap::{CollectionStats, GcHeap, ObjectShape};
+pub use gc_heap::{CollectionStats, GcHeap, ObjectShape, VMGcAllocWindow};
 pub use gc_object::{
     array_element, array_len, object_kind, object_type_id, read_storage, write_storage,
 };

@@ -3,7 +3,7 @@
 
 use crate::TypeRegistry;
 use crate::exception::ExceptionHeap;
-use crate::gc_heap::GcHeap;
+use crate::gc_heap::{GcHeap, VMGcAllocWindow};
 use kiln_types::VMStoreContextOffsets;
 use std::ffi::c_void;
 use std::sync::atomic::AtomicU64;
@@ -30,6 +30,10 @@ pub struct VMStoreContext {
     pub last_wasm_exit_fp: usize,
     /// Return address into that frame (the pc after its call instruction).
     pub last_wasm_exit_pc: usize,
+    /// The store's GC objects. Compiled code allocates from the heap's
+    /// first field, its allocation window, so the heap comes right after
+    /// the fields above, at a fixed offset.
+    pub gc_heap: GcHeap,
     /// The store's exception objects (not read by compiled code).
     pub exceptions: ExceptionHeap,
     /// Collects the store's unreachable exception objects (not read by
@@ -41,8 +45,6 @@ pub struct VMStoreContext {
     /// The engine's type registry, which answers subtype questions
     /// (not read by compiled code).
     pub types: *const TypeRegistry,
-    /// The store's GC objects (not read by compiled code).
-    pub gc_heap: GcHeap,
     /// Collects the store's GC heap (not read by compiled code); without
     /// one, nothing is collected.
     pub gc_hook: Option<GcHook>,
@@ -168,6 +170,21 @@ const _: () = {
         offset_of!(VMStoreContext, last_wasm_exit_pc)
             == VMStoreContextOffsets::LAST_WASM_EXIT_PC as usize
     );
+    let window = offset_of!(VMStoreContext, gc_heap) + offset_of!(GcHeap, window);
+    assert!(
+        window + offset_of!(VMGcAllocWindow, next) == VMStoreContextOffsets::GC_ALLOC_NEXT as usize
+    );
+    assert!(
+        window + offset_of!(VMGcAllocWindow, end) == VMStoreContextOffsets::GC_ALLOC_END as usize
+    );
+    assert!(
+        window + offset_of!(VMGcAllocWindow, chunk)
+            == VMStoreContextOffsets::GC_ALLOC_CHUNK as usize
+    );
+    assert!(
+        window + offset_of!(VMGcAllocWindow, starts)
+            == VMStoreContextOffsets::GC_ALLOC_STARTS as usize
+    );
 };
 
 #[cfg(test)]
@@ -200,6 +217,23 @@ mod tests {
         assert_eq!(
             offset_of!(VMStoreContext, last_wasm_exit_pc),
             VMStoreContextOffsets::LAST_WASM_EXIT_PC as usize
+        );
+        let window = offset_of!(VMStoreContext, gc_heap) + offset_of!(GcHeap, window);
+        assert_eq!(
+            window + offset_of!(VMGcAllocWindow, next),
+            VMStoreContextOffsets::GC_ALLOC_NEXT as usize
+        );
+        assert_eq!(
+            window + offset_of!(VMGcAllocWindow, end),
+            VMStoreContextOffsets::GC_ALLOC_END as usize
+        );
+        assert_eq!(
+            window + offset_of!(VMGcAllocWindow, chunk),
+            VMStoreContextOffsets::GC_ALLOC_CHUNK as usize
+        );
+        assert_eq!(
+            window + offset_of!(VMGcAllocWindow, starts),
+            VMStoreContextOffsets::GC_ALLOC_STARTS as usize
         );
         assert!(size_of::<VMStoreContext>() >= VMStoreContextOffsets::SIZE as usize);
         assert_eq!(align_of::<VMStoreContext>(), 8);

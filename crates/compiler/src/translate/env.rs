@@ -367,7 +367,7 @@ impl FuncTranslator<'_, '_> {
         result
     }
 
-    fn store_context(&mut self) -> ir::Value {
+    pub(super) fn store_context(&mut self) -> ir::Value {
         let off = self.env.offsets.vmctx_store_context();
         self.load_ptr(readonly(), self.vmctx, off)
     }

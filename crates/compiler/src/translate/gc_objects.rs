@@ -5,8 +5,10 @@
 //! access checks its range against the array's length
 //! (`ArrayOutOfBounds`) before any memory is touched; a single-element
 //! index also goes through `select_spectre_guard`, so a mispredicted check
-//! cannot read past the array. Allocation and the bulk operations call
-//! builtins.
+//! cannot read past the array. Structs and fixed-size arrays are
+//! bump-allocated inline from the store's allocation window (see
+//! `kiln_vm::GcHeap`), with the `GcAlloc` builtin as the slow path; other
+//! allocations and the bulk operations call builtins.
 
 use super::{FuncTranslator, clif_trap};
 use crate::signatures::clif_type;
@@ -14,6 +16,20 @@ use anyhow::Result;
 use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, condcodes::IntCC, types};
 use kiln_types::*;
 use wasmparser::Operator;
+
+/// The size of a fixed array of `len` elements of `elem_size` bytes, if it
+/// is small enough to allocate inline (the allocation builtin refuses the
+/// others with the right trap).
+fn fixed_array_size(len: u32, elem_size: u32) -> Option<u32> {
+    let bytes = u64::from(len) * u64::from(elem_size) + u64::from(GC_ARRAY_ELEMENTS);
+    u32::try_from(bytes.next_multiple_of(8))
+        .ok()
+        .filter(|b| *b <= MAX_INLINE_ALLOCATION)
+}
+
+/// Objects larger than this are always allocated by the builtin (large
+/// ones get chunks of their own).
+const MAX_INLINE_ALLOCATION: u32 = 64 * 1024;
 
 /// Object memory is valid once the null check passed, but a `v128` field
 /// is only 8-aligned, so the accesses claim no alignment.
@@ -91,10 +107,29 @@ impl FuncTranslator<'_, '_> {
             } => {
                 let t = TypeIndex(array_type_index);
                 let values = self.popn(array_size as usize);
-                let len = self.b.ins().iconst(types::I32, i64::from(array_size));
-                let array = self.alloc_array(t, len);
                 let storage = self.array_storage(t);
                 let size = storage_size(storage);
+                let array = match fixed_array_size(array_size, size) {
+                    Some(bytes) => {
+                        let id = self.type_id(t);
+                        let id = self.b.ins().uextend(types::I64, id);
+                        let kind = GcKind::Array.header(0) as i64;
+                        let header = self.b.ins().bor_imm_s(id, kind);
+                        let array = self.alloc_object(header, bytes);
+                        let len = self.b.ins().iconst(types::I32, i64::from(array_size));
+                        self.b.ins().store(
+                            MemFlagsData::trusted(),
+                            len,
+                            array,
+                            GC_ARRAY_LENGTH as i32,
+                        );
+                        array
+                    }
+                    None => {
+                        let len = self.b.ins().iconst(types::I32, i64::from(array_size));
+                        self.alloc_array(t, len)
+                    }
+                };
                 for (i, v) in values.into_iter().enumerate() {
                     let offset = GC_ARRAY_ELEMENTS + i as u32 * size;
                     self.store_storage(storage, array, offset, v);
@@ -222,15 +257,77 @@ impl FuncTranslator<'_, '_> {
             .trapz(object, clif_trap(TrapCode::NullReference));
     }
 
-    /// A zeroed struct of type `t`, from the `GcAlloc` builtin.
+    /// A zeroed struct of type `t`.
     fn alloc_struct(&mut self, t: TypeIndex, layout: &StructLayout) -> ir::Value {
         let id = self.type_id(t);
         let id = self.b.ins().uextend(types::I64, id);
         let kind = GcKind::Struct.header(0) as i64;
         let header = self.b.ins().bor_imm_s(id, kind);
-        let size = self.b.ins().iconst(types::I32, i64::from(layout.size));
-        self.call_builtin(BuiltinFunctionIndex::GcAlloc, &[header, size])
-            .expect("returns the object")
+        self.alloc_object(header, layout.size)
+    }
+
+    /// A zeroed object of `size` bytes (a multiple of 8) whose first word
+    /// is `header`: bump-allocated from the store's allocation window when
+    /// it fits there, else from the `GcAlloc` builtin (which may collect).
+    fn alloc_object(&mut self, header: ir::Value, size: u32) -> ir::Value {
+        let ptr = self.ptr;
+        let fast = self.b.create_block();
+        let slow = self.b.create_block();
+        let done = self.b.create_block();
+        self.b.set_cold_block(slow);
+        let object = self.b.append_block_param(done, ptr);
+        let store = self.store_context();
+        let flags = MemFlagsData::trusted();
+        let next_at = VMStoreContextOffsets::GC_ALLOC_NEXT as i32;
+        let next = self.b.ins().load(ptr, flags, store, next_at);
+        let end = self.b.ins().load(
+            ptr,
+            flags,
+            store,
+            VMStoreContextOffsets::GC_ALLOC_END as i32,
+        );
+        let new_next = self.b.ins().iadd_imm_s(next, i64::from(size));
+        let fits = self
+            .b
+            .ins()
+            .icmp(IntCC::UnsignedLessThanOrEqual, new_next, end);
+        self.b.ins().brif(fits, fast, &[], slow, &[]);
+
+        // The window's memory is zeroed and used by nothing: claim it,
+        // write the header and set the object's start bit, which is what
+        // makes the address an object to the collector.
+        self.b.switch_to_block(fast);
+        self.b.seal_block(fast);
+        self.b.ins().store(flags, new_next, store, next_at);
+        self.b.ins().store(flags, header, next, 0);
+        let chunk_at = VMStoreContextOffsets::GC_ALLOC_CHUNK as i32;
+        let chunk = self.b.ins().load(ptr, flags, store, chunk_at);
+        let starts_at = VMStoreContextOffsets::GC_ALLOC_STARTS as i32;
+        let starts = self.b.ins().load(ptr, flags, store, starts_at);
+        let cell = self.b.ins().isub(next, chunk);
+        let cell = self.b.ins().ushr_imm_u(cell, 3);
+        let word = self.b.ins().ushr_imm_u(cell, 6);
+        let word = self.b.ins().ishl_imm_u(word, 3);
+        let word = self.b.ins().iadd(starts, word);
+        let bit = self.b.ins().band_imm_u(cell, 63);
+        let one = self.b.ins().iconst(ptr, 1);
+        let bit = self.b.ins().ishl(one, bit);
+        let bits = self.b.ins().load(types::I64, flags, word, 0);
+        let bits = self.b.ins().bor(bits, bit);
+        self.b.ins().store(flags, bits, word, 0);
+        self.b.ins().jump(done, &[next.into()]);
+
+        self.b.switch_to_block(slow);
+        self.b.seal_block(slow);
+        let size = self.b.ins().iconst(types::I32, i64::from(size));
+        let from_builtin = self
+            .call_builtin(BuiltinFunctionIndex::GcAlloc, &[header, size])
+            .expect("returns the object");
+        self.b.ins().jump(done, &[from_builtin.into()]);
+
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        object
     }
 
     /// A zeroed array of type `t` with `len` elements.
