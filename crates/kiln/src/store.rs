@@ -198,6 +198,7 @@ impl<T> Store<T> {
                 inner.collect_garbage(words);
             })
         };
+        inner.vm.gc_heap.release_spare_chunks();
     }
 
     /// Bytes the store's GC heap takes (the chunks its objects are in).

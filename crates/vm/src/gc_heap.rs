@@ -22,9 +22,8 @@
 
 use kiln_types::{GC_ARRAY_ELEMENTS, GC_ARRAY_LENGTH, GcKind, TrapCode};
 use rustix::mm::{MapFlags, ProtFlags};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ptr::NonNull;
-use std::sync::Arc;
 
 /// The size of an ordinary chunk.
 pub const CHUNK_BYTES: usize = 1 << 20;
@@ -35,6 +34,11 @@ pub const DEFAULT_LIMIT: usize = 1 << 30;
 /// Allocation since the last collection that makes the next one due, at
 /// the least (it is also at least what survived the last one).
 const MIN_COLLECTION_INTERVAL: usize = 8 << 20;
+
+/// Emptied chunks kept mapped for reuse, at most: a collection interval's
+/// worth, so a steady cycle of allocation and collection bump-allocates in
+/// the same memory instead of mapping fresh pages.
+const MAX_SPARE_CHUNKS: usize = MIN_COLLECTION_INTERVAL / CHUNK_BYTES;
 
 /// Where the references of a type's objects are, and how large they are.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,19 +74,37 @@ struct Chunk {
 
 impl Chunk {
     /// A zeroed chunk of `bytes` bytes (a non-zero multiple of 8), mapped
-    /// from the OS so that freeing it gives the memory back at once.
+    /// from the OS so that freeing it gives the memory back at once, and
+    /// aligned to [`CHUNK_BYTES`] so that an address finds its chunk by
+    /// rounding down.
     fn new(bytes: usize) -> Result<Chunk, TrapCode> {
+        let mapped = bytes.next_multiple_of(rustix::param::page_size());
+        let reserve = mapped
+            .checked_add(CHUNK_BYTES)
+            .ok_or(TrapCode::GcHeapOutOfMemory)?;
         // SAFETY: a fresh anonymous private mapping aliases nothing.
-        let start = unsafe {
+        let raw = unsafe {
             rustix::mm::mmap_anonymous(
                 std::ptr::null_mut(),
-                bytes,
+                reserve,
                 ProtFlags::READ | ProtFlags::WRITE,
                 MapFlags::PRIVATE,
             )
         }
-        .map_err(|_| TrapCode::GcHeapOutOfMemory)?;
-        let start = NonNull::new(start.cast::<u8>()).ok_or(TrapCode::GcHeapOutOfMemory)?;
+        .map_err(|_| TrapCode::GcHeapOutOfMemory)? as usize;
+        let start = raw.next_multiple_of(CHUNK_BYTES);
+        // SAFETY: the head and the tail are parts of the mapping just made
+        // that the chunk does not use; both are page-aligned.
+        unsafe {
+            if start > raw {
+                let _ = rustix::mm::munmap(raw as *mut _, start - raw);
+            }
+            let tail = raw + reserve - (start + mapped);
+            if tail > 0 {
+                let _ = rustix::mm::munmap((start + mapped) as *mut _, tail);
+            }
+        }
+        let start = NonNull::new(start as *mut u8).ok_or(TrapCode::GcHeapOutOfMemory)?;
         let words = (bytes / 8).div_ceil(64);
         Ok(Chunk {
             start,
@@ -200,10 +222,48 @@ impl FreeLists {
     }
 }
 
-/// The chunk of `chunks` that `addr` lies in, if any.
-fn containing(chunks: &BTreeMap<usize, Chunk>, addr: usize) -> Option<&Chunk> {
-    let (_, c) = chunks.range(..=addr).next_back()?;
+/// The heap's chunks, by start address.
+type Chunks = HashMap<usize, Chunk, rustc_hash::FxBuildHasher>;
+
+/// The chunk of `chunks` holding `addr`, if any. A large object's chunk is
+/// found only from its first [`CHUNK_BYTES`], which is where the object
+/// starts: enough to tell objects from other words.
+fn containing(chunks: &Chunks, addr: usize) -> Option<&Chunk> {
+    let c = chunks.get(&(addr & !(CHUNK_BYTES - 1)))?;
     (addr < c.addr() + c.bytes).then_some(c)
+}
+
+/// As [`containing`], for changing the chunk.
+fn containing_mut(chunks: &mut Chunks, addr: usize) -> Option<&mut Chunk> {
+    let c = chunks.get_mut(&(addr & !(CHUNK_BYTES - 1)))?;
+    (addr < c.addr() + c.bytes).then_some(c)
+}
+
+/// Marks the object at `w`, if it is one not marked yet, and pushes it on
+/// `stack` to have its references marked.
+fn mark_object(chunks: &mut Chunks, w: usize, stack: &mut Vec<usize>) {
+    if w == 0 || !w.is_multiple_of(8) {
+        return;
+    }
+    if let Some(chunk) = containing_mut(chunks, w)
+        && chunk.is_start(w)
+        && chunk.mark(w)
+    {
+        stack.push(w);
+    }
+}
+
+/// The shape of type `id`, asking `shape_of` if it is not cached yet.
+fn shape_in<'s>(
+    shapes: &'s mut Vec<Option<ObjectShape>>,
+    id: u32,
+    shape_of: &mut dyn FnMut(u32) -> ObjectShape,
+) -> &'s ObjectShape {
+    let i = id as usize;
+    if shapes.len() <= i {
+        shapes.resize(i + 1, None);
+    }
+    shapes[i].get_or_insert_with(|| shape_of(id))
 }
 
 /// What a collection did.
@@ -215,7 +275,7 @@ pub struct CollectionStats {
     pub live_bytes: usize,
     /// Objects freed.
     pub freed_objects: usize,
-    /// Chunks given back.
+    /// Chunks emptied (given back, or kept mapped for reuse).
     pub freed_chunks: usize,
 }
 
@@ -251,7 +311,10 @@ pub struct GcHeap {
     /// added to `since_collection`.
     counted: usize,
     /// Every chunk, by start address.
-    chunks: BTreeMap<usize, Chunk>,
+    chunks: Chunks,
+    /// Ordinary chunks a collection emptied, kept for reuse (not in
+    /// `chunks`, but counted in `bytes`); their bytes are not zeroed yet.
+    spare: Vec<Chunk>,
     /// Free cells by size in bytes.
     free: FreeLists,
     /// Bytes taken by all chunks.
@@ -263,7 +326,7 @@ pub struct GcHeap {
     /// Bytes that survived the last collection.
     live_after_collection: usize,
     /// Shapes by type id, as the collector was told them.
-    shapes: Vec<Option<Arc<ObjectShape>>>,
+    shapes: Vec<Option<ObjectShape>>,
     /// Collections so far.
     collections: u64,
 }
@@ -285,7 +348,8 @@ impl GcHeap {
                 starts: std::ptr::null_mut(),
             },
             counted: 0,
-            chunks: BTreeMap::new(),
+            chunks: Chunks::default(),
+            spare: Vec::new(),
             free: FreeLists::default(),
             bytes: 0,
             limit,
@@ -375,7 +439,15 @@ impl GcHeap {
             None => {
                 let w = &self.window;
                 if w.chunk == 0 || w.next + size > w.chunk + CHUNK_BYTES {
-                    let mut chunk = self.new_chunk(CHUNK_BYTES)?;
+                    let mut chunk = match self.spare.pop() {
+                        Some(chunk) => {
+                            // SAFETY: a spare chunk is mapped, `bytes` long,
+                            // and holds no object.
+                            unsafe { std::ptr::write_bytes(chunk.start.as_ptr(), 0, chunk.bytes) };
+                            chunk
+                        }
+                        None => self.new_chunk(CHUNK_BYTES)?,
+                    };
                     let at = chunk.addr();
                     let starts = chunk.starts.as_mut_ptr();
                     self.chunks.insert(at, chunk);
@@ -441,9 +513,7 @@ impl GcHeap {
     ) {
         let objects: Vec<usize> = self.chunks.values().flat_map(Chunk::objects).collect();
         for object in objects {
-            let shape = self.shape(object, shape_of);
-            let shape = &*shape;
-            for i in 0..Self::object_size(object, shape) / 8 {
+            for i in 0..self.object_size(object, shape_of) / 8 {
                 // SAFETY: inside a live object.
                 f(unsafe { *((object + i * 8) as *const usize) });
             }
@@ -463,8 +533,7 @@ impl GcHeap {
     }
 
     fn chunk_of_mut(&mut self, addr: usize) -> Option<&mut Chunk> {
-        let (_, c) = self.chunks.range_mut(..=addr).next_back()?;
-        (addr < c.addr() + c.bytes).then_some(c)
+        containing_mut(&mut self.chunks, addr)
     }
 
     /// A chunk of `bytes` bytes, counted against the limit.
@@ -477,26 +546,12 @@ impl GcHeap {
         Ok(chunk)
     }
 
-    /// The shape of the object at `addr`, asking `shape_of` for types not
-    /// seen yet.
-    fn shape(
-        &mut self,
-        addr: usize,
-        shape_of: &mut dyn FnMut(u32) -> ObjectShape,
-    ) -> Arc<ObjectShape> {
+    /// The size in bytes of the object at `addr`, asking `shape_of` for
+    /// its type's shape if it is not cached yet.
+    fn object_size(&mut self, addr: usize, shape_of: &mut dyn FnMut(u32) -> ObjectShape) -> usize {
         // SAFETY: `addr` is a live object of this heap.
-        let id = unsafe { crate::object_type_id(addr) } as usize;
-        if self.shapes.len() <= id {
-            self.shapes.resize(id + 1, None);
-        }
-        self.shapes[id]
-            .get_or_insert_with(|| Arc::new(shape_of(id as u32)))
-            .clone()
-    }
-
-    /// The size in bytes of the object at `addr`, of shape `shape`.
-    fn object_size(addr: usize, shape: &ObjectShape) -> usize {
-        match shape {
+        let id = unsafe { crate::object_type_id(addr) };
+        match shape_in(&mut self.shapes, id, shape_of) {
             ObjectShape::Struct { size, .. } => *size as usize,
             ObjectShape::Array { elem_size, .. } => {
                 // SAFETY: `addr` is a live array of this heap.
@@ -521,16 +576,19 @@ impl GcHeap {
             .iter()
             .chain(conservative.iter().flat_map(|w| w.iter()));
         for &w in all {
-            self.push_if_unmarked(w, &mut stack);
+            mark_object(&mut self.chunks, w, &mut stack);
         }
+        let GcHeap { chunks, shapes, .. } = self;
         while let Some(object) = stack.pop() {
-            match &*self.shape(object, shape_of) {
+            // SAFETY: a marked object of this heap.
+            let id = unsafe { crate::object_type_id(object) };
+            match shape_in(shapes, id, shape_of) {
                 ObjectShape::Struct { refs, .. } => {
                     for off in refs.iter() {
                         // SAFETY: a reference field inside a live struct.
                         let w =
                             unsafe { ((object + *off as usize) as *const usize).read_unaligned() };
-                        self.push_if_unmarked(w, &mut stack);
+                        mark_object(chunks, w, &mut stack);
                     }
                 }
                 ObjectShape::Array {
@@ -543,7 +601,7 @@ impl GcHeap {
                         let w = unsafe {
                             (crate::array_element(object, 8, i) as *const usize).read_unaligned()
                         };
-                        self.push_if_unmarked(w, &mut stack);
+                        mark_object(chunks, w, &mut stack);
                     }
                 }
                 ObjectShape::Array { .. } => {}
@@ -552,30 +610,24 @@ impl GcHeap {
         self.sweep(shape_of)
     }
 
-    fn push_if_unmarked(&mut self, w: usize, stack: &mut Vec<usize>) {
-        if w == 0 || !w.is_multiple_of(8) {
-            return;
-        }
-        if let Some(chunk) = self.chunk_of_mut(w)
-            && chunk.is_start(w)
-            && chunk.mark(w)
-        {
-            stack.push(w);
-        }
-    }
-
     fn sweep(&mut self, shape_of: &mut dyn FnMut(u32) -> ObjectShape) -> CollectionStats {
         let mut stats = CollectionStats::default();
         let mut empty = Vec::new();
         let starts: Vec<usize> = self.chunks.keys().copied().collect();
         for at in starts {
-            let objects: Vec<usize> = self.chunks[&at].objects().collect();
-            let mut live = 0;
+            let chunk = &self.chunks[&at];
+            if chunk.marks.iter().all(|w| *w == 0) && self.window.chunk != at {
+                // Nothing in it survived: no need to look at its objects.
+                let objects: u32 = chunk.starts.iter().map(|w| w.count_ones()).sum();
+                stats.freed_objects += objects as usize;
+                empty.push(at);
+                continue;
+            }
+            let objects: Vec<usize> = chunk.objects().collect();
             for object in objects {
-                let shape = self.shape(object, shape_of);
-                let size = Self::object_size(object, &shape);
+                let size = self.object_size(object, shape_of);
                 if self.chunks[&at].is_marked(object) {
-                    live += 1;
+                    stats.live_objects += 1;
                     stats.live_bytes += size;
                 } else {
                     let chunk = self.chunks.get_mut(&at).expect("a chunk of the heap");
@@ -584,19 +636,20 @@ impl GcHeap {
                     stats.freed_objects += 1;
                 }
             }
-            stats.live_objects += live;
             let chunk = self.chunks.get_mut(&at).expect("a chunk of the heap");
             chunk.marks.fill(0);
-            if live == 0 && self.window.chunk != at {
-                empty.push(at);
-            }
         }
         if !empty.is_empty() {
             for at in &empty {
-                let chunk = self.chunks.remove(at).expect("a chunk of the heap");
-                self.bytes -= chunk.bytes;
+                let mut chunk = self.chunks.remove(at).expect("a chunk of the heap");
+                if chunk.bytes == CHUNK_BYTES && self.spare.len() < MAX_SPARE_CHUNKS {
+                    chunk.starts.fill(0);
+                    self.spare.push(chunk);
+                } else {
+                    self.bytes -= chunk.bytes;
+                }
             }
-            // Free cells in the chunks given back are gone.
+            // Free cells in the chunks emptied are gone.
             let chunks = &self.chunks;
             self.free.retain(|c| containing(chunks, c).is_some());
         }
@@ -607,6 +660,13 @@ impl GcHeap {
         self.collections += 1;
         self.refresh_window_end();
         stats
+    }
+
+    /// Gives the emptied chunks kept for reuse back to the OS.
+    pub fn release_spare_chunks(&mut self) {
+        for chunk in self.spare.drain(..) {
+            self.bytes -= chunk.bytes;
+        }
     }
 }
 
@@ -714,19 +774,33 @@ mod tests {
     fn chunks_with_nothing_live_are_given_back() {
         let mut heap = GcHeap::new(64 << 20);
         for _ in 0..3 * CHUNK_BYTES / 24 {
-            pair(&mut heap, 0, 0);
+            pair(&mut heap, 3, 5);
         }
         let big = heap.alloc_array(3, CHUNK_BYTES as u32, 1).unwrap() as usize;
-        assert!(heap.bytes() >= 4 * CHUNK_BYTES);
+        let before = heap.bytes();
+        assert!(before >= 4 * CHUNK_BYTES);
         let stats = heap.collect(&[], &[], &mut shapes);
-        // Everything but the chunk being filled goes back.
+        // Everything but the chunk being filled is emptied: the large
+        // object's chunk goes back, ordinary ones are kept for reuse.
         assert!(stats.freed_chunks >= 3, "{stats:?}");
-        assert_eq!(heap.bytes(), CHUNK_BYTES);
+        let after = heap.bytes();
+        assert!(after <= before - CHUNK_BYTES, "{before} -> {after}");
         assert!(!heap.is_object(big));
-        // The free cells of the chunks given back are not handed out.
-        for _ in 0..CHUNK_BYTES / 24 {
-            let p = pair(&mut heap, 0, 0);
+        // The free cells of the emptied chunks are not handed out; a spare
+        // chunk comes back zeroed.
+        for _ in 0..2 * CHUNK_BYTES / 24 {
+            let p = heap.alloc(GcKind::Struct.header(1), 24).unwrap() as usize;
             assert!(heap.is_object(p));
+            // SAFETY: a fresh object's two fields.
+            assert_eq!(
+                unsafe { [*((p + 8) as *const u64), *((p + 16) as *const u64)] },
+                [0, 0]
+            );
         }
+        // ... from the spare chunks, without mapping more.
+        assert_eq!(heap.bytes(), after);
+        heap.collect(&[], &[], &mut shapes);
+        heap.release_spare_chunks();
+        assert_eq!(heap.bytes(), CHUNK_BYTES);
     }
 }
