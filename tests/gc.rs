@@ -396,3 +396,89 @@ fn the_host_reads_and_writes_fields_and_elements() {
     let mut other = Store::new(&engine, ());
     assert!(s.field(&mut other, 0).is_err());
 }
+
+/// A host value that counts how many of its kind are alive.
+struct Tracked {
+    id: u32,
+    live: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        self.live.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A long-running store that keeps receiving new host values releases the
+/// ones wasm no longer holds; the ones it holds (in a global, a table)
+/// stay, intact; dropping the store releases the rest.
+#[test]
+fn externrefs_wasm_no_longer_holds_are_released() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let live = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (global $g (mut externref) (ref.null extern))
+          (table $t 4 externref)
+          (func (export "keep") (param externref) (global.set $g (local.get 0)))
+          (func (export "stash") (param i32 externref)
+            (table.set $t (local.get 0) (local.get 1)))
+          (func (export "get") (result externref) (global.get $g))
+          (func (export "stashed") (param i32) (result externref)
+            (table.get $t (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let keep = instance.get_func(&mut store, "keep").unwrap();
+    let stash = instance.get_func(&mut store, "stash").unwrap();
+    let mut tracked = |store: &mut Store<()>, id: u32| {
+        live.fetch_add(1, SeqCst);
+        let value = Tracked {
+            id,
+            live: live.clone(),
+        };
+        Val::ExternRef(Some(ExternRef::new(store, value)))
+    };
+    for slot in 0..2 {
+        let value = tracked(&mut store, 1_000_000 + slot);
+        stash
+            .call(&mut store, &[Val::I32(slot as i32), value], &mut [])
+            .unwrap();
+    }
+    let mut most = 0;
+    const N: u32 = 1_000_000;
+    for id in 0..N {
+        let value = tracked(&mut store, id);
+        keep.call(&mut store, &[value], &mut []).unwrap();
+        most = most.max(live.load(SeqCst));
+    }
+    // Collections ran as the host made new values: never were all alive.
+    assert!(most < N as usize / 2, "{most} host values alive at once");
+    assert!(
+        store.gc_heap_bytes() < 64 << 20,
+        "{}",
+        store.gc_heap_bytes()
+    );
+    store.gc();
+    assert_eq!(
+        live.load(SeqCst),
+        3,
+        "the global's value and two in the table"
+    );
+    let id_of = |store: &mut Store<()>, name: &str, args: &[Val]| {
+        let f = instance.get_func(&mut *store, name).unwrap();
+        let mut out = [Val::I32(0)];
+        f.call(&mut *store, args, &mut out).unwrap();
+        let Val::ExternRef(Some(r)) = &out[0] else {
+            panic!("{name} gave {:?}", out[0]);
+        };
+        r.downcast_ref::<Tracked>().unwrap().id
+    };
+    assert_eq!(id_of(&mut store, "get", &[]), N - 1);
+    assert_eq!(id_of(&mut store, "stashed", &[Val::I32(1)]), 1_000_001);
+    drop(store);
+    assert_eq!(live.load(SeqCst), 0);
+}

@@ -225,7 +225,7 @@ impl AnyRef {
     pub(crate) fn to_raw(&self, store: &mut StoreInner) -> Result<usize> {
         Ok(match &self.repr {
             AnyRepr::I31(v) => v.to_raw(),
-            AnyRepr::Host(d) => store.root_extern_data(d),
+            AnyRepr::Host(d) => store.root_extern_data(d)?,
             AnyRepr::Object {
                 addr, store: owner, ..
             } => {

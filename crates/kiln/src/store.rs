@@ -70,8 +70,19 @@ pub(crate) struct StoreInner {
     pub(crate) func_by_anyfunc: HashMap<usize, usize>,
     /// GC objects the host holds.
     pub(crate) host_roots: crate::gc::HostRoots,
-    /// Every externref wasm has seen, by address (their raw value).
-    pub(crate) externrefs: HashMap<usize, std::sync::Arc<crate::values::ExternData>>,
+}
+
+/// Releases the strong count of an `ExternData` that a host object held.
+///
+/// # Safety
+/// `payload` must come from `Arc::into_raw` of an `Arc<ExternData>`, and be
+/// released once.
+unsafe fn release_extern_data(payload: usize) {
+    // A host value's `Drop` must not unwind into the collector.
+    let _ = std::panic::catch_unwind(|| {
+        // SAFETY: the caller's promise.
+        drop(unsafe { Arc::from_raw(payload as *const crate::values::ExternData) })
+    });
 }
 
 // SAFETY: raw pointers in the store point at objects the store itself owns;
@@ -90,23 +101,51 @@ impl StoreInner {
         Ok(())
     }
 
-    /// The word that stands for host value `data` in compiled code (its
-    /// address); the store keeps the value alive from now on, since wasm
-    /// may hold it anywhere.
-    pub(crate) fn root_extern_data(&mut self, data: &Arc<crate::values::ExternData>) -> usize {
-        let p = Arc::as_ptr(data) as usize;
-        self.externrefs.entry(p).or_insert_with(|| data.clone());
-        p
+    /// The word that stands for host value `data` in compiled code: a new
+    /// host object in the store's GC heap holding a strong count of
+    /// `data`, released when the collector finds the object dead (or the
+    /// store is dropped).
+    pub(crate) fn root_extern_data(
+        &mut self,
+        data: &Arc<crate::values::ExternData>,
+    ) -> anyhow::Result<usize> {
+        let payload = Arc::into_raw(data.clone()) as usize;
+        match self.vm.gc_heap.alloc_host(payload, release_extern_data) {
+            Ok(object) => Ok(object),
+            Err(code) => {
+                // SAFETY: the heap did not take the count made above.
+                unsafe { release_extern_data(payload) };
+                Err(code.into())
+            }
+        }
     }
 
-    /// The host value behind a word of compiled code. Every host value that
-    /// reached wasm went through [`Self::root_extern_data`], so the word is
-    /// always there.
+    /// The host value behind a word of compiled code that is a host
+    /// object of this store (made by [`Self::root_extern_data`]).
     pub(crate) fn extern_data(&self, raw: usize) -> Arc<crate::values::ExternData> {
-        self.externrefs
-            .get(&raw)
-            .expect("externrefs reaching wasm are rooted in the store")
-            .clone()
+        // SAFETY: compiled code of this store produced `raw`, and it is
+        // live: wasm (or the store's roots) still hold it.
+        unsafe {
+            let payload = self.vm.gc_heap.host_payload(raw) as *const crate::values::ExternData;
+            Arc::increment_strong_count(payload);
+            Arc::from_raw(payload)
+        }
+    }
+
+    /// Collects the GC heap if allocation since the last collection made
+    /// one due: what host code that allocates calls at a point where no
+    /// raw reference is in flight.
+    pub(crate) fn collect_if_due(&mut self) {
+        if !self.vm.gc_heap.collection_due(0) {
+            return;
+        }
+        // SAFETY: a `&mut` store is only at hand outside wasm, or in a host
+        // function through which wasm called out.
+        unsafe {
+            kiln_vm::with_stack_roots(|words| {
+                self.collect_garbage(words);
+            })
+        };
     }
 
     /// The function handle for an anyfunc, creating one if it is new to the store.
@@ -378,7 +417,6 @@ impl<T> StoreBody<T> {
                 host_globals: Vec::new(),
                 funcs: Vec::new(),
                 func_by_anyfunc: HashMap::new(),
-                externrefs: HashMap::new(),
                 host_roots: Default::default(),
             },
             limiter: None,

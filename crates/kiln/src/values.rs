@@ -9,13 +9,12 @@ use kiln_vm::RawValue;
 use std::any::Any;
 use std::sync::Arc;
 
-/// The host value behind an [`ExternRef`]; its address is the raw
-/// `externref` compiled code passes around. It starts with an object header
-/// of kind `HostExtern`, so that compiled code and the runtime can tell it
-/// from a struct or array that `extern.convert_any` made external.
-#[repr(C)]
+/// The host value behind an [`ExternRef`]. In compiled code it is a host
+/// object of the store's GC heap (kind `HostExtern`, so that compiled code
+/// and the runtime can tell it from a struct or array that
+/// `extern.convert_any` made external), which holds a strong count of it
+/// until the collector finds the object dead.
 pub(crate) struct ExternData {
-    header: u64,
     value: Box<dyn Any + Send + Sync>,
 }
 
@@ -40,12 +39,15 @@ enum ExternRepr {
 }
 
 impl ExternRef {
-    /// Wraps a host value for use by wasm in `store`.
-    pub fn new<V: Any + Send + Sync>(store: impl crate::AsContextMut, value: V) -> ExternRef {
-        let _ = store;
+    /// Wraps a host value for use by wasm in `store`. Each time it is
+    /// passed to wasm, the store's GC heap gets a small object for it; this
+    /// collects the heap first if enough was allocated since the last
+    /// collection, so a store that keeps receiving new host values also
+    /// releases the ones wasm no longer holds.
+    pub fn new<V: Any + Send + Sync>(mut store: impl crate::AsContextMut, value: V) -> ExternRef {
+        store.as_context_mut().0.inner.collect_if_due();
         ExternRef {
             repr: ExternRepr::Host(Arc::new(ExternData {
-                header: kiln_types::GcKind::HostExtern.header(u32::MAX),
                 value: Box::new(value),
             })),
         }
@@ -88,7 +90,7 @@ impl ExternRef {
     /// (an error if it holds an object of another store).
     pub(crate) fn to_raw(&self, store: &mut StoreInner) -> Result<usize> {
         match &self.repr {
-            ExternRepr::Host(d) => Ok(store.root_extern_data(d)),
+            ExternRepr::Host(d) => store.root_extern_data(d),
             ExternRepr::Any(a) => a.to_raw(store),
         }
     }

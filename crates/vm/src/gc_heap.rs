@@ -19,6 +19,10 @@
 //! the allocator (and so to the OS), and a large object's chunk is freed
 //! with it. What the objects' fields are is asked of the caller, by type id
 //! ([`ObjectShape`]); the heap caches the answer.
+//!
+//! Host objects (kind `HostExtern`, what an `externref` from the host is in
+//! compiled code) hold a payload word and the function that releases it;
+//! when one dies, or the heap is dropped, that function runs.
 
 use kiln_types::{GC_ARRAY_ELEMENTS, GC_ARRAY_LENGTH, GcKind, TrapCode};
 use rustix::mm::{MapFlags, ProtFlags};
@@ -34,6 +38,12 @@ pub const DEFAULT_LIMIT: usize = 1 << 30;
 /// Allocation since the last collection that makes the next one due, at
 /// the least (it is also at least what survived the last one).
 const MIN_COLLECTION_INTERVAL: usize = 8 << 20;
+
+/// Releases the payload of a host object (see [`GcHeap::alloc_host`]).
+pub type HostPayloadDrop = unsafe fn(usize);
+
+/// The size of a host object: header, payload, release function.
+const HOST_OBJECT_BYTES: usize = 24;
 
 /// Emptied chunks kept mapped for reuse, at most: a collection interval's
 /// worth, so a steady cycle of allocation and collection bump-allocates in
@@ -327,6 +337,8 @@ pub struct GcHeap {
     live_after_collection: usize,
     /// Shapes by type id, as the collector was told them.
     shapes: Vec<Option<ObjectShape>>,
+    /// The live host objects.
+    host_objects: Vec<usize>,
     /// Collections so far.
     collections: u64,
 }
@@ -356,6 +368,7 @@ impl GcHeap {
             since_collection: 0,
             live_after_collection: 0,
             shapes: Vec::new(),
+            host_objects: Vec::new(),
             collections: 0,
         }
     }
@@ -498,6 +511,48 @@ impl GcHeap {
         Ok(object)
     }
 
+    /// A host object holding `payload`, which `release` is called with
+    /// once the object is dead (or the heap dropped). On failure `payload`
+    /// is not taken: releasing it is the caller's business.
+    pub fn alloc_host(
+        &mut self,
+        payload: usize,
+        release: HostPayloadDrop,
+    ) -> Result<usize, TrapCode> {
+        let header = GcKind::HostExtern.header(u32::MAX);
+        let object = self.alloc(header, HOST_OBJECT_BYTES)? as usize;
+        // SAFETY: a fresh object of `HOST_OBJECT_BYTES` bytes.
+        unsafe {
+            ((object + 8) as *mut usize).write(payload);
+            ((object + 16) as *mut usize).write(release as usize);
+        }
+        self.host_objects.push(object);
+        Ok(object)
+    }
+
+    /// The payload of host object `addr`.
+    ///
+    /// # Safety
+    /// `addr` must be a live host object of this heap.
+    pub unsafe fn host_payload(&self, addr: usize) -> usize {
+        // SAFETY: the caller's promise.
+        unsafe { *((addr + 8) as *const usize) }
+    }
+
+    /// The release function and payload of host object `addr`.
+    ///
+    /// # Safety
+    /// `addr` must be a host object of this heap, still mapped.
+    unsafe fn host_release_of(addr: usize) -> (HostPayloadDrop, usize) {
+        // SAFETY: the object was made by `alloc_host`, which stored the
+        // payload at offset 8 and a `HostPayloadDrop` at offset 16.
+        unsafe {
+            let payload = *((addr + 8) as *const usize);
+            let release: HostPayloadDrop = std::mem::transmute(*((addr + 16) as *const usize));
+            (release, payload)
+        }
+    }
+
     /// The size of an array object, if it is addressable.
     pub fn array_size(len: u32, elem_size: u32) -> Option<usize> {
         let bytes = u64::from(len) * u64::from(elem_size) + u64::from(GC_ARRAY_ELEMENTS);
@@ -550,6 +605,10 @@ impl GcHeap {
     /// its type's shape if it is not cached yet.
     fn object_size(&mut self, addr: usize, shape_of: &mut dyn FnMut(u32) -> ObjectShape) -> usize {
         // SAFETY: `addr` is a live object of this heap.
+        if unsafe { crate::object_kind(addr) } == Some(GcKind::HostExtern) {
+            return HOST_OBJECT_BYTES;
+        }
+        // SAFETY: as above.
         let id = unsafe { crate::object_type_id(addr) };
         match shape_in(&mut self.shapes, id, shape_of) {
             ObjectShape::Struct { size, .. } => *size as usize,
@@ -581,6 +640,10 @@ impl GcHeap {
         let GcHeap { chunks, shapes, .. } = self;
         while let Some(object) = stack.pop() {
             // SAFETY: a marked object of this heap.
+            if unsafe { crate::object_kind(object) } == Some(GcKind::HostExtern) {
+                continue;
+            }
+            // SAFETY: as above.
             let id = unsafe { crate::object_type_id(object) };
             match shape_in(shapes, id, shape_of) {
                 ObjectShape::Struct { refs, .. } => {
@@ -607,7 +670,25 @@ impl GcHeap {
                 ObjectShape::Array { .. } => {}
             }
         }
-        self.sweep(shape_of)
+        // Take the dead host objects' payloads before the sweep may unmap
+        // their chunks; release them once the heap is consistent again.
+        let mut dead = Vec::new();
+        let chunks = &self.chunks;
+        self.host_objects.retain(|&o| {
+            let live = containing(chunks, o).is_some_and(|c| c.is_marked(o));
+            if !live {
+                // SAFETY: a host object of this heap, still mapped.
+                dead.push(unsafe { Self::host_release_of(o) });
+            }
+            live
+        });
+        let stats = self.sweep(shape_of);
+        for (release, payload) in dead {
+            // SAFETY: nothing reached the object, so nothing uses its
+            // payload any more.
+            unsafe { release(payload) };
+        }
+        stats
     }
 
     fn sweep(&mut self, shape_of: &mut dyn FnMut(u32) -> ObjectShape) -> CollectionStats {
@@ -666,6 +747,19 @@ impl GcHeap {
     pub fn release_spare_chunks(&mut self) {
         for chunk in self.spare.drain(..) {
             self.bytes -= chunk.bytes;
+        }
+    }
+}
+
+impl Drop for GcHeap {
+    fn drop(&mut self) {
+        for object in std::mem::take(&mut self.host_objects) {
+            // SAFETY: the heap and every object in it go away now; the
+            // chunks are unmapped only after this.
+            unsafe {
+                let (release, payload) = Self::host_release_of(object);
+                release(payload);
+            }
         }
     }
 }
