@@ -434,7 +434,7 @@ fn externrefs_wasm_no_longer_holds_are_released() {
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
     let keep = instance.get_func(&mut store, "keep").unwrap();
     let stash = instance.get_func(&mut store, "stash").unwrap();
-    let mut tracked = |store: &mut Store<()>, id: u32| {
+    let tracked = |store: &mut Store<()>, id: u32| {
         live.fetch_add(1, SeqCst);
         let value = Tracked {
             id,
