@@ -246,8 +246,8 @@ impl AnyRef {
             };
         }
         // SAFETY: an even non-null word of these hierarchies is a live
-        // object with a header: a host value the store keeps, or a struct
-        // or array in the store's heap, which keeps every object.
+        // object of the store's heap (a host object, a struct or an array),
+        // which wasm or a root still holds.
         let kind = unsafe { kiln_vm::object_kind(raw) };
         let repr = match kind {
             Some(kind @ (GcKind::Struct | GcKind::Array)) => AnyRepr::Object {

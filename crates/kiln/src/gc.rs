@@ -12,6 +12,9 @@
 //! - the objects the host holds through [`crate::AnyRef`]s (each registers
 //!   a root with the store; dropping the last clone of it unroots it).
 //!
+//! Host values passed to wasm are host objects in the same heap, released
+//! when a collection finds them dead (see `StoreInner::root_extern_data`).
+//!
 //! Exception objects are collected separately (see `exn.rs`); that
 //! collection counts every word of the GC heap as a possible exnref.
 
