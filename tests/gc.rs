@@ -482,3 +482,127 @@ fn externrefs_wasm_no_longer_holds_are_released() {
     drop(store);
     assert_eq!(live.load(SeqCst), 0);
 }
+
+/// Structs and arrays the host allocates are values of the module's own
+/// types (types are canonical per engine), survive collections while held,
+/// and are checked like wasm's allocation instructions.
+#[test]
+fn the_host_allocates_structs_and_arrays_of_wasm_types() {
+    use kiln::{
+        ArrayRef, ArrayRefPre, ArrayType, FieldType, RefType, StorageType, StructRef, StructRefPre,
+        StructType, ValType,
+    };
+    let engine = gc_engine();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (type $point (struct (field $x (mut i32)) (field $y i16) (field $tag externref)))
+          (type $bytes (array (mut i8)))
+          (func (export "sum") (param (ref $point)) (result i32)
+            (i32.add (struct.get $point $x (local.get 0))
+                     (struct.get_s $point $y (local.get 0))))
+          (func (export "tag") (param (ref $point)) (result externref)
+            (struct.get $point $tag (local.get 0)))
+          (func (export "bytes") (param (ref $bytes)) (result i32)
+            (i32.add (array.len (local.get 0))
+                     (array.get_u $bytes (local.get 0) (i32.const 2)))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let point = StructType {
+        fields: Box::new([
+            FieldType::new(true, StorageType::Val(ValType::I32)),
+            FieldType::new(false, StorageType::I16),
+            FieldType::new(false, StorageType::Val(ValType::EXTERNREF)),
+        ]),
+    };
+    let pre = StructRefPre::new(&mut store, point).unwrap();
+    let tag = ExternRef::new(&mut store, "tagged");
+    let p = StructRef::new(
+        &mut store,
+        &pre,
+        &[Val::I32(40), Val::I32(0x1_0002), Val::ExternRef(Some(tag))],
+    )
+    .unwrap();
+    // Collections run while the host holds the struct.
+    store.gc();
+    store.gc();
+    let call = |store: &mut Store<()>, name: &str, arg: Val| {
+        let f = instance.get_func(&mut *store, name).unwrap();
+        let mut out = [Val::I32(0)];
+        f.call(&mut *store, &[arg], &mut out)
+            .map(|()| out[0].clone())
+    };
+    let v = call(&mut store, "sum", Val::AnyRef(Some(p.to_anyref()))).unwrap();
+    assert_eq!(v.unwrap_i32(), 42, "the i16 field keeps its low bits");
+    let Val::ExternRef(Some(t)) =
+        call(&mut store, "tag", Val::AnyRef(Some(p.to_anyref()))).unwrap()
+    else {
+        panic!("no tag");
+    };
+    assert_eq!(t.downcast_ref::<&str>(), Some(&"tagged"));
+    p.set_field(&mut store, 0, Val::I32(1)).unwrap();
+    assert!(
+        p.set_field(&mut store, 1, Val::I32(1)).is_err(),
+        "immutable"
+    );
+
+    let bytes =
+        ArrayRefPre::new(&mut store, ArrayType(FieldType::new(true, StorageType::I8))).unwrap();
+    let a = ArrayRef::new(&mut store, &bytes, &Val::I32(0x107), 5).unwrap();
+    let v = call(&mut store, "bytes", Val::AnyRef(Some(a.to_anyref()))).unwrap();
+    assert_eq!(v.unwrap_i32(), 5 + 7);
+    let f =
+        ArrayRef::new_fixed(&mut store, &bytes, &[Val::I32(1), Val::I32(2), Val::I32(3)]).unwrap();
+    assert_eq!(f.get(&mut store, 2).unwrap().unwrap_i32(), 3);
+    let v = call(&mut store, "bytes", Val::AnyRef(Some(f.to_anyref()))).unwrap();
+    assert_eq!(v.unwrap_i32(), 3 + 3);
+
+    // What wasm's validator would refuse, the host cannot make either.
+    assert!(StructRef::new(&mut store, &pre, &[Val::I32(1)]).is_err());
+    assert!(
+        StructRef::new(
+            &mut store,
+            &pre,
+            &[Val::I64(1), Val::I32(0), Val::ExternRef(None)]
+        )
+        .is_err()
+    );
+    assert!(ArrayRef::new(&mut store, &bytes, &Val::F32(0), 1).is_err());
+    let err = ArrayRef::new(&mut store, &bytes, &Val::I32(0), u32::MAX).unwrap_err();
+    assert!(format!("{err:?}").contains("allocation"), "{err:?}");
+    // An allocator belongs to its store.
+    let mut other = Store::new(&engine, ());
+    assert!(
+        StructRef::new(
+            &mut other,
+            &pre,
+            &[Val::I32(1), Val::I32(0), Val::ExternRef(None)]
+        )
+        .is_err()
+    );
+    // A type naming another module's type index cannot be registered.
+    let bad = StructType {
+        fields: Box::new([FieldType::new(
+            false,
+            StorageType::Val(ValType::Ref(RefType::new(
+                true,
+                kiln::HeapType::Module(kiln::TypeIndex(0), kiln::TypeKind::Struct),
+            ))),
+        )]),
+    };
+    assert!(StructRefPre::new(&mut store, bad).is_err());
+
+    // Dropped handles let the objects go.
+    let before = store.gc_heap_bytes();
+    let big = ArrayRef::new(&mut store, &bytes, &Val::I32(1), 8 << 20).unwrap();
+    assert!(store.gc_heap_bytes() >= before + (8 << 20));
+    drop(big);
+    store.gc();
+    assert!(
+        store.gc_heap_bytes() <= before,
+        "{} > {before}",
+        store.gc_heap_bytes()
+    );
+}

@@ -84,7 +84,76 @@ fn object_shape(types: &TypeRegistry, id: u32) -> ObjectShape {
     }
 }
 
+/// Types the host registered with the engine for a store; they stay
+/// registered while the store (and so its objects of them) lives.
+pub(crate) struct HostTypes {
+    engine: crate::Engine,
+    ids: Vec<VMSharedSignatureIndex>,
+}
+
+impl HostTypes {
+    pub(crate) fn new(engine: crate::Engine) -> Self {
+        HostTypes {
+            engine,
+            ids: Vec::new(),
+        }
+    }
+}
+
+impl Drop for HostTypes {
+    fn drop(&mut self) {
+        for id in self.ids.drain(..) {
+            self.engine.inner.types.unregister(id);
+        }
+    }
+}
+
 impl StoreInner {
+    /// Keeps the registration `id` (one reference of it, which the caller
+    /// took) until the store is dropped.
+    pub(crate) fn hold_type(&mut self, id: VMSharedSignatureIndex) {
+        self.host_types.ids.push(id);
+    }
+
+    /// Collects the GC heap if allocation since the last collection made
+    /// one due: what host code that allocates calls at a point where no
+    /// raw reference is in flight.
+    pub(crate) fn collect_if_due(&mut self) {
+        if self.vm.gc_heap.collection_due(0) {
+            self.collect_now();
+        }
+    }
+
+    /// Collects the GC heap now, from host code.
+    pub(crate) fn collect_now(&mut self) {
+        // SAFETY: a `&mut` store is only at hand outside wasm, or in a host
+        // function through which wasm called out.
+        unsafe {
+            kiln_vm::with_stack_roots(|words| {
+                self.collect_garbage(words);
+            })
+        };
+    }
+
+    /// Allocates an object from host code with `alloc`, collecting first
+    /// if a collection is due and again if the heap is full. No raw
+    /// reference may be in flight.
+    pub(crate) fn alloc_gc_object(
+        &mut self,
+        mut alloc: impl FnMut(&mut kiln_vm::GcHeap) -> Result<usize, kiln_types::TrapCode>,
+    ) -> anyhow::Result<usize> {
+        self.collect_if_due();
+        let first = alloc(&mut self.vm.gc_heap);
+        let r = match first {
+            Err(kiln_types::TrapCode::GcHeapOutOfMemory) => {
+                self.collect_now();
+                alloc(&mut self.vm.gc_heap)
+            }
+            r => r,
+        };
+        Ok(r?)
+    }
+
     /// Every precise root of the store (see the module docs).
     fn gc_roots(&self) -> Vec<usize> {
         let mut roots: Vec<usize> = self.host_roots.live().collect();

@@ -70,6 +70,9 @@ pub(crate) struct StoreInner {
     pub(crate) func_by_anyfunc: HashMap<usize, usize>,
     /// GC objects the host holds.
     pub(crate) host_roots: crate::gc::HostRoots,
+    /// Types the host registered for allocating (`StructRefPre`,
+    /// `ArrayRefPre`), released with the store.
+    pub(crate) host_types: crate::gc::HostTypes,
 }
 
 /// Releases the strong count of an `ExternData` that a host object held.
@@ -130,22 +133,6 @@ impl StoreInner {
             Arc::increment_strong_count(payload);
             Arc::from_raw(payload)
         }
-    }
-
-    /// Collects the GC heap if allocation since the last collection made
-    /// one due: what host code that allocates calls at a point where no
-    /// raw reference is in flight.
-    pub(crate) fn collect_if_due(&mut self) {
-        if !self.vm.gc_heap.collection_due(0) {
-            return;
-        }
-        // SAFETY: a `&mut` store is only at hand outside wasm, or in a host
-        // function through which wasm called out.
-        unsafe {
-            kiln_vm::with_stack_roots(|words| {
-                self.collect_garbage(words);
-            })
-        };
     }
 
     /// The function handle for an anyfunc, creating one if it is new to the store.
@@ -418,6 +405,7 @@ impl<T> StoreBody<T> {
                 funcs: Vec::new(),
                 func_by_anyfunc: HashMap::new(),
                 host_roots: Default::default(),
+                host_types: crate::gc::HostTypes::new(engine.clone()),
             },
             limiter: None,
             epoch_callback: None,
