@@ -606,3 +606,55 @@ fn the_host_allocates_structs_and_arrays_of_wasm_types() {
         store.gc_heap_bytes()
     );
 }
+
+/// `EqRef` is what `ref.eq` compares: i31s, structs and arrays, never host
+/// values; `EqRef::ptr_eq` agrees with wasm's `ref.eq`.
+#[test]
+fn eqrefs_compare_as_ref_eq_does() {
+    use kiln::{EqRef, FieldType, StorageType, StructRef, StructRefPre, StructType, ValType};
+    let engine = gc_engine();
+    let module = Module::new(
+        &engine,
+        r#"(module (func (export "eq") (param eqref eqref) (result i32)
+             (ref.eq (local.get 0) (local.get 1))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let eq = instance.get_func(&mut store, "eq").unwrap();
+    let pre = StructRefPre::new(
+        &mut store,
+        StructType {
+            fields: Box::new([FieldType::new(false, StorageType::Val(ValType::I32))]),
+        },
+    )
+    .unwrap();
+    let s1 = StructRef::new(&mut store, &pre, &[Val::I32(1)]).unwrap();
+    let s2 = StructRef::new(&mut store, &pre, &[Val::I32(1)]).unwrap();
+    let seven = EqRef::from_i31(&mut store, I31::wrapping_u32(7));
+    let refs = [
+        s1.to_eqref(),
+        EqRef::from(s1.clone()),
+        s2.to_eqref(),
+        seven.clone(),
+        EqRef::from_i31(&mut store, I31::wrapping_u32(7)),
+        EqRef::from_i31(&mut store, I31::wrapping_u32(8)),
+    ];
+    for a in &refs {
+        for b in &refs {
+            let mut out = [Val::I32(0)];
+            let args = [
+                Val::AnyRef(Some(a.to_anyref())),
+                Val::AnyRef(Some(b.to_anyref())),
+            ];
+            eq.call(&mut store, &args, &mut out).unwrap();
+            assert_eq!(out[0].unwrap_i32() == 1, EqRef::ptr_eq(a, b), "{a:?} {b:?}");
+        }
+    }
+    assert!(seven.is_i31() && seven.unwrap_i31().get_u32() == 7);
+    assert!(refs[0].is_struct() && refs[0].as_array().is_none());
+    assert!(AnyRef::from(refs[0].clone()).as_eqref().is_some());
+    let host = ExternRef::new(&mut store, 5u8);
+    let host = AnyRef::convert_extern(&mut store, &host).unwrap();
+    assert!(host.as_eqref().is_none());
+}
