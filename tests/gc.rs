@@ -658,3 +658,33 @@ fn eqrefs_compare_as_ref_eq_does() {
     let host = AnyRef::convert_extern(&mut store, &host).unwrap();
     assert!(host.as_eqref().is_none());
 }
+
+/// Passing the same host value again and again reuses its host object:
+/// the heap does not grow, though nothing triggers a collection.
+#[test]
+fn the_same_host_value_passed_again_reuses_its_object() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (func (export "id") (param externref) (result externref) (local.get 0)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let id = instance.get_func(&mut store, "id").unwrap();
+    let value = ExternRef::new(&mut store, 17u64);
+    let mut out = [Val::ExternRef(None)];
+    id.call(&mut store, &[Val::ExternRef(Some(value.clone()))], &mut out)
+        .unwrap();
+    let before = store.gc_heap_bytes();
+    for _ in 0..1_000_000 {
+        id.call(&mut store, &[Val::ExternRef(Some(value.clone()))], &mut out)
+            .unwrap();
+    }
+    assert_eq!(store.gc_heap_bytes(), before);
+    let Val::ExternRef(Some(back)) = &out[0] else {
+        panic!("{:?}", out[0]);
+    };
+    assert!(ExternRef::ptr_eq(back, &value));
+    assert_eq!(back.downcast_ref::<u64>(), Some(&17));
+}

@@ -95,6 +95,19 @@ void kiln_store_set_epoch_deadline(wasm_store_t *store, uint64_t ticks);
 void kiln_engine_increment_epoch(wasm_engine_t *engine);
 
 /* ---------------------------------------------------------------------
+ * Value kinds
+ * ------------------------------------------------------------------- */
+
+/** Value kinds beyond the standard's, in a `wasm_val_t`'s `kind`: an
+ *  `exnref` (it crosses as a null reference) and an `anyref` (an i31, a
+ *  struct or an array, as a `wasm_ref_t` that C can copy, compare with
+ *  `wasm_ref_same`, put in tables and hand back to wasm). */
+enum kiln_valkind_enum {
+    KILN_EXNREF = 130,
+    KILN_ANYREF = 131,
+};
+
+/* ---------------------------------------------------------------------
  * Traps
  * ------------------------------------------------------------------- */
 

@@ -332,6 +332,7 @@ fn to_ref(r: *const wasm_ref_t, element: kiln_api::RefType) -> anyhow::Result<Re
         Some(r) => match &r.obj {
             RefObj::Func(_, f) => Ok(Ref::Func(Some(*f))),
             RefObj::Foreign(e) => Ok(Ref::Extern(Some(e.clone()))),
+            RefObj::Any(a) => Ok(Ref::Any(Some(a.clone()))),
             other => Err(anyhow::anyhow!(
                 "a {} cannot be a table element",
                 other.describe()
@@ -378,6 +379,7 @@ pub extern "C" fn wasm_table_get(t: *const wasm_table_t, index: u32) -> *mut was
     let obj = match t.ext.store.with(|ctx| t.get().get(ctx, index.into())) {
         Some(Ref::Func(Some(f))) => RefObj::Func(t.ext.store.clone(), f),
         Some(Ref::Extern(Some(e))) => RefObj::Foreign(e),
+        Some(Ref::Any(Some(a))) => RefObj::Any(a),
         _ => return std::ptr::null_mut(),
     };
     give(wasm_ref_t::new(obj))

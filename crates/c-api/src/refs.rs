@@ -31,6 +31,9 @@ pub(crate) enum RefObj {
     SharedMemory(StoreRef, kiln_api::SharedMemory),
     /// A foreign object, which is also what an `externref` holds.
     Foreign(ExternRef),
+    /// A GC value of the `any` hierarchy (an `anyref`: an i31, a struct
+    /// or an array), which C can only hand back to wasm.
+    Any(kiln_api::AnyRef),
     Module(Arc<ModuleData>),
     Trap(Arc<TrapData>),
 }
@@ -52,6 +55,7 @@ impl RefObj {
             RefObj::Tag(..) => "tag",
             RefObj::SharedMemory(..) => "shared memory",
             RefObj::Foreign(..) => "foreign object",
+            RefObj::Any(..) => "anyref",
             RefObj::Module(..) => "module",
             RefObj::Trap(..) => "trap",
         }
@@ -109,6 +113,7 @@ impl RefObj {
     pub(crate) fn same(&self, other: &RefObj) -> bool {
         match (self, other) {
             (RefObj::Foreign(a), RefObj::Foreign(b)) => ExternRef::ptr_eq(a, b),
+            (RefObj::Any(a), RefObj::Any(b)) => kiln_api::AnyRef::ptr_eq(a, b),
             (RefObj::Module(a), RefObj::Module(b)) => Arc::ptr_eq(a, b),
             (RefObj::Trap(a), RefObj::Trap(b)) => Arc::ptr_eq(a, b),
             _ => match (self.store_key(), other.store_key()) {
@@ -168,7 +173,7 @@ impl wasm_ref_t {
                 }
                 RefObj::Module(m) => View::Module(Box::new(wasm_module_t::new(m.clone()))),
                 RefObj::Trap(t) => View::Trap(Box::new(wasm_trap_t::new(t.clone()))),
-                RefObj::Foreign(_) => return None,
+                RefObj::Foreign(_) | RefObj::Any(_) => return None,
             };
             let _ = self.view.set(view);
         }

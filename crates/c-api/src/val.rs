@@ -68,6 +68,11 @@ impl wasm_val_t {
                 Some(RefObj::Foreign(e)) => Val::ExternRef(Some(e.clone())),
                 Some(other) => bail!("a {} cannot be passed as a wasm value", other.describe()),
             },
+            WASM_ANYREF => match self.reference().map(|r| &r.obj) {
+                None => Val::AnyRef(None),
+                Some(RefObj::Any(a)) => Val::AnyRef(Some(a.clone())),
+                Some(other) => bail!("a {} is not an anyref", other.describe()),
+            },
             kind => bail!("a value of unknown kind {kind}"),
         })
     }
@@ -111,7 +116,7 @@ impl wasm_val_t {
             Val::FuncRef(f) => reference(WASM_FUNCREF, f.map(|f| RefObj::Func(store.clone(), f))),
             Val::ExternRef(e) => reference(WASM_EXTERNREF, e.map(RefObj::Foreign)),
             Val::ExnRef(_) => reference(WASM_EXNREF, None),
-            Val::AnyRef(_) => reference(WASM_ANYREF, None),
+            Val::AnyRef(a) => reference(WASM_ANYREF, a.map(RefObj::Any)),
         }
     }
 

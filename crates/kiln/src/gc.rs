@@ -183,9 +183,14 @@ impl StoreInner {
     pub(crate) fn collect_garbage(&mut self, conservative: &[&[usize]]) -> CollectionStats {
         let roots = self.gc_roots();
         let types = &self.engine.inner.types;
-        self.vm
+        let stats = self
+            .vm
             .gc_heap
-            .collect(&roots, conservative, &mut |id| object_shape(types, id))
+            .collect(&roots, conservative, &mut |id| object_shape(types, id));
+        let mut cache = std::mem::take(&mut self.extern_objects);
+        cache.retain(|key, object| self.holds_extern_data(*object, *key));
+        self.extern_objects = cache;
+        stats
     }
 
     /// Calls `f` with every word of the GC heap (for the exception

@@ -161,7 +161,7 @@ impl ArrayRef {
         elem: &Val,
         len: u32,
     ) -> Result<ArrayRef> {
-        Self::allocate(store, allocator, std::slice::from_ref(elem), len, |_| elem)
+        Self::allocate(store, allocator, std::slice::from_ref(elem), len, |_| 0)
     }
 
     /// A new array of `allocator`'s type in `store` holding `elems`. May
@@ -172,17 +172,16 @@ impl ArrayRef {
         elems: &[Val],
     ) -> Result<ArrayRef> {
         let len = u32::try_from(elems.len()).context("too many elements for an array")?;
-        Self::allocate(store, allocator, elems, len, |i| &elems[i as usize])
+        Self::allocate(store, allocator, elems, len, |i| i as usize)
     }
 
-    /// An array of `len` elements, element `i` being `elem(i)`, one of
-    /// `values`.
-    fn allocate<'v>(
+    /// An array of `len` elements, element `i` being `values[which(i)]`.
+    fn allocate(
         mut store: impl AsContextMut,
         allocator: &ArrayRefPre,
         values: &[Val],
         len: u32,
-        elem: impl Fn(u32) -> &'v Val,
+        which: impl Fn(u32) -> usize,
     ) -> Result<ArrayRef> {
         let store = &mut store.as_context_mut().0.inner;
         store.check(allocator.store, "array allocator")?;
@@ -194,10 +193,16 @@ impl ArrayRef {
         let id = allocator.id.bits();
         let addr =
             store.alloc_gc_object(|heap| heap.alloc_array(id, len, size).map(|p| p as usize))?;
+        // Each value is converted once (after the allocation, which may
+        // collect; converting never does).
+        let raws = values
+            .iter()
+            .map(|v| v.to_raw(store))
+            .collect::<Result<Vec<_>>>()?;
         for i in 0..len {
             let at = addr + kiln_types::GC_ARRAY_ELEMENTS as usize + i as usize * size as usize;
             // SAFETY: element `i` lies inside the array just allocated.
-            unsafe { init(store, at, field, elem(i))? };
+            unsafe { kiln_vm::write_storage(at as *mut u8, field.storage, raws[which(i)].0) };
         }
         Ok(AnyRef::from_raw(store, addr)
             .as_array()

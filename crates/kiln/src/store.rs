@@ -70,6 +70,10 @@ pub(crate) struct StoreInner {
     pub(crate) func_by_anyfunc: HashMap<usize, usize>,
     /// GC objects the host holds.
     pub(crate) host_roots: crate::gc::HostRoots,
+    /// The host object last made for each host value (by the address of
+    /// its `ExternData`), so passing the same value again reuses it.
+    /// Entries are checked before use and pruned after each collection.
+    pub(crate) extern_objects: HashMap<usize, usize>,
     /// Types the host registered for allocating (`StructRefPre`,
     /// `ArrayRefPre`), released with the store.
     pub(crate) host_types: crate::gc::HostTypes,
@@ -104,23 +108,47 @@ impl StoreInner {
         Ok(())
     }
 
-    /// The word that stands for host value `data` in compiled code: a new
-    /// host object in the store's GC heap holding a strong count of
-    /// `data`, released when the collector finds the object dead (or the
-    /// store is dropped).
+    /// The word that stands for host value `data` in compiled code: a host
+    /// object in the store's GC heap holding a strong count of `data`,
+    /// released when the collector finds the object dead (or the store is
+    /// dropped). The object made for `data` before is reused while it is
+    /// still there. Never collects.
     pub(crate) fn root_extern_data(
         &mut self,
         data: &Arc<crate::values::ExternData>,
     ) -> anyhow::Result<usize> {
+        let key = Arc::as_ptr(data) as usize;
+        if let Some(&object) = self.extern_objects.get(&key)
+            && self.holds_extern_data(object, key)
+        {
+            return Ok(object);
+        }
         let payload = Arc::into_raw(data.clone()) as usize;
         match self.vm.gc_heap.alloc_host(payload, release_extern_data) {
-            Ok(object) => Ok(object),
+            Ok(object) => {
+                self.extern_objects.insert(key, object);
+                Ok(object)
+            }
             Err(code) => {
                 // SAFETY: the heap did not take the count made above.
                 unsafe { release_extern_data(payload) };
                 Err(code.into())
             }
         }
+    }
+
+    /// Whether `object` is a host object of the heap holding the
+    /// `ExternData` at `key`. (A strong count keeps that `ExternData` where
+    /// it is, so an object holding the address holds the same value.)
+    pub(crate) fn holds_extern_data(&self, object: usize, key: usize) -> bool {
+        let heap = &self.vm.gc_heap;
+        // SAFETY: `is_object` found an allocated object at `object`, whose
+        // header and (for a host object) payload can be read.
+        heap.is_object(object)
+            && unsafe {
+                kiln_vm::object_kind(object) == Some(kiln_types::GcKind::HostExtern)
+                    && heap.host_payload(object) == key
+            }
     }
 
     /// The host value behind a word of compiled code that is a host
@@ -405,6 +433,7 @@ impl<T> StoreBody<T> {
                 funcs: Vec::new(),
                 func_by_anyfunc: HashMap::new(),
                 host_roots: Default::default(),
+                extern_objects: HashMap::new(),
                 host_types: crate::gc::HostTypes::new(engine.clone()),
             },
             limiter: None,

@@ -593,8 +593,13 @@ impl GcHeap {
 
     /// A chunk of `bytes` bytes, counted against the limit.
     fn new_chunk(&mut self, bytes: usize) -> Result<Chunk, TrapCode> {
-        if self.bytes + bytes > self.limit {
-            return Err(TrapCode::GcHeapOutOfMemory);
+        // Spare chunks count against the limit; give them back before
+        // refusing (a large object cannot use one).
+        while self.bytes + bytes > self.limit {
+            let Some(spare) = self.spare.pop() else {
+                return Err(TrapCode::GcHeapOutOfMemory);
+            };
+            self.bytes -= spare.bytes;
         }
         let chunk = Chunk::new(bytes)?;
         self.bytes += bytes;
@@ -862,6 +867,19 @@ mod tests {
         let stats = heap.collect(&[], &[&words], &mut shapes);
         assert_eq!(stats.live_objects, 1);
         assert!(heap.is_object(leaf) && !heap.is_object(cycle_a));
+    }
+
+    /// Spare chunks make way for a large object when the heap is at its
+    /// limit.
+    #[test]
+    fn spare_chunks_yield_to_a_large_object_at_the_limit() {
+        let mut heap = GcHeap::new(4 * CHUNK_BYTES);
+        while heap.alloc(GcKind::Struct.header(1), 24).is_ok() {}
+        heap.collect(&[], &[], &mut shapes);
+        assert_eq!(heap.bytes(), 4 * CHUNK_BYTES, "three spares and the window");
+        let big = heap.alloc_array(3, 700_000, 1).map(|p| p as usize);
+        assert!(big.is_ok_and(|b| heap.is_object(b)), "{big:?}");
+        assert!(heap.bytes() <= 4 * CHUNK_BYTES);
     }
 
     #[test]
