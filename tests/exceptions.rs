@@ -445,3 +445,46 @@ fn exceptions_held_by_running_wasm_survive_collections() {
         assert_eq!(exn.field(&mut store, 0).unwrap().unwrap_i32(), i as i32);
     }
 }
+
+/// Exceptions that only a GC struct's field or an array's element holds
+/// stay alive through exception collections; the rest of the heap's
+/// objects (i32 fields, host values) are not taken for exnrefs.
+#[test]
+fn exceptions_held_by_gc_objects_survive_collections() {
+    let engine = engine();
+    let mut store = Store::new(&engine, ());
+    let wat = format!(
+        r#"(module {EXN_HELPERS}
+             (type $box (struct (field exnref)))
+             (type $list (array (mut exnref)))
+             (global $b (mut (ref null $box)) (ref.null $box))
+             (global $l (mut (ref null $list)) (ref.null $list))
+             (func (export "keep") (param i32)
+               (global.set $b (struct.new $box (call $make (local.get 0))))
+               (global.set $l (array.new $list (ref.null exn) (i32.const 3)))
+               (array.set $list (global.get $l) (i32.const 2)
+                 (call $make (i32.add (local.get 0) (i32.const 1)))))
+             (func (export "read") (result i32)
+               (i32.add
+                 (call $value (struct.get $box 0 (global.get $b)))
+                 (call $value (array.get $list (global.get $l) (i32.const 2))))))"#
+    );
+    let instance = instantiate(&mut store, &wat);
+    let churn = instance
+        .get_typed_func::<i32, i32>(&mut store, "churn")
+        .unwrap();
+    let keep = instance
+        .get_typed_func::<i32, ()>(&mut store, "keep")
+        .unwrap();
+    let read = instance
+        .get_typed_func::<(), i32>(&mut store, "read")
+        .unwrap();
+    keep.call(&mut store, 40).unwrap();
+    let mut most = 0;
+    for _ in 0..100 {
+        assert_eq!(churn.call(&mut store, 1000).unwrap(), 499_500);
+        most = most.max(store.exception_objects());
+        assert_eq!(read.call(&mut store, ()).unwrap(), 40 + 41);
+    }
+    assert!(most < 5000, "{most} exception objects");
+}

@@ -163,9 +163,9 @@ pub(crate) unsafe fn exception_hook<T>(store: *mut std::ffi::c_void, conservativ
     let inner = &mut store.inner;
     // Nothing may unwind into compiled code: a panic skips the collection.
     let marked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // A GC object may hold an exnref in any field.
+        // GC objects' exnref fields (live or not yet swept) are roots.
         let mut heap_words = Vec::new();
-        inner.for_each_heap_word(|w| heap_words.push(w));
+        inner.for_each_heap_exnref(|w| heap_words.push(w));
         let mut all = conservative.to_vec();
         all.push(&heap_words);
         inner.reachable_exceptions(&all)

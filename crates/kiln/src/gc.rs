@@ -16,7 +16,7 @@
 //! when a collection finds them dead (see `StoreInner::root_extern_data`).
 //!
 //! Exception objects are collected separately (see `exn.rs`); that
-//! collection counts every word of the GC heap as a possible exnref.
+//! collection counts every exnref field of the GC heap's objects as a root.
 
 use crate::store::{StoreBody, StoreInner};
 use kiln_types::{RefHierarchy, StorageType, StructLayout, ValType};
@@ -57,29 +57,38 @@ fn may_be_object(t: ValType) -> bool {
     matches!(t, ValType::Ref(r) if matches!(r.heap_type.hierarchy(), RefHierarchy::Any | RefHierarchy::Extern))
 }
 
+/// Whether a value of type `t` may be an exception object's address.
+fn may_be_exception(t: ValType) -> bool {
+    matches!(t, ValType::Ref(r) if r.heap_type.hierarchy() == RefHierarchy::Exn)
+}
+
 /// Where the references of type `id`'s objects are.
 fn object_shape(types: &TypeRegistry, id: u32) -> ObjectShape {
     let ty = types
         .lookup_type(VMSharedSignatureIndex::new(id))
         .expect("an object's type stays registered while its store lives");
+    let holds = |storage: StorageType, which: fn(ValType) -> bool| matches!(storage, StorageType::Val(t) if which(t));
     if let Some(s) = ty.as_struct() {
         let layout = StructLayout::new(s);
-        let refs = s
-            .fields
-            .iter()
-            .zip(&layout.fields)
-            .filter(|(f, _)| matches!(f.storage, StorageType::Val(t) if may_be_object(t)))
-            .map(|(_, off)| *off)
-            .collect();
+        let offsets = |which: fn(ValType) -> bool| {
+            s.fields
+                .iter()
+                .zip(&layout.fields)
+                .filter(|(f, _)| holds(f.storage, which))
+                .map(|(_, off)| *off)
+                .collect()
+        };
         ObjectShape::Struct {
             size: layout.size,
-            refs,
+            refs: offsets(may_be_object),
+            exnrefs: offsets(may_be_exception),
         }
     } else {
         let a = ty.as_array().expect("objects are structs or arrays");
         ObjectShape::Array {
             elem_size: kiln_types::storage_size(a.0.storage),
-            elem_is_ref: matches!(a.0.storage, StorageType::Val(t) if may_be_object(t)),
+            elem_is_ref: holds(a.0.storage, may_be_object),
+            elem_is_exnref: holds(a.0.storage, may_be_exception),
         }
     }
 }
@@ -193,13 +202,13 @@ impl StoreInner {
         stats
     }
 
-    /// Calls `f` with every word of the GC heap (for the exception
-    /// collector, which cannot tell exnref fields from others).
-    pub(crate) fn for_each_heap_word(&mut self, f: impl FnMut(usize)) {
+    /// Calls `f` with every exnref field and element of the GC heap's
+    /// objects (for the exception collector).
+    pub(crate) fn for_each_heap_exnref(&mut self, f: impl FnMut(usize)) {
         let types = &self.engine.inner.types;
         self.vm
             .gc_heap
-            .for_each_word(&mut |id| object_shape(types, id), f);
+            .for_each_exnref(&mut |id| object_shape(types, id), f);
     }
 }
 

@@ -57,16 +57,21 @@ pub enum ObjectShape {
     Struct {
         /// The object's size in bytes.
         size: u32,
-        /// Offsets of the reference fields.
+        /// Offsets of the fields that may hold GC objects.
         refs: Box<[u32]>,
+        /// Offsets of the fields that may hold exception objects (which
+        /// live outside this heap, see [`GcHeap::for_each_exnref`]).
+        exnrefs: Box<[u32]>,
     },
     /// An array with elements of `elem_size` bytes, which are references
     /// when `elem_is_ref`.
     Array {
         /// The size of one element.
         elem_size: u32,
-        /// Whether the elements are references.
+        /// Whether the elements may hold GC objects.
         elem_is_ref: bool,
+        /// Whether the elements may hold exception objects.
+        elem_is_exnref: bool,
     },
 }
 
@@ -559,18 +564,43 @@ impl GcHeap {
         usize::try_from(bytes.next_multiple_of(8)).ok()
     }
 
-    /// Calls `f` with every aligned word of every object (headers
-    /// included): what a conservative scan of the heap sees.
-    pub fn for_each_word(
+    /// Calls `f` with every field and element of the heap's objects that
+    /// may hold an exception object (dead objects not yet swept included):
+    /// what the exception collector counts as roots.
+    pub fn for_each_exnref(
         &mut self,
         shape_of: &mut dyn FnMut(u32) -> ObjectShape,
         mut f: impl FnMut(usize),
     ) {
         let objects: Vec<usize> = self.chunks.values().flat_map(Chunk::objects).collect();
         for object in objects {
-            for i in 0..self.object_size(object, shape_of) / 8 {
-                // SAFETY: inside a live object.
-                f(unsafe { *((object + i * 8) as *const usize) });
+            // SAFETY: an allocated object of this heap.
+            if unsafe { crate::object_kind(object) } == Some(GcKind::HostExtern) {
+                continue;
+            }
+            // SAFETY: as above.
+            let id = unsafe { crate::object_type_id(object) };
+            match shape_in(&mut self.shapes, id, shape_of) {
+                ObjectShape::Struct { exnrefs, .. } => {
+                    for off in exnrefs.iter() {
+                        // SAFETY: a field inside the object.
+                        f(unsafe { ((object + *off as usize) as *const usize).read_unaligned() });
+                    }
+                }
+                ObjectShape::Array {
+                    elem_is_exnref: true,
+                    ..
+                } => {
+                    // SAFETY: an array of references.
+                    let len = unsafe { crate::array_len(object) };
+                    for i in 0..len {
+                        // SAFETY: element `i` of the array.
+                        f(unsafe {
+                            (crate::array_element(object, 8, i) as *const usize).read_unaligned()
+                        });
+                    }
+                }
+                ObjectShape::Array { .. } => {}
             }
         }
     }
@@ -779,16 +809,19 @@ mod tests {
             1 => ObjectShape::Struct {
                 size: 24,
                 refs: Box::new([8, 16]),
+                exnrefs: Box::new([]),
             },
             // An array of references.
             2 => ObjectShape::Array {
                 elem_size: 8,
                 elem_is_ref: true,
+                elem_is_exnref: false,
             },
             // An array of bytes.
             _ => ObjectShape::Array {
                 elem_size: 1,
                 elem_is_ref: false,
+                elem_is_exnref: false,
             },
         }
     }
