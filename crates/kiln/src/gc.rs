@@ -95,24 +95,20 @@ fn object_shape(types: &TypeRegistry, id: u32) -> ObjectShape {
 
 /// Types the host registered with the engine for a store; they stay
 /// registered while the store (and so its objects of them) lives.
+#[derive(Default)]
 pub(crate) struct HostTypes {
-    engine: crate::Engine,
+    /// The engine, once a type is held (a store that never registers one
+    /// pays nothing).
+    engine: Option<crate::Engine>,
     ids: Vec<VMSharedSignatureIndex>,
-}
-
-impl HostTypes {
-    pub(crate) fn new(engine: crate::Engine) -> Self {
-        HostTypes {
-            engine,
-            ids: Vec::new(),
-        }
-    }
 }
 
 impl Drop for HostTypes {
     fn drop(&mut self) {
-        for id in self.ids.drain(..) {
-            self.engine.inner.types.unregister(id);
+        if let Some(engine) = &self.engine {
+            for id in self.ids.drain(..) {
+                engine.inner.types.unregister(id);
+            }
         }
     }
 }
@@ -121,7 +117,9 @@ impl StoreInner {
     /// Keeps the registration `id` (one reference of it, which the caller
     /// took) until the store is dropped.
     pub(crate) fn hold_type(&mut self, id: VMSharedSignatureIndex) {
-        self.host_types.ids.push(id);
+        let held = &mut self.host_types;
+        held.engine.get_or_insert_with(|| self.engine.clone());
+        held.ids.push(id);
     }
 
     /// Collects the GC heap if allocation since the last collection made

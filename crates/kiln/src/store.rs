@@ -434,7 +434,7 @@ impl<T> StoreBody<T> {
                 func_by_anyfunc: HashMap::new(),
                 host_roots: Default::default(),
                 extern_objects: HashMap::new(),
-                host_types: crate::gc::HostTypes::new(engine.clone()),
+                host_types: Default::default(),
             },
             limiter: None,
             epoch_callback: None,
