@@ -487,5 +487,7 @@ mod tests {
         assert!(codegen(&["opt-level=2"]).is_err());
         assert_eq!(codegen(&["lazy=y,cache=n"]).unwrap(), CacheChoice::Off);
         assert!(codegen(&["lazy=maybe"]).is_err());
+        assert_eq!(codegen(&["inlining=n"]).unwrap(), CacheChoice::Default);
+        assert!(codegen(&["inlining=maybe"]).is_err());
     }
 }
