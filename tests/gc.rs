@@ -547,6 +547,19 @@ fn the_host_allocates_structs_and_arrays_of_wasm_types() {
         p.set_field(&mut store, 1, Val::I32(1)).is_err(),
         "immutable"
     );
+    let fields = p.fields(&mut store).unwrap();
+    assert_eq!(fields.len(), 3);
+    assert_eq!(fields[0].unwrap_i32(), 1);
+    assert_eq!(
+        fields[1].unwrap_i32(),
+        2,
+        "packed fields read zero-extended"
+    );
+    assert!(
+        matches!(&fields[2], Val::ExternRef(Some(t)) if t.downcast_ref::<&str>() == Some(&"tagged"))
+    );
+    assert_eq!(&p.ty(&store).unwrap(), pre.ty());
+    assert!(p.to_anyref().unwrap_struct().fields(&mut store).is_ok());
 
     let bytes =
         ArrayRefPre::new(&mut store, ArrayType(FieldType::new(true, StorageType::I8))).unwrap();
@@ -556,6 +569,22 @@ fn the_host_allocates_structs_and_arrays_of_wasm_types() {
     let f =
         ArrayRef::new_fixed(&mut store, &bytes, &[Val::I32(1), Val::I32(2), Val::I32(3)]).unwrap();
     assert_eq!(f.get(&mut store, 2).unwrap().unwrap_i32(), 3);
+    let elems: Vec<i32> = f
+        .elems(&mut store)
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap_i32())
+        .collect();
+    assert_eq!(elems, [1, 2, 3]);
+    assert_eq!(&f.ty(&store).unwrap(), bytes.ty());
+    assert_eq!(
+        f.to_anyref()
+            .unwrap_array()
+            .elems(&mut store)
+            .unwrap()
+            .len(),
+        3
+    );
     let v = call(&mut store, "bytes", Val::AnyRef(Some(f.to_anyref()))).unwrap();
     assert_eq!(v.unwrap_i32(), 3 + 3);
 

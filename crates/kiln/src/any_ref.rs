@@ -141,6 +141,16 @@ impl AnyRef {
         )
     }
 
+    /// The struct; panics if this is not one.
+    pub fn unwrap_struct(&self) -> crate::StructRef {
+        self.as_struct().expect("expected a struct")
+    }
+
+    /// The array; panics if this is not one.
+    pub fn unwrap_array(&self) -> crate::ArrayRef {
+        self.as_array().expect("expected an array")
+    }
+
     /// The `i31`; panics if this is not one.
     pub fn unwrap_i31(&self) -> I31 {
         self.as_i31().expect("expected an i31")

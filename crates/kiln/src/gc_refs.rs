@@ -107,6 +107,26 @@ impl StructRef {
         Ok(unsafe { read(store, at, field) })
     }
 
+    /// The struct's type.
+    pub fn ty(&self, store: impl AsContext) -> Result<crate::StructType> {
+        let (_, ty) = object_type(&store.as_context().0.inner, &self.any)?;
+        Ok(ty.as_struct().expect("a struct's type").clone())
+    }
+
+    /// Every field, in order, read as [`StructRef::field`] reads one.
+    pub fn fields(&self, mut store: impl AsContextMut) -> Result<Vec<Val>> {
+        let store = &mut store.as_context_mut().0.inner;
+        let (addr, ty) = object_type(store, &self.any)?;
+        let s = ty.as_struct().expect("a struct's type");
+        let layout = StructLayout::new(s);
+        Ok(s.fields
+            .iter()
+            .zip(&layout.fields)
+            // SAFETY: each field lies inside the live struct.
+            .map(|(f, off)| unsafe { read(store, (addr + *off as usize) as *const u8, *f) })
+            .collect())
+    }
+
     /// Sets field `index` to `value` (an error if the field does not exist,
     /// is immutable, or `value` is not of its type).
     pub fn set_field(&self, mut store: impl AsContextMut, index: usize, value: Val) -> Result<()> {
@@ -157,6 +177,27 @@ impl ArrayRef {
         let (at, field) = self.element(store, index)?;
         // SAFETY: `element` checked the index against the live array.
         Ok(unsafe { read(store, at, field) })
+    }
+
+    /// The array's type.
+    pub fn ty(&self, store: impl AsContext) -> Result<crate::ArrayType> {
+        let (_, ty) = object_type(&store.as_context().0.inner, &self.any)?;
+        Ok(*ty.as_array().expect("an array's type"))
+    }
+
+    /// Every element, in order, read as [`ArrayRef::get`] reads one.
+    pub fn elems(&self, mut store: impl AsContextMut) -> Result<Vec<Val>> {
+        let store = &mut store.as_context_mut().0.inner;
+        let (addr, ty) = object_type(store, &self.any)?;
+        let field = ty.as_array().expect("an array's type").0;
+        let size = storage_size(field.storage) as usize;
+        // SAFETY: the array belongs to this store and is rooted by `self`.
+        let len = unsafe { kiln_vm::array_len(addr) } as usize;
+        let first = addr + GC_ARRAY_ELEMENTS as usize;
+        Ok((0..len)
+            // SAFETY: element `i` lies inside the live array.
+            .map(|i| unsafe { read(store, (first + i * size) as *const u8, field) })
+            .collect())
     }
 
     /// Sets element `index` to `value` (an error if out of bounds, the
