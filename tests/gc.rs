@@ -622,6 +622,17 @@ fn the_host_allocates_structs_and_arrays_of_wasm_types() {
         )]),
     };
     assert!(StructRefPre::new(&mut store, bad).is_err());
+    // Nor one naming an engine type that does not exist.
+    let forged = StructType {
+        fields: Box::new([FieldType::new(
+            false,
+            StorageType::Val(ValType::Ref(RefType::new(
+                true,
+                kiln::HeapType::Engine(kiln::EngineTypeIndex(0x7fff_0000), kiln::TypeKind::Struct),
+            ))),
+        )]),
+    };
+    assert!(StructRefPre::new(&mut store, forged).is_err());
 
     // Dropped handles let the objects go.
     let before = store.gc_heap_bytes();
