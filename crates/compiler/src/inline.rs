@@ -44,11 +44,19 @@ fn inst_count(func: &ir::Function) -> usize {
         .sum()
 }
 
+/// An inlinable function's body, prepared by [`callee_body`].
+pub(crate) struct Callee {
+    func: ir::Function,
+    /// Its number of instructions, what inlining it adds to a caller.
+    insts: usize,
+}
+
 /// Prepares `func`, the translation of function `index`, as a callee:
 /// `None` if it is too large or does something inlining would change
 /// (a tail call, a call with exception handlers).
-pub(crate) fn callee_body(mut func: ir::Function, index: FuncIndex) -> Option<ir::Function> {
-    if inst_count(&func) > MAX_CALLEE_INSTS {
+pub(crate) fn callee_body(mut func: ir::Function, index: FuncIndex) -> Option<Callee> {
+    let insts = inst_count(&func);
+    if insts > MAX_CALLEE_INSTS {
         return None;
     }
     let blocks: Vec<ir::Block> = func.layout.blocks().collect();
@@ -69,13 +77,13 @@ pub(crate) fn callee_body(mut func: ir::Function, index: FuncIndex) -> Option<ir
                 .set(inst, [DebugTag::User(index.0), DebugTag::User(offset)]);
         }
     }
-    Some(func)
+    Some(Callee { func, insts })
 }
 
 /// The inlinable functions of one module, by defined index.
 pub(crate) struct Callees<'a> {
     info: &'a ModuleInfo,
-    bodies: Vec<Option<ir::Function>>,
+    bodies: Vec<Option<Callee>>,
 }
 
 impl<'a> Callees<'a> {
@@ -88,22 +96,26 @@ impl<'a> Callees<'a> {
     }
 
     /// `bodies` holds each defined function's [`callee_body`], if any.
-    pub(crate) fn new(info: &'a ModuleInfo, bodies: Vec<Option<ir::Function>>) -> Self {
+    pub(crate) fn new(info: &'a ModuleInfo, bodies: Vec<Option<Callee>>) -> Self {
         Callees { info, bodies }
     }
 
     /// The prepared body of defined function `def`, if it is inlinable.
     pub(crate) fn body(&self, def: DefinedFuncIndex) -> Option<&ir::Function> {
+        self.callee(def).map(|c| &c.func)
+    }
+
+    fn callee(&self, def: DefinedFuncIndex) -> Option<&Callee> {
         self.bodies.get(def.index())?.as_ref()
     }
 
-    /// The inlinable body `callee` of `func` calls, if any.
-    fn callee_of(&self, func: &ir::Function, callee: ir::FuncRef) -> Option<&ir::Function> {
+    /// The inlinable function `callee` of `func` calls, if any.
+    fn callee_of(&self, func: &ir::Function, callee: ir::FuncRef) -> Option<&Callee> {
         let ir::ExternalName::User(name) = func.dfg.ext_funcs[callee].name else {
             return None;
         };
         let index = FuncIndex(func.params.user_named_funcs()[name].index);
-        self.body(self.info.defined_func(index)?)
+        self.callee(self.info.defined_func(index)?)
     }
 
     /// Inlines what is worth inlining into `ctx.func` and returns where the
@@ -200,13 +212,12 @@ impl Inline for Chooser<'_, '_> {
         let Some(body) = self.callees.callee_of(caller, callee) else {
             return InlineCommand::KeepCall;
         };
-        let size = inst_count(body);
-        if size > self.budget {
+        if body.insts > self.budget {
             return InlineCommand::KeepCall;
         }
-        self.budget -= size;
+        self.budget -= body.insts;
         InlineCommand::Inline {
-            callee: Cow::Borrowed(body),
+            callee: Cow::Borrowed(&body.func),
             visit_callee: false,
         }
     }

@@ -147,20 +147,7 @@ impl Compiler {
                 let def = DefinedFuncIndex::from_usize(i);
                 self.compile_function(&env, &callees, state, def, &body.body)
             };
-        let functions: Vec<link::CompiledFunction> = if parallel {
-            bodies
-                .par_iter()
-                .enumerate()
-                .map_init(init, compile)
-                .collect::<Result<_>>()?
-        } else {
-            let mut state = init();
-            bodies
-                .iter()
-                .enumerate()
-                .map(|x| compile(&mut state, x))
-                .collect::<Result<_>>()?
-        };
+        let functions = map_bodies(&bodies, parallel, init, compile)?;
         let trampolines = self.module_trampolines(&info)?;
         link::link_module(info, functions, trampolines)
     }
@@ -180,7 +167,7 @@ impl Compiler {
         }
         let translate = |fctx: &mut FunctionBuilderContext,
                          (i, body): (usize, &module_env::FunctionBodyInput<'_>)|
-         -> Result<Option<cranelift_codegen::ir::Function>> {
+         -> Result<Option<inline::Callee>> {
             if !inline::may_inline(body_len(&body.body)) {
                 return Ok(None);
             }
@@ -190,20 +177,7 @@ impl Compiler {
                 .with_context(|| format!("translating function {}", index.0))?;
             Ok(inline::callee_body(func, index))
         };
-        let callees = if parallel {
-            bodies
-                .par_iter()
-                .enumerate()
-                .map_init(FunctionBuilderContext::new, translate)
-                .collect::<Result<_>>()?
-        } else {
-            let mut fctx = FunctionBuilderContext::new();
-            bodies
-                .iter()
-                .enumerate()
-                .map(|x| translate(&mut fctx, x))
-                .collect::<Result<_>>()?
-        };
+        let callees = map_bodies(bodies, parallel, FunctionBuilderContext::new, translate)?;
         Ok(inline::Callees::new(env.info, callees))
     }
 
@@ -305,6 +279,27 @@ impl Compiler {
             None
         };
         link::link_trampolines(to_wasm, to_host, to_host_native)
+    }
+}
+
+/// `f` of each function body, with its index, in order: on the thread pool
+/// when `parallel` (each worker with its own `init()` state), else on this
+/// thread.
+fn map_bodies<'b, S, T: Send>(
+    bodies: &[module_env::FunctionBodyInput<'b>],
+    parallel: bool,
+    init: impl Fn() -> S + Send + Sync,
+    f: impl Fn(&mut S, (usize, &module_env::FunctionBodyInput<'b>)) -> Result<T> + Send + Sync,
+) -> Result<Vec<T>> {
+    if parallel {
+        bodies.par_iter().enumerate().map_init(init, f).collect()
+    } else {
+        let mut state = init();
+        bodies
+            .iter()
+            .enumerate()
+            .map(|x| f(&mut state, x))
+            .collect()
     }
 }
 

@@ -63,19 +63,6 @@ fn check_value(store: &StoreInner, field: FieldType, value: &Val, what: &str) ->
     value.check_ty(store, field.storage.unpacked(), what)
 }
 
-/// Writes `value` (already checked) at `at`, a field or element of type
-/// `field` of an object being initialised.
-///
-/// # Safety
-/// `at` must be a field or element of that type in a live object of
-/// `store`.
-unsafe fn init(store: &mut StoreInner, at: usize, field: FieldType, value: &Val) -> Result<()> {
-    let raw = value.to_raw(store)?;
-    // SAFETY: guaranteed by the caller; packed storage keeps the low bits.
-    unsafe { kiln_vm::write_storage(at as *mut u8, field.storage, raw.0) };
-    Ok(())
-}
-
 impl StructRefPre {
     /// An allocator of structs of type `ty` in `store`. An error if a
     /// field names a type that is not the engine's.
@@ -143,8 +130,9 @@ impl StructRef {
                 .map(|p| p as usize)
         })?;
         for ((f, offset), v) in types.iter().zip(&allocator.layout.fields).zip(fields) {
+            let at = (addr + *offset as usize) as *mut u8;
             // SAFETY: the field lies inside the struct just allocated.
-            unsafe { init(store, addr + *offset as usize, *f, v)? };
+            unsafe { crate::gc_refs::write_checked(store, at, *f, v)? };
         }
         Ok(AnyRef::from_raw(store, addr)
             .as_struct()
@@ -200,9 +188,11 @@ impl ArrayRef {
             .map(|v| v.to_raw(store))
             .collect::<Result<Vec<_>>>()?;
         for i in 0..len {
-            let at = addr + kiln_types::GC_ARRAY_ELEMENTS as usize + i as usize * size as usize;
             // SAFETY: element `i` lies inside the array just allocated.
-            unsafe { kiln_vm::write_storage(at as *mut u8, field.storage, raws[which(i)].0) };
+            unsafe {
+                let at = kiln_vm::array_element(addr, size, i);
+                kiln_vm::write_storage(at, field.storage, raws[which(i)].0)
+            };
         }
         Ok(AnyRef::from_raw(store, addr)
             .as_array()

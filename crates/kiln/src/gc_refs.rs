@@ -5,7 +5,7 @@
 use crate::store::StoreInner;
 use crate::{AnyRef, AsContext, AsContextMut, SubType, Val, ValType};
 use anyhow::{Result, bail};
-use kiln_types::{FieldType, GC_ARRAY_ELEMENTS, StructLayout, storage_size};
+use kiln_types::{FieldType, StructLayout, storage_size};
 use kiln_vm::{RawValue, VMSharedSignatureIndex};
 
 /// A struct (a rooted `anyref` known to be one).
@@ -57,8 +57,23 @@ unsafe fn write(store: &mut StoreInner, at: *mut u8, field: FieldType, value: &V
     }
     let ty: ValType = field.storage.unpacked();
     value.check_ty(store, ty, "the value")?;
+    // SAFETY: guaranteed by the caller.
+    unsafe { write_checked(store, at, field, value) }
+}
+
+/// Writes `value`, already checked against `field`'s type, at `at` (packed
+/// storage keeps the low bits).
+///
+/// # Safety
+/// As for [`read`].
+pub(crate) unsafe fn write_checked(
+    store: &mut StoreInner,
+    at: *mut u8,
+    field: FieldType,
+    value: &Val,
+) -> Result<()> {
     let raw = value.to_raw(store)?;
-    // SAFETY: guaranteed by the caller; packed storage keeps the low bits.
+    // SAFETY: guaranteed by the caller.
     unsafe { kiln_vm::write_storage(at, field.storage, raw.0) };
     Ok(())
 }
@@ -165,10 +180,9 @@ impl ArrayRef {
         if index >= len {
             bail!("element {index} is out of bounds of an array of {len}");
         }
-        let at = addr
-            + GC_ARRAY_ELEMENTS as usize
-            + index as usize * storage_size(field.storage) as usize;
-        Ok((at as *mut u8, field))
+        // SAFETY: `index` is in bounds of the live array.
+        let at = unsafe { kiln_vm::array_element(addr, storage_size(field.storage), index) };
+        Ok((at, field))
     }
 
     /// Element `index`, read as `array.get_u` would.
@@ -190,13 +204,12 @@ impl ArrayRef {
         let store = &mut store.as_context_mut().0.inner;
         let (addr, ty) = object_type(store, &self.any)?;
         let field = ty.as_array().expect("an array's type").0;
-        let size = storage_size(field.storage) as usize;
+        let size = storage_size(field.storage);
         // SAFETY: the array belongs to this store and is rooted by `self`.
-        let len = unsafe { kiln_vm::array_len(addr) } as usize;
-        let first = addr + GC_ARRAY_ELEMENTS as usize;
+        let len = unsafe { kiln_vm::array_len(addr) };
         Ok((0..len)
             // SAFETY: element `i` lies inside the live array.
-            .map(|i| unsafe { read(store, (first + i * size) as *const u8, field) })
+            .map(|i| unsafe { read(store, kiln_vm::array_element(addr, size, i), field) })
             .collect())
     }
 

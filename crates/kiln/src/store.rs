@@ -245,13 +245,7 @@ impl<T> Store<T> {
     /// by themselves as wasm allocates.)
     pub fn gc(&mut self) {
         let inner = &mut self.body.inner;
-        // SAFETY: a `&mut Store` is only at hand outside wasm, or in a host
-        // function through which wasm called out.
-        unsafe {
-            kiln_vm::with_stack_roots(|words| {
-                inner.collect_garbage(words);
-            })
-        };
+        inner.collect_now();
         inner.vm.gc_heap.release_spare_chunks();
     }
 

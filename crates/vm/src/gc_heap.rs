@@ -268,6 +268,70 @@ fn mark_object(chunks: &mut Chunks, w: usize, stack: &mut Vec<usize>) {
     }
 }
 
+/// Which references of an object [`visit_reference_words`] visits.
+#[derive(Copy, Clone)]
+enum RefKind {
+    /// Fields and elements that may hold GC objects.
+    Gc,
+    /// Fields and elements that may hold exception objects.
+    Exn,
+}
+
+/// Calls `f` with each word of `object` that may hold a reference of
+/// `kind`, as its type's shape says (host objects hold none).
+///
+/// # Safety
+/// `object` must be an allocated object of the heap `shapes` belongs to.
+unsafe fn visit_reference_words(
+    object: usize,
+    shapes: &mut Vec<Option<ObjectShape>>,
+    shape_of: &mut dyn FnMut(u32) -> ObjectShape,
+    kind: RefKind,
+    mut f: impl FnMut(usize),
+) {
+    // SAFETY: the caller's promise: the object has a header.
+    if unsafe { crate::object_kind(object) } == Some(GcKind::HostExtern) {
+        return;
+    }
+    // SAFETY: as above.
+    let id = unsafe { crate::object_type_id(object) };
+    match shape_in(shapes, id, shape_of) {
+        ObjectShape::Struct { refs, exnrefs, .. } => {
+            let offsets = match kind {
+                RefKind::Gc => refs,
+                RefKind::Exn => exnrefs,
+            };
+            for off in offsets.iter() {
+                // SAFETY: a reference field inside the struct.
+                f(unsafe { ((object + *off as usize) as *const usize).read_unaligned() });
+            }
+        }
+        ObjectShape::Array {
+            elem_is_ref,
+            elem_is_exnref,
+            ..
+        } => {
+            let holds = match kind {
+                RefKind::Gc => *elem_is_ref,
+                RefKind::Exn => *elem_is_exnref,
+            };
+            if !holds {
+                return;
+            }
+            // SAFETY: an array of references.
+            let len = unsafe { crate::array_len(object) };
+            for i in 0..len {
+                // SAFETY: element `i` of the array.
+                f(
+                    unsafe {
+                        (crate::array_element(object, 8, i) as *const usize).read_unaligned()
+                    },
+                );
+            }
+        }
+    }
+}
+
 /// The shape of type `id`, asking `shape_of` if it is not cached yet.
 fn shape_in<'s>(
     shapes: &'s mut Vec<Option<ObjectShape>>,
@@ -575,33 +639,9 @@ impl GcHeap {
         let objects: Vec<usize> = self.chunks.values().flat_map(Chunk::objects).collect();
         for object in objects {
             // SAFETY: an allocated object of this heap.
-            if unsafe { crate::object_kind(object) } == Some(GcKind::HostExtern) {
-                continue;
-            }
-            // SAFETY: as above.
-            let id = unsafe { crate::object_type_id(object) };
-            match shape_in(&mut self.shapes, id, shape_of) {
-                ObjectShape::Struct { exnrefs, .. } => {
-                    for off in exnrefs.iter() {
-                        // SAFETY: a field inside the object.
-                        f(unsafe { ((object + *off as usize) as *const usize).read_unaligned() });
-                    }
-                }
-                ObjectShape::Array {
-                    elem_is_exnref: true,
-                    ..
-                } => {
-                    // SAFETY: an array of references.
-                    let len = unsafe { crate::array_len(object) };
-                    for i in 0..len {
-                        // SAFETY: element `i` of the array.
-                        f(unsafe {
-                            (crate::array_element(object, 8, i) as *const usize).read_unaligned()
-                        });
-                    }
-                }
-                ObjectShape::Array { .. } => {}
-            }
+            unsafe {
+                visit_reference_words(object, &mut self.shapes, shape_of, RefKind::Exn, &mut f)
+            };
         }
     }
 
@@ -675,35 +715,11 @@ impl GcHeap {
         let GcHeap { chunks, shapes, .. } = self;
         while let Some(object) = stack.pop() {
             // SAFETY: a marked object of this heap.
-            if unsafe { crate::object_kind(object) } == Some(GcKind::HostExtern) {
-                continue;
-            }
-            // SAFETY: as above.
-            let id = unsafe { crate::object_type_id(object) };
-            match shape_in(shapes, id, shape_of) {
-                ObjectShape::Struct { refs, .. } => {
-                    for off in refs.iter() {
-                        // SAFETY: a reference field inside a live struct.
-                        let w =
-                            unsafe { ((object + *off as usize) as *const usize).read_unaligned() };
-                        mark_object(chunks, w, &mut stack);
-                    }
-                }
-                ObjectShape::Array {
-                    elem_is_ref: true, ..
-                } => {
-                    // SAFETY: a live array of references.
-                    let len = unsafe { crate::array_len(object) };
-                    for i in 0..len {
-                        // SAFETY: element `i` of the array.
-                        let w = unsafe {
-                            (crate::array_element(object, 8, i) as *const usize).read_unaligned()
-                        };
-                        mark_object(chunks, w, &mut stack);
-                    }
-                }
-                ObjectShape::Array { .. } => {}
-            }
+            unsafe {
+                visit_reference_words(object, shapes, shape_of, RefKind::Gc, |w| {
+                    mark_object(chunks, w, &mut stack)
+                })
+            };
         }
         // Take the dead host objects' payloads before the sweep may unmap
         // their chunks; release them once the heap is consistent again.

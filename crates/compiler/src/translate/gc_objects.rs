@@ -212,11 +212,7 @@ impl FuncTranslator<'_, '_> {
                 array_data_index,
             } => {
                 let t = TypeIndex(array_type_index);
-                let n = self.pop();
-                let (array, d, s) = self.pop3();
-                self.null_check(array);
-                self.range_check(array, d, n);
-                let to = self.element_address(t, array, d);
+                let (to, s, n) = self.array_init_operands(t);
                 let size = storage_size(self.array_storage(t));
                 let size = self.b.ins().iconst(types::I32, i64::from(size));
                 let data = self.b.ins().iconst(types::I32, i64::from(array_data_index));
@@ -226,12 +222,7 @@ impl FuncTranslator<'_, '_> {
                 array_type_index,
                 array_elem_index,
             } => {
-                let t = TypeIndex(array_type_index);
-                let n = self.pop();
-                let (array, d, s) = self.pop3();
-                self.null_check(array);
-                self.range_check(array, d, n);
-                let to = self.element_address(t, array, d);
+                let (to, s, n) = self.array_init_operands(TypeIndex(array_type_index));
                 let elem = self.b.ins().iconst(types::I32, i64::from(array_elem_index));
                 self.call_builtin(BuiltinFunctionIndex::ArrayInitElem, &[to, elem, s, n]);
             }
@@ -249,6 +240,17 @@ impl FuncTranslator<'_, '_> {
     /// How array type `t`'s elements are stored.
     fn array_storage(&self, t: TypeIndex) -> StorageType {
         self.env.info.array_type_at(t).0.storage
+    }
+
+    /// Pops the operands of an `array.init_data`/`array.init_elem` of type
+    /// `t` (`array d s n`), checks the array is not null and holds elements
+    /// `d..d + n`, and returns element `d`'s address, `s` and `n`.
+    fn array_init_operands(&mut self, t: TypeIndex) -> (ir::Value, ir::Value, ir::Value) {
+        let n = self.pop();
+        let (array, d, s) = self.pop3();
+        self.null_check(array);
+        self.range_check(array, d, n);
+        (self.element_address(t, array, d), s, n)
     }
 
     fn null_check(&mut self, object: ir::Value) {
