@@ -1,6 +1,6 @@
 //! Stopping runaway wasm: fuel, and epochs advanced from another thread.
 
-use kiln::{Config, Engine, Instance, Module, Store, Trap};
+use kiln::{Caller, Config, Engine, Instance, Linker, Module, Store, Trap};
 
 const SPIN: &str = r#"(module
   (func (export "spin") (loop (br 0)))
@@ -38,6 +38,96 @@ fn fuel_runs_out_and_can_be_refilled() {
         (700..=2_000).contains(&used),
         "used {used} fuel for 100 iterations of ~9 operators"
     );
+}
+
+/// A loop whose every iteration runs exactly 10 operators, one of them a
+/// host call, with a `memory.grow` (a builtin call) in between; `thrower`
+/// runs 100 iterations of 8 operators and then throws.
+const FUEL_PROBE: &str = r#"(module
+  (import "host" "observe" (func $observe))
+  (memory 1)
+  (tag $e)
+  (func (export "loop") (param i32)
+    (loop $l
+      (call $observe)
+      (drop (memory.grow (i32.const 0)))
+      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+      (br_if $l (local.get 0))))
+  (func $thrower (local i32)
+    (loop $l
+      (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get 0) (i32.const 100))))
+    (throw $e))
+  (func (export "catch")
+    (call $observe)
+    (block $caught
+      (try_table (catch $e $caught) (call $thrower)))
+    (call $observe)))"#;
+
+/// An instance of [`FUEL_PROBE`] whose `observe` records the fuel left at
+/// each call; at call `refill_at` (counting from 1) it sets the fuel to 0.
+fn fuel_probe(refill_at: usize) -> (Store<Vec<u64>>, Instance) {
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(&engine, FUEL_PROBE).unwrap();
+    let mut linker = Linker::<Vec<u64>>::new(&engine);
+    linker
+        .func_wrap("host", "observe", move |mut c: Caller<'_, Vec<u64>>| {
+            let left = c.get_fuel().unwrap();
+            c.data_mut().push(left);
+            if c.data().len() == refill_at {
+                c.set_fuel(0).unwrap();
+            }
+        })
+        .unwrap();
+    let mut store = Store::new(&engine, Vec::new());
+    store.set_fuel(1_000_000).unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    (store, instance)
+}
+
+#[test]
+fn fuel_is_exact_at_every_call_out_of_wasm() {
+    let (mut store, instance) = fuel_probe(usize::MAX);
+    let run = instance
+        .get_typed_func::<i32, ()>(&mut store, "loop")
+        .unwrap();
+    run.call(&mut store, 50).unwrap();
+    let seen = store.data().clone();
+    assert_eq!(seen.len(), 50);
+    for pair in seen.windows(2) {
+        assert_eq!(pair[0] - pair[1], 10, "fuel between host calls: {seen:?}");
+    }
+
+    // The thrower's 100 iterations are charged though its frame unwound.
+    store.data_mut().clear();
+    let catch = instance
+        .get_typed_func::<(), ()>(&mut store, "catch")
+        .unwrap();
+    catch.call(&mut store, ()).unwrap();
+    let seen = store.data().clone();
+    let used = seen[0] - seen[1];
+    assert!(
+        (800..850).contains(&used),
+        "fuel used by a call that threw: {used}"
+    );
+}
+
+#[test]
+fn fuel_set_by_the_host_takes_effect_when_the_call_returns() {
+    let (mut store, instance) = fuel_probe(3);
+    let run = instance
+        .get_typed_func::<i32, ()>(&mut store, "loop")
+        .unwrap();
+    let err = run.call(&mut store, 1_000).unwrap_err();
+    assert_eq!(err.downcast_ref::<Trap>(), Some(&Trap::OutOfFuel));
+    assert_eq!(
+        store.data().len(),
+        3,
+        "the loop ran on after its fuel was taken"
+    );
+    assert_eq!(store.get_fuel().unwrap(), 0);
 }
 
 #[test]

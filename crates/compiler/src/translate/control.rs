@@ -115,6 +115,9 @@ impl FuncTranslator<'_, '_> {
 
     /// Skips operators in dead code, tracking nesting to find the matching `else`/`end`.
     pub(super) fn translate_unreachable(&mut self, op: &Operator<'_>) -> Result<()> {
+        // Whatever was counted on the path that ended is not carried into
+        // the code that follows it.
+        self.fuel_pending = 0;
         match op {
             Operator::Block { .. }
             | Operator::Loop { .. }
@@ -176,6 +179,7 @@ impl FuncTranslator<'_, '_> {
         if self.control.is_empty() {
             // The function's end: `dest` is the return block.
             if self.reachable {
+                self.fuel_write_back();
                 self.b.ins().return_(&results);
             } else {
                 self.trap(TrapCode::UnreachableCodeReached);

@@ -141,8 +141,11 @@ impl FuncTranslator<'_, '_> {
                 .first()
                 .copied();
         }
+        self.fuel_write_back();
         let call = self.b.ins().call_indirect(sig, callee, &all);
-        self.b.inst_results(call).first().copied()
+        let result = self.b.inst_results(call).first().copied();
+        self.fuel_reload();
+        result
     }
 
     fn wasm_sig(&mut self, ty: TypeIndex) -> ir::SigRef {
@@ -205,6 +208,7 @@ impl FuncTranslator<'_, '_> {
             let mut all = vec![self.vmctx, self.vmctx];
             all.extend_from_slice(args);
             if tail {
+                self.fuel_write_back();
                 self.b.ins().return_call(fref, &all);
                 return Vec::new();
             }
@@ -256,6 +260,7 @@ impl FuncTranslator<'_, '_> {
         let mut all = vec![callee_context, self.vmctx];
         all.extend_from_slice(args);
         if tail {
+            self.fuel_write_back();
             self.b.ins().return_call_indirect(sig, body, &all);
             return Vec::new();
         }
@@ -372,26 +377,8 @@ impl FuncTranslator<'_, '_> {
         self.load_ptr(readonly(), self.vmctx, off)
     }
 
-    /// Adds the operators counted since the last flush to the store's fuel.
-    pub(super) fn fuel_flush(&mut self) {
-        if self.fuel_pending == 0 {
-            return;
-        }
-        let store = self.store_context();
-        let off = VMStoreContextOffsets::FUEL_CONSUMED as i32;
-        let fuel = self
-            .b
-            .ins()
-            .load(types::I64, MemFlagsData::trusted(), store, off);
-        let fuel = self.b.ins().iadd_imm_s(fuel, self.fuel_pending);
-        self.b
-            .ins()
-            .store(MemFlagsData::trusted(), fuel, store, off);
-        self.fuel_pending = 0;
-    }
-
     /// Calls `builtin` (which traps) in a cold block if `cond` is set.
-    fn trap_via_builtin_if(&mut self, cond: ir::Value, builtin: BuiltinFunctionIndex) {
+    pub(super) fn trap_via_builtin_if(&mut self, cond: ir::Value, builtin: BuiltinFunctionIndex) {
         self.builtin_if(cond, builtin, true);
     }
 
@@ -418,17 +405,7 @@ impl FuncTranslator<'_, '_> {
 
     /// Fuel and epoch checks, at function entry and loop headers, when enabled.
     pub(super) fn interruption_checks(&mut self) {
-        if self.env.tunables.consume_fuel {
-            self.fuel_flush();
-            let store = self.store_context();
-            let off = VMStoreContextOffsets::FUEL_CONSUMED as i32;
-            let fuel = self
-                .b
-                .ins()
-                .load(types::I64, MemFlagsData::trusted(), store, off);
-            let out = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, fuel, 0);
-            self.trap_via_builtin_if(out, BuiltinFunctionIndex::OutOfFuel);
-        }
+        self.fuel_check();
         if self.env.tunables.epoch_interruption {
             let store = self.store_context();
             let counter = self.load_ptr(readonly(), store, VMStoreContextOffsets::EPOCH_COUNTER);

@@ -85,6 +85,10 @@ impl FuncTranslator<'_, '_> {
                 self.trap(TrapCode::UnreachableCodeReached);
                 continue;
             }
+            // The handler closes with its `try_table`, an `end`, so
+            // nothing is pending here: the counter is what the store has.
+            debug_assert_eq!(self.fuel_pending, 0);
+            self.fuel_reload();
             let exn = self.b.block_params(h.block)[0];
             let mut args = Vec::new();
             if let Some(tag) = h.tag {
@@ -131,12 +135,15 @@ impl FuncTranslator<'_, '_> {
         callee: Callee,
         args: &[ir::Value],
     ) -> Vec<ir::Value> {
+        self.fuel_write_back();
         if self.handlers.is_empty() {
             let call = match callee {
                 Callee::Direct(f) => self.b.ins().call(f, args),
                 Callee::Indirect(p) => self.b.ins().call_indirect(sig, p, args),
             };
-            return self.b.inst_results(call).to_vec();
+            let results = self.b.inst_results(call).to_vec();
+            self.fuel_reload();
+            return results;
         }
         let returns: Vec<ir::Type> = self.b.func.dfg.signatures[sig]
             .returns
@@ -180,6 +187,7 @@ impl FuncTranslator<'_, '_> {
         };
         self.b.seal_block(next);
         self.b.switch_to_block(next);
+        self.fuel_reload();
         self.b.block_params(next).to_vec()
     }
 

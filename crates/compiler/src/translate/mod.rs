@@ -7,6 +7,7 @@ mod atomics;
 mod control;
 mod env;
 mod exceptions;
+mod fuel;
 mod gc;
 mod gc_objects;
 mod memory;
@@ -139,10 +140,12 @@ pub fn translate_function(
         sigs: HashMap::new(),
         builtin_sigs: HashMap::new(),
         func_refs: HashMap::new(),
+        fuel: None,
         fuel_pending: 0,
         handlers: Vec::new(),
     };
     t.load_memory_bases();
+    t.fuel_load_at_entry();
     t.interruption_checks();
     t.control.push(Frame::function(ret, ty.results().len()));
 
@@ -189,39 +192,12 @@ pub struct FuncTranslator<'a, 'f> {
     sigs: HashMap<TypeIndex, ir::SigRef>,
     builtin_sigs: HashMap<BuiltinFunctionIndex, ir::SigRef>,
     func_refs: HashMap<FuncIndex, ir::FuncRef>,
-    /// Operators executed since fuel was last added to the store's counter.
+    /// The store's fuel counter while this function runs, when fuel is on.
+    fuel: Option<Variable>,
+    /// Operators executed since fuel was last added to `fuel`.
     fuel_pending: i64,
     /// The catch clauses of the open `try_table`s, innermost last.
     handlers: Vec<exceptions::Handler>,
-}
-
-/// Operators before which the pending fuel must be written back: anything
-/// that leaves the current straight-line code.
-fn is_fuel_flush_point(op: &Operator<'_>) -> bool {
-    matches!(
-        op,
-        Operator::Br { .. }
-            | Operator::BrIf { .. }
-            | Operator::BrTable { .. }
-            | Operator::Return
-            | Operator::End
-            | Operator::Else
-            | Operator::If { .. }
-            | Operator::Loop { .. }
-            | Operator::Call { .. }
-            | Operator::CallIndirect { .. }
-            | Operator::ReturnCall { .. }
-            | Operator::ReturnCallIndirect { .. }
-            | Operator::CallRef { .. }
-            | Operator::ReturnCallRef { .. }
-            | Operator::BrOnNull { .. }
-            | Operator::BrOnNonNull { .. }
-            | Operator::TryTable { .. }
-            | Operator::Throw { .. }
-            | Operator::ThrowRef
-            | Operator::BrOnCast { .. }
-            | Operator::BrOnCastFail { .. }
-    )
 }
 
 impl FuncTranslator<'_, '_> {
@@ -265,7 +241,7 @@ impl FuncTranslator<'_, '_> {
         }
         if self.env.tunables.consume_fuel {
             self.fuel_pending += 1;
-            if is_fuel_flush_point(op) {
+            if fuel::is_fuel_flush_point(op) {
                 self.fuel_flush();
             }
         }
