@@ -94,6 +94,13 @@ impl AnyRef {
         }
     }
 
+    /// The `anyref` of an `i31`.
+    pub(crate) fn i31(value: I31) -> AnyRef {
+        AnyRef {
+            repr: AnyRepr::I31(value),
+        }
+    }
+
     /// What `any.convert_extern` gives for `value`: the host value itself,
     /// or the `anyref` that `extern.convert_any` turned into it.
     pub fn convert_extern(store: impl AsContextMut, value: &ExternRef) -> Result<AnyRef> {

@@ -184,8 +184,8 @@ unsafe extern "C" fn host_entry<T: 'static>(
     let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<()> {
         let state = &ctx.ctx;
         if let Some(raw) = &state.raw {
-            // Numeric types only, fixed when the closure was wrapped: the
-            // values need neither decoding into `Val`s nor checking.
+            // Types fixed when the closure was wrapped: the values need
+            // no checking, and only references need decoding.
             return raw(
                 Caller {
                     store: &mut *store,
@@ -291,12 +291,13 @@ pub(crate) unsafe fn static_host_call<T: 'static, F, R: crate::WasmRet>(
     let f = unsafe { &*(ctx.ctx.closure as *const F) };
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let caller = Caller {
-            store,
+            store: &mut *store,
             instance: Some(instance),
         };
+        let values = call(f, caller);
         // SAFETY: the adapter passes a slot per result.
         let out = unsafe { std::slice::from_raw_parts_mut(results, R::COUNT) };
-        call(f, caller).into_raw_results(out)
+        crate::typed::sealed::Ret::into_raw_results(values, &mut store.inner, out)
     }));
     host_outcome(store_id, outcome)
 }

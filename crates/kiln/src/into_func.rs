@@ -3,6 +3,7 @@
 //! [`Caller`], returning `()`, a value, a tuple, or a `Result` of those.
 
 use crate::func::{HostFn, StaticHost, static_host_call};
+use crate::store::StoreInner;
 use crate::typed::{WasmTy, sealed};
 use crate::{Caller, FuncType, Val, ValType};
 use anyhow::Result;
@@ -20,12 +21,13 @@ pub trait WasmRet: sealed::Ret {
     fn types() -> Vec<ValType>;
     /// Writes the results, or passes on the closure's error.
     fn into_results(self, out: &mut [Val]) -> Result<()>;
-    /// Writes the results as raw values, or passes on the closure's error.
-    #[doc(hidden)]
-    fn into_raw_results(self, out: &mut [RawValue]) -> Result<()>;
 }
 
-impl sealed::Ret for () {}
+impl sealed::Ret for () {
+    fn into_raw_results(self, _: &mut StoreInner, _: &mut [RawValue]) -> Result<()> {
+        Ok(())
+    }
+}
 impl WasmRet for () {
     const COUNT: usize = 0;
     fn types() -> Vec<ValType> {
@@ -34,12 +36,15 @@ impl WasmRet for () {
     fn into_results(self, _: &mut [Val]) -> Result<()> {
         Ok(())
     }
-    fn into_raw_results(self, _: &mut [RawValue]) -> Result<()> {
+}
+
+impl<A: WasmTy> sealed::Ret for A {
+    #[inline(always)]
+    fn into_raw_results(self, store: &mut StoreInner, out: &mut [RawValue]) -> Result<()> {
+        out[0] = self.to_raw(store)?;
         Ok(())
     }
 }
-
-impl<A: WasmTy> sealed::Ret for A {}
 impl<A: WasmTy> WasmRet for A {
     const COUNT: usize = 1;
     fn types() -> Vec<ValType> {
@@ -49,13 +54,14 @@ impl<A: WasmTy> WasmRet for A {
         out[0] = self.into_val();
         Ok(())
     }
-    fn into_raw_results(self, out: &mut [RawValue]) -> Result<()> {
-        out[0] = self.into_raw();
-        Ok(())
-    }
 }
 
-impl<R: WasmRet> sealed::Ret for Result<R> {}
+impl<R: WasmRet> sealed::Ret for Result<R> {
+    #[inline(always)]
+    fn into_raw_results(self, store: &mut StoreInner, out: &mut [RawValue]) -> Result<()> {
+        self?.into_raw_results(store, out)
+    }
+}
 impl<R: WasmRet> WasmRet for Result<R> {
     const COUNT: usize = R::COUNT;
     fn types() -> Vec<ValType> {
@@ -64,14 +70,21 @@ impl<R: WasmRet> WasmRet for Result<R> {
     fn into_results(self, out: &mut [Val]) -> Result<()> {
         self?.into_results(out)
     }
-    fn into_raw_results(self, out: &mut [RawValue]) -> Result<()> {
-        self?.into_raw_results(out)
-    }
 }
 
 macro_rules! tuple_ret {
     ($($n:ident)+) => {
-        impl<$($n: WasmTy),+> sealed::Ret for ($($n,)+) {}
+        #[allow(non_snake_case)]
+        impl<$($n: WasmTy),+> sealed::Ret for ($($n,)+) {
+            fn into_raw_results(self, store: &mut StoreInner, out: &mut [RawValue]) -> Result<()> {
+                // Converted from a borrow: each reference stays rooted
+                // until all are written.
+                let ($($n,)+) = &self;
+                let mut slots = out.iter_mut();
+                $(*slots.next().expect("one slot per result") = $n.to_raw(store)?;)+
+                Ok(())
+            }
+        }
         #[allow(non_snake_case)]
         impl<$($n: WasmTy),+> WasmRet for ($($n,)+) {
             const COUNT: usize = <[&str]>::len(&[$(stringify!($n)),+]);
@@ -82,12 +95,6 @@ macro_rules! tuple_ret {
                 let ($($n,)+) = self;
                 let mut slots = out.iter_mut();
                 $(*slots.next().expect("one slot per result") = $n.into_val();)+
-                Ok(())
-            }
-            fn into_raw_results(self, out: &mut [RawValue]) -> Result<()> {
-                let ($($n,)+) = self;
-                let mut slots = out.iter_mut();
-                $(*slots.next().expect("one slot per result") = $n.into_raw();)+
                 Ok(())
             }
         }
@@ -154,10 +161,11 @@ macro_rules! into_func {
                     $(let $n = $n::from_val(args.next().expect("one value per parameter"));)*
                     (f)($($n),*).into_results(results)
                 });
-                let raw = Arc::new(move |_caller: Caller<'_, T>, slots: &mut [RawValue]| {
+                let raw = Arc::new(move |caller: Caller<'_, T>, slots: &mut [RawValue]| {
+                    let store = &mut caller.store.inner;
                     let mut i = 0;
-                    $(let $n = $n::from_raw(slots[i]); i += 1;)*
-                    (g)($($n),*).into_raw_results(slots)
+                    $(let $n = $n::from_raw(store, slots[i]); i += 1;)*
+                    (g)($($n),*).into_raw_results(store, slots)
                 });
                 let entry = native_entry::<T, F, R, $($n,)*> as *const () as *const VMFunctionBody;
                 (ty, vals, StaticHost { raw, entry, closure })
@@ -187,9 +195,11 @@ macro_rules! into_func {
                     (f)(caller, $($n),*).into_results(results)
                 });
                 let raw = Arc::new(move |caller: Caller<'_, T>, slots: &mut [RawValue]| {
+                    let Caller { store, instance } = caller;
                     let mut i = 0;
-                    $(let $n = $n::from_raw(slots[i]); i += 1;)*
-                    (g)(caller, $($n),*).into_raw_results(slots)
+                    $(let $n = $n::from_raw(&mut store.inner, slots[i]); i += 1;)*
+                    let results = (g)(Caller { store: &mut *store, instance }, $($n),*);
+                    results.into_raw_results(&mut store.inner, slots)
                 });
                 let entry = native_entry::<T, F, R, $($n,)*> as *const () as *const VMFunctionBody;
                 (ty, vals, StaticHost { raw, entry, closure })

@@ -46,12 +46,14 @@ pub(crate) struct InstanceData {
     pub(crate) memory_export: Option<usize>,
 }
 
-/// The store's type-independent state.
+/// The store's type-independent state. Declared `pub` (in a private
+/// module, so outside crates cannot name it) because the sealed traits
+/// behind `WasmTy` take it to convert references.
 #[allow(
     clippy::vec_box,
     reason = "compiled code and vmctx records hold the boxed objects' addresses, which must not move"
 )]
-pub(crate) struct StoreInner {
+pub struct StoreInner {
     pub(crate) id: u64,
     pub(crate) engine: Engine,
     /// The engine's `max_wasm_stack`, at hand for every call.

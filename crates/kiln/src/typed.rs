@@ -2,27 +2,60 @@
 
 use crate::context::AsContextMut;
 use crate::func::invoke;
-use crate::store::StoreBody;
-use crate::{Func, Val, ValType};
+use crate::store::{StoreBody, StoreInner};
+use crate::{AnyRef, ExnRef, ExternRef, Func, I31, Val, ValType};
 use anyhow::{Result, bail};
+use kiln_types::{HeapType, RefType};
 use kiln_vm::RawValue;
+use std::ffi::c_void;
 use std::marker::PhantomData;
 
 /// The typed-call traits hand raw values straight to compiled code, so only
 /// Kiln may implement them: an outside implementation could claim to be a
 /// `funcref` and pass any address.
 pub(crate) mod sealed {
-    /// Implemented only for Kiln's own [`super::WasmTy`] types.
-    pub trait Ty {}
+    use crate::Val;
+    use crate::store::StoreInner;
+    use anyhow::Result;
+    use kiln_vm::RawValue;
+
+    /// Implemented only for Kiln's own [`super::WasmTy`] types: their
+    /// encodings for compiled code and as [`Val`]s.
+    pub trait Ty: Sized {
+        /// Encodes the value for compiled code of `store`. A reference is
+        /// checked to belong to `store` (an error if not) and stays rooted
+        /// only while `self` lives, so callers keep it until wasm has it.
+        fn to_raw(&self, store: &mut StoreInner) -> Result<RawValue>;
+        /// Decodes a value of this type that compiled code of `store` made.
+        fn from_raw(store: &mut StoreInner, raw: RawValue) -> Self;
+        /// The value of a [`Val`] already checked to have this type.
+        fn from_val(v: &Val) -> Self;
+        /// The value as a [`Val`].
+        fn into_val(self) -> Val;
+    }
     /// Implemented only for Kiln's own parameter and result lists.
-    pub trait List {}
+    pub trait List: Sized {
+        /// Writes the values into `out`; an error for a reference of
+        /// another store. References stay rooted while `self` lives.
+        fn store(&self, store: &mut StoreInner, out: &mut [RawValue]) -> Result<()>;
+        /// Reads the values from `raw`, which compiled code of `store` wrote.
+        fn load(store: &mut StoreInner, raw: &[RawValue]) -> Self;
+    }
     /// Implemented only for Kiln's own host-function return types.
-    pub trait Ret {}
+    pub trait Ret {
+        /// Writes the results as raw values for compiled code of `store`,
+        /// or passes on the closure's error.
+        fn into_raw_results(self, store: &mut StoreInner, out: &mut [RawValue]) -> Result<()>;
+    }
 }
 
-/// A Rust type that is a wasm value type (`i32`, `u32`, `i64`, `u64`,
-/// `f32`, `f64`, and [`V128`](crate::V128) or `u128` for v128). Sealed: the typed-call path trusts its
-/// raw values, so no other crate can implement it.
+/// A Rust type that is a wasm value type: `i32`, `u32`, `i64`, `u64`,
+/// `f32`, `f64`, [`V128`](crate::V128) or `u128` for v128, and the
+/// references `Option<Func>` (`funcref`), `Option<ExternRef>`
+/// (`externref`), `Option<AnyRef>` (`anyref`), `Option<ExnRef>` (`exnref`),
+/// `Option<I31>` (`i31ref`), and without the `Option` their non-null forms
+/// (`(ref func)` and so on). Sealed: the typed-call path trusts its raw
+/// values, so no other crate can implement it.
 ///
 /// ```compile_fail
 /// // A forged "function reference" cannot be passed to wasm this way.
@@ -30,48 +63,48 @@ pub(crate) mod sealed {
 /// struct Forged(usize);
 /// impl kiln::WasmTy for Forged {
 ///     fn valtype() -> kiln::ValType { kiln::ValType::FUNCREF }
-///     fn into_raw(self) -> kiln_vm::RawValue { kiln_vm::RawValue::from_u64(self.0 as u64) }
-///     fn from_raw(raw: kiln_vm::RawValue) -> Self { Forged(raw.u64() as usize) }
 /// }
 /// ```
-pub trait WasmTy: Copy + 'static + sealed::Ty {
+pub trait WasmTy: 'static + sealed::Ty {
     /// The wasm type.
     fn valtype() -> ValType;
-    /// Encodes the value.
-    fn into_raw(self) -> RawValue;
-    /// Decodes the value.
-    fn from_raw(raw: RawValue) -> Self;
-    /// Converts from a [`Val`] of the right type.
-    fn from_val(v: &Val) -> Self {
-        Self::from_raw(match v {
-            Val::I32(x) => RawValue::from_u32(*x as u32),
-            Val::I64(x) => RawValue::from_u64(*x as u64),
-            Val::F32(x) => RawValue::from_u32(*x),
-            Val::F64(x) => RawValue::from_u64(*x),
-            Val::V128(x) => RawValue(x.as_u128()),
-            _ => RawValue::default(),
-        })
+}
+
+/// A number's raw form, from a [`Val`] checked to be of its type.
+fn number_to_raw(v: &Val) -> RawValue {
+    match v {
+        Val::I32(x) => RawValue::from_u32(*x as u32),
+        Val::I64(x) => RawValue::from_u64(*x as u64),
+        Val::F32(x) => RawValue::from_u32(*x),
+        Val::F64(x) => RawValue::from_u64(*x),
+        Val::V128(x) => RawValue(x.as_u128()),
+        _ => RawValue::default(),
     }
-    /// Converts to a [`Val`].
-    fn into_val(self) -> Val {
-        let raw = self.into_raw();
-        match Self::valtype() {
-            ValType::I32 => Val::I32(raw.u32() as i32),
-            ValType::I64 => Val::I64(raw.u64() as i64),
-            ValType::F32 => Val::F32(raw.u32()),
-            ValType::F64 => Val::F64(raw.u64()),
-            _ => Val::V128(raw.0.into()),
-        }
+}
+
+/// A number of type `ty` as a [`Val`].
+fn number_from_raw(raw: RawValue, ty: ValType) -> Val {
+    match ty {
+        ValType::I32 => Val::I32(raw.u32() as i32),
+        ValType::I64 => Val::I64(raw.u64() as i64),
+        ValType::F32 => Val::F32(raw.u32()),
+        ValType::F64 => Val::F64(raw.u64()),
+        _ => Val::V128(raw.0.into()),
     }
 }
 
 macro_rules! wasm_ty {
     ($($t:ty => $vt:ident, |$v:ident| $to:expr, |$r:ident| $from:expr;)*) => {$(
-        impl sealed::Ty for $t {}
+        impl sealed::Ty for $t {
+            #[inline(always)]
+            fn to_raw(&self, _: &mut StoreInner) -> Result<RawValue> { let $v = *self; Ok($to) }
+            #[inline(always)]
+            fn from_raw(_: &mut StoreInner, $r: RawValue) -> Self { $from }
+            fn from_val(v: &Val) -> Self { let $r = number_to_raw(v); $from }
+            fn into_val(self) -> Val { let $v = self; number_from_raw($to, ValType::$vt) }
+        }
         impl WasmTy for $t {
             fn valtype() -> ValType { ValType::$vt }
-            fn into_raw(self) -> RawValue { let $v = self; $to }
-            fn from_raw($r: RawValue) -> Self { $from }
         }
     )*};
 }
@@ -87,38 +120,149 @@ wasm_ty! {
     crate::V128 => V128, |v| RawValue(v.as_u128()), |r| r.0.into();
 }
 
+/// Reference types: `Option<$t>` is the nullable type `$nullable`, `$t`
+/// the non-null one. Both encode through [`Val`], whose conversions check
+/// the store and root what they hand out.
+macro_rules! ref_ty {
+    ($($t:ty => $variant:ident, $heap:ident;)*) => {$(
+        impl sealed::Ty for Option<$t> {
+            fn to_raw(&self, store: &mut StoreInner) -> Result<RawValue> {
+                Val::$variant(self.clone()).to_raw(store)
+            }
+            fn from_raw(store: &mut StoreInner, raw: RawValue) -> Self {
+                match Val::from_raw(store, raw, <Self as WasmTy>::valtype()) {
+                    Val::$variant(r) => r,
+                    _ => None,
+                }
+            }
+            fn from_val(v: &Val) -> Self {
+                match v {
+                    Val::$variant(r) => r.clone(),
+                    _ => None,
+                }
+            }
+            fn into_val(self) -> Val {
+                Val::$variant(self)
+            }
+        }
+        impl WasmTy for Option<$t> {
+            fn valtype() -> ValType {
+                ValType::Ref(RefType::new(true, HeapType::$heap))
+            }
+        }
+        impl sealed::Ty for $t {
+            fn to_raw(&self, store: &mut StoreInner) -> Result<RawValue> {
+                Val::$variant(Some(self.clone())).to_raw(store)
+            }
+            fn from_raw(store: &mut StoreInner, raw: RawValue) -> Self {
+                <Option<$t> as sealed::Ty>::from_raw(store, raw)
+                    .expect("validated: a value of a non-null type is not null")
+            }
+            fn from_val(v: &Val) -> Self {
+                <Option<$t> as sealed::Ty>::from_val(v)
+                    .expect("checked: a value of a non-null type is not null")
+            }
+            fn into_val(self) -> Val {
+                Val::$variant(Some(self))
+            }
+        }
+        impl WasmTy for $t {
+            fn valtype() -> ValType {
+                ValType::Ref(RefType::new(false, HeapType::$heap))
+            }
+        }
+    )*};
+}
+
+ref_ty! {
+    Func => FuncRef, Func;
+    ExternRef => ExternRef, Extern;
+    AnyRef => AnyRef, Any;
+    ExnRef => ExnRef, Exn;
+}
+
+impl sealed::Ty for Option<I31> {
+    fn to_raw(&self, _: &mut StoreInner) -> Result<RawValue> {
+        Ok(RawValue::from_ptr(
+            self.map_or(0, I31::to_raw) as *mut c_void
+        ))
+    }
+    fn from_raw(_: &mut StoreInner, raw: RawValue) -> Self {
+        let word = raw.ptr() as usize;
+        (word != 0).then(|| I31::from_raw(word))
+    }
+    fn from_val(v: &Val) -> Self {
+        match v {
+            Val::AnyRef(Some(a)) => a.as_i31(),
+            _ => None,
+        }
+    }
+    fn into_val(self) -> Val {
+        Val::AnyRef(self.map(AnyRef::i31))
+    }
+}
+impl WasmTy for Option<I31> {
+    fn valtype() -> ValType {
+        ValType::Ref(RefType::new(true, HeapType::I31))
+    }
+}
+impl sealed::Ty for I31 {
+    fn to_raw(&self, store: &mut StoreInner) -> Result<RawValue> {
+        Some(*self).to_raw(store)
+    }
+    fn from_raw(store: &mut StoreInner, raw: RawValue) -> Self {
+        <Option<I31> as sealed::Ty>::from_raw(store, raw)
+            .expect("validated: a value of a non-null type is not null")
+    }
+    fn from_val(v: &Val) -> Self {
+        <Option<I31> as sealed::Ty>::from_val(v)
+            .expect("checked: a value of a non-null type is not null")
+    }
+    fn into_val(self) -> Val {
+        Some(self).into_val()
+    }
+}
+impl WasmTy for I31 {
+    fn valtype() -> ValType {
+        ValType::Ref(RefType::new(false, HeapType::I31))
+    }
+}
+
 /// Function parameters: `()`, a single [`WasmTy`], or a tuple of them.
 /// Sealed, like [`WasmTy`].
-pub trait WasmParams: Sized + sealed::List {
+pub trait WasmParams: sealed::List {
     /// The parameter types.
     fn types() -> Vec<ValType>;
     /// How many values (without allocating).
     const COUNT: usize;
-    /// Writes the values into `out`.
-    fn store(self, out: &mut [RawValue]);
 }
 
 /// Function results: `()`, a single [`WasmTy`], or a tuple of them.
 /// Sealed, like [`WasmTy`].
-pub trait WasmResults: Sized + sealed::List {
+pub trait WasmResults: sealed::List {
     /// The result types.
     fn types() -> Vec<ValType>;
     /// How many values (without allocating).
     const COUNT: usize;
-    /// Reads the values from `raw`.
-    fn load(raw: &[RawValue]) -> Self;
 }
 
-impl<A: WasmTy> sealed::List for A {}
+impl<A: WasmTy> sealed::List for A {
+    #[inline(always)]
+    fn store(&self, store: &mut StoreInner, out: &mut [RawValue]) -> Result<()> {
+        out[0] = self.to_raw(store)?;
+        Ok(())
+    }
+    #[inline(always)]
+    fn load(store: &mut StoreInner, raw: &[RawValue]) -> Self {
+        A::from_raw(store, raw[0])
+    }
+}
 
 impl<A: WasmTy> WasmParams for A {
     fn types() -> Vec<ValType> {
         vec![A::valtype()]
     }
     const COUNT: usize = 1;
-    fn store(self, out: &mut [RawValue]) {
-        out[0] = self.into_raw();
-    }
 }
 
 impl<A: WasmTy> WasmResults for A {
@@ -126,32 +270,32 @@ impl<A: WasmTy> WasmResults for A {
         vec![A::valtype()]
     }
     const COUNT: usize = 1;
-    fn load(raw: &[RawValue]) -> Self {
-        A::from_raw(raw[0])
-    }
 }
 
 macro_rules! tuples {
     ($($n:ident)*) => {
-        impl<$($n: WasmTy),*> sealed::List for ($($n,)*) {}
         #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments, clippy::unused_unit)]
+        impl<$($n: WasmTy),*> sealed::List for ($($n,)*) {
+            #[inline(always)]
+            fn store(&self, store: &mut StoreInner, out: &mut [RawValue]) -> Result<()> {
+                let ($($n,)*) = self;
+                let mut i = 0;
+                $( out[i] = $n.to_raw(store)?; i += 1; )*
+                Ok(())
+            }
+            #[inline(always)]
+            fn load(store: &mut StoreInner, raw: &[RawValue]) -> Self {
+                let mut i = 0;
+                ($({ let v = $n::from_raw(store, raw[i]); i += 1; v },)*)
+            }
+        }
         impl<$($n: WasmTy),*> WasmParams for ($($n,)*) {
             fn types() -> Vec<ValType> { vec![$($n::valtype()),*] }
             const COUNT: usize = <[&str]>::len(&[$(stringify!($n)),*]);
-            fn store(self, out: &mut [RawValue]) {
-                let ($($n,)*) = self;
-                let mut i = 0;
-                $( out[i] = $n.into_raw(); i += 1; )*
-            }
         }
-        #[allow(non_snake_case, unused_variables, unused_mut, unused_assignments, clippy::unused_unit)]
         impl<$($n: WasmTy),*> WasmResults for ($($n,)*) {
             fn types() -> Vec<ValType> { vec![$($n::valtype()),*] }
             const COUNT: usize = <[&str]>::len(&[$(stringify!($n)),*]);
-            fn load(raw: &[RawValue]) -> Self {
-                let mut i = 0;
-                ($({ let v = $n::from_raw(raw[i]); i += 1; v },)*)
-            }
         }
     };
 }
@@ -200,7 +344,20 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     pub(crate) fn new<T>(func: Func, store: &StoreBody<T>) -> Result<Self> {
         store.check(func.store, "function")?;
         let ty = func.ty(store);
-        if ty.param_types() != P::types().as_slice() || ty.result_types() != R::types().as_slice() {
+        // As for a function import: each typed parameter must be a subtype
+        // of the function's, and each result of the function a subtype of
+        // the typed one (a `(ref $s)` result may be read as an `anyref`).
+        let types = &store.inner.engine.inner.types;
+        let (params, results) = (P::types(), R::types());
+        let params_fit = params.len() == ty.param_types().len()
+            && (params.iter())
+                .zip(ty.param_types())
+                .all(|(p, f)| types.val_type_matches(*p, *f));
+        let results_fit = results.len() == ty.result_types().len()
+            && (ty.result_types().iter())
+                .zip(&results)
+                .all(|(f, r)| types.val_type_matches(*f, *r));
+        if !params_fit || !results_fit {
             bail!(
                 "type mismatch: the function is {ty} but the typed view is {}",
                 kiln_types::FuncType::from_parts(P::types(), R::types())
@@ -236,16 +393,17 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
         let anyfunc = unsafe { *self.wasm_anyfunc };
         // Arguments in, results out, through one small buffer on the stack.
         let n = P::COUNT.max(R::COUNT);
+        // `params` keeps any references rooted until the call returns.
         if n <= 4 {
             let mut values = [RawValue::default(); 4];
-            params.store(&mut values);
+            params.store(&mut store.inner, &mut values)?;
             invoke(store, anyfunc, &mut values)?;
-            Ok(R::load(&values))
+            Ok(R::load(&mut store.inner, &values))
         } else {
             let mut values = vec![RawValue::default(); n];
-            params.store(&mut values);
+            params.store(&mut store.inner, &mut values)?;
             invoke(store, anyfunc, &mut values)?;
-            Ok(R::load(&values))
+            Ok(R::load(&mut store.inner, &values))
         }
     }
 
@@ -254,7 +412,7 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     fn call_host<T: 'static>(&self, store: &mut StoreBody<T>, params: P) -> Result<R> {
         let ty = self.func.ty(&mut *store);
         let mut raw = vec![RawValue::default(); ty.params().len().max(1)];
-        params.store(&mut raw);
+        params.store(&mut store.inner, &mut raw)?;
         let args: Vec<_> = ty
             .param_types()
             .iter()
@@ -271,6 +429,6 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
             .iter()
             .map(|v| v.to_raw(&mut store.inner))
             .collect::<Result<_>>()?;
-        Ok(R::load(&raw))
+        Ok(R::load(&mut store.inner, &raw))
     }
 }
