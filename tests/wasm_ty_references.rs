@@ -1,12 +1,17 @@
 //! References in statically typed calls: `TypedFunc` and `Func::wrap` with
-//! `Option<ExternRef>`, `Option<Func>`, `Option<AnyRef>`, `I31` and their
-//! non-null forms, checked by subtyping, store and rooting.
+//! `Option<ExternRef>`, `Option<Func>`, `Option<AnyRef>`, `I31`, `EqRef`,
+//! `StructRef`, `ArrayRef` and their non-null forms, checked by subtyping,
+//! store and rooting.
 
-use kiln::{AnyRef, Caller, Engine, ExternRef, Func, I31, Instance, Linker, Module, Store};
+use kiln::{
+    AnyRef, ArrayRef, Caller, Engine, EqRef, ExternRef, Func, I31, Instance, Linker, Module, Store,
+    StructRef,
+};
 
 const MODULE: &str = r#"
 (module
   (type $s (struct (field i32)))
+  (type $a (array i8))
   (type $t (func (param i32) (result i32)))
   (import "host" "keep" (func $keep (param externref) (result externref)))
   (import "host" "field" (func $field (param anyref) (result i32)))
@@ -21,6 +26,8 @@ const MODULE: &str = r#"
   (func (export "read") (param (ref null $s)) (result i32) (struct.get $s 0 (local.get 0)))
   (func (export "field-via-host") (param i32) (result i32)
     (call $field (struct.new $s (local.get 0))))
+  (func (export "make-array") (param i32) (result (ref $a)) (array.new_default $a (local.get 0)))
+  (func (export "is-s") (param eqref) (result i32) (ref.test (ref $s) (local.get 0)))
   (func (export "small") (param i32) (result (ref i31)) (ref.i31 (local.get 0)))
 )
 "#;
@@ -146,6 +153,39 @@ fn gc_references_are_read_by_subtyping_and_checked_on_the_way_in() {
         .get_typed_func::<i32, Option<I31>>(&mut store, "small")
         .unwrap();
     assert_eq!(small.call(&mut store, 9).unwrap().unwrap().get_u32(), 9);
+}
+
+#[test]
+fn eq_struct_and_array_views_are_typed_call_types() {
+    let (mut store, instance) = setup();
+    let s = instance
+        .get_typed_func::<i32, StructRef>(&mut store, "make")
+        .unwrap()
+        .call(&mut store, 3)
+        .unwrap();
+    assert_eq!(s.field(&mut store, 0).unwrap().unwrap_i32(), 3);
+
+    let is_s = instance
+        .get_typed_func::<Option<EqRef>, i32>(&mut store, "is-s")
+        .unwrap();
+    assert_eq!(is_s.call(&mut store, Some(s.to_eqref())).unwrap(), 1);
+    let small = EqRef::from_i31(&mut store, I31::wrapping_u32(4));
+    assert_eq!(is_s.call(&mut store, Some(small)).unwrap(), 0);
+    assert_eq!(is_s.call(&mut store, None).unwrap(), 0);
+
+    // An array result is no struct.
+    assert!(
+        instance
+            .get_typed_func::<i32, StructRef>(&mut store, "make-array")
+            .is_err()
+    );
+    let a = instance
+        .get_typed_func::<i32, Option<ArrayRef>>(&mut store, "make-array")
+        .unwrap()
+        .call(&mut store, 5)
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.len(&store).unwrap(), 5);
 }
 
 #[test]

@@ -3,11 +3,10 @@
 use crate::context::AsContextMut;
 use crate::func::invoke;
 use crate::store::{StoreBody, StoreInner};
-use crate::{AnyRef, ExnRef, ExternRef, Func, I31, Val, ValType};
+use crate::{AnyRef, ArrayRef, EqRef, ExnRef, ExternRef, Func, I31, StructRef, Val, ValType};
 use anyhow::{Result, bail};
 use kiln_types::{HeapType, RefType};
 use kiln_vm::RawValue;
-use std::ffi::c_void;
 use std::marker::PhantomData;
 
 /// The typed-call traits hand raw values straight to compiled code, so only
@@ -53,8 +52,9 @@ pub(crate) mod sealed {
 /// `f32`, `f64`, [`V128`](crate::V128) or `u128` for v128, and the
 /// references `Option<Func>` (`funcref`), `Option<ExternRef>`
 /// (`externref`), `Option<AnyRef>` (`anyref`), `Option<ExnRef>` (`exnref`),
-/// `Option<I31>` (`i31ref`), and without the `Option` their non-null forms
-/// (`(ref func)` and so on). Sealed: the typed-call path trusts its raw
+/// `Option<I31>` (`i31ref`), `Option<EqRef>` (`eqref`), `Option<StructRef>`
+/// (`structref`), `Option<ArrayRef>` (`arrayref`), and without the `Option`
+/// their non-null forms (`(ref func)` and so on). Sealed: the typed-call path trusts its raw
 /// values, so no other crate can implement it.
 ///
 /// ```compile_fail
@@ -120,8 +120,36 @@ wasm_ty! {
     crate::V128 => V128, |v| RawValue(v.as_u128()), |r| r.0.into();
 }
 
-/// Reference types: `Option<$t>` is the nullable type `$nullable`, `$t`
-/// the non-null one. Both encode through [`Val`], whose conversions check
+/// The non-null reference type `$t` (`(ref $heap)`), encoded as the
+/// nullable `Option<$t>` is.
+macro_rules! non_null_ty {
+    ($($t:ty => $heap:ident;)*) => {$(
+        impl sealed::Ty for $t {
+            fn to_raw(&self, store: &mut StoreInner) -> Result<RawValue> {
+                Some(self.clone()).to_raw(store)
+            }
+            fn from_raw(store: &mut StoreInner, raw: RawValue) -> Self {
+                <Option<$t> as sealed::Ty>::from_raw(store, raw)
+                    .expect("validated: a value of a non-null type is not null")
+            }
+            fn from_val(v: &Val) -> Self {
+                <Option<$t> as sealed::Ty>::from_val(v)
+                    .expect("checked: a value of a non-null type is not null")
+            }
+            fn into_val(self) -> Val {
+                Some(self).into_val()
+            }
+        }
+        impl WasmTy for $t {
+            fn valtype() -> ValType {
+                ValType::Ref(RefType::new(false, HeapType::$heap))
+            }
+        }
+    )*};
+}
+
+/// Nullable reference types that are a [`Val`] variant: `Option<$t>` is
+/// `(ref null $heap)`. They encode through [`Val`], whose conversions check
 /// the store and root what they hand out.
 macro_rules! ref_ty {
     ($($t:ty => $variant:ident, $heap:ident;)*) => {$(
@@ -150,27 +178,7 @@ macro_rules! ref_ty {
                 ValType::Ref(RefType::new(true, HeapType::$heap))
             }
         }
-        impl sealed::Ty for $t {
-            fn to_raw(&self, store: &mut StoreInner) -> Result<RawValue> {
-                Val::$variant(Some(self.clone())).to_raw(store)
-            }
-            fn from_raw(store: &mut StoreInner, raw: RawValue) -> Self {
-                <Option<$t> as sealed::Ty>::from_raw(store, raw)
-                    .expect("validated: a value of a non-null type is not null")
-            }
-            fn from_val(v: &Val) -> Self {
-                <Option<$t> as sealed::Ty>::from_val(v)
-                    .expect("checked: a value of a non-null type is not null")
-            }
-            fn into_val(self) -> Val {
-                Val::$variant(Some(self))
-            }
-        }
-        impl WasmTy for $t {
-            fn valtype() -> ValType {
-                ValType::Ref(RefType::new(false, HeapType::$heap))
-            }
-        }
+        non_null_ty!($t => $heap;);
     )*};
 }
 
@@ -181,51 +189,42 @@ ref_ty! {
     ExnRef => ExnRef, Exn;
 }
 
-impl sealed::Ty for Option<I31> {
-    fn to_raw(&self, _: &mut StoreInner) -> Result<RawValue> {
-        Ok(RawValue::from_ptr(
-            self.map_or(0, I31::to_raw) as *mut c_void
-        ))
-    }
-    fn from_raw(_: &mut StoreInner, raw: RawValue) -> Self {
-        let word = raw.ptr() as usize;
-        (word != 0).then(|| I31::from_raw(word))
-    }
-    fn from_val(v: &Val) -> Self {
-        match v {
-            Val::AnyRef(Some(a)) => a.as_i31(),
-            _ => None,
+/// Views of the `any` hierarchy (`i31`, `eq`, `struct`, `array`):
+/// `Option<$t>` is `(ref null $heap)`, encoded as the `AnyRef` it is
+/// (`$to_any`) and read back with `$from_any`.
+macro_rules! any_view_ty {
+    ($($t:ty => $heap:ident, |$x:ident| $to_any:expr, $from_any:ident;)*) => {$(
+        impl sealed::Ty for Option<$t> {
+            fn to_raw(&self, store: &mut StoreInner) -> Result<RawValue> {
+                self.clone().into_val().to_raw(store)
+            }
+            fn from_raw(store: &mut StoreInner, raw: RawValue) -> Self {
+                <Option<AnyRef> as sealed::Ty>::from_raw(store, raw).and_then(|a| a.$from_any())
+            }
+            fn from_val(v: &Val) -> Self {
+                match v {
+                    Val::AnyRef(Some(a)) => a.$from_any(),
+                    _ => None,
+                }
+            }
+            fn into_val(self) -> Val {
+                Val::AnyRef(self.map(|$x| $to_any))
+            }
         }
-    }
-    fn into_val(self) -> Val {
-        Val::AnyRef(self.map(AnyRef::i31))
-    }
+        impl WasmTy for Option<$t> {
+            fn valtype() -> ValType {
+                ValType::Ref(RefType::new(true, HeapType::$heap))
+            }
+        }
+        non_null_ty!($t => $heap;);
+    )*};
 }
-impl WasmTy for Option<I31> {
-    fn valtype() -> ValType {
-        ValType::Ref(RefType::new(true, HeapType::I31))
-    }
-}
-impl sealed::Ty for I31 {
-    fn to_raw(&self, store: &mut StoreInner) -> Result<RawValue> {
-        Some(*self).to_raw(store)
-    }
-    fn from_raw(store: &mut StoreInner, raw: RawValue) -> Self {
-        <Option<I31> as sealed::Ty>::from_raw(store, raw)
-            .expect("validated: a value of a non-null type is not null")
-    }
-    fn from_val(v: &Val) -> Self {
-        <Option<I31> as sealed::Ty>::from_val(v)
-            .expect("checked: a value of a non-null type is not null")
-    }
-    fn into_val(self) -> Val {
-        Some(self).into_val()
-    }
-}
-impl WasmTy for I31 {
-    fn valtype() -> ValType {
-        ValType::Ref(RefType::new(false, HeapType::I31))
-    }
+
+any_view_ty! {
+    I31 => I31, |v| AnyRef::i31(v), as_i31;
+    EqRef => Eq, |e| e.to_anyref(), as_eqref;
+    StructRef => Struct, |s| s.to_anyref(), as_struct;
+    ArrayRef => Array, |a| a.to_anyref(), as_array;
 }
 
 /// Function parameters: `()`, a single [`WasmTy`], or a tuple of them.
