@@ -23,7 +23,6 @@ use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_frontend::FunctionBuilderContext;
 use kiln_types::{DefinedFuncIndex, FuncType, ModuleInfo, Tunables, VMOffsets};
-use rayon::prelude::*;
 use wasmparser::{Validator, WasmFeatures};
 
 /// Bytes of function bodies below which a module is compiled on the calling
@@ -292,15 +291,61 @@ fn map_bodies<'b, S, T: Send>(
     f: impl Fn(&mut S, (usize, &module_env::FunctionBodyInput<'b>)) -> Result<T> + Send + Sync,
 ) -> Result<Vec<T>> {
     if parallel {
-        bodies.par_iter().enumerate().map_init(init, f).collect()
-    } else {
-        let mut state = init();
-        bodies
-            .iter()
-            .enumerate()
-            .map(|x| f(&mut state, x))
-            .collect()
+        return map_largest_first(bodies, init, f);
     }
+    let mut state = init();
+    bodies
+        .iter()
+        .enumerate()
+        .map(|x| f(&mut state, x))
+        .collect()
+}
+
+/// [`map_bodies`] on the thread pool: one worker per thread, each with its
+/// own `init()` state, takes the next body from a queue sorted largest
+/// first, so that no big function is left for one thread to compile alone
+/// at the end while the others idle. Results come back in body order. After
+/// a failure no new body is started, and the lowest-numbered failure of
+/// those tried is returned.
+fn map_largest_first<'b, S, T: Send>(
+    bodies: &[module_env::FunctionBodyInput<'b>],
+    init: impl Fn() -> S + Send + Sync,
+    f: impl Fn(&mut S, (usize, &module_env::FunctionBodyInput<'b>)) -> Result<T> + Send + Sync,
+) -> Result<Vec<T>> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut order: Vec<usize> = (0..bodies.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(body_len(&bodies[i].body)));
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, Result<T>)>> = Mutex::new(Vec::with_capacity(bodies.len()));
+    let workers = rayon::current_num_threads().min(bodies.len());
+    rayon::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|_| {
+                let mut state = init();
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&i) = order.get(k) else { break };
+                    let result = f(&mut state, (i, &bodies[i]));
+                    if result.is_err() {
+                        // Nothing after a failure is needed.
+                        next.store(order.len(), Ordering::Relaxed);
+                    }
+                    done.lock().unwrap().push((i, result));
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap();
+    done.sort_unstable_by_key(|(i, _)| *i);
+    if let Some(pos) = done.iter().position(|(_, r)| r.is_err()) {
+        return Err(done.swap_remove(pos).1.err().expect("an error"));
+    }
+    debug_assert_eq!(done.len(), bodies.len());
+    Ok(done
+        .into_iter()
+        .map(|(_, r)| r.expect("no errors"))
+        .collect())
 }
 
 /// The length of a function body in bytes, locals included.
@@ -315,4 +360,77 @@ pub(crate) fn compile_ctx<'a>(
 ) -> Result<&'a cranelift_codegen::CompiledCode> {
     ctx.compile(isa, &mut ControlPlane::default())
         .map_err(|e| anyhow::anyhow!("cranelift: {:?}", e.inner))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A module of `n` functions whose bodies grow with their index, so
+    /// that largest-first order is the reverse of index order.
+    fn bodies_module(n: usize) -> Vec<u8> {
+        let mut text = String::from("(module");
+        for i in 0..n {
+            text.push_str(&format!(
+                "(func (result i32) {} (i32.const {i}))",
+                "(nop)".repeat(i)
+            ));
+        }
+        text.push(')');
+        wat::parse_str(&text).unwrap()
+    }
+
+    fn compiler() -> Compiler {
+        let features = wasmparser::WasmFeatures::default();
+        Compiler::new(
+            features,
+            kiln_types::Tunables::default(),
+            OptLevel::Speed,
+            false,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn parallel_mapping_returns_results_in_body_order() {
+        let bytes = bodies_module(64);
+        let c = compiler();
+        let (_, bodies, _) = c.parse(&bytes).unwrap();
+        let seen = map_bodies(
+            &bodies,
+            true,
+            || 0usize,
+            |count, (i, _)| {
+                *count += 1;
+                Ok(i)
+            },
+        )
+        .unwrap();
+        assert_eq!(seen, (0..64).collect::<Vec<_>>());
+        assert!(
+            map_bodies(&[], true, || (), |_, (i, _)| Ok(i))
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn parallel_mapping_returns_an_error() {
+        let bytes = bodies_module(16);
+        let c = compiler();
+        let (_, bodies, _) = c.parse(&bytes).unwrap();
+        let err = map_bodies(
+            &bodies,
+            true,
+            || (),
+            |_, (i, _)| {
+                if i == 15 {
+                    anyhow::bail!("body {i} failed")
+                }
+                Ok(i)
+            },
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "body 15 failed");
+    }
 }
