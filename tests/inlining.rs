@@ -6,7 +6,9 @@ use kiln::{Config, Engine, Func, Instance, Module, Store, Val, WasmBacktrace};
 
 /// Small functions that trap in every way compiled code can (a fault, an
 /// explicit check, a builtin, a host error, a trap in a function the
-/// inlined callee calls), each called from a larger caller.
+/// inlined callee calls), each called from a larger caller. The calls are
+/// inside a loop (which never repeats), so that the callees that call on
+/// are inlined too.
 const TRAPPING: &str = r#"
 (module
   (import "" "fail" (func $fail))
@@ -26,6 +28,7 @@ const TRAPPING: &str = r#"
   (func (export "run") (param $which i32) (param $arg i32) (result i32)
     (local $sum i32)
     (local.set $sum (i32.const 1))
+    (loop $again
     (block $done
       (if (i32.eq (local.get $which) (i32.const 0))
         (then (local.set $sum (call $load (local.get $arg))) (br $done)))
@@ -44,6 +47,7 @@ const TRAPPING: &str = r#"
       (if (i32.eq (local.get $which) (i32.const 7))
         (then (local.set $sum
           (call $conv (f64.convert_i32_s (local.get $arg)))) (br $done))))
+    (br_if $again (i32.eq (local.get $which) (i32.const 99))))
     (i32.add (local.get $sum) (local.get $which)))
 )
 "#;

@@ -12,13 +12,22 @@
 //!
 //! Inlining is one level deep: a callee's own calls are not inlined into
 //! the caller again, so recursion cannot blow a function up.
+//!
+//! A call is inlined only where that is likely to pay: the callee makes no
+//! calls itself outside cold paths (a leaf), or the call is inside a loop,
+//! or it is a direct recursive call. A call made once per run of its caller to a function
+//! that calls on saves one call and return, and inlining it still costs
+//! compile time and can cost the caller's loops registers.
 
 use cranelift_codegen::Context;
+use cranelift_codegen::dominator_tree::DominatorTree;
+use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::inline::{Inline, InlineCommand};
 use cranelift_codegen::ir::{self, DebugTag, Opcode};
+use cranelift_codegen::loop_analysis::LoopAnalysis;
 use kiln_types::{DefinedFuncIndex, FuncIndex, INLINED_CODE, InlinedCode, ModuleInfo};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Function bodies larger than this (in wasm bytes, locals included) are
 /// never inlined: checked before translating, to keep the extra work small.
@@ -49,6 +58,11 @@ pub(crate) struct Callee {
     func: ir::Function,
     /// Its number of instructions, what inlining it adds to a caller.
     insts: usize,
+    /// Its function index.
+    index: FuncIndex,
+    /// Whether it makes no calls outside cold blocks (runtime builtins
+    /// included).
+    leaf: bool,
 }
 
 /// Prepares `func`, the translation of function `index`, as a callee:
@@ -59,25 +73,33 @@ pub(crate) fn callee_body(mut func: ir::Function, index: FuncIndex) -> Option<Ca
     if insts > MAX_CALLEE_INSTS {
         return None;
     }
+    let mut leaf = true;
     let blocks: Vec<ir::Block> = func.layout.blocks().collect();
     for block in blocks {
+        let cold = func.layout.is_cold(block);
         let insts: Vec<ir::Inst> = func.layout.block_insts(block).collect();
         for inst in insts {
-            if matches!(
-                func.dfg.insts[inst].opcode(),
+            match func.dfg.insts[inst].opcode() {
                 Opcode::ReturnCall
-                    | Opcode::ReturnCallIndirect
-                    | Opcode::TryCall
-                    | Opcode::TryCallIndirect
-            ) {
-                return None;
+                | Opcode::ReturnCallIndirect
+                | Opcode::TryCall
+                | Opcode::TryCallIndirect => return None,
+                // Builtins called on cold paths (out of fuel, a lazy table
+                // slot, a full allocation window) do not count.
+                Opcode::Call | Opcode::CallIndirect if !cold => leaf = false,
+                _ => {}
             }
             let offset = func.srcloc(inst).bits();
             func.debug_tags
                 .set(inst, [DebugTag::User(index.0), DebugTag::User(offset)]);
         }
     }
-    Some(Callee { func, insts })
+    Some(Callee {
+        func,
+        insts,
+        index,
+        leaf,
+    })
 }
 
 /// The inlinable functions of one module, by defined index.
@@ -118,37 +140,55 @@ impl<'a> Callees<'a> {
         self.callee(self.info.defined_func(index)?)
     }
 
-    /// Inlines what is worth inlining into `ctx.func` and returns where the
-    /// copied code came from; its source locations index that list.
-    pub(crate) fn inline_into(&self, ctx: &mut Context) -> anyhow::Result<Vec<InlinedCode>> {
+    /// Inlines what is worth inlining into `ctx.func`, the translation of
+    /// function `caller`, and returns where the copied code came from; its
+    /// source locations index that list.
+    pub(crate) fn inline_into(
+        &self,
+        ctx: &mut Context,
+        caller: FuncIndex,
+    ) -> anyhow::Result<Vec<InlinedCode>> {
         if self.bodies.is_empty() {
             return Ok(Vec::new());
         }
         let func = &mut ctx.func;
-        let mut any_callee = false;
+        let mut loops: Option<LoopAnalysis> = None;
+        let mut chosen = HashSet::new();
         let blocks: Vec<ir::Block> = func.layout.blocks().collect();
         for block in blocks {
             let insts: Vec<ir::Inst> = func.layout.block_insts(block).collect();
             for inst in insts {
-                if let ir::InstructionData::Call {
+                let ir::InstructionData::Call {
                     opcode: Opcode::Call,
                     func_ref,
                     ..
                 } = func.dfg.insts[inst]
-                    && self.callee_of(func, func_ref).is_some()
-                {
+                else {
+                    continue;
+                };
+                let Some(callee) = self.callee_of(func, func_ref) else {
+                    continue;
+                };
+                let pays = callee.leaf
+                    || callee.index == caller
+                    || loops
+                        .get_or_insert_with(|| loop_analysis(func))
+                        .innermost_loop(block)
+                        .is_some();
+                if pays {
                     let at = func.srcloc(inst).bits();
                     func.debug_tags.set(inst, [DebugTag::User(at)]);
-                    any_callee = true;
+                    chosen.insert(inst);
                 }
             }
         }
-        if !any_callee {
+        if chosen.is_empty() {
             func.debug_tags.clear();
             return Ok(Vec::new());
         }
         ctx.inline(Chooser {
             callees: self,
+            chosen,
             budget: GROWTH_BUDGET,
         })
         .map_err(|e| anyhow::anyhow!("cranelift inlining: {e:?}"))?;
@@ -189,9 +229,20 @@ fn mark_inlined_code(func: &mut ir::Function) -> Vec<InlinedCode> {
     origins
 }
 
-/// Decides call by call, within a budget of added instructions.
+/// The loops of `func`.
+fn loop_analysis(func: &ir::Function) -> LoopAnalysis {
+    let cfg = ControlFlowGraph::with_function(func);
+    let domtree = DominatorTree::with_function(func, &cfg);
+    let mut loops = LoopAnalysis::new();
+    loops.compute(func, &cfg, &domtree);
+    loops
+}
+
+/// Inlines the calls chosen, within a budget of added instructions.
 struct Chooser<'c, 'a> {
     callees: &'c Callees<'a>,
+    /// The calls worth inlining.
+    chosen: HashSet<ir::Inst>,
     budget: usize,
 }
 
@@ -199,14 +250,14 @@ impl Inline for Chooser<'_, '_> {
     fn inline(
         &mut self,
         caller: &ir::Function,
-        _call: ir::Inst,
+        call: ir::Inst,
         opcode: Opcode,
         callee: ir::FuncRef,
         _args: &[ir::Value],
     ) -> InlineCommand<'_> {
         // A tail call's frame is gone in the callee; inlining it would
         // leave the caller in backtraces. Calls with handlers stay calls.
-        if opcode != Opcode::Call {
+        if opcode != Opcode::Call || !self.chosen.contains(&call) {
             return InlineCommand::KeepCall;
         }
         let Some(body) = self.callees.callee_of(caller, callee) else {

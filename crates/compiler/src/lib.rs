@@ -220,7 +220,7 @@ impl Compiler {
                 fctx,
             )?,
         }
-        callees.inline_into(ctx)
+        callees.inline_into(ctx, env.info.func_index(def))
     }
 
     /// The host→wasm trampoline of each of `info`'s function types (`None`

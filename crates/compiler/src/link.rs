@@ -208,6 +208,9 @@ pub struct CompiledTrampolines {
     pub relocs: Vec<Relocation>,
 }
 
+/// Where each function starts in its blob: a 64-byte cache line.
+const FUNCTION_ALIGNMENT: usize = 64;
+
 #[derive(Default)]
 struct Blob {
     code: Vec<u8>,
@@ -221,7 +224,9 @@ struct Blob {
 
 impl Blob {
     fn append(&mut self, f: CompiledFunction) -> Result<FunctionLoc> {
-        while !self.code.len().is_multiple_of(16) {
+        // Cache-line aligned, so that where a function's loops fall does
+        // not depend on the sizes of the functions before it.
+        while !self.code.len().is_multiple_of(FUNCTION_ALIGNMENT) {
             self.code.push(0xcc);
         }
         let start = self.code.len() as u32;
