@@ -131,6 +131,40 @@ fn fuel_set_by_the_host_takes_effect_when_the_call_returns() {
 }
 
 #[test]
+fn fuel_used_before_a_trap_is_charged() {
+    // A guest that traps on purpose after looping must not get the fuel
+    // back: else it could run loops for free, call after call.
+    const BURN: &str = r#"(module
+      (func (export "burn") (param i32) (result i32)
+        (local i32)
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+        (i32.div_u (local.get 1) (i32.const 0))))"#;
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(&engine, BURN).unwrap();
+    let mut store = Store::new(&engine, ());
+    store.set_fuel(1_000_000).unwrap();
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let burn = instance
+        .get_typed_func::<i32, i32>(&mut store, "burn")
+        .unwrap();
+    let err = burn.call(&mut store, 10_000).unwrap_err();
+    assert_eq!(
+        err.downcast_ref::<Trap>(),
+        Some(&Trap::IntegerDivisionByZero)
+    );
+    // 8 operators per iteration.
+    let used = 1_000_000 - store.get_fuel().unwrap();
+    assert!(
+        (79_990..80_100).contains(&used),
+        "fuel used by 10,000 iterations before a trap: {used}"
+    );
+}
+
+#[test]
 fn fuel_needs_the_config_switch() {
     let mut store = Store::new(&Engine::default(), ());
     assert!(store.set_fuel(1).is_err());

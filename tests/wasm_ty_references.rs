@@ -214,6 +214,12 @@ fn host_functions_with_references_are_callable_from_the_host() {
         .unwrap()
         .unwrap();
     assert!(ExternRef::ptr_eq(&back, &value));
+    // Host to host, the values never become heap objects.
+    for i in 0..1_000u32 {
+        let v = ExternRef::new(&mut store, i);
+        typed.call(&mut store, Some(v)).unwrap();
+    }
+    assert_eq!(store.gc_heap_bytes(), 0);
     let mut results = [kiln::Val::I32(0)];
     f.call(&mut store, &[kiln::Val::ExternRef(None)], &mut results)
         .unwrap();

@@ -39,6 +39,10 @@ pub(crate) mod sealed {
         fn store(&self, store: &mut StoreInner, out: &mut [RawValue]) -> Result<()>;
         /// Reads the values from `raw`, which compiled code of `store` wrote.
         fn load(store: &mut StoreInner, raw: &[RawValue]) -> Self;
+        /// The values as [`Val`]s.
+        fn into_vals(self) -> Vec<Val>;
+        /// The values of `vals`, already checked to have these types.
+        fn from_vals(vals: &[Val]) -> Self;
     }
     /// Implemented only for Kiln's own host-function return types.
     pub trait Ret {
@@ -255,6 +259,12 @@ impl<A: WasmTy> sealed::List for A {
     fn load(store: &mut StoreInner, raw: &[RawValue]) -> Self {
         A::from_raw(store, raw[0])
     }
+    fn into_vals(self) -> Vec<Val> {
+        vec![self.into_val()]
+    }
+    fn from_vals(vals: &[Val]) -> Self {
+        A::from_val(&vals[0])
+    }
 }
 
 impl<A: WasmTy> WasmParams for A {
@@ -286,6 +296,14 @@ macro_rules! tuples {
             fn load(store: &mut StoreInner, raw: &[RawValue]) -> Self {
                 let mut i = 0;
                 ($({ let v = $n::from_raw(store, raw[i]); i += 1; v },)*)
+            }
+            fn into_vals(self) -> Vec<Val> {
+                let ($($n,)*) = self;
+                vec![$($n.into_val()),*]
+            }
+            fn from_vals(vals: &[Val]) -> Self {
+                let mut i = 0;
+                ($({ let v = $n::from_val(&vals[i]); i += 1; v },)*)
             }
         }
         impl<$($n: WasmTy),*> WasmParams for ($($n,)*) {
@@ -406,28 +424,19 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
         }
     }
 
-    /// Calls a host function through its untyped form.
+    /// Calls a host function through its untyped form: the values go over
+    /// as [`Val`]s, never through raw words (which would make the store
+    /// wrap host values for no compiled code).
     #[cold]
     fn call_host<T: 'static>(&self, store: &mut StoreBody<T>, params: P) -> Result<R> {
         let ty = self.func.ty(&mut *store);
-        let mut raw = vec![RawValue::default(); ty.params().len().max(1)];
-        params.store(&mut store.inner, &mut raw)?;
-        let args: Vec<_> = ty
-            .param_types()
-            .iter()
-            .zip(&raw)
-            .map(|(t, r)| crate::Val::from_raw(&mut store.inner, *r, *t))
-            .collect();
+        let args = params.into_vals();
         let mut results: Vec<_> = ty
             .result_types()
             .iter()
             .map(|t| crate::Val::default_for(*t))
             .collect();
         self.func.call(&mut *store, &args, &mut results)?;
-        let raw: Vec<RawValue> = results
-            .iter()
-            .map(|v| v.to_raw(&mut store.inner))
-            .collect::<Result<_>>()?;
-        Ok(R::load(&mut store.inner, &raw))
+        Ok(R::from_vals(&results))
     }
 }

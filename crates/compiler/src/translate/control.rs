@@ -230,7 +230,7 @@ impl FuncTranslator<'_, '_> {
                     params.len(),
                     results.len(),
                 );
-                self.interruption_checks();
+                self.interruption_checks(super::fuel::CheckSite::LoopHeader);
             }
             Operator::If { blockty } => {
                 let cond = self.pop();

@@ -2,6 +2,7 @@
 //! function calls and runtime builtins.
 
 use super::exceptions::Callee;
+use super::fuel::CheckSite;
 use super::{FuncTranslator, clif_trap};
 use crate::signatures::{builtin_signature, clif_type, wasm_signature};
 use anyhow::Result;
@@ -404,8 +405,8 @@ impl FuncTranslator<'_, '_> {
     }
 
     /// Fuel and epoch checks, at function entry and loop headers, when enabled.
-    pub(super) fn interruption_checks(&mut self) {
-        self.fuel_check();
+    pub(super) fn interruption_checks(&mut self, at: CheckSite) {
+        self.fuel_check(at);
         if self.env.tunables.epoch_interruption {
             let store = self.store_context();
             let counter = self.load_ptr(readonly(), store, VMStoreContextOffsets::EPOCH_COUNTER);

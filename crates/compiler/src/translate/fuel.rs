@@ -4,11 +4,12 @@
 //! loaded into a variable at function entry. Operators are counted at
 //! translation time and added to the variable at the end of each
 //! straight-line run; function entry and loop headers compare it with zero.
-//! Memory sees the counter only where something else can: it is written
+//! The store sees the counter where something else can: it is written
 //! before every call (wasm, host or builtin), tail call and return, and read
-//! back after every call and in exception handlers. A trap that is not a
-//! call (a fault, a failed check) leaves the stored counter where the last
-//! write put it.
+//! back after every call and in exception handlers. It is also written at
+//! each loop header, so that a trap that is not a call (a fault, a failed
+//! check) loses at most the loop-free code run since the last write: a
+//! guest that traps on purpose cannot run loops for free across calls.
 
 use super::FuncTranslator;
 use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, condcodes::IntCC, types};
@@ -16,6 +17,15 @@ use kiln_types::{BuiltinFunctionIndex, VMStoreContextOffsets};
 use wasmparser::Operator;
 
 const FUEL_OFFSET: i32 = VMStoreContextOffsets::FUEL_CONSUMED as i32;
+
+/// Where fuel and epoch checks are made.
+#[derive(Copy, Clone, PartialEq, Eq)]
+pub(super) enum CheckSite {
+    /// Function entry: the store's counter was just read.
+    Entry,
+    /// A loop header, reached once per iteration.
+    LoopHeader,
+}
 
 /// Operators before which the pending fuel must be added to the counter:
 /// anything that leaves the current straight-line code.
@@ -107,10 +117,14 @@ impl FuncTranslator<'_, '_> {
     }
 
     /// At function entry and loop headers: traps with "all fuel consumed"
-    /// once the counter is positive.
-    pub(super) fn fuel_check(&mut self) {
+    /// once the counter is positive. At a loop header the counter is written
+    /// to the store too (one store per iteration, no load).
+    pub(super) fn fuel_check(&mut self, at: CheckSite) {
         let Some(var) = self.fuel else { return };
         self.fuel_flush();
+        if at == CheckSite::LoopHeader {
+            self.fuel_write_back();
+        }
         let consumed = self.b.use_var(var);
         let out = self
             .b

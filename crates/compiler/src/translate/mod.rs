@@ -146,7 +146,7 @@ pub fn translate_function(
     };
     t.load_memory_bases();
     t.fuel_load_at_entry();
-    t.interruption_checks();
+    t.interruption_checks(fuel::CheckSite::Entry);
     t.control.push(Frame::function(ret, ty.results().len()));
 
     let mut ops = body.get_operators_reader()?;
