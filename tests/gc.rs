@@ -728,3 +728,50 @@ fn the_same_host_value_passed_again_reuses_its_object() {
     assert!(ExternRef::ptr_eq(back, &value));
     assert_eq!(back.downcast_ref::<u64>(), Some(&17));
 }
+
+#[test]
+fn a_host_function_can_collect_while_wasm_holds_references() {
+    let engine = gc_engine();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (type $s (struct (field i32)))
+          (type $a (array i8))
+          (import "host" "collect" (func $collect))
+          (func (export "run") (param i32) (result i32)
+            (local $keep (ref null $s)) (local $i i32)
+            (local.set $keep (struct.new $s (local.get 0)))
+            (loop $l
+              (drop (array.new_default $a (i32.const 262144)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_u (local.get $i) (i32.const 16))))
+            (call $collect)
+            (struct.get $s 0 (local.get $keep))))"#,
+    )
+    .unwrap();
+    let mut linker = kiln::Linker::<Vec<usize>>::new(&engine);
+    linker
+        .func_wrap("host", "collect", |mut c: kiln::Caller<'_, Vec<usize>>| {
+            let before = c.gc_heap_bytes();
+            c.gc();
+            let after = c.gc_heap_bytes();
+            c.data_mut().extend([before, after]);
+        })
+        .unwrap();
+    let mut store = Store::new(&engine, Vec::new());
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance
+        .get_typed_func::<i32, i32>(&mut store, "run")
+        .unwrap();
+    for v in [7, 8, 9] {
+        store.data_mut().clear();
+        // The struct held only by the wasm frame survives the collection.
+        assert_eq!(run.call(&mut store, v).unwrap(), v);
+        let (before, after) = (store.data()[0], store.data()[1]);
+        // 4 MiB of dead arrays were allocated before the call.
+        assert!(
+            after < before && after <= 2 << 20,
+            "heap bytes before and after: {before}, {after}"
+        );
+    }
+}

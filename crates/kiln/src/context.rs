@@ -168,4 +168,13 @@ impl<T> StoreContextMut<'_, T> {
     pub fn set_epoch_deadline(&mut self, ticks: u64) {
         self.0.set_epoch_deadline(ticks)
     }
+    /// Collects the store's GC heap now, as [`crate::Store::gc`] does; what
+    /// the wasm frames below this call hold survives.
+    pub fn gc(&mut self) {
+        self.0.gc()
+    }
+    /// Bytes the store's GC heap takes, as [`crate::Store::gc_heap_bytes`].
+    pub fn gc_heap_bytes(&self) -> usize {
+        self.0.gc_heap_bytes()
+    }
 }

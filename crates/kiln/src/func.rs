@@ -165,6 +165,15 @@ impl<T> Caller<'_, T> {
     pub fn set_epoch_deadline(&mut self, ticks: u64) {
         self.store.set_epoch_deadline(ticks)
     }
+    /// Collects the store's GC heap now, as [`crate::Store::gc`] does; what
+    /// the wasm frames below this call hold survives.
+    pub fn gc(&mut self) {
+        self.store.gc()
+    }
+    /// Bytes the store's GC heap takes, as [`crate::Store::gc_heap_bytes`].
+    pub fn gc_heap_bytes(&self) -> usize {
+        self.store.gc_heap_bytes()
+    }
 }
 
 /// The host entry compiled adapters call: decodes arguments, runs the

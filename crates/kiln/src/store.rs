@@ -246,14 +246,12 @@ impl<T> Store<T> {
     /// neither wasm nor the host can reach any more. (Collections also run
     /// by themselves as wasm allocates.)
     pub fn gc(&mut self) {
-        let inner = &mut self.body.inner;
-        inner.collect_now();
-        inner.vm.gc_heap.release_spare_chunks();
+        self.body.gc()
     }
 
     /// Bytes the store's GC heap takes (the chunks its objects are in).
     pub fn gc_heap_bytes(&self) -> usize {
-        self.body.inner.vm.gc_heap.bytes()
+        self.body.gc_heap_bytes()
     }
 
     /// Sets the fuel left for wasm to `fuel` (needs [`crate::Config::consume_fuel`]).
@@ -520,6 +518,18 @@ impl<T> StoreBody<T> {
             anyhow::bail!("{what} is not enabled in this engine's configuration");
         }
         Ok(())
+    }
+
+    /// Collects the GC heap now and gives back its spare chunks; wasm
+    /// frames below a host call keep what they hold.
+    pub(crate) fn gc(&mut self) {
+        self.inner.collect_now();
+        self.inner.vm.gc_heap.release_spare_chunks();
+    }
+
+    /// Bytes the GC heap takes.
+    pub(crate) fn gc_heap_bytes(&self) -> usize {
+        self.inner.vm.gc_heap.bytes()
     }
 
     /// Sets the fuel left for wasm to `fuel` (needs [`crate::Config::consume_fuel`]).
