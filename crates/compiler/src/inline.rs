@@ -27,7 +27,7 @@ use cranelift_codegen::ir::{self, DebugTag, Opcode};
 use cranelift_codegen::loop_analysis::LoopAnalysis;
 use kiln_types::{DefinedFuncIndex, FuncIndex, INLINED_CODE, InlinedCode, ModuleInfo};
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Function bodies larger than this (in wasm bytes, locals included) are
 /// never inlined: checked before translating, to keep the extra work small.
@@ -153,7 +153,7 @@ impl<'a> Callees<'a> {
         }
         let func = &mut ctx.func;
         let mut loops: Option<LoopAnalysis> = None;
-        let mut chosen = HashSet::new();
+        let mut chosen = HashMap::new();
         let blocks: Vec<ir::Block> = func.layout.blocks().collect();
         for block in blocks {
             let insts: Vec<ir::Inst> = func.layout.block_insts(block).collect();
@@ -178,7 +178,7 @@ impl<'a> Callees<'a> {
                 if pays {
                     let at = func.srcloc(inst).bits();
                     func.debug_tags.set(inst, [DebugTag::User(at)]);
-                    chosen.insert(inst);
+                    chosen.insert(inst, callee);
                 }
             }
         }
@@ -187,7 +187,6 @@ impl<'a> Callees<'a> {
             return Ok(Vec::new());
         }
         ctx.inline(Chooser {
-            callees: self,
             chosen,
             budget: GROWTH_BUDGET,
         })
@@ -239,28 +238,24 @@ fn loop_analysis(func: &ir::Function) -> LoopAnalysis {
 }
 
 /// Inlines the calls chosen, within a budget of added instructions.
-struct Chooser<'c, 'a> {
-    callees: &'c Callees<'a>,
-    /// The calls worth inlining.
-    chosen: HashSet<ir::Inst>,
+struct Chooser<'c> {
+    /// The calls worth inlining (plain `call`s only: a tail call's frame is
+    /// gone in the callee, so inlining it would leave the caller in
+    /// backtraces, and calls with handlers stay calls), with their callees.
+    chosen: HashMap<ir::Inst, &'c Callee>,
     budget: usize,
 }
 
-impl Inline for Chooser<'_, '_> {
+impl Inline for Chooser<'_> {
     fn inline(
         &mut self,
-        caller: &ir::Function,
+        _caller: &ir::Function,
         call: ir::Inst,
-        opcode: Opcode,
-        callee: ir::FuncRef,
+        _opcode: Opcode,
+        _callee: ir::FuncRef,
         _args: &[ir::Value],
     ) -> InlineCommand<'_> {
-        // A tail call's frame is gone in the callee; inlining it would
-        // leave the caller in backtraces. Calls with handlers stay calls.
-        if opcode != Opcode::Call || !self.chosen.contains(&call) {
-            return InlineCommand::KeepCall;
-        }
-        let Some(body) = self.callees.callee_of(caller, callee) else {
+        let Some(&body) = self.chosen.get(&call) else {
             return InlineCommand::KeepCall;
         };
         if body.insts > self.budget {

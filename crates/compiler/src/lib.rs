@@ -338,14 +338,12 @@ fn map_largest_first<'b, S, T: Send>(
     });
     let mut done = done.into_inner().unwrap();
     done.sort_unstable_by_key(|(i, _)| *i);
-    if let Some(pos) = done.iter().position(|(_, r)| r.is_err()) {
-        return Err(done.swap_remove(pos).1.err().expect("an error"));
+    // In body order, so the first error is the lowest-numbered one.
+    let results: Result<Vec<T>> = done.into_iter().map(|(_, r)| r).collect();
+    if let Ok(all) = &results {
+        debug_assert_eq!(all.len(), bodies.len());
     }
-    debug_assert_eq!(done.len(), bodies.len());
-    Ok(done
-        .into_iter()
-        .map(|(_, r)| r.expect("no errors"))
-        .collect())
+    results
 }
 
 /// The length of a function body in bytes, locals included.

@@ -85,13 +85,11 @@ enum AnyRepr {
 }
 
 impl AnyRef {
-    /// An `anyref` holding `value` (wasmtime's shape; the store is not
-    /// needed until references are heap objects).
+    /// An `anyref` holding `value` (wasmtime's shape; an `i31` needs no
+    /// store).
     pub fn from_i31(store: impl AsContextMut, value: I31) -> AnyRef {
         let _ = store;
-        AnyRef {
-            repr: AnyRepr::I31(value),
-        }
+        AnyRef::i31(value)
     }
 
     /// The `anyref` of an `i31`.

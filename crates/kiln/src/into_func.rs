@@ -41,8 +41,7 @@ impl WasmRet for () {
 impl<A: WasmTy> sealed::Ret for A {
     #[inline(always)]
     fn into_raw_results(self, store: &mut StoreInner, out: &mut [RawValue]) -> Result<()> {
-        out[0] = self.to_raw(store)?;
-        Ok(())
+        sealed::List::store(&self, store, out)
     }
 }
 impl<A: WasmTy> WasmRet for A {
@@ -74,15 +73,11 @@ impl<R: WasmRet> WasmRet for Result<R> {
 
 macro_rules! tuple_ret {
     ($($n:ident)+) => {
-        #[allow(non_snake_case)]
         impl<$($n: WasmTy),+> sealed::Ret for ($($n,)+) {
             fn into_raw_results(self, store: &mut StoreInner, out: &mut [RawValue]) -> Result<()> {
-                // Converted from a borrow: each reference stays rooted
-                // until all are written.
-                let ($($n,)+) = &self;
-                let mut slots = out.iter_mut();
-                $(*slots.next().expect("one slot per result") = $n.to_raw(store)?;)+
-                Ok(())
+                // Converted from a borrow, as parameters are: each reference
+                // stays rooted until all are written.
+                sealed::List::store(&self, store, out)
             }
         }
         #[allow(non_snake_case)]

@@ -361,24 +361,11 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
     pub(crate) fn new<T>(func: Func, store: &StoreBody<T>) -> Result<Self> {
         store.check(func.store, "function")?;
         let ty = func.ty(store);
-        // As for a function import: each typed parameter must be a subtype
-        // of the function's, and each result of the function a subtype of
-        // the typed one (a `(ref $s)` result may be read as an `anyref`).
-        let types = &store.inner.engine.inner.types;
-        let (params, results) = (P::types(), R::types());
-        let params_fit = params.len() == ty.param_types().len()
-            && (params.iter())
-                .zip(ty.param_types())
-                .all(|(p, f)| types.val_type_matches(*p, *f));
-        let results_fit = results.len() == ty.result_types().len()
-            && (ty.result_types().iter())
-                .zip(&results)
-                .all(|(f, r)| types.val_type_matches(*f, *r));
-        if !params_fit || !results_fit {
-            bail!(
-                "type mismatch: the function is {ty} but the typed view is {}",
-                kiln_types::FuncType::from_parts(P::types(), R::types())
-            );
+        // The function must be a subtype of the typed view, as of an
+        // expected import: a `(ref $s)` result may be read as an `anyref`.
+        let view = kiln_types::FuncType::from_parts(P::types(), R::types());
+        if !store.inner.engine.inner.types.func_type_matches(&ty, &view) {
+            bail!("type mismatch: the function is {ty} but the typed view is {view}");
         }
         let data = &store.inner.funcs[func.index];
         let wasm_anyfunc = match data.kind {

@@ -170,16 +170,7 @@ impl CompositeType {
         concrete: &mut impl FnMut(HeapType, HeapType) -> bool,
     ) -> bool {
         match (self, other) {
-            (CompositeType::Func(a), CompositeType::Func(b)) => {
-                a.params().len() == b.params().len()
-                    && a.results().len() == b.results().len()
-                    && b.params()
-                        .zip(a.params())
-                        .all(|(x, y)| x.matches_in(y, concrete))
-                    && a.results()
-                        .zip(b.results())
-                        .all(|(x, y)| x.matches_in(y, concrete))
-            }
+            (CompositeType::Func(a), CompositeType::Func(b)) => a.matches_in(b, concrete),
             (CompositeType::Struct(a), CompositeType::Struct(b)) => {
                 a.fields.len() >= b.fields.len()
                     && a.fields

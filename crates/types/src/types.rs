@@ -150,6 +150,26 @@ impl FuncType {
     pub fn result(&self, i: usize) -> Option<ValType> {
         self.results.get(i).copied()
     }
+    /// Whether a function of type `self` may stand where one of type
+    /// `other` is expected: parameters are contravariant and results
+    /// covariant, with `concrete` deciding between concrete types (see
+    /// [`HeapType::matches_in`]).
+    pub fn matches_in(
+        &self,
+        other: &FuncType,
+        concrete: &mut impl FnMut(HeapType, HeapType) -> bool,
+    ) -> bool {
+        self.params.len() == other.params.len()
+            && self.results.len() == other.results.len()
+            && other
+                .params()
+                .zip(self.params())
+                .all(|(x, y)| x.matches_in(y, concrete))
+            && self
+                .results()
+                .zip(other.results())
+                .all(|(x, y)| x.matches_in(y, concrete))
+    }
     /// Replaces module type indices by what `f` maps them to.
     pub fn map_module(&self, f: &mut impl FnMut(TypeIndex, TypeKind) -> HeapType) -> FuncType {
         self.map_heap_types(&mut |h| h.map_module(f))

@@ -244,6 +244,12 @@ impl TypeRegistry {
         a.matches_in(b, &mut |x, y| self.concrete_matches(x, y))
     }
 
+    /// Whether a function of engine-level type `a` may stand where one of
+    /// type `b` is expected (see [`FuncType::matches_in`]).
+    pub fn func_type_matches(&self, a: &FuncType, b: &FuncType) -> bool {
+        a.matches_in(b, &mut |x, y| self.concrete_matches(x, y))
+    }
+
     /// Fails unless every reference in `ty` names a live type of this
     /// engine, of the kind it says (what types given to the embedding API
     /// must do).

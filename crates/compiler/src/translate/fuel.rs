@@ -89,7 +89,7 @@ impl FuncTranslator<'_, '_> {
     }
 
     /// Writes the counter, pending operators included, to the store (before
-    /// a call or return). The pending count stays pending: this may be a
+    /// a call or return, and at loop headers). The pending count stays pending: this may be a
     /// cold path, and the hot path goes on counting.
     pub(super) fn fuel_write_back(&mut self) {
         let Some(var) = self.fuel else { return };
