@@ -14,7 +14,10 @@
 //! - a listed directive passes, or a listed line has no directive.
 //!
 //! The files of [`ALSO_LAZY`]'s folders run a second time with lazy
-//! compilation, as `lazy/PATH`.
+//! compilation, as `lazy/PATH`; those of [`GC_STRESS`]'s folders run again
+//! in GC stress mode ([`Config::gc_stress`]: a collection at every
+//! allocation, freed objects poisoned), as `gc-stress/PATH`, and the GC
+//! proposal's also lazily so, as `gc-stress/lazy/PATH`.
 //!
 //! So the list can only shrink honestly and one excuse cannot hide another
 //! failure. Where several directives start on one line (`left-to-right.wast`
@@ -92,15 +95,65 @@ const ALSO_LAZY: &[&str] = &[
     "proposals/exceptions/",
 ];
 
+/// Folders also run in GC stress mode, as `gc-stress/PATH` trials: every
+/// allocation collects, so a reference a stack map missed is freed while
+/// in use (and poisoned), and the same directives must still pass.
+const GC_STRESS: &[&str] = &["wasm-v3/", "proposals/gc/"];
+
+/// How a file's trial runs it.
+#[derive(Copy, Clone)]
+struct Mode {
+    lazy: bool,
+    gc_stress: bool,
+}
+
+impl Mode {
+    /// The trial's name for `path`.
+    fn name(self, path: &str) -> String {
+        let lazy = if self.lazy { "lazy/" } else { "" };
+        let stress = if self.gc_stress { "gc-stress/" } else { "" };
+        format!("{stress}{lazy}{path}")
+    }
+
+    /// The modes `path` runs in.
+    fn all_for(path: &str) -> Vec<Mode> {
+        let under = |folders: &[&str]| folders.iter().any(|f| path.starts_with(f));
+        let mut modes = vec![Mode {
+            lazy: false,
+            gc_stress: false,
+        }];
+        if under(ALSO_LAZY) {
+            modes.push(Mode {
+                lazy: true,
+                gc_stress: false,
+            });
+        }
+        if under(GC_STRESS) {
+            modes.push(Mode {
+                lazy: false,
+                gc_stress: true,
+            });
+            if path.starts_with("proposals/gc/") {
+                modes.push(Mode {
+                    lazy: true,
+                    gc_stress: true,
+                });
+            }
+        }
+        modes
+    }
+}
+
 fn run_file(
     path: &str,
     text: &str,
     listed: &BTreeMap<usize, &'static str>,
-    lazy: bool,
+    mode: Mode,
 ) -> Result<(), Failed> {
     let mut config = Config::new();
     config.wasm_features(features_for_path(path));
-    config.lazy_compilation(lazy);
+    config.lazy_compilation(mode.lazy);
+    config.gc_stress(mode.gc_stress);
     // Only calls compile, so that every call path meets a stub.
     config.compile_in_background(false);
     let report = run_wast(path, text, &config).map_err(|e| format!("{path}: {e:#}"))?;
@@ -177,19 +230,11 @@ fn main() {
     )];
     let expected = Arc::new(expected);
     for (path, file) in files {
-        for lazy in [false, true] {
-            if lazy && !ALSO_LAZY.iter().any(|f| path.starts_with(f)) {
-                continue;
-            }
-            let name = if lazy {
-                format!("lazy/{path}")
-            } else {
-                path.clone()
-            };
+        for mode in Mode::all_for(&path) {
             let listed = expected.get(&path).cloned().unwrap_or_default();
             let path = path.clone();
-            trials.push(Trial::test(name, move || {
-                run_file(&path, file.contents, &listed, lazy)
+            trials.push(Trial::test(mode.name(&path), move || {
+                run_file(&path, file.contents, &listed, mode)
             }));
         }
     }

@@ -13,7 +13,7 @@ use cranelift_frontend::FunctionBuilderContext;
 use kiln_types::Unsupported;
 use kiln_types::{DefinedFuncIndex, ModuleInfo, VMOffsets};
 use std::ops::Range;
-use wasmparser::{BinaryReader, FunctionBody, Operator, WasmFeatures};
+use wasmparser::{BinaryReader, FunctionBody, Operator, ValidatorResources, WasmFeatures};
 
 /// Where each defined function's body lies in the module's bytes.
 pub type FunctionBodies = Box<[Range<u64>]>;
@@ -25,6 +25,9 @@ pub struct LazyModule {
     pub compiled: CompiledModule,
     /// Each defined function's body.
     pub bodies: FunctionBodies,
+    /// The module's validated types, if its functions may hold GC objects:
+    /// what [`Compiler::compile_functions`] needs to give them stack maps.
+    pub types: Option<ValidatorResources>,
 }
 
 /// The name of `op` if the translator rejects it although validation may
@@ -43,7 +46,12 @@ fn untranslatable(op: &Operator<'_>) -> Option<&'static str> {
 impl Compiler {
     /// Validates `bytes` and compiles only its trampolines.
     pub fn compile_module_lazily(&self, bytes: &[u8]) -> Result<LazyModule> {
-        let (info, bodies, _offsets) = self.parse(bytes)?;
+        let crate::Parsed {
+            info,
+            bodies,
+            resources,
+            ..
+        } = self.parse(bytes)?;
         // What eager compilation would reject on translating a body, a lazy
         // one rejects now rather than at the function's first call. Without
         // the legacy exception feature validation has rejected those operators.
@@ -61,25 +69,29 @@ impl Compiler {
         Ok(LazyModule {
             compiled: link::link_module(info, Vec::new(), trampolines)?,
             bodies,
+            types: resources,
         })
     }
 
     /// Compiles the defined functions `which` of a module made by
     /// [`Compiler::compile_module_lazily`] from `bytes`, into one blob.
     /// Their direct calls load the callee's code from the table at
-    /// `function_table` (one pointer per defined function).
+    /// `function_table` (one pointer per defined function). `types` are
+    /// the [`LazyModule::types`].
+    #[allow(clippy::too_many_arguments)]
     pub fn compile_functions(
         &self,
         info: &ModuleInfo,
         offsets: &VMOffsets,
         bytes: &[u8],
         bodies: &[Range<u64>],
+        types: Option<&ValidatorResources>,
         which: &[DefinedFuncIndex],
         function_table: usize,
     ) -> Result<CompiledCode> {
         let env = translate::ModuleEnv {
             function_table: Some(function_table),
-            ..self.env(info, offsets)
+            ..self.env(info, offsets, types)
         };
         let mut state = (Context::new(), FunctionBuilderContext::new());
         let functions = which

@@ -23,12 +23,23 @@ use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::isa::OwnedTargetIsa;
 use cranelift_frontend::FunctionBuilderContext;
 use kiln_types::{DefinedFuncIndex, FuncType, ModuleInfo, Tunables, VMOffsets};
-use wasmparser::{Validator, WasmFeatures};
+use wasmparser::{
+    FuncValidatorAllocations, Parser, ValidPayload, Validator, ValidatorResources, WasmFeatures,
+};
 
 /// Bytes of function bodies below which a module is compiled on the calling
 /// thread even with parallel compilation: starting the thread pool (the
 /// first time) and handing out the work cost more than compiling that much.
 const PARALLEL_THRESHOLD: u64 = 16 * 1024;
+
+/// A validated module's parts, as translation needs them.
+struct Parsed<'b> {
+    info: ModuleInfo,
+    bodies: Vec<module_env::FunctionBodyInput<'b>>,
+    offsets: VMOffsets,
+    /// The validated types, if the module's functions may hold GC objects.
+    resources: Option<ValidatorResources>,
+}
 
 /// Compiles modules for one target and configuration.
 pub struct Compiler {
@@ -101,40 +112,78 @@ impl Compiler {
 
     /// Validates `bytes` with this compiler's features.
     pub fn validate(&self, bytes: &[u8]) -> Result<()> {
-        Validator::new_with_features(self.features).validate_all(bytes)?;
+        self.validate_with_types(bytes)?;
         Ok(())
     }
 
-    /// Validates `bytes` and reads its sections and vmctx layout.
-    fn parse<'b>(
-        &self,
-        bytes: &'b [u8],
-    ) -> Result<(
-        ModuleInfo,
-        Vec<module_env::FunctionBodyInput<'b>>,
-        VMOffsets,
-    )> {
-        self.validate(bytes)?;
-        let (info, bodies) = module_env::parse_module(bytes)?;
-        let offsets = VMOffsets::new(self.isa.pointer_type().bytes() as u8, &info);
-        Ok((info, bodies, offsets))
+    /// Validates `bytes` as [`Validator::validate_all`] does, and returns
+    /// the module's validated types (`None` if it defines no function).
+    fn validate_with_types(&self, bytes: &[u8]) -> Result<Option<ValidatorResources>> {
+        let mut validator = Validator::new_with_features(self.features);
+        let mut parser = Parser::new(0);
+        parser.set_features(self.features);
+        let mut functions = Vec::new();
+        for payload in parser.parse_all(bytes) {
+            if let ValidPayload::Func(func, body) = validator.payload(&payload?)? {
+                functions.push((func, body));
+            }
+        }
+        let resources = functions.first().map(|(f, _)| f.resources.clone());
+        let mut allocations = FuncValidatorAllocations::default();
+        for (func, body) in functions {
+            let mut v = func.into_validator(allocations);
+            v.validate(&body)?;
+            allocations = v.into_allocations();
+        }
+        Ok(resources)
     }
 
-    /// What translating `info`'s functions needs.
-    fn env<'a>(&'a self, info: &'a ModuleInfo, offsets: &'a VMOffsets) -> translate::ModuleEnv<'a> {
+    /// Validates `bytes` and reads its sections and vmctx layout; also
+    /// returns the module's validated types if its functions may hold GC
+    /// objects (so that translation can put them in stack maps).
+    fn parse<'b>(&self, bytes: &'b [u8]) -> Result<Parsed<'b>> {
+        let resources = self.validate_with_types(bytes)?;
+        let (info, bodies) = module_env::parse_module(bytes)?;
+        let offsets = VMOffsets::new(self.isa.pointer_type().bytes() as u8, &info);
+        let resources = resources.filter(|_| translate::module_may_hold_gc_objects(&info));
+        Ok(Parsed {
+            info,
+            bodies,
+            offsets,
+            resources,
+        })
+    }
+
+    /// What translating `info`'s functions needs; `resources` are the
+    /// module's validated types if it needs stack maps.
+    fn env<'a>(
+        &'a self,
+        info: &'a ModuleInfo,
+        offsets: &'a VMOffsets,
+        resources: Option<&'a ValidatorResources>,
+    ) -> translate::ModuleEnv<'a> {
         translate::ModuleEnv {
             info,
             offsets,
             tunables: &self.tunables,
             isa: &*self.isa,
             function_table: None,
+            operand_types: resources.map(|resources| translate::OperandTypes {
+                resources,
+                features: self.features,
+            }),
         }
     }
 
     /// Validates and compiles a binary module.
     pub fn compile_module(&self, bytes: &[u8]) -> Result<CompiledModule> {
-        let (info, bodies, offsets) = self.parse(bytes)?;
-        let env = self.env(&info, &offsets);
+        let Parsed {
+            info,
+            bodies,
+            offsets,
+            resources,
+        } = self.parse(bytes)?;
+        let env = self.env(&info, &offsets, resources.as_ref());
         let init = || (Context::new(), FunctionBuilderContext::new());
         // A small module compiles faster than the thread pool starts.
         let code_bytes: u64 = bodies.iter().map(|b| body_len(&b.body)).sum();
@@ -242,8 +291,13 @@ impl Compiler {
     /// text (Cranelift's disassembly), in function order. For tests and
     /// tools that check what code is generated.
     pub fn disassemble(&self, bytes: &[u8]) -> Result<Vec<String>> {
-        let (info, bodies, offsets) = self.parse(bytes)?;
-        let env = self.env(&info, &offsets);
+        let Parsed {
+            info,
+            bodies,
+            offsets,
+            resources,
+        } = self.parse(bytes)?;
+        let env = self.env(&info, &offsets, resources.as_ref());
         let callees = self.inline_callees(&env, &bodies, false, bytes.len())?;
         let mut ctx = Context::new();
         let mut fctx = FunctionBuilderContext::new();
@@ -393,7 +447,7 @@ mod tests {
     fn parallel_mapping_returns_results_in_body_order() {
         let bytes = bodies_module(64);
         let c = compiler();
-        let (_, bodies, _) = c.parse(&bytes).unwrap();
+        let bodies = c.parse(&bytes).unwrap().bodies;
         let seen = map_bodies(
             &bodies,
             true,
@@ -416,7 +470,7 @@ mod tests {
     fn parallel_mapping_returns_an_error() {
         let bytes = bodies_module(16);
         let c = compiler();
-        let (_, bodies, _) = c.parse(&bytes).unwrap();
+        let bodies = c.parse(&bytes).unwrap().bodies;
         let err = map_bodies(
             &bodies,
             true,

@@ -4,14 +4,16 @@
 use crate::translate::kiln_trap;
 use anyhow::{Result, bail};
 use cranelift_codegen::binemit::Reloc;
-use cranelift_codegen::ir::{ExternalName, LibCall as ClifLibCall, UserExternalNameRef};
+use cranelift_codegen::ir::{
+    ExternalName, LibCall as ClifLibCall, UserExternalNameRef, UserStackMap, types,
+};
 use cranelift_codegen::{
     Context, ExceptionContextLoc, FinalizedMachCallSite, FinalizedMachExceptionHandler,
     FinalizedRelocTarget,
 };
 use kiln_types::{
     ExceptionCallSite, ExceptionHandler, FuncIndex, INLINED_CODE, InlinedCode, LibCall, ModuleInfo,
-    Relocation, TagIndex, TrapCode,
+    Relocation, StackMapSite, TagIndex, TrapCode,
 };
 
 /// Where a function sits in the code blob.
@@ -45,6 +47,8 @@ pub(crate) struct CompiledFunction {
     address_map: Vec<(u32, u32)>,
     /// Calls made inside `try_table`, in code order.
     exception_sites: Vec<ExceptionCallSite>,
+    /// Calls across which GC references are live, in code order.
+    stack_maps: Vec<StackMapSite>,
     /// Where inlined code came from; `address_map` entries flagged with
     /// [`INLINED_CODE`] index this list.
     inlined: Vec<InlinedCode>,
@@ -86,6 +90,25 @@ fn exception_site(site: &FinalizedMachCallSite<'_>) -> Result<ExceptionCallSite>
         frame_offset,
         vmctx_offset,
         handlers,
+    })
+}
+
+/// A call's stack map: the frame's offset and the slots of its live
+/// references (all pointer-sized: Kiln's references are addresses).
+fn stack_map_site(ret: u32, frame_offset: u32, map: &UserStackMap) -> Result<StackMapSite> {
+    let slots = map
+        .entries()
+        .map(|(ty, offset)| {
+            if ty != types::I64 {
+                bail!("a stack map holds a value of type {ty}");
+            }
+            Ok(offset)
+        })
+        .collect::<Result<_>>()?;
+    Ok(StackMapSite {
+        ret,
+        frame_offset,
+        slots,
     })
 }
 
@@ -156,12 +179,19 @@ impl CompiledFunction {
             .filter(|s| !s.exception_handlers.is_empty())
             .map(|s| exception_site(&s))
             .collect::<Result<_>>()?;
+        let stack_maps = compiled
+            .buffer
+            .user_stack_maps()
+            .iter()
+            .map(|(ret, frame_offset, map)| stack_map_site(*ret, *frame_offset, map))
+            .collect::<Result<_>>()?;
         Ok(Self {
             code: compiled.code_buffer().to_vec(),
             relocs,
             traps,
             address_map,
             exception_sites,
+            stack_maps,
             inlined,
         })
     }
@@ -185,6 +215,9 @@ pub struct CompiledModule {
     pub address_map: Vec<(u32, u32)>,
     /// Calls made inside `try_table`, sorted by return address.
     pub exception_sites: Vec<ExceptionCallSite>,
+    /// Stack maps of the calls across which GC references are live,
+    /// sorted by return address.
+    pub stack_maps: Vec<StackMapSite>,
     /// Where inlined code came from: `address_map` entries whose wasm
     /// offset has [`INLINED_CODE`] set index this list.
     pub inlined: Vec<InlinedCode>,
@@ -217,6 +250,7 @@ struct Blob {
     traps: Vec<(u32, TrapCode)>,
     address_map: Vec<(u32, u32)>,
     exception_sites: Vec<ExceptionCallSite>,
+    stack_maps: Vec<StackMapSite>,
     inlined: Vec<InlinedCode>,
     relocs: Vec<Relocation>,
     calls: Vec<(u32, FuncIndex, i64)>,
@@ -255,6 +289,11 @@ impl Blob {
                         }
                     }
                 }
+                site
+            }));
+        self.stack_maps
+            .extend(f.stack_maps.into_iter().map(|mut site| {
+                site.ret += start;
                 site
             }));
         for r in f.relocs {
@@ -307,6 +346,7 @@ pub(crate) fn link_module(
     }
     blob.traps.sort_by_key(|t| t.0);
     blob.exception_sites.sort_by_key(|s| s.ret);
+    blob.stack_maps.sort_by_key(|s| s.ret);
     Ok(CompiledModule {
         info,
         code: blob.code,
@@ -315,6 +355,7 @@ pub(crate) fn link_module(
         traps: blob.traps,
         address_map: blob.address_map,
         exception_sites: blob.exception_sites,
+        stack_maps: blob.stack_maps,
         inlined: blob.inlined,
         relocs: blob.relocs,
     })
@@ -334,6 +375,9 @@ pub struct CompiledCode {
     pub address_map: Vec<(u32, u32)>,
     /// Calls made inside `try_table`, sorted by return address.
     pub exception_sites: Vec<ExceptionCallSite>,
+    /// Stack maps of the calls across which GC references are live,
+    /// sorted by return address.
+    pub stack_maps: Vec<StackMapSite>,
     /// Absolute relocations the loader resolves.
     pub relocs: Vec<Relocation>,
 }
@@ -354,12 +398,14 @@ pub(crate) fn link_functions(functions: Vec<CompiledFunction>) -> Result<Compile
     }
     blob.traps.sort_by_key(|t| t.0);
     blob.exception_sites.sort_by_key(|s| s.ret);
+    blob.stack_maps.sort_by_key(|s| s.ret);
     Ok(CompiledCode {
         code: blob.code,
         functions,
         traps: blob.traps,
         address_map: blob.address_map,
         exception_sites: blob.exception_sites,
+        stack_maps: blob.stack_maps,
         relocs: blob.relocs,
     })
 }

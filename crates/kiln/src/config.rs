@@ -19,6 +19,7 @@ pub struct Config {
     pub(crate) allocation_strategy: InstanceAllocationStrategy,
     pub(crate) cache: Option<Cache>,
     pub(crate) gc_heap_limit: usize,
+    pub(crate) gc_stress: bool,
     pub(crate) profiler: crate::ProfilingStrategy,
     pub(crate) signals_based_traps: bool,
     pub(crate) cranelift_flags: Vec<String>,
@@ -101,6 +102,7 @@ impl Default for Config {
             allocation_strategy: InstanceAllocationStrategy::OnDemand,
             cache: None,
             gc_heap_limit: kiln_vm::DEFAULT_GC_HEAP_LIMIT,
+            gc_stress: false,
             profiler: crate::ProfilingStrategy::None,
             signals_based_traps: true,
             cranelift_flags: Vec::new(),
@@ -270,6 +272,18 @@ impl Config {
     /// collection traps with [`crate::Trap::GcHeapOutOfMemory`].
     pub fn gc_heap_limit(&mut self, bytes: usize) -> &mut Self {
         self.gc_heap_limit = bytes;
+        self
+    }
+
+    /// GC stress mode, off by default; for testing Kiln's collector and
+    /// the stack maps it reads, not for production. Every allocation
+    /// collects first, and the objects a collection frees are overwritten
+    /// with a poison pattern, so that a reference the collector missed
+    /// shows as wrong results or a crash instead of going unnoticed; a
+    /// stack map slot that holds anything but a reference aborts the
+    /// process. Programs that allocate run orders of magnitude slower.
+    pub fn gc_stress(&mut self, enable: bool) -> &mut Self {
+        self.gc_stress = enable;
         self
     }
 

@@ -4,8 +4,10 @@
 //! The collector itself (mark-sweep over a non-moving heap) is
 //! `kiln_vm::GcHeap`. A collection runs when an allocation in wasm finds it
 //! due (or the heap full), and on [`crate::Store::gc`]. Its roots are:
-//! - the running wasm and runtime frames of this thread, scanned
-//!   conservatively (a word counts if it is exactly an object's address);
+//! - the references the running wasm frames of this thread hold across
+//!   their calls, read through the stack maps compiled code comes with
+//!   (runtime and host frames hold none the collector needs: host code
+//!   holds rooted handles);
 //! - globals and tables of the `any` and `extern` hierarchies;
 //! - the evaluated items of element segments not yet dropped;
 //! - every value held by an exception object;
@@ -133,11 +135,12 @@ impl StoreInner {
 
     /// Collects the GC heap now, from host code.
     pub(crate) fn collect_now(&mut self) {
-        // SAFETY: a `&mut` store is only at hand outside wasm, or in a host
-        // function through which wasm called out.
+        let vm: *const kiln_vm::VMStoreContext = &*self.vm;
+        // SAFETY: the store context is live; a `&mut` store is only at hand
+        // outside wasm, or in a host function through which wasm called out.
         unsafe {
-            kiln_vm::with_stack_roots(|words| {
-                self.collect_garbage(words);
+            kiln_vm::with_gc_stack_roots(vm, |roots| {
+                self.collect_garbage(roots);
             })
         };
     }
@@ -186,14 +189,28 @@ impl StoreInner {
         roots
     }
 
-    /// Collects the store's GC heap with its roots and `conservative`.
-    pub(crate) fn collect_garbage(&mut self, conservative: &[&[usize]]) -> CollectionStats {
+    /// Collects the store's GC heap with its roots and `stack_roots` (the
+    /// references the running wasm frames hold).
+    pub(crate) fn collect_garbage(&mut self, stack_roots: &[usize]) -> CollectionStats {
+        let heap = &self.vm.gc_heap;
+        // A stack map slot holds null, an i31 or a live object. Anything
+        // else means a stack map missed a reference, so that an object in
+        // use may have been freed: stress mode (for tests) stops there.
+        // Otherwise such a word is only checked against the heap like any
+        // word, so that it cannot make the collector follow garbage.
+        if heap.stress()
+            && let Some(w) = stack_roots
+                .iter()
+                .find(|&&w| w != 0 && w & 1 == 0 && !heap.is_object(w))
+        {
+            panic!("a wasm frame's stack map slot holds {w:#x}, which is no object");
+        }
         let roots = self.gc_roots();
         let types = &self.engine.inner.types;
         let stats = self
             .vm
             .gc_heap
-            .collect(&roots, conservative, &mut |id| object_shape(types, id));
+            .collect(&roots, &[stack_roots], &mut |id| object_shape(types, id));
         let mut cache = std::mem::take(&mut self.extern_objects);
         cache.retain(|key, object| self.holds_extern_data(*object, *key));
         self.extern_objects = cache;
@@ -214,16 +231,15 @@ impl StoreInner {
 ///
 /// # Safety
 /// `store` must point at a live `StoreBody<T>` (the store context's
-/// `store`) that nothing else uses while this runs, and `conservative`
-/// must hold every word of the running wasm and runtime frames that may be
-/// an object's address.
-pub(crate) unsafe fn gc_hook<T>(store: *mut std::ffi::c_void, conservative: &[&[usize]]) {
+/// `store`) that nothing else uses while this runs, and `stack_roots`
+/// must hold every reference the running wasm frames hold.
+pub(crate) unsafe fn gc_hook<T>(store: *mut std::ffi::c_void, stack_roots: &[usize]) {
     // SAFETY: guaranteed by the caller.
     let store = unsafe { &mut *(store as *mut StoreBody<T>) };
     // Nothing may unwind into compiled code; a panic here is a bug, and
     // aborting is safer than freeing with half-made marks.
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        store.inner.collect_garbage(conservative);
+        store.inner.collect_garbage(stack_roots);
     }));
     if r.is_err() {
         std::process::abort();

@@ -24,6 +24,8 @@ pub(crate) struct LazyFunctions {
     /// The module's binary, which the function bodies lie in.
     bytes: Arc<[u8]>,
     bodies: FunctionBodies,
+    /// The module's validated types, if its functions need stack maps.
+    types: Option<wasmparser::ValidatorResources>,
     info: Arc<ModuleInfo>,
     offsets: VMOffsets,
     stubs: LazyStubs,
@@ -47,6 +49,7 @@ impl LazyFunctions {
         engine: &Engine,
         bytes: Arc<[u8]>,
         bodies: FunctionBodies,
+        types: Option<wasmparser::ValidatorResources>,
         info: Arc<ModuleInfo>,
         offsets: VMOffsets,
     ) -> Result<Arc<LazyFunctions>> {
@@ -55,6 +58,7 @@ impl LazyFunctions {
             engine: engine.clone(),
             bytes,
             bodies,
+            types,
             info,
             offsets,
             stubs,
@@ -80,6 +84,7 @@ impl LazyFunctions {
             &self.offsets,
             &self.bytes,
             &self.bodies,
+            self.types.as_ref(),
             which,
             self.stubs.table_address(),
         )?;
@@ -98,6 +103,7 @@ impl LazyFunctions {
                 traps: &compiled.traps,
                 address_map: compiled.address_map,
                 exception_sites: compiled.exception_sites,
+                stack_maps: compiled.stack_maps,
                 inlined: Vec::new(),
             },
         );

@@ -320,6 +320,7 @@ impl Module {
                 traps: a.traps.clone(),
                 address_map: a.address_map.clone(),
                 exception_sites: a.exception_sites.clone(),
+                stack_maps: a.stack_maps.clone(),
                 inlined: a.inlined.clone(),
                 relocs: a.relocs.clone(),
             },
@@ -402,6 +403,7 @@ impl Module {
             engine,
             bytes.clone(),
             lazy.bodies,
+            lazy.types,
             runtime.info.clone(),
             runtime.offsets.clone(),
         )?;
@@ -467,6 +469,7 @@ impl Module {
                 traps: &compiled.traps,
                 address_map,
                 exception_sites: compiled.exception_sites.clone(),
+                stack_maps: compiled.stack_maps.clone(),
                 inlined: compiled.inlined.clone(),
             },
         );
@@ -621,6 +624,9 @@ pub(crate) struct CodeMaps<'a> {
     pub address_map: Vec<(u32, u32)>,
     /// Calls made inside `try_table`, sorted by return address.
     pub exception_sites: Vec<kiln_types::ExceptionCallSite>,
+    /// Stack maps of the calls across which GC references are live,
+    /// sorted by return address.
+    pub stack_maps: Vec<kiln_types::StackMapSite>,
     /// Where inlined code came from.
     pub inlined: Vec<kiln_types::InlinedCode>,
 }
@@ -641,6 +647,7 @@ pub(crate) fn register_functions(
         traps,
         address_map,
         exception_sites,
+        stack_maps,
         inlined,
     } = maps;
     let base = code.base() as usize;
@@ -673,6 +680,7 @@ pub(crate) fn register_functions(
             .collect(),
         address_map,
         exception_sites,
+        stack_maps,
         inlined,
         module: info.clone(),
     })

@@ -230,6 +230,7 @@ impl<T> Store<T> {
         body.inner.vm.gc_hook = Some(crate::gc::gc_hook::<T>);
         let limit = engine.config().gc_heap_limit;
         body.inner.vm.gc_heap.set_limit(limit);
+        body.inner.vm.gc_heap.set_stress(engine.config().gc_stress);
         Store { body }
     }
 

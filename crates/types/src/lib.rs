@@ -13,6 +13,7 @@ mod inlining;
 mod module;
 mod ref_types;
 mod reloc;
+mod stack_maps;
 mod sub_types;
 mod trap;
 mod tunables;
@@ -35,6 +36,7 @@ pub use module::{
 };
 pub use ref_types::{EngineTypeIndex, HeapType, RefHierarchy, RefType};
 pub use reloc::{LibCall, Relocation};
+pub use stack_maps::StackMapSite;
 pub use sub_types::{
     ArrayType, CompositeType, FieldType, StorageType, StructType, SubType, TypeKind,
 };

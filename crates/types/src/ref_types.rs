@@ -103,6 +103,17 @@ impl HeapType {
         }
     }
 
+    /// Whether a value of this type may be the address of an object on a
+    /// store's GC heap (a struct, an array or a host value): what the
+    /// collector must find wherever such a value is kept. Not for i31s and
+    /// the bottom types, whose values are never objects.
+    pub fn may_be_gc_object(self) -> bool {
+        match self {
+            HeapType::I31 | HeapType::None | HeapType::NoExtern => false,
+            h => matches!(h.hierarchy(), RefHierarchy::Any | RefHierarchy::Extern),
+        }
+    }
+
     /// The kind of a concrete type (in any index space); `None` for an
     /// abstract heap type.
     pub fn concrete_kind(self) -> Option<TypeKind> {

@@ -2,7 +2,9 @@
 //! wasm function, and which instructions may trap with which code. The signal
 //! handler consults it to decide whether a fault is a wasm trap.
 
-use kiln_types::{ExceptionCallSite, FuncIndex, INLINED_CODE, InlinedCode, ModuleInfo, TrapCode};
+use kiln_types::{
+    ExceptionCallSite, FuncIndex, INLINED_CODE, InlinedCode, ModuleInfo, StackMapSite, TrapCode,
+};
 use std::collections::BTreeMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -41,6 +43,9 @@ pub struct CodeRegistration {
     pub address_map: Vec<(u32, u32)>,
     /// Calls made inside `try_table`, sorted by return address.
     pub exception_sites: Vec<ExceptionCallSite>,
+    /// Stack maps of the calls across which GC references are live,
+    /// sorted by return address.
+    pub stack_maps: Vec<StackMapSite>,
     /// Where inlined code came from: `address_map` entries whose wasm
     /// offset has [`INLINED_CODE`] set index this list.
     pub inlined: Vec<InlinedCode>,
@@ -194,6 +199,20 @@ pub fn with_exception_site<R>(
     })
 }
 
+/// Runs `f` on the stack map of the call whose return address is exactly
+/// `ret`, if `ret` is the return address of a call in compiled code across
+/// which GC references are live. The registry stays locked while `f` runs.
+pub fn with_stack_map<R>(ret: usize, f: impl FnOnce(&StackMapSite) -> R) -> Option<R> {
+    let pc = ret.checked_sub(1)?;
+    with_blob(pc, |reg, off| {
+        let i = reg
+            .stack_maps
+            .binary_search_by_key(&(off + 1), |s| s.ret)
+            .ok()?;
+        Some(f(&reg.stack_maps[i]))
+    })
+}
+
 /// Whether `pc` lies in a registered wasm function (cheap; no allocation).
 pub fn is_wasm_pc(pc: usize) -> bool {
     with_blob(pc, |reg, off| {
@@ -245,6 +264,11 @@ mod tests {
                 vmctx_offset: 0,
                 handlers: vec![kiln_types::ExceptionHandler::All { pc: 30 }],
             }],
+            stack_maps: vec![StackMapSite {
+                ret: 56,
+                frame_offset: 32,
+                slots: vec![0, 16],
+            }],
             inlined: vec![
                 InlinedCode {
                     call_offset: 1,
@@ -288,6 +312,10 @@ mod tests {
         assert_eq!(site(base + 20), Some((16, base)));
         assert_eq!(site(base + 21), None);
         assert_eq!(site(base + 19), None);
+        let slots = |ret| with_stack_map(ret, |s| s.slot_addresses(1000).collect::<Vec<_>>());
+        assert_eq!(slots(base + 56), Some(vec![968, 984]));
+        assert_eq!(slots(base + 55), None);
+        assert_eq!(slots(base + 20), None);
         assert!(is_wasm_pc(base));
         assert!(!is_wasm_pc(base - 1));
     }
@@ -307,6 +335,7 @@ mod tests {
             }],
             address_map: Vec::new(),
             exception_sites: Vec::new(),
+            stack_maps: Vec::new(),
             inlined: Vec::new(),
             module: Arc::new(ModuleInfo::default()),
         }

@@ -34,9 +34,9 @@ unsafe fn allocating<T>(
     }
 }
 
-/// Collects the store's heap with the embedder's hook, scanning this
-/// thread's stack for the wasm frames' references. Returns whether a
-/// collection ran.
+/// Collects the store's heap with the embedder's hook, with the references
+/// the wasm frames hold (read through their stack maps) as roots besides
+/// the store's own. Returns whether a collection ran.
 ///
 /// # Safety
 /// As for [`allocating`].
@@ -46,17 +46,14 @@ unsafe fn collect(vmctx: *mut VMContext) -> bool {
     let Some(hook) = store.gc_hook else {
         return false;
     };
-    let mut ran = false;
     // SAFETY: called from a builtin that wasm called on this thread.
     unsafe {
-        crate::throw::scan_stack(|words| {
+        crate::stack_roots::with_gc_stack_roots(store, |roots| {
             // SAFETY: the hook was set by the embedder for this store, and no
             // wasm runs on the store while it does.
-            hook(store.store, words);
-            ran = true;
+            hook(store.store, roots)
         })
-    };
-    ran
+    }
 }
 
 /// `struct.new` and `array.new_fixed`: a zeroed object of `size` bytes whose

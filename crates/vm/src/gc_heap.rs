@@ -243,6 +243,17 @@ type Chunks = HashMap<usize, Chunk, rustc_hash::FxBuildHasher>;
 /// The chunk of `chunks` holding `addr`, if any. A large object's chunk is
 /// found only from its first [`CHUNK_BYTES`], which is where the object
 /// starts: enough to tell objects from other words.
+/// Overwrites `bytes` bytes (a multiple of 8) at `addr` with [`POISON`].
+///
+/// # Safety
+/// The bytes must be mapped, 8-aligned, and used by no live object.
+unsafe fn poison(addr: usize, bytes: usize) {
+    for i in 0..bytes / 8 {
+        // SAFETY: the caller's promise.
+        unsafe { (addr as *mut u64).add(i).write(POISON) };
+    }
+}
+
 fn containing(chunks: &Chunks, addr: usize) -> Option<&Chunk> {
     let c = chunks.get(&(addr & !(CHUNK_BYTES - 1)))?;
     (addr < c.addr() + c.bytes).then_some(c)
@@ -410,7 +421,14 @@ pub struct GcHeap {
     host_objects: Vec<usize>,
     /// Collections so far.
     collections: u64,
+    /// Stress mode (see [`GcHeap::set_stress`]).
+    stress: bool,
 }
+
+/// What a stress-mode collection writes over every dead object: an even
+/// word that is no object's address, so a reference to a freed object that
+/// is still used reads as garbage and faults when followed.
+const POISON: u64 = 0x5a5a_5a5a_5a5a_5a5a;
 
 impl Default for GcHeap {
     fn default() -> Self {
@@ -439,7 +457,23 @@ impl GcHeap {
             shapes: Vec::new(),
             host_objects: Vec::new(),
             collections: 0,
+            stress: false,
         }
+    }
+
+    /// Stress mode, for testing the collector and what finds its roots:
+    /// every allocation collects first (compiled code's inline allocation
+    /// always falls through to the runtime), and every object a collection
+    /// frees is overwritten with a poison pattern, so that one still in use
+    /// shows. Very slow.
+    pub fn set_stress(&mut self, stress: bool) {
+        self.stress = stress;
+        self.refresh_window_end();
+    }
+
+    /// Whether stress mode is on.
+    pub fn stress(&self) -> bool {
+        self.stress
     }
 
     /// The most bytes the heap may hold.
@@ -468,6 +502,9 @@ impl GcHeap {
     /// allocation fails and its caller collects then; an object that could
     /// never fit is no reason to collect.)
     pub fn collection_due(&self, size: usize) -> bool {
+        if self.stress {
+            return size <= self.limit;
+        }
         let since = self.since_collection + (self.window.next - self.counted);
         size <= self.limit && since + size > self.collection_interval()
     }
@@ -488,6 +525,10 @@ impl GcHeap {
     /// collection falls due, whichever comes first.
     fn refresh_window_end(&mut self) {
         if self.window.chunk == 0 {
+            return;
+        }
+        if self.stress {
+            self.window.end = self.window.next;
             return;
         }
         let budget = self
@@ -764,6 +805,11 @@ impl GcHeap {
                 } else {
                     let chunk = self.chunks.get_mut(&at).expect("a chunk of the heap");
                     chunk.set_start(object, false);
+                    if self.stress {
+                        // SAFETY: a dead object's `size` bytes, in a live
+                        // chunk; a cell is zeroed again when reused.
+                        unsafe { poison(object, size) };
+                    }
                     self.free.push(size, object);
                     stats.freed_objects += 1;
                 }
@@ -774,6 +820,11 @@ impl GcHeap {
         if !empty.is_empty() {
             for at in &empty {
                 let mut chunk = self.chunks.remove(at).expect("a chunk of the heap");
+                if self.stress {
+                    // SAFETY: the chunk is mapped, `bytes` long, and every
+                    // object in it is dead.
+                    unsafe { poison(chunk.start.as_ptr() as usize, chunk.bytes) };
+                }
                 if chunk.bytes == CHUNK_BYTES && self.spare.len() < MAX_SPARE_CHUNKS {
                     chunk.starts.fill(0);
                     self.spare.push(chunk);

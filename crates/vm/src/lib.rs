@@ -24,6 +24,7 @@ mod memory;
 mod memory_image;
 mod memory_pool;
 mod parking;
+mod stack_roots;
 mod store_context;
 mod table;
 mod table_image;
@@ -49,13 +50,13 @@ pub use memory::{LinearMemory, MAX_PAGES_32, MemoryError, WASM_PAGE_SIZE};
 pub use memory_image::{MemoryImage, MemoryImages};
 pub use memory_pool::MemoryPool;
 pub use parking::{ParkingTable, WaitOutcome};
+pub use stack_roots::with_gc_stack_roots;
 pub use store_context::{
     EpochDecision, EpochHook, ExceptionHook, GcHook, GrowthDecision, GrowthHook, GrowthKind,
     VMStoreContext,
 };
 pub use table::{NULL_FUNCTION, Table, TableElement};
 pub use table_image::TableImages;
-pub use throw::with_stack_roots;
 pub use traps::{
     ThrownObject, Trap, TrapReason, call_wasm, catch_traps, current_backtrace, record_host_trap,
 };

@@ -50,11 +50,11 @@ pub struct VMStoreContext {
     pub gc_hook: Option<GcHook>,
 }
 
-/// The embedder's GC: `(store, conservative roots)`. It gathers the store's
-/// own roots (globals, tables, element segments, host handles) and collects
-/// the heap with them and the given words (the wasm and runtime frames'
-/// stack and saved registers, scanned conservatively). It must not unwind.
-pub type GcHook = unsafe fn(*mut c_void, &[&[usize]]);
+/// The embedder's GC: `(store, stack roots)`. It gathers the store's
+/// other roots (globals, tables, host handles, …) and collects the heap
+/// with them and the given words: the references the running wasm frames
+/// hold, read through their stack maps. It must not unwind.
+pub type GcHook = unsafe fn(*mut c_void, &[usize]);
 
 /// What wasm does at its epoch deadline, as the embedder's hook decides.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]

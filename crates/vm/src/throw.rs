@@ -160,30 +160,6 @@ pub(crate) unsafe fn scan_stack(f: impl FnOnce(&[&[usize]])) {
     f(&[&registers, &stack])
 }
 
-/// Calls `f` with the words that may hold the running wasm frames'
-/// references on this thread (see [`scan_stack`]), or with none if wasm is
-/// not running on this thread. Returns whether `f` ran: it does not when
-/// the frames cannot be scanned, and then nothing may be freed.
-///
-/// # Safety
-/// If wasm is running on this thread, the caller must be a host function
-/// or runtime function it called (directly or through host code).
-pub unsafe fn with_stack_roots(f: impl FnOnce(&[&[usize]])) -> bool {
-    if with_current_call(|call| call.outermost_entry_sp()).is_none() {
-        f(&[]);
-        return true;
-    }
-    let mut ran = false;
-    // SAFETY: the caller's promise.
-    unsafe {
-        scan_stack(|words| {
-            f(words);
-            ran = true;
-        })
-    };
-    ran
-}
-
 /// The callee-saved registers' values as this function starts.
 #[inline(never)]
 fn callee_saved_registers() -> [usize; 6] {

@@ -190,6 +190,11 @@ pub(crate) struct CallState {
     entry_sp: usize,
     pending: UnsafeCell<Pending>,
     prev: *const CallState,
+    /// Where wasm had last called out of the store when this call entered
+    /// (the exit of an enclosing call on the same store, if any): put back
+    /// when the call returns, and where that enclosing call's wasm frames
+    /// start meanwhile.
+    outer_exit: (usize, usize),
 }
 
 impl CallState {
@@ -371,6 +376,8 @@ unsafe fn call_entry(
     if entry_sp < stack_limit.saturating_add(MIN_WASM_STACK) {
         return Err(out_of_stack());
     }
+    // SAFETY: the caller guarantees `store` is valid.
+    let outer_exit = unsafe { ((*store).last_wasm_exit_fp, (*store).last_wasm_exit_pc) };
     let state = CallState {
         landing: UnsafeCell::new(Landing::default()),
         store,
@@ -382,8 +389,9 @@ unsafe fn call_entry(
             len: 0,
         }),
         prev,
+        outer_exit,
     };
-    // SAFETY: the caller guarantees `store` is valid.
+    // SAFETY: as above.
     let saved_limit = unsafe { (*store).stack_limit };
     // SAFETY: as above.
     unsafe { (*store).stack_limit = stack_limit };
@@ -393,7 +401,11 @@ unsafe fn call_entry(
     let trapped = unsafe { enter(state.landing.get(), f, a, b, c) } != 0;
     CURRENT.with(|c| c.set(state.prev));
     // SAFETY: as above.
-    unsafe { (*store).stack_limit = saved_limit };
+    unsafe {
+        (*store).stack_limit = saved_limit;
+        (*store).last_wasm_exit_fp = outer_exit.0;
+        (*store).last_wasm_exit_pc = outer_exit.1;
+    }
     if trapped {
         return Err(collect_trap(state.pending.into_inner()));
     }
@@ -563,6 +575,23 @@ impl CallState {
             fp = next;
             Some((next, ret))
         })
+    }
+
+    /// The store context this call runs wasm with.
+    pub(crate) fn store(&self) -> *const VMStoreContext {
+        self.store
+    }
+
+    /// The call this one is nested in, if any.
+    pub(crate) fn outer(&self) -> Option<&CallState> {
+        // SAFETY: the chain links the live states of enclosing calls.
+        (!self.prev.is_null()).then(|| unsafe { &*self.prev })
+    }
+
+    /// Where the store's wasm had last called out when this call entered
+    /// (see the field).
+    pub(crate) fn outer_exit(&self) -> (usize, usize) {
+        self.outer_exit
     }
 
     /// Where wasm last called out: the frame pointer and return address

@@ -13,6 +13,7 @@ mod gc_objects;
 mod memory;
 mod numeric;
 mod simd;
+mod stack_maps;
 
 use crate::signatures::{clif_type, wasm_signature};
 use anyhow::{Result, bail};
@@ -24,6 +25,7 @@ use std::collections::HashMap;
 use wasmparser::{FunctionBody, Operator};
 
 pub use control::Frame;
+pub use stack_maps::{OperandTypes, module_may_hold_gc_objects};
 
 /// What translation needs to know about the module and target.
 pub struct ModuleEnv<'a> {
@@ -39,6 +41,10 @@ pub struct ModuleEnv<'a> {
     /// functions' code pointers, through which direct calls then go (the
     /// callee may not be compiled yet; its slot points at a stub until it is).
     pub function_table: Option<usize>,
+    /// The module's operand types, when its functions may hold GC objects
+    /// (see [`module_may_hold_gc_objects`]): then references live across
+    /// calls are put in stack maps.
+    pub operand_types: Option<OperandTypes<'a>>,
 }
 
 /// The Cranelift trap code for a Kiln trap.
@@ -104,21 +110,34 @@ pub fn translate_function(
     let params = b.block_params(entry).to_vec();
     let vmctx = params[0];
 
+    let mut refs = env
+        .operand_types
+        .map(|types| stack_maps::RefTracker::new(types, index, env.info.functions[index.index()]));
+    // A local that may hold a GC object is kept in a stack slot across
+    // calls, where the collector finds it.
+    let declare_local = |b: &mut FunctionBuilder<'_>, t: ValType, value: ir::Value| {
+        let v = b.declare_var(clif_type(t, ptr));
+        if matches!(t, ValType::Ref(r) if r.heap_type.may_be_gc_object()) {
+            b.declare_var_needs_stack_map(v);
+        }
+        b.def_var(v, value);
+        (v, t)
+    };
     let mut locals = Vec::new();
     for (i, t) in ty.param_types().iter().enumerate() {
-        let v = b.declare_var(clif_type(*t, ptr));
-        b.def_var(v, params[i + 2]);
-        locals.push((v, *t));
+        locals.push(declare_local(&mut b, *t, params[i + 2]));
     }
     let mut reader = body.get_locals_reader()?;
     for _ in 0..reader.get_count() {
-        let (count, t) = reader.read()?;
-        let t = crate::module_env::val_type(t, env.info)?;
+        let offset = reader.original_position();
+        let (count, wasm_type) = reader.read()?;
+        if let Some(refs) = &mut refs {
+            refs.define_locals(offset, count, wasm_type)?;
+        }
+        let t = crate::module_env::val_type(wasm_type, env.info)?;
         for _ in 0..count {
-            let v = b.declare_var(clif_type(t, ptr));
             let zero = zero_value(&mut b, t, ptr);
-            b.def_var(v, zero);
-            locals.push((v, t));
+            locals.push(declare_local(&mut b, t, zero));
         }
     }
 
@@ -153,7 +172,16 @@ pub fn translate_function(
     while !ops.eof() {
         let (op, offset) = ops.read_with_offset()?;
         t.b.set_srcloc(ir::SourceLoc::new(offset as u32));
+        if let Some(refs) = &mut refs {
+            refs.operator(offset, &op)?;
+        }
         t.translate(&op)?;
+        if let Some(refs) = &mut refs
+            && t.reachable
+            && !t.control.is_empty()
+        {
+            refs.declare_new_references(&mut t.b, &t.stack)?;
+        }
     }
     if !t.control.is_empty() {
         bail!("function body ended inside a block");

@@ -1,0 +1,154 @@
+//! Which values compiled code keeps where the collector can find them.
+//!
+//! A GC reference that is live across a call must be in the call's stack
+//! map (Cranelift's user stack maps: such values are spilled to stack slots
+//! that the map lists), or a collection during the call would free an
+//! object still in use. The translator itself does not track operand
+//! types, so for functions that may hold GC objects a wasmparser
+//! [`FuncValidator`] runs alongside it: after each operator, every value
+//! new on the operand stack whose type may be an object is declared to
+//! Cranelift, and so is every local of such a type.
+
+use anyhow::{Result, bail};
+use cranelift_codegen::ir::{self, Opcode};
+use cranelift_frontend::FunctionBuilder;
+use kiln_types::{CompositeType, FuncIndex, ModuleInfo, StorageType, TypeIndex, ValType};
+use wasmparser::{
+    CompositeInnerType, FuncToValidate, FuncValidator, HeapType, Operator, UnpackedIndex,
+    ValidatorResources, WasmFeatures, WasmModuleResources,
+};
+
+/// What the translator needs to know the types of a function's operands:
+/// the module's validated types and the features it was validated with.
+#[derive(Clone, Copy)]
+pub struct OperandTypes<'a> {
+    /// The module's types, as validation left them.
+    pub resources: &'a ValidatorResources,
+    /// The features the module was validated with.
+    pub features: WasmFeatures,
+}
+
+/// Whether any value of `info` may be a GC object: some type, table or
+/// global mentions a reference to a struct, an array or a host value.
+/// Without one, no such object can ever reach the module's code.
+pub fn module_may_hold_gc_objects(info: &ModuleInfo) -> bool {
+    let val = |t: &ValType| matches!(t, ValType::Ref(r) if r.heap_type.may_be_gc_object());
+    let storage = |s: &StorageType| matches!(s, StorageType::Val(t) if val(t));
+    info.types.iter().any(|t| match &t.composite {
+        CompositeType::Func(f) => f.param_types().iter().chain(f.result_types()).any(val),
+        CompositeType::Struct(s) => s.fields.iter().any(|f| storage(&f.storage)),
+        CompositeType::Array(a) => storage(&a.0.storage),
+    }) || info.globals.iter().any(|g| val(&g.ty))
+        || info
+            .tables
+            .iter()
+            .any(|t| t.element.heap_type.may_be_gc_object())
+}
+
+/// Declares a function's new GC-reference operands for stack maps as
+/// translation goes (see the module docs).
+pub(super) struct RefTracker {
+    validator: FuncValidator<ValidatorResources>,
+    /// The translator's operand stack after the last reachable operator:
+    /// every value on it that may be an object has been declared.
+    seen: Vec<ir::Value>,
+}
+
+impl RefTracker {
+    /// A tracker for function `func` of type `ty`.
+    pub(super) fn new(types: OperandTypes<'_>, func: FuncIndex, ty: TypeIndex) -> Self {
+        let validator = FuncToValidate {
+            resources: types.resources.clone(),
+            index: func.0,
+            ty: ty.0,
+            features: types.features,
+        }
+        .into_validator(Default::default());
+        RefTracker {
+            validator,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Declares `count` locals of type `ty`, read at `offset`.
+    pub(super) fn define_locals(
+        &mut self,
+        offset: u64,
+        count: u32,
+        ty: wasmparser::ValType,
+    ) -> Result<()> {
+        Ok(self.validator.define_locals(offset, count, ty)?)
+    }
+
+    /// Moves the operand types past `op`, at `offset`, before it is
+    /// translated.
+    pub(super) fn operator(&mut self, offset: u64, op: &Operator<'_>) -> Result<()> {
+        Ok(self.validator.op(offset, op)?)
+    }
+
+    /// After a reachable operator: declares each value of `stack` that is
+    /// new since the last call and may be an object.
+    pub(super) fn declare_new_references(
+        &mut self,
+        b: &mut FunctionBuilder<'_>,
+        stack: &[ir::Value],
+    ) -> Result<()> {
+        let height = self.validator.operand_stack_height() as usize;
+        if height != stack.len() {
+            bail!(
+                "the translator's operand stack has {} values where validation has {height}",
+                stack.len()
+            );
+        }
+        let kept = self
+            .seen
+            .iter()
+            .zip(stack)
+            .take_while(|(a, b)| a == b)
+            .count();
+        for (i, &v) in stack.iter().enumerate().skip(kept) {
+            let depth = stack.len() - 1 - i;
+            let Some(Some(wasmparser::ValType::Ref(r))) = self.validator.get_operand_type(depth)
+            else {
+                continue;
+            };
+            if self.may_be_gc_object(r.heap_type()) && !is_constant(b, v) {
+                b.declare_value_needs_stack_map(v);
+            }
+        }
+        self.seen.truncate(kept);
+        self.seen.extend_from_slice(&stack[kept..]);
+        Ok(())
+    }
+
+    /// [`kiln_types::HeapType::may_be_gc_object`] for wasmparser's heap
+    /// types (a type it cannot resolve counts as one).
+    fn may_be_gc_object(&self, h: HeapType) -> bool {
+        use wasmparser::AbstractHeapType as A;
+        let resources = self.validator.resources();
+        match h {
+            HeapType::Abstract { ty, .. } => {
+                matches!(ty, A::Any | A::Eq | A::Struct | A::Array | A::Extern)
+            }
+            HeapType::Concrete(index) | HeapType::Exact(index) => {
+                let sub = match index {
+                    UnpackedIndex::Module(i) => resources.sub_type_at(i),
+                    UnpackedIndex::Id(id) => Some(resources.sub_type_at_id(id)),
+                    UnpackedIndex::RecGroup(_) => None,
+                };
+                !matches!(
+                    sub.map(|s| &s.composite_type.inner),
+                    Some(CompositeInnerType::Func(_) | CompositeInnerType::Cont(_))
+                )
+            }
+        }
+    }
+}
+
+/// Whether `v` is a constant: a null or an i31, never an object.
+fn is_constant(b: &FunctionBuilder<'_>, v: ir::Value) -> bool {
+    match b.func.dfg.value_def(v) {
+        ir::ValueDef::Result(inst, _) => b.func.dfg.insts[inst].opcode() == Opcode::Iconst,
+        _ => false,
+    }
+}
