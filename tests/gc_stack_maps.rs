@@ -268,3 +268,51 @@ fn outer_frames_of_nested_calls_are_roots() {
         assert_eq!(outer.call(&mut store, v).unwrap(), v);
     }
 }
+
+/// A host function may hand its `Caller` to another thread, which may
+/// collect or call wasm on the store from there. That thread cannot read
+/// the suspended wasm frames of the first, so nothing is freed from it;
+/// the frames' references stay intact.
+#[test]
+fn a_collection_from_another_thread_frees_nothing_wasm_holds() {
+    let engine = engine(true, false, true);
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (type $box (struct (field i32)))
+          (import "" "elsewhere" (func $elsewhere))
+          (func (export "inner")
+            (drop (struct.new $box (i32.const 1)))
+            (drop (struct.new $box (i32.const 2))))
+          (func (export "outer") (param $v i32) (result i32)
+            (local $b (ref null $box))
+            (local.set $b (struct.new $box (local.get $v)))
+            (call $elsewhere)
+            (drop (struct.new $box (i32.const 0)))
+            (struct.get $box 0 (local.get $b))))"#,
+    )
+    .unwrap();
+    let mut linker = Linker::<Option<kiln::Func>>::new(&engine);
+    linker
+        .func_wrap("", "elsewhere", |mut c: Caller<'_, Option<kiln::Func>>| {
+            let inner = c.data().unwrap();
+            std::thread::scope(|s| {
+                s.spawn(|| {
+                    c.gc();
+                    inner.call(&mut c, &[], &mut []).unwrap();
+                    c.gc();
+                });
+            });
+        })
+        .unwrap();
+    let mut store = Store::new(&engine, None);
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let inner = instance.get_func(&mut store, "inner").unwrap();
+    *store.data_mut() = Some(inner);
+    let outer = instance
+        .get_typed_func::<i32, i32>(&mut store, "outer")
+        .unwrap();
+    for v in [42, 43] {
+        assert_eq!(outer.call(&mut store, v).unwrap(), v);
+    }
+}

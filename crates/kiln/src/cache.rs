@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// The first bytes of every cache entry.
 const MAGIC: &[u8; 8] = b"\0kilnche";
 /// The entry layout's version; bumped whenever the layout changes.
-const FORMAT_VERSION: u32 = 2;
+const FORMAT_VERSION: u32 = 1;
 /// Magic, format version, key, payload length, payload checksum.
 const HEADER_LEN: usize = 8 + 4 + 32 + 8 + 16;
 /// The file-name suffix of entries.

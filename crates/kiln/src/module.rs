@@ -105,6 +105,11 @@ enum Artifact {
 /// The first bytes of every serialized module.
 const MAGIC: &[u8; 8] = b"\0kilnmod";
 
+/// The version of [`CompiledModule`]'s layout, part of the compatibility
+/// key of serialized modules and cache entries: bumped whenever a field
+/// is added, removed or changed (2: stack maps).
+const ARTIFACT_FORMAT: u32 = 2;
+
 /// The start of a cache entry's payload: the compatibility key, the lengths
 /// of the parts stored raw after it, and the rest of the compiler output
 /// (`C` is `&CompiledModule` when writing, `CompiledModule` when reading).
@@ -173,7 +178,10 @@ fn decode_address_map(raw: &[u8]) -> Vec<(u32, u32)> {
 /// What a serialized module must match to be loaded by this engine: the
 /// Kiln version and the compiler's fingerprint, one item each.
 pub(crate) fn compatibility_key(engine: &Engine) -> Vec<String> {
-    let mut key = vec![format!("kiln = {}", env!("CARGO_PKG_VERSION"))];
+    let mut key = vec![
+        format!("kiln = {}", env!("CARGO_PKG_VERSION")),
+        format!("artifact format = {ARTIFACT_FORMAT}"),
+    ];
     key.extend(engine.inner.compiler.fingerprint());
     key
 }
@@ -358,8 +366,10 @@ impl Module {
         let Some(body) = bytes.strip_prefix(MAGIC.as_slice()) else {
             anyhow::bail!("not a precompiled Kiln module");
         };
-        let (key, compiled): (Vec<String>, CompiledModule) =
-            postcard::from_bytes(body).context("corrupt precompiled module")?;
+        // The key first, so that a module of another format is refused by
+        // it before its body is decoded.
+        let (key, body): (Vec<String>, &[u8]) =
+            postcard::take_from_bytes(body).context("corrupt precompiled module")?;
         let expected = compatibility_key(engine);
         if key != expected {
             anyhow::bail!(
@@ -367,6 +377,8 @@ impl Module {
                 describe_mismatch(&key, &expected)
             );
         }
+        let compiled: CompiledModule =
+            postcard::from_bytes(body).context("corrupt precompiled module")?;
         Self::from_compiled(engine, compiled)
     }
 

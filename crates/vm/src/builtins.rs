@@ -179,6 +179,9 @@ unsafe extern "C" fn table_grow(
     let current = t.size() as usize;
     let maximum = t.declared_type().maximum.map(|m| m as usize);
     if delta > 0 {
+        // `init` may be a GC reference that no stack map holds any more:
+        // sound only because the growth hook (the embedder's limiter,
+        // given just the store's data) cannot collect the GC heap.
         // SAFETY: the store context's hook matches its store.
         let decision = unsafe {
             store.allow_growth(
