@@ -21,7 +21,7 @@
 //! collection counts every exnref field of the GC heap's objects as a root.
 
 use crate::store::{StoreBody, StoreInner};
-use kiln_types::{RefHierarchy, StorageType, StructLayout, ValType};
+use kiln_types::{CompositeType, RefHierarchy, StorageType, StructLayout, SubType, ValType};
 use kiln_vm::{CollectionStats, ObjectShape, TypeRegistry, VMSharedSignatureIndex};
 use std::sync::{Arc, Weak};
 
@@ -92,6 +92,35 @@ fn object_shape(types: &TypeRegistry, id: u32) -> ObjectShape {
             elem_is_ref: holds(a.0.storage, may_be_object),
             elem_is_exnref: holds(a.0.storage, may_be_exception),
         }
+    }
+}
+
+/// Whether struct or array type `ty` has a field or element that may hold
+/// an exception.
+fn has_exnref_storage(ty: &SubType) -> bool {
+    let exn =
+        |storage: &StorageType| matches!(storage, StorageType::Val(t) if may_be_exception(*t));
+    match &ty.composite {
+        CompositeType::Struct(s) => s.fields.iter().any(|f| exn(&f.storage)),
+        CompositeType::Array(a) => exn(&a.0.storage),
+        CompositeType::Func(_) => false,
+    }
+}
+
+impl StoreInner {
+    /// Whether any object of the store's heap may hold an exception: only
+    /// types of its instances' modules and those the host registered for
+    /// it can be its objects' types.
+    fn heap_may_hold_exnrefs(&self) -> bool {
+        let types = &self.engine.inner.types;
+        self.instances
+            .iter()
+            .any(|i| i.module.info().types.iter().any(has_exnref_storage))
+            || self.host_types.ids.iter().any(|id| {
+                types
+                    .lookup_type(*id)
+                    .is_some_and(|t| has_exnref_storage(&t))
+            })
     }
 }
 
@@ -221,8 +250,12 @@ impl StoreInner {
     }
 
     /// Calls `f` with every exnref field and element of the GC heap's
-    /// objects (for the exception collector).
+    /// objects (for the exception collector). Visits no object unless some
+    /// struct or array type the store's objects may have holds exnrefs.
     pub(crate) fn for_each_heap_exnref(&mut self, f: impl FnMut(usize)) {
+        if !self.heap_may_hold_exnrefs() {
+            return;
+        }
         let types = &self.engine.inner.types;
         self.vm
             .gc_heap
