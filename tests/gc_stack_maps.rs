@@ -316,3 +316,98 @@ fn a_collection_from_another_thread_frees_nothing_wasm_holds() {
         assert_eq!(outer.call(&mut store, v).unwrap(), v);
     }
 }
+
+/// Exception references are in the stack maps too: an exception a frame
+/// still uses survives exception collections (and what it carries stays
+/// reachable; this fails without exnrefs in the maps), and one it no
+/// longer uses is freed by the next collection, and then what it carried
+/// by the GC. (The old conservative scan also passed the second part: the
+/// stale word happened not to stay in the frame.)
+#[test]
+fn exceptions_are_roots_exactly_while_a_frame_uses_them() {
+    let engine = engine(false, false, true);
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (type $box (struct (field externref)))
+          (tag $t (param (ref null $box)))
+          (tag $noise)
+          (import "" "make" (func $make (result externref)))
+          (import "" "check" (func $check (param externref)))
+          (import "" "report" (func $report))
+          (func $catch_one (result exnref)
+            (block $h (result exnref)
+              (try_table (catch_all_ref $h)
+                (throw $t (struct.new $box (call $make))))
+              unreachable))
+          (func $churn (param $n i32)
+            (local $i i32)
+            (loop $l
+              (block $h (try_table (catch_all $h) (throw $noise)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_u (local.get $i) (local.get $n)))))
+          (func (export "keep") (param $n i32)
+            (local $e exnref)
+            (local.set $e (call $catch_one))
+            (call $churn (local.get $n))
+            (block $h (result (ref null $box))
+              (try_table (catch $t $h) (throw_ref (local.get $e)))
+              unreachable)
+            (call $check (struct.get $box 0)))
+          (func (export "forget") (param $n i32)
+            (local $e exnref)
+            (local.set $e (call $catch_one))
+            ;; Live across a call, so kept in the frame.
+            (call $report)
+            (drop (ref.is_null (local.get $e)))
+            (local.set $e (ref.null exn))
+            (call $churn (local.get $n))
+            (call $report)))"#,
+    )
+    .unwrap();
+    let live = Arc::new(AtomicUsize::new(0));
+    let mut linker = Linker::<Vec<usize>>::new(&engine);
+    let made = live.clone();
+    linker
+        .func_wrap("", "make", move |mut c: Caller<'_, Vec<usize>>| {
+            made.fetch_add(1, SeqCst);
+            Some(ExternRef::new(&mut c, Tracked(made.clone())))
+        })
+        .unwrap();
+    linker
+        .func_wrap(
+            "",
+            "check",
+            |_: Caller<'_, Vec<usize>>, x: Option<ExternRef>| {
+                assert!(x.unwrap().downcast_ref::<Tracked>().is_some());
+            },
+        )
+        .unwrap();
+    let seen = live.clone();
+    linker
+        .func_wrap("", "report", move |mut c: Caller<'_, Vec<usize>>| {
+            c.gc();
+            c.data_mut().push(seen.load(SeqCst));
+        })
+        .unwrap();
+    let mut store = Store::new(&engine, Vec::new());
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let keep = instance
+        .get_typed_func::<i32, ()>(&mut store, "keep")
+        .unwrap();
+    let forget = instance
+        .get_typed_func::<i32, ()>(&mut store, "forget")
+        .unwrap();
+    // `forget`'s exception is dead during its throws (its old value may
+    // still sit in the frame, but no stack map lists it): it is freed, and
+    // the GC then frees its host value.
+    forget.call(&mut store, 5000).unwrap();
+    assert_eq!(store.data()[..], [1, 0]);
+    // Enough throws for several exception collections while the exception
+    // is held: it and its host value stay intact.
+    keep.call(&mut store, 5000).unwrap();
+    store.gc();
+    // The last `keep`'s exception (not collected yet: nothing threw since)
+    // still holds its host value.
+    assert_eq!(live.load(SeqCst), 1);
+}

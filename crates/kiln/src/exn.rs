@@ -12,8 +12,9 @@
 //! global or table, not a wasm frame, not another live exception, and not
 //! the host (an object the host was given a reference to stays as long as
 //! the store). Collections run when wasm throws, once the objects have
-//! doubled since the last one; the frames on the stack are scanned
-//! conservatively (see `kiln_vm`'s `throw` module).
+//! doubled since the last one; the wasm frames' exnrefs are read through
+//! their stack maps, as the GC's references are (see `kiln_vm`'s
+//! `stack_roots` and `throw` modules).
 
 use crate::context::{AsContext, AsContextMut};
 use crate::store::StoreInner;
@@ -154,9 +155,10 @@ fn is_exnref(t: &ValType) -> bool {
 ///
 /// # Safety
 /// `store` must point at a live `StoreBody<T>` (the store context's
-/// `store`), and `conservative` must hold every word of the running wasm
-/// and runtime frames that may be an exception's address.
-pub(crate) unsafe fn exception_hook<T>(store: *mut std::ffi::c_void, conservative: &[&[usize]]) {
+/// `store`), and `stack` must hold every word of the running frames that
+/// may be an exception's address (the wasm frames' stack-map slots and the
+/// payload being thrown); words that are no exception are ignored.
+pub(crate) unsafe fn exception_hook<T>(store: *mut std::ffi::c_void, stack: &[&[usize]]) {
     // SAFETY: guaranteed by the caller; the collection only reads the
     // store's globals, tables, tags and GC heap.
     let store = unsafe { &mut *(store as *mut crate::store::StoreBody<T>) };
@@ -166,13 +168,13 @@ pub(crate) unsafe fn exception_hook<T>(store: *mut std::ffi::c_void, conservativ
         // GC objects' exnref fields (live or not yet swept) are roots.
         let mut heap_words = Vec::new();
         inner.for_each_heap_exnref(|w| heap_words.push(w));
-        let mut all = conservative.to_vec();
+        let mut all = stack.to_vec();
         all.push(&heap_words);
         inner.reachable_exceptions(&all)
     }));
     if let Ok(live) = marked {
         // SAFETY: `live` holds every object the store's globals and tables,
-        // the host (pinned objects), the running frames (`conservative`)
+        // the host (pinned objects), the running frames (`stack`)
         // and live objects can reach.
         unsafe { inner.vm.exceptions.retain(&live) };
     }
@@ -180,9 +182,9 @@ pub(crate) unsafe fn exception_hook<T>(store: *mut std::ffi::c_void, conservativ
 
 impl StoreInner {
     /// The addresses of the exception objects reachable from exnref globals
-    /// and tables, pinned objects, the words in `conservative` that are an
+    /// and tables, pinned objects, the words in `stack` that are an
     /// object's address, and the values of reachable objects.
-    fn reachable_exceptions(&self, conservative: &[&[usize]]) -> HashSet<usize> {
+    fn reachable_exceptions(&self, stack: &[&[usize]]) -> HashSet<usize> {
         let mut objects = HashSet::new();
         let mut work = Vec::new();
         self.vm.exceptions.for_each(|o| {
@@ -192,7 +194,7 @@ impl StoreInner {
                 work.push(address);
             }
         });
-        for words in conservative {
+        for words in stack {
             work.extend(words.iter().copied().filter(|w| objects.contains(w)));
         }
         for g in &self.globals {

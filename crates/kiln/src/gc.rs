@@ -222,15 +222,14 @@ impl StoreInner {
     /// references the running wasm frames hold).
     pub(crate) fn collect_garbage(&mut self, stack_roots: &[usize]) -> CollectionStats {
         let heap = &self.vm.gc_heap;
-        // A stack map slot holds null, an i31 or a live object. Anything
-        // else means the stack maps are wrong (a Kiln bug) and may miss
-        // references, so freeing anything could free an object in use:
-        // stress mode (for tests) stops there, and otherwise nothing is
-        // collected.
-        if let Some(w) = stack_roots
-            .iter()
-            .find(|&&w| w != 0 && w & 1 == 0 && !heap.is_object(w))
-        {
+        // A stack map slot holds null, an i31, a live object or a live
+        // exception. Anything else means the stack maps are wrong (a Kiln
+        // bug) and may miss references, so freeing anything could free an
+        // object in use: stress mode (for tests) stops there, and otherwise
+        // nothing is collected.
+        if let Some(w) = stack_roots.iter().find(|&&w| {
+            w != 0 && w & 1 == 0 && !heap.is_object(w) && !self.vm.exceptions.contains(w)
+        }) {
             assert!(
                 !heap.stress(),
                 "a wasm frame's stack map slot holds {w:#x}, which is no object"

@@ -114,6 +114,13 @@ impl HeapType {
         }
     }
 
+    /// Whether a value of this type may be the address of something a
+    /// collector frees — a GC object or an exception object — and so must
+    /// be in a stack map wherever compiled code keeps it across a call.
+    pub fn needs_stack_map(self) -> bool {
+        self.may_be_gc_object() || self == HeapType::Exn
+    }
+
     /// The kind of a concrete type (in any index space); `None` for an
     /// abstract heap type.
     pub fn concrete_kind(self) -> Option<TypeKind> {

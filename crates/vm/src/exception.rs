@@ -9,9 +9,10 @@
 //! The heap frees objects only when told which survive
 //! ([`ExceptionHeap::retain`]). The `Throw` builtin has that decided (see
 //! [`crate::throw`]) when the heap has doubled since the last time: the
-//! embedding layer knows the precise roots (exnref globals and tables, and
-//! the objects the host was given, pinned for good), and the wasm and
-//! runtime frames on the stack are scanned conservatively.
+//! embedding layer knows the roots (exnref globals and tables, the objects
+//! the host was given, pinned for good, and the GC heap's exnref fields),
+//! and the builtin adds the wasm frames' exnrefs (from their stack maps)
+//! and the values it is throwing.
 
 use crate::vmcontext::RawValue;
 use kiln_types::VMExceptionOffsets;
@@ -148,6 +149,13 @@ impl ExceptionHeap {
     /// another to be worth it.
     pub fn collection_due(&self) -> bool {
         self.len() >= self.next_collection.load(Ordering::Relaxed)
+    }
+
+    /// Whether `addr` is the address of one of the heap's objects (a walk
+    /// over all of them).
+    pub fn contains(&self, addr: usize) -> bool {
+        let objects = self.objects.lock().unwrap_or_else(|e| e.into_inner());
+        objects.iter().any(|o| o.as_ptr() as usize == addr)
     }
 
     /// Runs `f` on every object.

@@ -73,10 +73,11 @@ pub enum EpochDecision {
 /// must not unwind.
 pub type EpochHook = unsafe fn(*mut c_void) -> EpochDecision;
 
-/// The embedder's exception collector: `(store, conservative roots)`. It
-/// frees the objects of the store's heap that neither its own roots nor
-/// any of the given words (the wasm and runtime frames' stack and saved
-/// registers, scanned conservatively) can reach. It must not unwind.
+/// The embedder's exception collector: `(store, stack roots)`. It frees
+/// the objects of the store's heap that neither its own roots nor any of
+/// the given words (the running wasm frames' stack-map slots and the
+/// payload being thrown; words that are no object are ignored) can reach.
+/// It must not unwind.
 pub type ExceptionHook = unsafe fn(*mut c_void, &[&[usize]]);
 
 /// What is about to grow.

@@ -21,9 +21,7 @@ use crate::code_registry;
 use crate::exception::VMExceptionObject;
 use crate::instance::Instance;
 use crate::store_context::VMStoreContext;
-use crate::traps::{
-    CallState, ThrownObject, TrapReason, current_sp, raise_recorded, with_current_call,
-};
+use crate::traps::{CallState, ThrownObject, TrapReason, raise_recorded, with_current_call};
 use crate::vmcontext::VMContext;
 use kiln_types::ExceptionHandler;
 
@@ -103,17 +101,17 @@ fn handler_at(call: &CallState, fp: usize, ret: usize, tag: u32) -> Option<Resum
 
 /// Has the store's exception objects collected if enough have been made
 /// since the last collection. Called by the `Throw` builtin before it
-/// allocates, with wasm frames live: those and the runtime frames below
-/// them are scanned conservatively, every aligned word of the stack from
-/// here to the store's outermost entry into wasm, and the callee-saved
-/// registers (which may still hold a wasm frame's value), counting as a
-/// reference if it is an object's address.
+/// allocates, with `payload` the words of the values it is about to throw
+/// (in a buffer no stack map lists). The roots on the stack are the
+/// references the running wasm frames hold, read through their stack maps
+/// (see `stack_roots`), and `payload`; if the frames cannot be read,
+/// nothing is collected.
 ///
 /// # Safety
 /// Must be called from a runtime function that wasm running on `store`
-/// called on this thread, holding no exception object's address anywhere
-/// but on this stack or in a callee-saved register.
-pub(crate) unsafe fn collect_if_due(store: &VMStoreContext) {
+/// called on this thread, holding no exception object's address but in
+/// the wasm frames' stack-map slots and `payload`.
+pub(crate) unsafe fn collect_if_due(store: &VMStoreContext, payload: &[usize]) {
     if !store.exceptions.collection_due() {
         return;
     }
@@ -121,69 +119,12 @@ pub(crate) unsafe fn collect_if_due(store: &VMStoreContext) {
         return;
     };
     // SAFETY: the caller's promise, passed on.
-    unsafe {
-        scan_stack(|words| {
-            // SAFETY: the hook matches the store (set by the embedder with
-            // it), and no wasm runs on the store while the hook runs but the
-            // frames scanned.
-            hook(store.store, words)
-        })
-    };
-}
-
-/// Calls `f` with this thread's stack, every aligned word from here to the
-/// outermost entry into wasm, and the callee-saved registers' values: the
-/// words that may hold references of the wasm and runtime frames below.
-/// Does nothing if wasm is not running on this thread or this is not its
-/// stack (a host function moved to another stack): then what holds the
-/// objects cannot be scanned, and nothing may be freed.
-///
-/// # Safety
-/// Must be called from a runtime function that wasm called on this thread.
-pub(crate) unsafe fn scan_stack(f: impl FnOnce(&[&[usize]])) {
-    let registers = callee_saved_registers();
-    let Some(top) = with_current_call(|call| call.outermost_entry_sp()) else {
+    let Some(frames) = (unsafe { crate::stack_roots::wasm_stack_roots(store) }) else {
         return;
     };
-    let bottom = current_sp();
-    if bottom >= top {
-        return;
-    }
-    let words = (top - bottom) / 8;
-    // Copied word by word through raw pointers, so that no slice spans the
-    // frames up the stack while this runs.
-    let stack: Vec<usize> = (0..words)
-        // SAFETY: `bottom..top` is this thread's live stack, from this
-        // frame up to the entry into wasm: mapped and 8-byte aligned.
-        .map(|i| unsafe { std::ptr::read_volatile((bottom as *const usize).add(i)) })
-        .collect();
-    f(&[&registers, &stack])
-}
-
-/// The callee-saved registers' values as this function starts.
-#[inline(never)]
-fn callee_saved_registers() -> [usize; 6] {
-    let (rbx, rbp, r12, r13, r14, r15): (usize, usize, usize, usize, usize, usize);
-    // SAFETY: only reads registers. The outputs are named caller-saved
-    // registers, so none of them can be a register still to be read.
-    unsafe {
-        std::arch::asm!(
-            "mov rax, rbx",
-            "mov rcx, rbp",
-            "mov rdx, r12",
-            "mov rsi, r13",
-            "mov rdi, r14",
-            "mov r8, r15",
-            out("rax") rbx,
-            out("rcx") rbp,
-            out("rdx") r12,
-            out("rsi") r13,
-            out("rdi") r14,
-            out("r8") r15,
-            options(nomem, nostack, preserves_flags),
-        )
-    };
-    [rbx, rbp, r12, r13, r14, r15]
+    // SAFETY: the hook matches the store (set by the embedder with it), and
+    // no wasm runs on the store while the hook runs.
+    unsafe { hook(store.store, &[&frames, payload]) }
 }
 
 /// Jumps to a handler: `rbp = fp`, `rsp = sp`, the exception in `rax`

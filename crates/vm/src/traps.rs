@@ -532,23 +532,6 @@ pub(crate) fn with_current_call<R>(f: impl FnOnce(&CallState) -> R) -> Option<R>
 }
 
 impl CallState {
-    /// The stack pointer at the outermost entry into wasm on this thread
-    /// that runs on the same store as this call: every frame of the
-    /// store's running calls lies below it.
-    pub(crate) fn outermost_entry_sp(&self) -> usize {
-        let mut sp = self.entry_sp;
-        let mut outer = self.prev;
-        while !outer.is_null() {
-            // SAFETY: the chain links the live states of enclosing calls.
-            let st = unsafe { &*outer };
-            if std::ptr::eq(st.store, self.store) {
-                sp = st.entry_sp;
-            }
-            outer = st.prev;
-        }
-        sp
-    }
-
     /// The frames above the one whose frame pointer is `fp`, innermost
     /// first: each caller's frame pointer and the return address into it.
     /// Only reads memory inside this call's stack, and ends where the chain

@@ -200,9 +200,10 @@ impl FuncTranslator<'_, '_> {
             .clone();
         let values = self.popn(ty.params().len());
         let size = VMExceptionOffsets::VALUE_SIZE;
-        // GC references in this slot are in no stack map: sound only
-        // because `Throw` never collects the GC heap (it may collect
-        // exception objects, which scans the stack conservatively).
+        // References in this slot are in no stack map: GC ones are sound
+        // only because `Throw` never collects the GC heap; exception ones
+        // because `Throw` passes the slot's words to the exception
+        // collection it may run.
         let slot = self.b.create_sized_stack_slot(ir::StackSlotData::new(
             ir::StackSlotKind::ExplicitSlot,
             values.len().max(1) as u32 * size,

@@ -113,11 +113,11 @@ pub fn translate_function(
     let mut refs = env
         .operand_types
         .map(|types| stack_maps::RefTracker::new(types, index, env.info.functions[index.index()]));
-    // A local that may hold a GC object is kept in a stack slot across
-    // calls, where the collector finds it.
+    // A local that may hold a GC or exception object is kept in a stack
+    // slot across calls, where the collectors find it.
     let declare_local = |b: &mut FunctionBuilder<'_>, t: ValType, value: ir::Value| {
         let v = b.declare_var(clif_type(t, ptr));
-        if matches!(t, ValType::Ref(r) if r.heap_type.may_be_gc_object()) {
+        if matches!(t, ValType::Ref(r) if r.heap_type.needs_stack_map()) {
             b.declare_var_needs_stack_map(v);
         }
         b.def_var(v, value);

@@ -1,9 +1,9 @@
 //! Which values compiled code keeps where the collector can find them.
 //!
-//! A GC reference that is live across a call must be in the call's stack
-//! map (Cranelift's user stack maps: such values are spilled to stack slots
-//! that the map lists), or a collection during the call would free an
-//! object still in use. The translator itself does not track operand
+//! A reference to a GC object or an exception object that is live across
+//! a call must be in the call's stack map (Cranelift's user stack maps:
+//! such values are spilled to stack slots that the map lists), or a
+//! collection during the call would free an object still in use. The translator itself does not track operand
 //! types, so for functions that may hold GC objects a wasmparser
 //! [`FuncValidator`] runs alongside it: after each operator, every value
 //! new on the operand stack whose type may be an object is declared to
@@ -28,11 +28,12 @@ pub struct OperandTypes<'a> {
     pub features: WasmFeatures,
 }
 
-/// Whether any value of `info` may be a GC object: some type, table or
-/// global mentions a reference to a struct, an array or a host value.
-/// Without one, no such object can ever reach the module's code.
+/// Whether any value of `info` may be a GC or exception object: some type,
+/// table or global mentions a reference to a struct, an array, a host
+/// value or an exception. Without one, no such object can ever reach the
+/// module's code.
 pub fn module_may_hold_gc_objects(info: &ModuleInfo) -> bool {
-    let val = |t: &ValType| matches!(t, ValType::Ref(r) if r.heap_type.may_be_gc_object());
+    let val = |t: &ValType| matches!(t, ValType::Ref(r) if r.heap_type.needs_stack_map());
     let storage = |s: &StorageType| matches!(s, StorageType::Val(t) if val(t));
     info.types.iter().any(|t| match &t.composite {
         CompositeType::Func(f) => f.param_types().iter().chain(f.result_types()).any(val),
@@ -42,7 +43,7 @@ pub fn module_may_hold_gc_objects(info: &ModuleInfo) -> bool {
         || info
             .tables
             .iter()
-            .any(|t| t.element.heap_type.may_be_gc_object())
+            .any(|t| t.element.heap_type.needs_stack_map())
 }
 
 /// Declares a function's new GC-reference operands for stack maps as
@@ -87,7 +88,7 @@ impl RefTracker {
     }
 
     /// After a reachable operator: declares each value of `stack` that is
-    /// new since the last call and may be an object.
+    /// new since the last call and may be a GC or exception object.
     pub(super) fn declare_new_references(
         &mut self,
         b: &mut FunctionBuilder<'_>,
@@ -112,7 +113,7 @@ impl RefTracker {
             else {
                 continue;
             };
-            if self.may_be_gc_object(r.heap_type()) && !is_constant(b, v) {
+            if self.needs_stack_map(r.heap_type()) && !is_constant(b, v) {
                 b.declare_value_needs_stack_map(v);
             }
         }
@@ -121,14 +122,17 @@ impl RefTracker {
         Ok(())
     }
 
-    /// [`kiln_types::HeapType::may_be_gc_object`] for wasmparser's heap
+    /// [`kiln_types::HeapType::needs_stack_map`] for wasmparser's heap
     /// types (a type it cannot resolve counts as one).
-    fn may_be_gc_object(&self, h: HeapType) -> bool {
+    fn needs_stack_map(&self, h: HeapType) -> bool {
         use wasmparser::AbstractHeapType as A;
         let resources = self.validator.resources();
         match h {
             HeapType::Abstract { ty, .. } => {
-                matches!(ty, A::Any | A::Eq | A::Struct | A::Array | A::Extern)
+                matches!(
+                    ty,
+                    A::Any | A::Eq | A::Struct | A::Array | A::Extern | A::Exn
+                )
             }
             HeapType::Concrete(index) | HeapType::Exact(index) => {
                 let sub = match index {
