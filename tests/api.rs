@@ -386,3 +386,74 @@ fn instance_pre_instantiates_in_many_stores() {
     }
     assert_eq!(pre.module().imports().len(), 1);
 }
+
+/// Static host functions called from wasm (through the register-passing
+/// adapter) hand back every scalar type exactly: all 32 or 64 bits, a
+/// NaN's payload, no result, two results, and an error as a trap.
+#[test]
+fn static_host_functions_return_every_scalar_type_to_wasm() {
+    let engine = Engine::default();
+    let mut linker = Linker::<Vec<i32>>::new(&engine);
+    linker
+        .func_wrap("h", "i32", |x: i32| x.wrapping_mul(3))
+        .unwrap()
+        .func_wrap("h", "i64", |x: i64| x ^ 0x00ff)
+        .unwrap()
+        .func_wrap("h", "f32", |x: f32| {
+            if x.is_nan() {
+                f32::from_bits(0x7fc0_1234)
+            } else {
+                x * 2.0
+            }
+        })
+        .unwrap()
+        .func_wrap("h", "f64", |x: f64| x + 1.0)
+        .unwrap()
+        .func_wrap("h", "none", |mut c: Caller<'_, Vec<i32>>, x: i32| {
+            c.data_mut().push(x)
+        })
+        .unwrap()
+        .func_wrap("h", "two", |x: i32| (x + 1, i64::from(x) << 40))
+        .unwrap()
+        .func_wrap("h", "fail", |x: i32| -> kiln::Result<i32> {
+            kiln::bail!("refused {x}")
+        })
+        .unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (import "h" "i32" (func $i32 (param i32) (result i32)))
+          (import "h" "i64" (func $i64 (param i64) (result i64)))
+          (import "h" "f32" (func $f32 (param f32) (result f32)))
+          (import "h" "f64" (func $f64 (param f64) (result f64)))
+          (import "h" "none" (func $none (param i32)))
+          (import "h" "two" (func $two (param i32) (result i32 i64)))
+          (import "h" "fail" (func $fail (param i32) (result i32)))
+          (func (export "run") (result i32 i64 f32 f64 i32 i32 i64)
+            (call $i32 (i32.const -7))
+            (call $i64 (i64.const 0x123456789abcdef0))
+            (call $f32 (f32.const -1.5))
+            (call $f64 (f64.const 3.25))
+            (i32.reinterpret_f32 (call $f32 (f32.const nan)))
+            (call $none (i32.const 9))
+            (call $two (i32.const 5)))
+          (func (export "fail") (result i32) (call $fail (i32.const 4))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, Vec::new());
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance
+        .get_typed_func::<(), (i32, i64, f32, f64, i32, i32, i64)>(&mut store, "run")
+        .unwrap();
+    let (a, b, c, d, e, f, g) = run.call(&mut store, ()).unwrap();
+    assert_eq!((a, b), (-21, 0x1234_5678_9abc_de0f));
+    assert_eq!((c, d), (-3.0, 4.25));
+    assert_eq!(e as u32, 0x7fc0_1234);
+    assert_eq!((f, g), (6, 5 << 40));
+    assert_eq!(store.data()[..], [9]);
+    let fail = instance
+        .get_typed_func::<(), i32>(&mut store, "fail")
+        .unwrap();
+    let err = fail.call(&mut store, ()).unwrap_err();
+    assert!(format!("{err:#}").contains("refused 4"), "{err:#}");
+}
