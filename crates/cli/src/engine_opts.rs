@@ -33,7 +33,9 @@ pub struct EngineOptions {
     /// past it), `nan-canonicalization=y` (float operations produce only the
     /// canonical NaN), and `unknown-imports-trap=y` or
     /// `unknown-imports-default=y` (function imports nothing defines become
-    /// functions that trap, or that return zeros and nulls).
+    /// functions that trap, or that return zeros and nulls). For testing
+    /// Kiln itself: `gc-stress=y` collects the GC heap at every allocation
+    /// and poisons what it frees (very slow; see `Config::gc_stress`).
     #[arg(short = 'W', long = "wasm", value_name = "FEATURE[=y|n]")]
     pub wasm: Vec<String>,
 
@@ -218,6 +220,9 @@ impl EngineOptions {
                 }
                 "nan-canonicalization" => {
                     config.cranelift_nan_canonicalization(parse_switch(name, value)?);
+                }
+                "gc-stress" => {
+                    config.gc_stress(parse_switch(name, value)?);
                 }
                 "unknown-imports-trap" | "unknown-imports-default" => {
                     let rule = if key == "unknown-imports-trap" {

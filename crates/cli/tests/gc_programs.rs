@@ -19,6 +19,21 @@ fn a_kotlin_program_prints_what_it_prints_on_wasmtime() {
     let wasm = dir.join("prebuilt/kiln_gc_demo.wasm");
     let out = run(&scratch("kotlin"), &["run", &wasm.display().to_string()]);
     assert_eq!(out.success(), expected);
+    // Again with a collection at every allocation and freed objects
+    // poisoned (`-W gc-stress`): a reference that compiled code keeps
+    // where no stack map says would be freed in use and show.
+    let out = run(
+        &scratch("kotlin-gc-stress"),
+        &[
+            "run",
+            "-C",
+            "cache=n",
+            "-W",
+            "gc-stress=y",
+            &wasm.display().to_string(),
+        ],
+    );
+    assert_eq!(out.success(), expected, "with -W gc-stress=y");
 }
 
 /// What binary-trees prints for `depth`: a perfect tree of depth `d` has
@@ -54,4 +69,9 @@ fn binary_trees_checks_every_tree() {
         );
         assert_eq!(out.success(), binary_trees_output(depth), "depth {depth}");
     }
+    let out = run(
+        &dir,
+        &["run", "-W", "gc-stress=y", &wat.display().to_string(), "8"],
+    );
+    assert_eq!(out.success(), binary_trees_output(8), "with -W gc-stress=y");
 }
