@@ -411,3 +411,43 @@ fn exceptions_are_roots_exactly_while_a_frame_uses_them() {
     // still holds its host value.
     assert_eq!(live.load(SeqCst), 1);
 }
+
+/// A GC collection finds exnrefs in the stack maps too, next to GC
+/// references: they are accepted as exception objects (not taken for a
+/// broken map), and both kinds stay intact.
+#[test]
+fn gc_collections_see_exnrefs_in_frames() {
+    let engine = engine(true, false, true);
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (type $box (struct (field i32)))
+          (tag $t (param i32))
+          (func (export "run") (param $v i32) (result i32)
+            (local $e exnref) (local $b (ref null $box)) (local $i i32)
+            (local.set $e
+              (block $h (result exnref)
+                (try_table (catch_all_ref $h) (throw $t (local.get $v)))
+                unreachable))
+            (local.set $b (struct.new $box (local.get $v)))
+            (loop $l
+              (drop (struct.new $box (local.get $i)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_u (local.get $i) (i32.const 50))))
+            (block $h (result i32)
+              (try_table (catch $t $h) (throw_ref (local.get $e)))
+              unreachable)
+            (i32.add (struct.get $box 0 (local.get $b)))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let run = instance
+        .get_typed_func::<i32, i32>(&mut store, "run")
+        .unwrap();
+    for v in [3, 4] {
+        assert_eq!(run.call(&mut store, v).unwrap(), 2 * v);
+    }
+}

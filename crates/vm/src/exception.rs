@@ -151,13 +151,6 @@ impl ExceptionHeap {
         self.len() >= self.next_collection.load(Ordering::Relaxed)
     }
 
-    /// Whether `addr` is the address of one of the heap's objects (a walk
-    /// over all of them).
-    pub fn contains(&self, addr: usize) -> bool {
-        let objects = self.objects.lock().unwrap_or_else(|e| e.into_inner());
-        objects.iter().any(|o| o.as_ptr() as usize == addr)
-    }
-
     /// Runs `f` on every object.
     pub fn for_each(&self, mut f: impl FnMut(&VMExceptionObject)) {
         let objects = self.objects.lock().unwrap_or_else(|e| e.into_inner());
