@@ -451,3 +451,44 @@ fn gc_collections_see_exnrefs_in_frames() {
         assert_eq!(run.call(&mut store, v).unwrap(), 2 * v);
     }
 }
+
+/// An exnref that no type of its module names — a `catch_all_ref` result
+/// kept on the operand stack — is in the stack maps too: 5,000 throws of
+/// another tag (several exception collections) later it is still the
+/// exception, and `throw_ref` finds the handler for its tag and payload. (A function that catches with
+/// `catch_ref`/`catch_all_ref` is tracked even when nothing in the
+/// module's types, globals and tables mentions a reference.)
+#[test]
+fn an_exnref_no_type_names_is_in_the_stack_maps() {
+    let engine = engine(false, false, true);
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (tag $t)
+          (tag $p (param i32))
+          (func $churn (param $n i32)
+            (loop $l
+              (block $c (try_table (catch $t $c) (throw $t)))
+              (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+          (func (export "run") (result i32)
+            (block $ok (result i32)
+              (try_table (catch $p $ok)
+                (block $h (result exnref)
+                  (try_table (catch_all_ref $h) (throw $p (i32.const 42)))
+                  unreachable)
+                (call $churn (i32.const 5000))
+                (throw_ref))
+              unreachable)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let run = instance
+        .get_typed_func::<(), i32>(&mut store, "run")
+        .unwrap();
+    for _ in 0..3 {
+        assert_eq!(run.call(&mut store, ()).unwrap(), 42);
+    }
+}

@@ -25,8 +25,8 @@ pub struct LazyModule {
     pub compiled: CompiledModule,
     /// Each defined function's body.
     pub bodies: FunctionBodies,
-    /// The module's validated types, if its functions may hold GC objects:
-    /// what [`Compiler::compile_functions`] needs to give them stack maps.
+    /// The module's validated types: what [`Compiler::compile_functions`]
+    /// needs to give its functions stack maps.
     pub types: Option<ValidatorResources>,
 }
 

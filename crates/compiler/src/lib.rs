@@ -139,13 +139,12 @@ impl Compiler {
     }
 
     /// Validates `bytes` and reads its sections and vmctx layout; also
-    /// returns the module's validated types if its functions may hold GC
-    /// objects (so that translation can put them in stack maps).
+    /// returns the module's validated types (with which translation puts
+    /// references in stack maps).
     fn parse<'b>(&self, bytes: &'b [u8]) -> Result<Parsed<'b>> {
         let resources = self.validate_with_types(bytes)?;
         let (info, bodies) = module_env::parse_module(bytes)?;
         let offsets = VMOffsets::new(self.isa.pointer_type().bytes() as u8, &info);
-        let resources = resources.filter(|_| translate::module_may_hold_gc_objects(&info));
         Ok(Parsed {
             info,
             bodies,
@@ -155,7 +154,7 @@ impl Compiler {
     }
 
     /// What translating `info`'s functions needs; `resources` are the
-    /// module's validated types if it needs stack maps.
+    /// module's validated types.
     fn env<'a>(
         &'a self,
         info: &'a ModuleInfo,
@@ -171,6 +170,7 @@ impl Compiler {
             operand_types: resources.map(|resources| translate::OperandTypes {
                 resources,
                 features: self.features,
+                module_holds_references: translate::module_may_hold_gc_objects(info),
             }),
         }
     }

@@ -24,7 +24,7 @@ pub(crate) struct LazyFunctions {
     /// The module's binary, which the function bodies lie in.
     bytes: Arc<[u8]>,
     bodies: FunctionBodies,
-    /// The module's validated types, if its functions need stack maps.
+    /// The module's validated types (for stack maps).
     types: Option<wasmparser::ValidatorResources>,
     info: Arc<ModuleInfo>,
     offsets: VMOffsets,

@@ -107,8 +107,9 @@ const MAGIC: &[u8; 8] = b"\0kilnmod";
 
 /// The version of [`CompiledModule`]'s layout, part of the compatibility
 /// key of serialized modules and cache entries: bumped whenever a field
-/// is added, removed or changed (2: stack maps).
-const ARTIFACT_FORMAT: u32 = 2;
+/// is added, removed or changed, or what it means (2: stack maps; 3:
+/// exnrefs in them).
+const ARTIFACT_FORMAT: u32 = 3;
 
 /// The start of a cache entry's payload: the compatibility key, the lengths
 /// of the parts stored raw after it, and the rest of the compiler output

@@ -41,9 +41,10 @@ pub struct ModuleEnv<'a> {
     /// functions' code pointers, through which direct calls then go (the
     /// callee may not be compiled yet; its slot points at a stub until it is).
     pub function_table: Option<usize>,
-    /// The module's operand types, when its functions may hold GC objects
-    /// (see [`module_may_hold_gc_objects`]): then references live across
-    /// calls are put in stack maps.
+    /// The module's operand types (absent only for a module without
+    /// functions): with them, references to GC and exception objects live
+    /// across calls are put in stack maps, in the functions that may hold
+    /// any (see [`OperandTypes::tracks`]).
     pub operand_types: Option<OperandTypes<'a>>,
 }
 
@@ -110,9 +111,14 @@ pub fn translate_function(
     let params = b.block_params(entry).to_vec();
     let vmctx = params[0];
 
-    let mut refs = env
-        .operand_types
-        .map(|types| stack_maps::RefTracker::new(types, index, env.info.functions[index.index()]));
+    let mut refs = match env.operand_types {
+        Some(types) if types.tracks(body)? => Some(stack_maps::RefTracker::new(
+            types,
+            index,
+            env.info.functions[index.index()],
+        )),
+        _ => None,
+    };
     // A local that may hold a GC or exception object is kept in a stack
     // slot across calls, where the collectors find it.
     let declare_local = |b: &mut FunctionBuilder<'_>, t: ValType, value: ir::Value| {

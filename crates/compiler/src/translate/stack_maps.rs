@@ -1,21 +1,27 @@
-//! Which values compiled code keeps where the collector can find them.
+//! Which values compiled code keeps where the collectors can find them.
 //!
 //! A reference to a GC object or an exception object that is live across
 //! a call must be in the call's stack map (Cranelift's user stack maps:
 //! such values are spilled to stack slots that the map lists), or a
-//! collection during the call would free an object still in use. The translator itself does not track operand
-//! types, so for functions that may hold GC objects a wasmparser
-//! [`FuncValidator`] runs alongside it: after each operator, every value
-//! new on the operand stack whose type may be an object is declared to
-//! Cranelift, and so is every local of such a type.
+//! collection during the call would free an object still in use.
+//!
+//! The translator itself does not track operand types, so for functions
+//! that may hold such objects a wasmparser [`FuncValidator`] runs
+//! alongside it: after each operator, every value new on the operand
+//! stack whose type may be an object is declared to Cranelift, and so is
+//! every local of such a type. A function may hold one if its module's
+//! types, tables or globals mention such a reference
+//! ([`module_may_hold_gc_objects`]), or if it catches an exception with its
+//! reference (`catch_ref`, `catch_all_ref`: an `exnref` that no type
+//! names, from a throw of any module).
 
 use anyhow::{Result, bail};
 use cranelift_codegen::ir::{self, Opcode};
 use cranelift_frontend::FunctionBuilder;
 use kiln_types::{CompositeType, FuncIndex, ModuleInfo, StorageType, TypeIndex, ValType};
 use wasmparser::{
-    CompositeInnerType, FuncToValidate, FuncValidator, HeapType, Operator, UnpackedIndex,
-    ValidatorResources, WasmFeatures, WasmModuleResources,
+    Catch, CompositeInnerType, FuncToValidate, FuncValidator, FunctionBody, HeapType, Operator,
+    UnpackedIndex, ValidatorResources, WasmFeatures, WasmModuleResources,
 };
 
 /// What the translator needs to know the types of a function's operands:
@@ -26,6 +32,30 @@ pub struct OperandTypes<'a> {
     pub resources: &'a ValidatorResources,
     /// The features the module was validated with.
     pub features: WasmFeatures,
+    /// Whether [`module_may_hold_gc_objects`] holds for the module: then
+    /// every function is tracked, else only those that catch references.
+    pub module_holds_references: bool,
+}
+
+impl OperandTypes<'_> {
+    /// Whether the function whose body is `body` may hold a GC or
+    /// exception object, so that its references must be tracked.
+    pub(super) fn tracks(&self, body: &FunctionBody<'_>) -> Result<bool> {
+        if self.module_holds_references {
+            return Ok(true);
+        }
+        for op in body.get_operators_reader()? {
+            if let Operator::TryTable { try_table } = op?
+                && try_table
+                    .catches
+                    .iter()
+                    .any(|c| matches!(c, Catch::OneRef { .. } | Catch::AllRef { .. }))
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
 }
 
 /// Whether any value of `info` may be a GC or exception object: some type,
