@@ -492,3 +492,69 @@ fn an_exnref_no_type_names_is_in_the_stack_maps() {
         assert_eq!(run.call(&mut store, ()).unwrap(), 42);
     }
 }
+
+/// Throws on another thread (a host function handed its `Caller` to one
+/// that calls wasm) cannot collect exceptions: the first thread's frames,
+/// which hold one, cannot be read from there. The held exception stays
+/// intact, and the heap waits until it has doubled before trying again.
+#[test]
+fn exceptions_thrown_on_another_thread_free_nothing_wasm_holds() {
+    let engine = engine(false, false, true);
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (tag $t)
+          (tag $p (param i32))
+          (import "" "elsewhere" (func $elsewhere))
+          (func (export "churn") (param $n i32)
+            (loop $l
+              (block $c (try_table (catch $t $c) (throw $t)))
+              (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+          (func (export "run") (result i32)
+            (local $e exnref)
+            (local.set $e
+              (block $h (result exnref)
+                (try_table (catch_all_ref $h) (throw $p (i32.const 42)))
+                unreachable))
+            (call $elsewhere)
+            (block $ok (result i32)
+              (try_table (catch $p $ok) (throw_ref (local.get $e)))
+              unreachable)))"#,
+    )
+    .unwrap();
+    let mut linker = Linker::<Option<kiln::Func>>::new(&engine);
+    linker
+        .func_wrap("", "elsewhere", |mut c: Caller<'_, Option<kiln::Func>>| {
+            let churn = c.data().unwrap();
+            std::thread::scope(|s| {
+                s.spawn(|| {
+                    churn
+                        .call(&mut c, &[kiln::Val::I32(5000)], &mut [])
+                        .unwrap();
+                });
+            });
+        })
+        .unwrap();
+    let mut store = Store::new(&engine, None);
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let churn = instance.get_func(&mut store, "churn").unwrap();
+    *store.data_mut() = Some(churn);
+    let run = instance
+        .get_typed_func::<(), i32>(&mut store, "run")
+        .unwrap();
+    for _ in 0..2 {
+        assert_eq!(run.call(&mut store, ()).unwrap(), 42);
+    }
+    // Back on one thread, collections run again once the heap has doubled
+    // since the last one that could not.
+    let churn = store.data().unwrap();
+    let before = store.exception_objects();
+    churn
+        .call(&mut store, &[kiln::Val::I32(2 * before as i32)], &mut [])
+        .unwrap();
+    assert!(
+        store.exception_objects() < before,
+        "{} exception objects, {before} before",
+        store.exception_objects()
+    );
+}

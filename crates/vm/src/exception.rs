@@ -181,8 +181,15 @@ impl ExceptionHeap {
             keep
         });
         self.count.store(objects.len(), Ordering::Relaxed);
+        self.postpone_collection();
+    }
+
+    /// Makes the next collection due when the heap has doubled from now:
+    /// after a collection, or when one that was due could not run.
+    pub fn postpone_collection(&self) {
+        let len = self.len();
         self.next_collection
-            .store((2 * objects.len()).max(FIRST_COLLECTION), Ordering::Relaxed);
+            .store((2 * len).max(FIRST_COLLECTION), Ordering::Relaxed);
     }
 }
 

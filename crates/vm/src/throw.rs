@@ -120,6 +120,9 @@ pub(crate) unsafe fn collect_if_due(store: &VMStoreContext, payload: &[usize]) {
     };
     // SAFETY: the caller's promise, passed on.
     let Some(frames) = (unsafe { crate::stack_roots::wasm_stack_roots(store) }) else {
+        // Not now (wasm of the store runs on another thread, say); not at
+        // every throw from here on either.
+        store.exceptions.postpone_collection();
         return;
     };
     // SAFETY: the hook matches the store (set by the embedder with it), and
