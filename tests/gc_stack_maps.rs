@@ -32,29 +32,12 @@ impl Drop for Tracked {
     }
 }
 
-/// A reference a wasm frame no longer uses is not a root, even if its old
-/// value is still somewhere in the frame: only the slots live across the
-/// call are read. (Scanning the stack for anything that looks like an
-/// object, as Kiln did before, keeps such values.)
-#[test]
-fn a_reference_a_frame_no_longer_uses_is_collected() {
-    let engine = engine(false, false, true);
-    let module = Module::new(
-        &engine,
-        r#"(module
-          (import "" "make" (func $make (result externref)))
-          (import "" "check" (func $check (param externref)))
-          (import "" "collect" (func $collect))
-          (func (export "run") (local $x externref)
-            (local.set $x (call $make))
-            (call $collect)
-            (call $check (local.get $x))
-            (local.set $x (ref.null extern))
-            (call $collect)))"#,
-    )
-    .unwrap();
-    let live = Arc::new(AtomicUsize::new(0));
-    let mut linker = Linker::<Vec<usize>>::new(&engine);
+/// A linker with the host functions the externref tests import: `make`
+/// returns a new [`Tracked`] host value counted in `live`, `check` asserts
+/// that its argument is one, and `collect` collects and records how many
+/// are alive in the store's data.
+fn tracking_linker(engine: &Engine, live: &Arc<AtomicUsize>) -> Linker<Vec<usize>> {
+    let mut linker = Linker::<Vec<usize>>::new(engine);
     let made = live.clone();
     linker
         .func_wrap("", "make", move |mut c: Caller<'_, Vec<usize>>| {
@@ -78,6 +61,32 @@ fn a_reference_a_frame_no_longer_uses_is_collected() {
             c.data_mut().push(seen.load(SeqCst));
         })
         .unwrap();
+    linker
+}
+
+/// A reference a wasm frame no longer uses is not a root, even if its old
+/// value is still somewhere in the frame: only the slots live across the
+/// call are read. (Scanning the stack for anything that looks like an
+/// object, as Kiln did before, keeps such values.)
+#[test]
+fn a_reference_a_frame_no_longer_uses_is_collected() {
+    let engine = engine(false, false, true);
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (import "" "make" (func $make (result externref)))
+          (import "" "check" (func $check (param externref)))
+          (import "" "collect" (func $collect))
+          (func (export "run") (local $x externref)
+            (local.set $x (call $make))
+            (call $collect)
+            (call $check (local.get $x))
+            (local.set $x (ref.null extern))
+            (call $collect)))"#,
+    )
+    .unwrap();
+    let live = Arc::new(AtomicUsize::new(0));
+    let linker = tracking_linker(&engine, &live);
     let mut store = Store::new(&engine, Vec::new());
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let run = instance
@@ -334,7 +343,7 @@ fn exceptions_are_roots_exactly_while_a_frame_uses_them() {
           (tag $noise)
           (import "" "make" (func $make (result externref)))
           (import "" "check" (func $check (param externref)))
-          (import "" "report" (func $report))
+          (import "" "collect" (func $report))
           (func $catch_one (result exnref)
             (block $h (result exnref)
               (try_table (catch_all_ref $h)
@@ -366,30 +375,7 @@ fn exceptions_are_roots_exactly_while_a_frame_uses_them() {
     )
     .unwrap();
     let live = Arc::new(AtomicUsize::new(0));
-    let mut linker = Linker::<Vec<usize>>::new(&engine);
-    let made = live.clone();
-    linker
-        .func_wrap("", "make", move |mut c: Caller<'_, Vec<usize>>| {
-            made.fetch_add(1, SeqCst);
-            Some(ExternRef::new(&mut c, Tracked(made.clone())))
-        })
-        .unwrap();
-    linker
-        .func_wrap(
-            "",
-            "check",
-            |_: Caller<'_, Vec<usize>>, x: Option<ExternRef>| {
-                assert!(x.unwrap().downcast_ref::<Tracked>().is_some());
-            },
-        )
-        .unwrap();
-    let seen = live.clone();
-    linker
-        .func_wrap("", "report", move |mut c: Caller<'_, Vec<usize>>| {
-            c.gc();
-            c.data_mut().push(seen.load(SeqCst));
-        })
-        .unwrap();
+    let linker = tracking_linker(&engine, &live);
     let mut store = Store::new(&engine, Vec::new());
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let keep = instance

@@ -170,7 +170,7 @@ impl Compiler {
             operand_types: resources.map(|resources| translate::OperandTypes {
                 resources,
                 features: self.features,
-                module_holds_references: translate::module_may_hold_gc_objects(info),
+                module_may_hold_objects: translate::module_may_hold_collected_objects(info),
             }),
         }
     }

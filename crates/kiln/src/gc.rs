@@ -56,7 +56,7 @@ impl HostRoots {
 
 /// Whether a value of type `t` may be a GC object's address.
 fn may_be_object(t: ValType) -> bool {
-    matches!(t, ValType::Ref(r) if matches!(r.heap_type.hierarchy(), RefHierarchy::Any | RefHierarchy::Extern))
+    matches!(t, ValType::Ref(r) if r.heap_type.may_be_gc_object())
 }
 
 /// Whether a value of type `t` may be an exception object's address.
@@ -64,12 +64,17 @@ fn may_be_exception(t: ValType) -> bool {
     matches!(t, ValType::Ref(r) if r.heap_type.hierarchy() == RefHierarchy::Exn)
 }
 
+/// Whether a field or element stored as `storage` holds values of a type
+/// that `which` accepts.
+fn holds(storage: StorageType, which: fn(ValType) -> bool) -> bool {
+    matches!(storage, StorageType::Val(t) if which(t))
+}
+
 /// Where the references of type `id`'s objects are.
 fn object_shape(types: &TypeRegistry, id: u32) -> ObjectShape {
     let ty = types
         .lookup_type(VMSharedSignatureIndex::new(id))
         .expect("an object's type stays registered while its store lives");
-    let holds = |storage: StorageType, which: fn(ValType) -> bool| matches!(storage, StorageType::Val(t) if which(t));
     if let Some(s) = ty.as_struct() {
         let layout = StructLayout::new(s);
         let offsets = |which: fn(ValType) -> bool| {
@@ -98,11 +103,9 @@ fn object_shape(types: &TypeRegistry, id: u32) -> ObjectShape {
 /// Whether struct or array type `ty` has a field or element that may hold
 /// an exception.
 fn has_exnref_storage(ty: &SubType) -> bool {
-    let exn =
-        |storage: &StorageType| matches!(storage, StorageType::Val(t) if may_be_exception(*t));
     match &ty.composite {
-        CompositeType::Struct(s) => s.fields.iter().any(|f| exn(&f.storage)),
-        CompositeType::Array(a) => exn(&a.0.storage),
+        CompositeType::Struct(s) => s.fields.iter().any(|f| holds(f.storage, may_be_exception)),
+        CompositeType::Array(a) => holds(a.0.storage, may_be_exception),
         CompositeType::Func(_) => false,
     }
 }

@@ -275,12 +275,9 @@ unsafe extern "C" fn throw_exception(vmctx: *mut VMContext, tag: u32, values: *m
     let count = info.func_type_at(info.tags[tag.index()]).params().len();
     // SAFETY: compiled code passes one slot per value of the tag's type.
     let values = unsafe { std::slice::from_raw_parts(values as *const RawValue, count) };
-    // The values to throw are in a buffer of the caller's frame that no
-    // stack map lists: their words are roots of the collection too.
-    let payload: Vec<usize> = values.iter().map(|v| v.ptr() as usize).collect();
     // SAFETY: called by compiled code of this store, holding no exception
-    // but in its frames' stack maps and the payload.
-    unsafe { crate::throw::collect_if_due(store, &payload) };
+    // but in its frames' stack maps and the values to throw.
+    unsafe { crate::throw::collect_if_due(store, values) };
     let exn = store.exceptions.allocate(inst.tag_id(tag), values.into());
     // SAFETY: called by compiled code; the object belongs to its store.
     unsafe { throw(exn) }

@@ -22,7 +22,7 @@ use crate::exception::VMExceptionObject;
 use crate::instance::Instance;
 use crate::store_context::VMStoreContext;
 use crate::traps::{CallState, ThrownObject, TrapReason, raise_recorded, with_current_call};
-use crate::vmcontext::VMContext;
+use crate::vmcontext::{RawValue, VMContext};
 use kiln_types::ExceptionHandler;
 
 /// Where a handler resumes.
@@ -101,8 +101,8 @@ fn handler_at(call: &CallState, fp: usize, ret: usize, tag: u32) -> Option<Resum
 
 /// Has the store's exception objects collected if enough have been made
 /// since the last collection. Called by the `Throw` builtin before it
-/// allocates, with `payload` the words of the values it is about to throw
-/// (in a buffer no stack map lists). The roots on the stack are the
+/// allocates, with `payload` the values it is about to throw (in a buffer
+/// no stack map lists). The roots on the stack are the
 /// references the running wasm frames hold, read through their stack maps
 /// (see `stack_roots`), and `payload`; if the frames cannot be read,
 /// nothing is collected.
@@ -111,7 +111,7 @@ fn handler_at(call: &CallState, fp: usize, ret: usize, tag: u32) -> Option<Resum
 /// Must be called from a runtime function that wasm running on `store`
 /// called on this thread, holding no exception object's address but in
 /// the wasm frames' stack-map slots and `payload`.
-pub(crate) unsafe fn collect_if_due(store: &VMStoreContext, payload: &[usize]) {
+pub(crate) unsafe fn collect_if_due(store: &VMStoreContext, payload: &[RawValue]) {
     if !store.exceptions.collection_due() {
         return;
     }
@@ -125,9 +125,10 @@ pub(crate) unsafe fn collect_if_due(store: &VMStoreContext, payload: &[usize]) {
         store.exceptions.postpone_collection();
         return;
     };
+    let payload: Vec<usize> = payload.iter().map(|v| v.ptr() as usize).collect();
     // SAFETY: the hook matches the store (set by the embedder with it), and
     // no wasm runs on the store while the hook runs.
-    unsafe { hook(store.store, &[&frames, payload]) }
+    unsafe { hook(store.store, &[&frames, &payload]) }
 }
 
 /// Jumps to a handler: `rbp = fp`, `rsp = sp`, the exception in `rax`

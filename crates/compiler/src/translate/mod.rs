@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use wasmparser::{FunctionBody, Operator};
 
 pub use control::Frame;
-pub use stack_maps::{OperandTypes, module_may_hold_gc_objects};
+pub use stack_maps::{OperandTypes, module_may_hold_collected_objects};
 
 /// What translation needs to know about the module and target.
 pub struct ModuleEnv<'a> {

@@ -11,9 +11,9 @@
 //! stack whose type may be an object is declared to Cranelift, and so is
 //! every local of such a type. A function may hold one if its module's
 //! types, tables or globals mention such a reference
-//! ([`module_may_hold_gc_objects`]), or if it catches an exception with its
-//! reference (`catch_ref`, `catch_all_ref`: an `exnref` that no type
-//! names, from a throw of any module).
+//! ([`module_may_hold_collected_objects`]), or if it catches an
+//! exception with its reference (`catch_ref`, `catch_all_ref`: an `exnref`
+//! that no type names, from a throw of any module).
 
 use anyhow::{Result, bail};
 use cranelift_codegen::ir::{self, Opcode};
@@ -32,16 +32,17 @@ pub struct OperandTypes<'a> {
     pub resources: &'a ValidatorResources,
     /// The features the module was validated with.
     pub features: WasmFeatures,
-    /// Whether [`module_may_hold_gc_objects`] holds for the module: then
-    /// every function is tracked, else only those that catch references.
-    pub module_holds_references: bool,
+    /// Whether [`module_may_hold_collected_objects`] holds for the module:
+    /// then every function is tracked, else only those that catch
+    /// references.
+    pub module_may_hold_objects: bool,
 }
 
 impl OperandTypes<'_> {
     /// Whether the function whose body is `body` may hold a GC or
     /// exception object, so that its references must be tracked.
     pub(super) fn tracks(&self, body: &FunctionBody<'_>) -> Result<bool> {
-        if self.module_holds_references {
+        if self.module_may_hold_objects {
             return Ok(true);
         }
         for op in body.get_operators_reader()? {
@@ -62,7 +63,7 @@ impl OperandTypes<'_> {
 /// table or global mentions a reference to a struct, an array, a host
 /// value or an exception. Without one, no such object can ever reach the
 /// module's code.
-pub fn module_may_hold_gc_objects(info: &ModuleInfo) -> bool {
+pub fn module_may_hold_collected_objects(info: &ModuleInfo) -> bool {
     let val = |t: &ValType| matches!(t, ValType::Ref(r) if r.heap_type.needs_stack_map());
     let storage = |s: &StorageType| matches!(s, StorageType::Val(t) if val(t));
     info.types.iter().any(|t| match &t.composite {
