@@ -1,7 +1,12 @@
 //! Wasm GC through the embedding API: `anyref` values, `i31`, and host
 //! values crossing between the `extern` and `any` hierarchies.
 
-use kiln::{AnyRef, Config, Engine, ExternRef, I31, Instance, Module, Ref, Store, Val};
+use kiln::{
+    AnyRef, AsContext, AsContextMut, Config, Engine, EqRef, ExternRef, I31, Instance, Module, Ref,
+    RootScope, Rooted, Store, Val,
+};
+use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 use wasmparser::WasmFeatures;
 
 fn gc_engine() -> Engine {
@@ -38,9 +43,9 @@ fn i31_values_cross_the_boundary_both_ways() {
     let i31 = instance.get_func(&mut store, "i31").unwrap();
     let mut out = [Val::I32(0)];
     i31.call(&mut store, &[Val::I32(-5)], &mut out).unwrap();
-    let any = out[0].unwrap_anyref().unwrap().clone();
-    assert_eq!(any.unwrap_i31().get_i32(), -5);
-    assert_eq!(any.unwrap_i31().get_u32(), 0x7fff_fffb);
+    let any = *out[0].unwrap_anyref().unwrap();
+    assert_eq!(any.unwrap_i31(&store).unwrap().get_i32(), -5);
+    assert_eq!(any.unwrap_i31(&store).unwrap().get_u32(), 0x7fff_fffb);
 
     let get_s = instance.get_func(&mut store, "get_s").unwrap();
     let host_made = AnyRef::from_i31(&mut store, I31::wrapping_i32(-0x4000_0000));
@@ -58,12 +63,14 @@ fn an_anyref_table_hands_back_i31_zero() {
     store0.call(&mut store, &[Val::I32(0)], &mut []).unwrap();
     let table = instance.get_table(&mut store, "t").unwrap();
     let r = table.get(&mut store, 0).unwrap();
-    assert_eq!(r.unwrap_any().unwrap().as_i31(), Some(I31::wrapping_u32(0)));
+    let zero = r.unwrap_any().unwrap().as_i31(&store).unwrap();
+    assert_eq!(zero, Some(I31::wrapping_u32(0)));
     assert!(table.get(&mut store, 1).unwrap().is_null());
     let seven = AnyRef::from_i31(&mut store, I31::new_u32(7).unwrap());
     table.set(&mut store, 1, Ref::Any(Some(seven))).unwrap();
     let r = table.get(&mut store, 1).unwrap();
-    assert_eq!(r.unwrap_any().unwrap().unwrap_i31().get_u32(), 7);
+    let seven = r.unwrap_any().unwrap().unwrap_i31(&store).unwrap();
+    assert_eq!(seven.get_u32(), 7);
 }
 
 #[test]
@@ -71,42 +78,45 @@ fn host_values_keep_their_identity_through_both_conversions() {
     let (mut store, instance) = instance();
     let internalize = instance.get_func(&mut store, "internalize").unwrap();
     let externalize = instance.get_func(&mut store, "externalize").unwrap();
-    let host = ExternRef::new(&mut store, String::from("hello"));
+    let host = ExternRef::new(&mut store, String::from("hello")).unwrap();
     let mut out = [Val::I32(0)];
     internalize
-        .call(&mut store, &[Val::ExternRef(Some(host.clone()))], &mut out)
+        .call(&mut store, &[Val::ExternRef(Some(host))], &mut out)
         .unwrap();
-    let any = out[0].unwrap_anyref().unwrap().clone();
-    assert!(!any.is_i31() && !any.is_eqref());
+    let any = *out[0].unwrap_anyref().unwrap();
+    assert!(!any.is_i31(&store).unwrap() && !any.is_eqref(&store).unwrap());
+    let seen = ExternRef::convert_any(&mut store, any).unwrap();
+    let seen = seen.data(&store).unwrap().unwrap();
     assert_eq!(
-        any.host_downcast_ref::<String>().map(String::as_str),
+        seen.downcast_ref::<String>().map(String::as_str),
         Some("hello")
     );
     externalize
         .call(&mut store, &[Val::AnyRef(Some(any))], &mut out)
         .unwrap();
     let back = out[0].unwrap_externref().unwrap();
-    assert!(ExternRef::ptr_eq(back, &host));
+    assert!(kiln::Rooted::ref_eq(&store, back, &host).unwrap());
 
     // An i31 made extern and back is the same i31.
     let i31 = AnyRef::from_i31(&mut store, I31::new_u32(42).unwrap());
     externalize
         .call(&mut store, &[Val::AnyRef(Some(i31))], &mut out)
         .unwrap();
-    let ext = out[0].unwrap_externref().unwrap().clone();
-    assert!(ext.downcast_ref::<u32>().is_none());
+    let ext = *out[0].unwrap_externref().unwrap();
+    assert!(ext.data(&store).unwrap().is_none());
     internalize
         .call(&mut store, &[Val::ExternRef(Some(ext))], &mut out)
         .unwrap();
-    assert_eq!(out[0].unwrap_anyref().unwrap().unwrap_i31().get_u32(), 42);
+    let back = out[0].unwrap_anyref().unwrap().unwrap_i31(&store).unwrap();
+    assert_eq!(back.get_u32(), 42);
 }
 
 #[test]
 fn a_host_value_is_not_an_i31_to_a_cast() {
     let (mut store, instance) = instance();
     let get_s = instance.get_func(&mut store, "get_s").unwrap();
-    let host = ExternRef::new(&mut store, 1u32);
-    let any = AnyRef::convert_extern(&mut store, &host).unwrap();
+    let host = ExternRef::new(&mut store, 1u32).unwrap();
+    let any = AnyRef::convert_extern(&mut store, host).unwrap();
     let err = get_s
         .call(&mut store, &[Val::AnyRef(Some(any))], &mut [Val::I32(0)])
         .unwrap_err();
@@ -206,12 +216,14 @@ fn ten_gib_through_a_256_mib_heap() {
     let sum = instance.get_func(&mut store, "sum").unwrap();
     init.call(&mut store, 15_000).unwrap();
 
-    // Lists the host holds, made before the churn.
+    // Lists the host holds, made before the churn: `Rooted` handles of a
+    // scope that lasts until the end of the checks.
+    let mut scope = RootScope::new(&mut store);
     let mut held = Vec::new();
     for tag in 1..=3 {
         let mut out = [Val::I32(0)];
-        make.call(&mut store, &[Val::I32(tag)], &mut out).unwrap();
-        held.push(out[0].clone());
+        make.call(&mut scope, &[Val::I32(tag)], &mut out).unwrap();
+        held.push(out[0]);
     }
 
     // Each step allocates 4 nodes (24 bytes) and 4 arrays (1,040 bytes):
@@ -219,9 +231,9 @@ fn ten_gib_through_a_256_mib_heap() {
     let rss_before = rss_bytes();
     let mut peak = 0;
     for round in 0..20 {
-        churn.call(&mut store, (126_100, round)).unwrap();
+        churn.call(&mut scope, (126_100, round)).unwrap();
         peak = peak.max(rss_bytes().saturating_sub(rss_before));
-        assert!(store.gc_heap_bytes() <= LIMIT);
+        assert!(scope.as_context().gc_heap_bytes() <= LIMIT);
     }
     // The heap never went past its limit, and the process did not grow by
     // much more than it.
@@ -230,13 +242,16 @@ fn ten_gib_through_a_256_mib_heap() {
     // The host's lists survived every collection, intact.
     for (tag, list) in (1..=3).zip(&held) {
         let mut out = [Val::I32(0)];
-        sum.call(&mut store, std::slice::from_ref(list), &mut out)
+        sum.call(&mut scope, std::slice::from_ref(list), &mut out)
             .unwrap();
         assert_eq!(out[0].unwrap_i32(), 4 * 1024 * tag);
     }
 
-    // Once nothing holds them, everything but the chunk being filled goes.
-    drop(held);
+    // Once nothing holds them (the scope ended, unrooting the handles),
+    // everything but the chunk being filled goes.
+    drop(scope);
+    let stale = held[0].unwrap_anyref().unwrap();
+    assert!(stale.is_struct(&store).is_err());
     instance
         .get_typed_func::<(), ()>(&mut store, "clear")
         .unwrap()
@@ -310,13 +325,14 @@ fn an_object_cannot_cross_into_another_store() {
         .unwrap()
         .call(&mut a, &[], &mut out)
         .unwrap();
-    let object = out[0].clone();
-    assert!(object.unwrap_anyref().unwrap().is_struct());
+    let object = out[0];
+    assert!(object.unwrap_anyref().unwrap().is_struct(&a).unwrap());
     let take_b = ib.get_func(&mut b, "take").unwrap();
     let err = take_b
         .call(&mut b, std::slice::from_ref(&object), &mut out)
         .unwrap_err();
     assert!(err.to_string().contains("different store"), "{err}");
+    assert!(object.unwrap_anyref().unwrap().is_struct(&b).is_err());
     let take_a = ia.get_func(&mut a, "take").unwrap();
     take_a.call(&mut a, &[object], &mut out).unwrap();
     assert_eq!(out[0].unwrap_i32(), 1);
@@ -348,21 +364,18 @@ fn the_host_reads_and_writes_fields_and_elements() {
         let mut out = [Val::I32(0)];
         let f = instance.get_func(&mut *store, name).unwrap();
         f.call(&mut *store, args, &mut out).unwrap();
-        out[0].clone()
+        out[0]
     };
-    let p = call(&mut store, "point", &[])
-        .unwrap_anyref()
-        .unwrap()
-        .clone();
-    let s = p.as_struct().unwrap();
-    assert!(p.as_array().is_none());
+    let p = *call(&mut store, "point", &[]).unwrap_anyref().unwrap();
+    let s = p.as_struct(&store).unwrap().unwrap();
+    assert!(p.as_array(&store).unwrap().is_none());
     // Packed fields read zero-extended, as `struct.get_u` does.
     assert_eq!(s.field(&mut store, 0).unwrap().unwrap_i32(), 0xff);
     assert_eq!(s.field(&mut store, 1).unwrap().unwrap_f64(), 2.5);
     assert!(s.field(&mut store, 3).is_err());
     s.set_field(&mut store, 0, Val::I32(0x105)).unwrap();
     assert_eq!(
-        call(&mut store, "x", &[Val::AnyRef(Some(p.clone()))]).unwrap_i32(),
+        call(&mut store, "x", &[Val::AnyRef(Some(p))]).unwrap_i32(),
         5
     );
     // Immutable fields and wrong types are refused.
@@ -372,18 +385,11 @@ fn the_host_reads_and_writes_fields_and_elements() {
     );
     assert!(s.set_field(&mut store, 0, Val::I64(1)).is_err());
     // A reference field takes a struct of its type, and not an array.
-    s.set_field(&mut store, 2, Val::AnyRef(Some(p.clone())))
-        .unwrap();
-    let a = call(&mut store, "arr", &[])
-        .unwrap_anyref()
-        .unwrap()
-        .clone();
-    assert!(
-        s.set_field(&mut store, 2, Val::AnyRef(Some(a.clone())))
-            .is_err()
-    );
+    s.set_field(&mut store, 2, Val::AnyRef(Some(p))).unwrap();
+    let a = *call(&mut store, "arr", &[]).unwrap_anyref().unwrap();
+    assert!(s.set_field(&mut store, 2, Val::AnyRef(Some(a))).is_err());
 
-    let arr = a.as_array().unwrap();
+    let arr = a.as_array(&store).unwrap().unwrap();
     assert_eq!(arr.len(&store).unwrap(), 3);
     arr.set(&mut store, 1, Val::I32(0x1_0010)).unwrap();
     assert_eq!(arr.get(&mut store, 1).unwrap().unwrap_i32(), 0x10);
@@ -400,7 +406,7 @@ fn the_host_reads_and_writes_fields_and_elements() {
 /// A host value that counts how many of its kind are alive.
 struct Tracked {
     id: u32,
-    live: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    live: Arc<AtomicUsize>,
 }
 
 impl Drop for Tracked {
@@ -415,7 +421,7 @@ impl Drop for Tracked {
 #[test]
 fn externrefs_wasm_no_longer_holds_are_released() {
     use std::sync::atomic::Ordering::SeqCst;
-    let live = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let live = Arc::new(AtomicUsize::new(0));
     let engine = Engine::default();
     let module = Module::new(
         &engine,
@@ -434,27 +440,32 @@ fn externrefs_wasm_no_longer_holds_are_released() {
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
     let keep = instance.get_func(&mut store, "keep").unwrap();
     let stash = instance.get_func(&mut store, "stash").unwrap();
-    let tracked = |store: &mut Store<()>, id: u32| {
+    fn tracked(store: impl AsContextMut, live: &Arc<AtomicUsize>, id: u32) -> Val {
         live.fetch_add(1, SeqCst);
         let value = Tracked {
             id,
             live: live.clone(),
         };
-        Val::ExternRef(Some(ExternRef::new(store, value)))
-    };
+        Val::ExternRef(Some(ExternRef::new(store, value).unwrap()))
+    }
     for slot in 0..2 {
-        let value = tracked(&mut store, 1_000_000 + slot);
+        let mut scope = RootScope::new(&mut store);
+        let value = tracked(&mut scope, &live, 1_000_000 + slot);
         stash
-            .call(&mut store, &[Val::I32(slot as i32), value], &mut [])
+            .call(&mut scope, &[Val::I32(slot as i32), value], &mut [])
             .unwrap();
     }
     let mut most = 0;
     const N: u32 = 1_000_000;
+    let roots = store.gc_root_count();
     for id in 0..N {
-        let value = tracked(&mut store, id);
-        keep.call(&mut store, &[value], &mut []).unwrap();
+        // Each value is the host's only while this scope lasts.
+        let mut scope = RootScope::new(&mut store);
+        let value = tracked(&mut scope, &live, id);
+        keep.call(&mut scope, &[value], &mut []).unwrap();
         most = most.max(live.load(SeqCst));
     }
+    assert_eq!(store.gc_root_count(), roots);
     // Collections ran as the host made new values: never were all alive.
     assert!(most < N as usize / 2, "{most} host values alive at once");
     assert!(
@@ -475,7 +486,8 @@ fn externrefs_wasm_no_longer_holds_are_released() {
         let Val::ExternRef(Some(r)) = &out[0] else {
             panic!("{name} gave {:?}", out[0]);
         };
-        r.downcast_ref::<Tracked>().unwrap().id
+        let data = r.data(&*store).unwrap().unwrap();
+        data.downcast_ref::<Tracked>().unwrap().id
     };
     assert_eq!(id_of(&mut store, "get", &[]), N - 1);
     assert_eq!(id_of(&mut store, "stashed", &[Val::I32(1)]), 1_000_001);
@@ -518,7 +530,7 @@ fn the_host_allocates_structs_and_arrays_of_wasm_types() {
         ]),
     };
     let pre = StructRefPre::new(&mut store, point).unwrap();
-    let tag = ExternRef::new(&mut store, "tagged");
+    let tag = ExternRef::new(&mut store, "tagged").unwrap();
     let p = StructRef::new(
         &mut store,
         &pre,
@@ -531,8 +543,7 @@ fn the_host_allocates_structs_and_arrays_of_wasm_types() {
     let call = |store: &mut Store<()>, name: &str, arg: Val| {
         let f = instance.get_func(&mut *store, name).unwrap();
         let mut out = [Val::I32(0)];
-        f.call(&mut *store, &[arg], &mut out)
-            .map(|()| out[0].clone())
+        f.call(&mut *store, &[arg], &mut out).map(|()| out[0])
     };
     let v = call(&mut store, "sum", Val::AnyRef(Some(p.to_anyref()))).unwrap();
     assert_eq!(v.unwrap_i32(), 42, "the i16 field keeps its low bits");
@@ -541,7 +552,8 @@ fn the_host_allocates_structs_and_arrays_of_wasm_types() {
     else {
         panic!("no tag");
     };
-    assert_eq!(t.downcast_ref::<&str>(), Some(&"tagged"));
+    let data = t.data(&store).unwrap().unwrap();
+    assert_eq!(data.downcast_ref::<&str>(), Some(&"tagged"));
     p.set_field(&mut store, 0, Val::I32(1)).unwrap();
     assert!(
         p.set_field(&mut store, 1, Val::I32(1)).is_err(),
@@ -555,11 +567,18 @@ fn the_host_allocates_structs_and_arrays_of_wasm_types() {
         2,
         "packed fields read zero-extended"
     );
-    assert!(
-        matches!(&fields[2], Val::ExternRef(Some(t)) if t.downcast_ref::<&str>() == Some(&"tagged"))
-    );
+    let Val::ExternRef(Some(t)) = &fields[2] else {
+        panic!("{:?}", fields[2]);
+    };
+    assert!(Rooted::ref_eq(&store, t, &tag).unwrap());
     assert_eq!(&p.ty(&store).unwrap(), pre.ty());
-    assert!(p.to_anyref().unwrap_struct().fields(&mut store).is_ok());
+    let any = p.to_anyref();
+    assert!(
+        any.unwrap_struct(&store)
+            .unwrap()
+            .fields(&mut store)
+            .is_ok()
+    );
 
     let bytes =
         ArrayRefPre::new(&mut store, ArrayType(FieldType::new(true, StorageType::I8))).unwrap();
@@ -577,14 +596,9 @@ fn the_host_allocates_structs_and_arrays_of_wasm_types() {
         .collect();
     assert_eq!(elems, [1, 2, 3]);
     assert_eq!(&f.ty(&store).unwrap(), bytes.ty());
-    assert_eq!(
-        f.to_anyref()
-            .unwrap_array()
-            .elems(&mut store)
-            .unwrap()
-            .len(),
-        3
-    );
+    let any = f.to_anyref();
+    let array = any.unwrap_array(&store).unwrap();
+    assert_eq!(array.elems(&mut store).unwrap().len(), 3);
     let v = call(&mut store, "bytes", Val::AnyRef(Some(f.to_anyref()))).unwrap();
     assert_eq!(v.unwrap_i32(), 3 + 3);
 
@@ -634,11 +648,13 @@ fn the_host_allocates_structs_and_arrays_of_wasm_types() {
     };
     assert!(StructRefPre::new(&mut store, forged).is_err());
 
-    // Dropped handles let the objects go.
+    // Unrooted handles let the objects go.
     let before = store.gc_heap_bytes();
-    let big = ArrayRef::new(&mut store, &bytes, &Val::I32(1), 8 << 20).unwrap();
-    assert!(store.gc_heap_bytes() >= before + (8 << 20));
-    drop(big);
+    let mut scope = RootScope::new(&mut store);
+    let big = ArrayRef::new(&mut scope, &bytes, &Val::I32(1), 8 << 20).unwrap();
+    assert!(scope.as_context().gc_heap_bytes() >= before + (8 << 20));
+    drop(scope);
+    assert!(big.len(&store).is_err(), "unrooted with its scope");
     store.gc();
     assert!(
         store.gc_heap_bytes() <= before,
@@ -648,10 +664,10 @@ fn the_host_allocates_structs_and_arrays_of_wasm_types() {
 }
 
 /// `EqRef` is what `ref.eq` compares: i31s, structs and arrays, never host
-/// values; `EqRef::ptr_eq` agrees with wasm's `ref.eq`.
+/// values; `Rooted::ref_eq` agrees with wasm's `ref.eq`.
 #[test]
 fn eqrefs_compare_as_ref_eq_does() {
-    use kiln::{EqRef, FieldType, StorageType, StructRef, StructRefPre, StructType, ValType};
+    use kiln::{FieldType, StorageType, StructRef, StructRefPre, StructType, ValType};
     let engine = gc_engine();
     let module = Module::new(
         &engine,
@@ -674,33 +690,35 @@ fn eqrefs_compare_as_ref_eq_does() {
     let seven = EqRef::from_i31(&mut store, I31::wrapping_u32(7));
     let refs = [
         s1.to_eqref(),
-        EqRef::from(s1.clone()),
+        Rooted::<EqRef>::from(s1),
         s2.to_eqref(),
-        seven.clone(),
+        seven,
         EqRef::from_i31(&mut store, I31::wrapping_u32(7)),
         EqRef::from_i31(&mut store, I31::wrapping_u32(8)),
     ];
     for a in &refs {
         for b in &refs {
             let mut out = [Val::I32(0)];
-            let args = [
-                Val::AnyRef(Some(a.to_anyref())),
-                Val::AnyRef(Some(b.to_anyref())),
-            ];
+            let args = [a.to_anyref().into(), b.to_anyref().into()];
             eq.call(&mut store, &args, &mut out).unwrap();
-            assert_eq!(out[0].unwrap_i32() == 1, EqRef::ptr_eq(a, b), "{a:?} {b:?}");
+            let same = Rooted::ref_eq(&store, a, b).unwrap();
+            assert_eq!(out[0].unwrap_i32() == 1, same, "{a:?} {b:?}");
         }
     }
-    assert!(seven.is_i31() && seven.unwrap_i31().get_u32() == 7);
-    assert!(refs[0].is_struct() && refs[0].as_array().is_none());
-    assert!(AnyRef::from(refs[0].clone()).as_eqref().is_some());
-    let host = ExternRef::new(&mut store, 5u8);
-    let host = AnyRef::convert_extern(&mut store, &host).unwrap();
-    assert!(host.as_eqref().is_none());
+    assert!(seven.is_i31(&store).unwrap());
+    assert_eq!(seven.unwrap_i31(&store).unwrap().get_u32(), 7);
+    assert!(refs[0].is_struct(&store).unwrap());
+    assert!(refs[0].as_array(&store).unwrap().is_none());
+    let any: Rooted<AnyRef> = refs[0].into();
+    assert!(any.as_eqref(&store).unwrap().is_some());
+    let host = ExternRef::new(&mut store, 5u8).unwrap();
+    let host = AnyRef::convert_extern(&mut store, host).unwrap();
+    assert!(host.as_eqref(&store).unwrap().is_none());
 }
 
 /// Passing the same host value again and again reuses its host object:
-/// the heap does not grow, though nothing triggers a collection.
+/// the heap does not grow, though nothing triggers a collection, and the
+/// results rooted in a scope go with it.
 #[test]
 fn the_same_host_value_passed_again_reuses_its_object() {
     let engine = Engine::default();
@@ -712,21 +730,21 @@ fn the_same_host_value_passed_again_reuses_its_object() {
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[]).unwrap();
     let id = instance.get_func(&mut store, "id").unwrap();
-    let value = ExternRef::new(&mut store, 17u64);
+    let value = ExternRef::new(&mut store, 17u64).unwrap();
     let mut out = [Val::ExternRef(None)];
-    id.call(&mut store, &[Val::ExternRef(Some(value.clone()))], &mut out)
-        .unwrap();
+    id.call(&mut store, &[value.into()], &mut out).unwrap();
     let before = store.gc_heap_bytes();
+    let roots = store.gc_root_count();
     for _ in 0..1_000_000 {
-        id.call(&mut store, &[Val::ExternRef(Some(value.clone()))], &mut out)
-            .unwrap();
+        let mut scope = RootScope::new(&mut store);
+        id.call(&mut scope, &[value.into()], &mut out).unwrap();
+        let back = out[0].unwrap_externref().unwrap();
+        assert!(Rooted::ref_eq(&scope, back, &value).unwrap());
     }
     assert_eq!(store.gc_heap_bytes(), before);
-    let Val::ExternRef(Some(back)) = &out[0] else {
-        panic!("{:?}", out[0]);
-    };
-    assert!(ExternRef::ptr_eq(back, &value));
-    assert_eq!(back.downcast_ref::<u64>(), Some(&17));
+    assert_eq!(store.gc_root_count(), roots);
+    let data = value.data(&store).unwrap().unwrap();
+    assert_eq!(data.downcast_ref::<u64>(), Some(&17));
 }
 
 #[test]

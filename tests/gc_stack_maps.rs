@@ -7,7 +7,7 @@
 //! stack map missed reads back wrong (or faults) instead of surviving by
 //! luck.
 
-use kiln::{Caller, Config, Engine, ExternRef, Linker, Module, Store};
+use kiln::{Caller, Config, Engine, ExternRef, Linker, Module, Rooted, Store};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use wasmparser::WasmFeatures;
@@ -42,15 +42,16 @@ fn tracking_linker(engine: &Engine, live: &Arc<AtomicUsize>) -> Linker<Vec<usize
     linker
         .func_wrap("", "make", move |mut c: Caller<'_, Vec<usize>>| {
             made.fetch_add(1, SeqCst);
-            Some(ExternRef::new(&mut c, Tracked(made.clone())))
+            ExternRef::new(&mut c, Tracked(made.clone())).map(Some)
         })
         .unwrap();
     linker
         .func_wrap(
             "",
             "check",
-            |_: Caller<'_, Vec<usize>>, x: Option<ExternRef>| {
-                assert!(x.unwrap().downcast_ref::<Tracked>().is_some());
+            |c: Caller<'_, Vec<usize>>, x: Option<Rooted<ExternRef>>| {
+                let data = x.unwrap().data(&c).unwrap().unwrap();
+                assert!(data.downcast_ref::<Tracked>().is_some());
             },
         )
         .unwrap();

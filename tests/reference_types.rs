@@ -2,7 +2,8 @@
 //! and tables of both reference types made and changed by the host.
 
 use kiln::{
-    Engine, Extern, ExternRef, Func, Instance, Module, Ref, RefType, Store, Table, TableType, Val,
+    Engine, Extern, ExternRef, Func, Instance, Module, Ref, RefType, Rooted, Store, Table,
+    TableType, Val,
 };
 
 const MODULE: &str = r#"
@@ -58,27 +59,22 @@ fn call1(
     let f = instance.get_func(&mut *store, name).unwrap();
     let mut out = [Val::I32(0)];
     f.call(store, args, &mut out)?;
-    Ok(out[0].clone())
+    Ok(out[0])
 }
 
 #[test]
 fn externref_round_trips_through_wasm() {
     let (mut store, instance, ..) = setup();
-    let r = ExternRef::new(&mut store, String::from("kiln"));
-    let back = call1(
-        &mut store,
-        &instance,
-        "keep",
-        &[Val::ExternRef(Some(r.clone()))],
-    )
-    .unwrap();
+    let r = ExternRef::new(&mut store, String::from("kiln")).unwrap();
+    let back = call1(&mut store, &instance, "keep", &[r.into()]).unwrap();
     let back = back.unwrap_externref().unwrap();
+    let data = back.data(&store).unwrap().unwrap();
     assert_eq!(
-        back.downcast_ref::<String>().map(String::as_str),
+        data.downcast_ref::<String>().map(String::as_str),
         Some("kiln")
     );
-    assert!(ExternRef::ptr_eq(&r, back));
-    assert!(back.downcast_ref::<u32>().is_none());
+    assert!(data.downcast_ref::<u32>().is_none());
+    assert!(Rooted::ref_eq(&store, &r, back).unwrap());
     let null = call1(&mut store, &instance, "keep", &[Val::ExternRef(None)]).unwrap();
     assert!(null.unwrap_externref().is_none());
 }
@@ -86,21 +82,19 @@ fn externref_round_trips_through_wasm() {
 #[test]
 fn externref_tables_from_the_host() {
     let (mut store, instance, _, things, _) = setup();
-    let a = ExternRef::new(&mut store, 41u64);
+    let a = ExternRef::new(&mut store, 41u64).unwrap();
     things.set(&mut store, 0, Ref::Extern(Some(a))).unwrap();
     let got = call1(&mut store, &instance, "thing", &[Val::I32(0)]).unwrap();
-    assert_eq!(
-        got.unwrap_externref().unwrap().downcast_ref::<u64>(),
-        Some(&41)
-    );
+    let data = got.unwrap_externref().unwrap().data(&store).unwrap();
+    assert_eq!(data.unwrap().downcast_ref::<u64>(), Some(&41));
     assert_eq!(things.grow(&mut store, 2, Ref::Extern(None)).unwrap(), 1);
     assert_eq!(things.size(&store), 3);
-    let b = ExternRef::new(&mut store, 'x');
+    let b = ExternRef::new(&mut store, 'x').unwrap();
     let f = instance.get_func(&mut store, "store_thing").unwrap();
     f.call(&mut store, &[Val::I32(2), Val::ExternRef(Some(b))], &mut [])
         .unwrap();
     let read = things.get(&mut store, 2).unwrap();
-    let read = read.unwrap_extern().unwrap();
+    let read = read.unwrap_extern().unwrap().data(&store).unwrap().unwrap();
     assert_eq!(read.downcast_ref::<char>(), Some(&'x'));
     assert!(things.grow(&mut store, 2, Ref::Extern(None)).is_err());
     assert!(things.set(&mut store, 0, Ref::Func(None)).is_err());

@@ -42,11 +42,11 @@ fn typed_tables_refuse_functions_of_other_types() {
     let w = func(&mut store, &instance, "w");
     let v = func(&mut store, &instance, "v");
     let host = Func::wrap(&mut store, |_: i32| {});
-    let extern_ref = Ref::Extern(Some(ExternRef::new(&mut store, 5u32)));
+    let extern_ref = Ref::Extern(Some(ExternRef::new(&mut store, 5u32).unwrap()));
     for wrong in [Ref::Func(Some(v)), Ref::Func(Some(host)), extern_ref] {
-        let err = table.set(&mut store, 0, wrong.clone()).unwrap_err();
+        let err = table.set(&mut store, 0, wrong).unwrap_err();
         assert!(err.to_string().contains("not a"), "{err}");
-        assert!(table.grow(&mut store, 1, wrong.clone()).is_err());
+        assert!(table.grow(&mut store, 1, wrong).is_err());
     }
     assert_eq!(table.size(&store), 2, "a refused grow must not grow");
     // An externref grown into a plain funcref table (issue 9, #3).
@@ -56,7 +56,7 @@ fn typed_tables_refuse_functions_of_other_types() {
         Ref::Func(None),
     )
     .unwrap();
-    let thing = Ref::Extern(Some(ExternRef::new(&mut store, 1u8)));
+    let thing = Ref::Extern(Some(ExternRef::new(&mut store, 1u8).unwrap()));
     let err = funcs.grow(&mut store, 1, thing).unwrap_err();
     assert!(err.to_string().contains("not a funcref"), "{err}");
     assert_eq!(funcs.size(&store), 0);

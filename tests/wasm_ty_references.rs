@@ -1,11 +1,11 @@
 //! References in statically typed calls: `TypedFunc` and `Func::wrap` with
-//! `Option<ExternRef>`, `Option<Func>`, `Option<AnyRef>`, `I31`, `EqRef`,
-//! `StructRef`, `ArrayRef` and their non-null forms, checked by subtyping,
-//! store and rooting.
+//! `Option<Rooted<ExternRef>>`, `Option<Func>`, `Option<Rooted<AnyRef>>`,
+//! `I31`, `Rooted<EqRef>`, `Rooted<StructRef>`, `Rooted<ArrayRef>` and
+//! their non-null forms, checked by subtyping, store and rooting.
 
 use kiln::{
-    AnyRef, ArrayRef, Caller, Engine, EqRef, ExternRef, Func, I31, Instance, Linker, Module, Store,
-    StructRef,
+    AnyRef, ArrayRef, Caller, Engine, EqRef, ExternRef, Func, I31, Instance, Linker, Module,
+    RootScope, Rooted, Store, StructRef,
 };
 
 const MODULE: &str = r#"
@@ -40,7 +40,7 @@ fn setup() -> (Store<u32>, Instance) {
         .func_wrap(
             "host",
             "keep",
-            |mut c: Caller<'_, u32>, r: Option<ExternRef>| -> Option<ExternRef> {
+            |mut c: Caller<'_, u32>, r: Option<Rooted<ExternRef>>| -> Option<Rooted<ExternRef>> {
                 *c.data_mut() += 1;
                 r
             },
@@ -50,13 +50,15 @@ fn setup() -> (Store<u32>, Instance) {
         .func_wrap(
             "host",
             "field",
-            |mut c: Caller<'_, u32>, r: Option<AnyRef>| -> anyhow::Result<i32> {
+            |mut c: Caller<'_, u32>, r: Option<Rooted<AnyRef>>| -> anyhow::Result<i32> {
                 // Enough host values to make the heap collect several times:
-                // the struct must survive, held only by `r`.
+                // the struct must survive, held only by `r`. Each value is
+                // made in a scope of its own, so it can be collected.
                 for i in 0..200_000u32 {
-                    drop(ExternRef::new(&mut c, i));
+                    let mut scope = RootScope::new(&mut c);
+                    ExternRef::new(&mut scope, i)?;
                 }
-                let s = r.expect("a struct").unwrap_struct();
+                let s = r.expect("a struct").unwrap_struct(&c)?;
                 Ok(s.field(&mut c, 0)?.unwrap_i32())
             },
         )
@@ -70,24 +72,25 @@ fn setup() -> (Store<u32>, Instance) {
 fn externrefs_pass_through_typed_calls_and_host_closures() {
     let (mut store, instance) = setup();
     let echo = instance
-        .get_typed_func::<Option<ExternRef>, Option<ExternRef>>(&mut store, "echo")
+        .get_typed_func::<Option<Rooted<ExternRef>>, Option<Rooted<ExternRef>>>(&mut store, "echo")
         .unwrap();
-    let value = ExternRef::new(&mut store, String::from("kiln"));
-    let back = echo.call(&mut store, Some(value.clone())).unwrap().unwrap();
-    assert!(ExternRef::ptr_eq(&back, &value));
-    assert_eq!(back.downcast_ref::<String>().unwrap(), "kiln");
+    let value = ExternRef::new(&mut store, String::from("kiln")).unwrap();
+    let back = echo.call(&mut store, Some(value)).unwrap().unwrap();
+    assert!(Rooted::ref_eq(&store, &back, &value).unwrap());
+    let data = back.data(&store).unwrap().unwrap();
+    assert_eq!(data.downcast_ref::<String>().unwrap(), "kiln");
     assert!(echo.call(&mut store, None).unwrap().is_none());
     assert_eq!(*store.data(), 2, "the host closure ran for each call");
 
     // A non-null argument fits the `externref` parameter; a non-null
     // result does not fit the function's `externref` result.
     let echo_some = instance
-        .get_typed_func::<ExternRef, Option<ExternRef>>(&mut store, "echo")
+        .get_typed_func::<Rooted<ExternRef>, Option<Rooted<ExternRef>>>(&mut store, "echo")
         .unwrap();
     assert!(echo_some.call(&mut store, value).unwrap().is_some());
     assert!(
         instance
-            .get_typed_func::<Option<ExternRef>, ExternRef>(&mut store, "echo")
+            .get_typed_func::<Option<Rooted<ExternRef>>, Rooted<ExternRef>>(&mut store, "echo")
             .is_err()
     );
 }
@@ -124,15 +127,16 @@ fn gc_references_are_read_by_subtyping_and_checked_on_the_way_in() {
     let (mut store, instance) = setup();
     // `(ref $s)` results read as `AnyRef` or `Option<AnyRef>`.
     let make = instance
-        .get_typed_func::<i32, AnyRef>(&mut store, "make")
+        .get_typed_func::<i32, Rooted<AnyRef>>(&mut store, "make")
         .unwrap();
-    let s = make.call(&mut store, 7).unwrap();
-    assert_eq!(
-        s.unwrap_struct().field(&mut store, 0).unwrap().unwrap_i32(),
-        7
-    );
+    let s = make
+        .call(&mut store, 7)
+        .unwrap()
+        .unwrap_struct(&store)
+        .unwrap();
+    assert_eq!(s.field(&mut store, 0).unwrap().unwrap_i32(), 7);
     let make_opt = instance
-        .get_typed_func::<i32, Option<AnyRef>>(&mut store, "make")
+        .get_typed_func::<i32, Option<Rooted<AnyRef>>>(&mut store, "make")
         .unwrap();
     assert!(make_opt.call(&mut store, 1).unwrap().is_some());
 
@@ -140,7 +144,7 @@ fn gc_references_are_read_by_subtyping_and_checked_on_the_way_in() {
     // wasm would read any struct or an i31 as an `$s`.
     assert!(
         instance
-            .get_typed_func::<Option<AnyRef>, i32>(&mut store, "read")
+            .get_typed_func::<Option<Rooted<AnyRef>>, i32>(&mut store, "read")
             .is_err()
     );
 
@@ -159,14 +163,14 @@ fn gc_references_are_read_by_subtyping_and_checked_on_the_way_in() {
 fn eq_struct_and_array_views_are_typed_call_types() {
     let (mut store, instance) = setup();
     let s = instance
-        .get_typed_func::<i32, StructRef>(&mut store, "make")
+        .get_typed_func::<i32, Rooted<StructRef>>(&mut store, "make")
         .unwrap()
         .call(&mut store, 3)
         .unwrap();
     assert_eq!(s.field(&mut store, 0).unwrap().unwrap_i32(), 3);
 
     let is_s = instance
-        .get_typed_func::<Option<EqRef>, i32>(&mut store, "is-s")
+        .get_typed_func::<Option<Rooted<EqRef>>, i32>(&mut store, "is-s")
         .unwrap();
     assert_eq!(is_s.call(&mut store, Some(s.to_eqref())).unwrap(), 1);
     let small = EqRef::from_i31(&mut store, I31::wrapping_u32(4));
@@ -176,11 +180,11 @@ fn eq_struct_and_array_views_are_typed_call_types() {
     // An array result is no struct.
     assert!(
         instance
-            .get_typed_func::<i32, StructRef>(&mut store, "make-array")
+            .get_typed_func::<i32, Rooted<StructRef>>(&mut store, "make-array")
             .is_err()
     );
     let a = instance
-        .get_typed_func::<i32, Option<ArrayRef>>(&mut store, "make-array")
+        .get_typed_func::<i32, Option<Rooted<ArrayRef>>>(&mut store, "make-array")
         .unwrap()
         .call(&mut store, 5)
         .unwrap()
@@ -202,24 +206,25 @@ fn a_host_closure_keeps_its_reference_arguments_alive() {
 #[test]
 fn host_functions_with_references_are_callable_from_the_host() {
     let mut store = Store::new(&Engine::default(), ());
-    let f = Func::wrap(&mut store, |r: Option<ExternRef>| -> Option<ExternRef> {
-        r
-    });
+    let f = Func::wrap(
+        &mut store,
+        |r: Option<Rooted<ExternRef>>| -> Option<Rooted<ExternRef>> { r },
+    );
     let typed = f
-        .typed::<Option<ExternRef>, Option<ExternRef>>(&store)
+        .typed::<Option<Rooted<ExternRef>>, Option<Rooted<ExternRef>>>(&store)
         .unwrap();
-    let value = ExternRef::new(&mut store, 5u64);
-    let back = typed
-        .call(&mut store, Some(value.clone()))
-        .unwrap()
-        .unwrap();
-    assert!(ExternRef::ptr_eq(&back, &value));
-    // Host to host, the values never become heap objects.
+    let value = ExternRef::new(&mut store, 5u64).unwrap();
+    let back = typed.call(&mut store, Some(value)).unwrap().unwrap();
+    assert!(Rooted::ref_eq(&store, &back, &value).unwrap());
+    // Host to host, each call roots only its result in the caller's scope.
+    let roots = store.gc_root_count();
     for i in 0..1_000u32 {
-        let v = ExternRef::new(&mut store, i);
-        typed.call(&mut store, Some(v)).unwrap();
+        let mut scope = RootScope::new(&mut store);
+        let v = ExternRef::new(&mut scope, i).unwrap();
+        let back = typed.call(&mut scope, Some(v)).unwrap().unwrap();
+        assert!(Rooted::ref_eq(&scope, &back, &v).unwrap());
     }
-    assert_eq!(store.gc_heap_bytes(), 0);
+    assert_eq!(store.gc_root_count(), roots);
     let mut results = [kiln::Val::I32(0)];
     f.call(&mut store, &[kiln::Val::ExternRef(None)], &mut results)
         .unwrap();

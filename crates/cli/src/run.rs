@@ -227,7 +227,7 @@ impl RunCommand {
         };
         let results =
             call(store, func, args, &what).with_context(|| format!("failed to invoke {what}"))?;
-        Ok(results.iter().map(format_val).collect())
+        Ok(results.iter().map(|v| format_val(&*store, v)).collect())
     }
 
     /// Nothing ran. If that is because kiln's own options were written after
@@ -327,8 +327,8 @@ fn parse_int(s: &str, bits: u32) -> Result<i128> {
     Ok(value)
 }
 
-/// Formats a result the way `wasmtime run --invoke` prints it.
-pub fn format_val(v: &Val) -> String {
+/// Formats a result of `store` the way `wasmtime run --invoke` prints it.
+pub fn format_val(store: impl kiln::AsContext, v: &Val) -> String {
     match v {
         Val::I32(x) => x.to_string(),
         Val::I64(x) => x.to_string(),
@@ -347,9 +347,9 @@ pub fn format_val(v: &Val) -> String {
             Some(_) => "<exnref>".into(),
             None => "<null exnref>".into(),
         },
-        Val::AnyRef(r) => match r.as_ref().map(|a| a.as_i31()) {
-            Some(Some(i)) => format!("<i31 {}>", i.get_i32()),
-            Some(None) => "<anyref>".into(),
+        Val::AnyRef(r) => match r.as_ref().map(|a| a.as_i31(store)) {
+            Some(Ok(Some(i))) => format!("<i31 {}>", i.get_i32()),
+            Some(_) => "<anyref>".into(),
             None => "<null anyref>".into(),
         },
     }
@@ -377,7 +377,14 @@ mod tests {
 
     #[test]
     fn floats() {
-        assert_eq!(format_val(&parse_arg(ValType::F64, "1.5").unwrap()), "1.5");
-        assert_eq!(format_val(&parse_arg(ValType::F32, "nan").unwrap()), "NaN");
+        let store = kiln::Store::new(&kiln::Engine::default(), ());
+        assert_eq!(
+            format_val(&store, &parse_arg(ValType::F64, "1.5").unwrap()),
+            "1.5"
+        );
+        assert_eq!(
+            format_val(&store, &parse_arg(ValType::F32, "nan").unwrap()),
+            "NaN"
+        );
     }
 }

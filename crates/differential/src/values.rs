@@ -330,15 +330,20 @@ pub(crate) fn arg(
             }
         }
         kiln::ValType::Ref(_) => {
+            let null = (
+                kiln::Val::ExternRef(None),
+                wasmi::Val::ExternRef(wasmi::Nullable::Null),
+            );
             if rng.below(2) == 0 {
-                (
-                    kiln::Val::ExternRef(None),
-                    wasmi::Val::ExternRef(wasmi::Nullable::Null),
-                )
+                null
             } else {
                 let v = rng.next_u64();
+                // A GC heap too full for one more object gets null.
+                let Ok(host) = kiln::ExternRef::new(&mut *kstore, v) else {
+                    return null;
+                };
                 (
-                    kiln::Val::ExternRef(Some(kiln::ExternRef::new(&mut *kstore, v))),
+                    kiln::Val::ExternRef(Some(host)),
                     wasmi::Val::ExternRef(wasmi::Nullable::Val(wasmi::ExternRef::new(
                         &mut *wstore,
                         v,

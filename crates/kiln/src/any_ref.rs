@@ -2,15 +2,17 @@
 //!
 //! Compiled code represents an `anyref` as one pointer-sized word: `0` is
 //! null, an odd word is an unboxed 31-bit integer (`(x << 1) | 1`), and an
-//! even word is the address of an object: a struct or array in the store's
-//! GC heap, or a host value that wasm converted with `any.convert_extern`.
+//! even word is the address of an object of the store's GC heap: a struct,
+//! an array, or a host value that wasm converted with `any.convert_extern`.
 
+use crate::rooting::{Rooted, gc_ref_type, word_of};
 use crate::store::StoreInner;
-use crate::values::ExternData;
-use crate::{AsContextMut, EngineTypeIndex, ExternRef, HeapType, TypeKind};
-use anyhow::{Result, bail};
+use crate::{
+    ArrayRef, AsContext, AsContextMut, EngineTypeIndex, EqRef, ExternRef, HeapType, RefType,
+    StructRef, TypeKind, ValType,
+};
+use anyhow::Result;
 use kiln_types::GcKind;
-use std::sync::Arc;
 
 /// An unboxed 31-bit integer (`i31ref`'s payload).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Default)]
@@ -58,232 +60,195 @@ impl I31 {
     }
 }
 
-/// A non-null reference of the `any` hierarchy: an `i31`, a struct or an
-/// array, or a host value that wasm converted with `any.convert_extern`.
-///
-/// Structs and arrays live as long as their store (nothing is collected
-/// yet); a reference to one may only be used with that store.
-#[derive(Clone)]
-pub struct AnyRef {
-    repr: AnyRepr,
+/// What a rooted word is. Every word a root holds, and every non-null
+/// word compiled code hands the host, is an `i31` or a live object of the
+/// store's heap.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Word {
+    /// An unboxed 31-bit integer.
+    I31(I31),
+    /// A struct at this address.
+    Struct(usize),
+    /// An array at this address.
+    Array(usize),
+    /// A host value's object at this address.
+    Host(usize),
 }
 
-#[derive(Clone)]
-enum AnyRepr {
-    I31(I31),
-    Host(Arc<ExternData>),
-    Object {
-        /// The object's address in its store's GC heap.
-        addr: usize,
-        /// Struct or array.
-        kind: GcKind,
-        /// The id of the store whose heap holds it.
-        store: u64,
-        /// Keeps the object rooted in its store while held.
-        _root: Arc<()>,
-    },
+impl Word {
+    /// What `word` (an `i31` or a live object of a store's heap) is.
+    pub(crate) fn of(word: usize) -> Word {
+        if word & 1 == 1 {
+            return Word::I31(I31::from_raw(word));
+        }
+        // SAFETY: an even word of a root or of compiled code is a live
+        // object, whose header can be read.
+        match unsafe { kiln_vm::object_kind(word) } {
+            Some(GcKind::Struct) => Word::Struct(word),
+            Some(GcKind::Array) => Word::Array(word),
+            _ => Word::Host(word),
+        }
+    }
+
+    /// Whether `ref.eq` can compare it (not a host value).
+    pub(crate) fn is_eq(self) -> bool {
+        !matches!(self, Word::Host(_))
+    }
+
+    /// The most precise heap type of the value: `i31`, the concrete type
+    /// of a struct or array, or `any` for a host value.
+    pub(crate) fn heap_type(self) -> HeapType {
+        let (addr, kind) = match self {
+            Word::I31(_) => return HeapType::I31,
+            Word::Host(_) => return HeapType::Any,
+            Word::Struct(a) => (a, TypeKind::Struct),
+            Word::Array(a) => (a, TypeKind::Array),
+        };
+        // SAFETY: a live struct or array (see `Word::of`).
+        let id = unsafe { kiln_vm::object_type_id(addr) };
+        HeapType::Engine(EngineTypeIndex(id), kind)
+    }
+}
+
+gc_ref_type!(
+    /// A non-null reference of the `any` hierarchy: an `i31`, a struct or
+    /// an array, or a host value that wasm converted with
+    /// `any.convert_extern`. Held through [`Rooted`] or [`OwnedRooted`](crate::OwnedRooted);
+    /// every accessor takes the store and fails if the handle was
+    /// unrooted.
+    AnyRef
+);
+
+/// Whether the reference of heap type `actual` is a value of `ty`.
+pub(crate) fn heap_type_matches(store: &StoreInner, actual: HeapType, ty: &HeapType) -> bool {
+    store.engine.inner.types.val_type_matches(
+        ValType::Ref(RefType::new(false, actual)),
+        ValType::Ref(RefType::new(false, *ty)),
+    )
 }
 
 impl AnyRef {
-    /// An `anyref` holding `value` (wasmtime's shape; an `i31` needs no
-    /// store).
-    pub fn from_i31(store: impl AsContextMut, value: I31) -> AnyRef {
-        let _ = store;
-        AnyRef::i31(value)
+    /// An `anyref` holding `value`, rooted in the store's innermost scope.
+    pub fn from_i31(mut store: impl AsContextMut, value: I31) -> Rooted<AnyRef> {
+        Rooted::new(&mut store.as_context_mut().0.inner, value.to_raw())
     }
 
-    /// The `anyref` of an `i31`.
-    pub(crate) fn i31(value: I31) -> AnyRef {
-        AnyRef {
-            repr: AnyRepr::I31(value),
-        }
+    /// What `any.convert_extern` gives for `value`: the host value itself
+    /// seen as an `anyref`, or the `anyref` that `extern.convert_any` made
+    /// external.
+    pub fn convert_extern(
+        store: impl AsContextMut,
+        value: Rooted<ExternRef>,
+    ) -> Result<Rooted<AnyRef>> {
+        value.word(&store.as_context().0.inner)?;
+        Ok(value.cast())
     }
 
-    /// What `any.convert_extern` gives for `value`: the host value itself,
-    /// or the `anyref` that `extern.convert_any` turned into it.
-    pub fn convert_extern(store: impl AsContextMut, value: &ExternRef) -> Result<AnyRef> {
-        let _ = store;
-        Ok(match value.host_data() {
-            Ok(data) => AnyRef {
-                repr: AnyRepr::Host(data.clone()),
-            },
-            Err(any) => any.clone(),
-        })
-    }
-
-    /// Whether this is an `i31`.
-    pub fn is_i31(&self) -> bool {
-        matches!(self.repr, AnyRepr::I31(_))
-    }
-
-    /// The `i31`, if this is one.
-    pub fn as_i31(&self) -> Option<I31> {
-        match self.repr {
-            AnyRepr::I31(v) => Some(v),
-            _ => None,
-        }
-    }
-
-    /// Whether this is a struct.
-    pub fn is_struct(&self) -> bool {
-        matches!(
-            self.repr,
-            AnyRepr::Object {
-                kind: GcKind::Struct,
-                ..
-            }
-        )
-    }
-
-    /// Whether this is an array.
-    pub fn is_array(&self) -> bool {
-        matches!(
-            self.repr,
-            AnyRepr::Object {
-                kind: GcKind::Array,
-                ..
-            }
-        )
-    }
-
-    /// The struct; panics if this is not one.
-    pub fn unwrap_struct(&self) -> crate::StructRef {
-        self.as_struct().expect("expected a struct")
-    }
-
-    /// The array; panics if this is not one.
-    pub fn unwrap_array(&self) -> crate::ArrayRef {
-        self.as_array().expect("expected an array")
-    }
-
-    /// The `i31`; panics if this is not one.
-    pub fn unwrap_i31(&self) -> I31 {
-        self.as_i31().expect("expected an i31")
-    }
-
-    /// Whether the reference is an `eqref` (`ref.eq` can compare it): an
-    /// `i31`, a struct or an array.
-    pub fn is_eqref(&self) -> bool {
-        !matches!(self.repr, AnyRepr::Host(_))
+    /// What the reference is, in `store`.
+    pub(crate) fn kind(&self, store: &StoreInner) -> Result<Word> {
+        Ok(Word::of(word_of(self, store)?))
     }
 
     /// The most precise heap type of the reference: `i31`, the concrete
     /// type of a struct or array, or `any` for a host value.
-    pub(crate) fn heap_type(&self, store: &StoreInner) -> Result<HeapType> {
-        Ok(match &self.repr {
-            AnyRepr::I31(_) => HeapType::I31,
-            AnyRepr::Host(_) => HeapType::Any,
-            AnyRepr::Object { kind, .. } => {
-                let addr = self.object_address(store)?;
-                // SAFETY: `object_address` checked that the object belongs to
-                // this store, whose heap keeps it while `self` roots it.
-                let id = unsafe { kiln_vm::object_type_id(addr) };
-                let kind = if *kind == GcKind::Struct {
-                    TypeKind::Struct
-                } else {
-                    TypeKind::Array
-                };
-                HeapType::Engine(EngineTypeIndex(id), kind)
-            }
-        })
+    pub fn ty(&self, store: impl AsContext) -> Result<HeapType> {
+        Ok(self.kind(&store.as_context().0.inner)?.heap_type())
     }
 
-    /// The address of the struct or array, after checking it belongs to
-    /// `store`; an error for anything else.
-    pub(crate) fn object_address(&self, store: &StoreInner) -> Result<usize> {
-        match &self.repr {
-            AnyRepr::Object {
-                addr, store: owner, ..
-            } => {
-                store.check(*owner, "GC object")?;
-                Ok(*addr)
-            }
-            _ => bail!("not a struct or array"),
-        }
+    /// Whether the reference is a value of `ty`.
+    pub fn matches_ty(&self, store: impl AsContext, ty: &HeapType) -> Result<bool> {
+        let store = &store.as_context().0.inner;
+        Ok(heap_type_matches(store, self.kind(store)?.heap_type(), ty))
     }
 
-    /// The host value `any.convert_extern` made this reference from, if
-    /// it is one and a `V` (a Kiln extension: wasmtime reaches it through
-    /// `ExternRef::convert_any`).
-    pub fn host_downcast_ref<V: std::any::Any>(&self) -> Option<&V> {
-        self.host_data()?.downcast_ref()
+    /// Whether `ref.eq` can compare it: an `i31`, a struct or an array.
+    pub fn is_eqref(&self, store: impl AsContext) -> Result<bool> {
+        Ok(self.kind(&store.as_context().0.inner)?.is_eq())
     }
 
-    /// The host value, if this is an externalized one.
-    pub(crate) fn host_data(&self) -> Option<&Arc<ExternData>> {
-        match &self.repr {
-            AnyRepr::Host(d) => Some(d),
+    /// Whether this is an `i31`.
+    pub fn is_i31(&self, store: impl AsContext) -> Result<bool> {
+        Ok(self.as_i31(store)?.is_some())
+    }
+
+    /// Whether this is a struct.
+    pub fn is_struct(&self, store: impl AsContext) -> Result<bool> {
+        Ok(matches!(
+            self.kind(&store.as_context().0.inner)?,
+            Word::Struct(_)
+        ))
+    }
+
+    /// Whether this is an array.
+    pub fn is_array(&self, store: impl AsContext) -> Result<bool> {
+        Ok(matches!(
+            self.kind(&store.as_context().0.inner)?,
+            Word::Array(_)
+        ))
+    }
+
+    /// The `i31`, if this is one.
+    pub fn as_i31(&self, store: impl AsContext) -> Result<Option<I31>> {
+        Ok(match self.kind(&store.as_context().0.inner)? {
+            Word::I31(v) => Some(v),
             _ => None,
-        }
-    }
-
-    /// The host value, if this is an externalized one, or else `self`.
-    pub(crate) fn into_host(self) -> Result<Arc<ExternData>, AnyRef> {
-        match self.repr {
-            AnyRepr::Host(d) => Ok(d),
-            _ => Err(self),
-        }
-    }
-
-    /// Whether two references are the same value (`ref.eq` for `eqref`s).
-    pub fn ptr_eq(a: &AnyRef, b: &AnyRef) -> bool {
-        match (&a.repr, &b.repr) {
-            (AnyRepr::I31(x), AnyRepr::I31(y)) => x == y,
-            (AnyRepr::Host(x), AnyRepr::Host(y)) => Arc::ptr_eq(x, y),
-            (AnyRepr::Object { addr: x, .. }, AnyRepr::Object { addr: y, .. }) => x == y,
-            _ => false,
-        }
-    }
-
-    /// The word compiled code uses, keeping a host value alive in `store`;
-    /// an error for an object of another store.
-    pub(crate) fn to_raw(&self, store: &mut StoreInner) -> Result<usize> {
-        Ok(match &self.repr {
-            AnyRepr::I31(v) => v.to_raw(),
-            AnyRepr::Host(d) => store.root_extern_data(d)?,
-            AnyRepr::Object {
-                addr, store: owner, ..
-            } => {
-                if *owner != store.id {
-                    bail!("the GC object belongs to a different store");
-                }
-                *addr
-            }
         })
     }
 
-    /// The reference behind a non-null word that compiled code of `store`
-    /// produced in the `any` or `extern` hierarchy.
-    pub(crate) fn from_raw(store: &mut StoreInner, raw: usize) -> AnyRef {
-        if raw & 1 == 1 {
-            return AnyRef {
-                repr: AnyRepr::I31(I31::from_raw(raw)),
-            };
-        }
-        // SAFETY: an even non-null word of these hierarchies is a live
-        // object of the store's heap (a host object, a struct or an array),
-        // which wasm or a root still holds.
-        let kind = unsafe { kiln_vm::object_kind(raw) };
-        let repr = match kind {
-            Some(kind @ (GcKind::Struct | GcKind::Array)) => AnyRepr::Object {
-                addr: raw,
-                kind,
-                store: store.id,
-                _root: store.host_roots.root(raw),
-            },
-            _ => AnyRepr::Host(store.extern_data(raw)),
-        };
-        AnyRef { repr }
+    /// The same reference as an `eqref`, if it is one (shares this root).
+    pub fn as_eqref(&self, store: impl AsContext) -> Result<Option<Rooted<EqRef>>> {
+        Ok(self
+            .kind(&store.as_context().0.inner)?
+            .is_eq()
+            .then(|| Rooted::from_root(self.root)))
+    }
+
+    /// The same reference as a struct, if it is one (shares this root).
+    pub fn as_struct(&self, store: impl AsContext) -> Result<Option<Rooted<StructRef>>> {
+        Ok(self.is_struct(store)?.then(|| Rooted::from_root(self.root)))
+    }
+
+    /// The same reference as an array, if it is one (shares this root).
+    pub fn as_array(&self, store: impl AsContext) -> Result<Option<Rooted<ArrayRef>>> {
+        Ok(self.is_array(store)?.then(|| Rooted::from_root(self.root)))
+    }
+
+    /// The `i31`; panics if this is not one.
+    pub fn unwrap_i31(&self, store: impl AsContext) -> Result<I31> {
+        Ok(self.as_i31(store)?.expect("expected an i31"))
+    }
+
+    /// The `eqref`; panics if this is a host value.
+    pub fn unwrap_eqref(&self, store: impl AsContext) -> Result<Rooted<EqRef>> {
+        Ok(self.as_eqref(store)?.expect("expected an eqref"))
+    }
+
+    /// The struct; panics if this is not one.
+    pub fn unwrap_struct(&self, store: impl AsContext) -> Result<Rooted<StructRef>> {
+        Ok(self.as_struct(store)?.expect("expected a struct"))
+    }
+
+    /// The array; panics if this is not one.
+    pub fn unwrap_array(&self, store: impl AsContext) -> Result<Rooted<ArrayRef>> {
+        Ok(self.as_array(store)?.expect("expected an array"))
     }
 }
 
-impl std::fmt::Debug for AnyRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.repr {
-            AnyRepr::I31(v) => write!(f, "AnyRef(i31 {})", v.get_u32()),
-            AnyRepr::Host(_) => f.write_str("AnyRef(host value)"),
-            AnyRepr::Object { kind, addr, .. } => write!(f, "AnyRef({kind:?} at {addr:#x})"),
-        }
+impl From<Rooted<EqRef>> for Rooted<AnyRef> {
+    fn from(r: Rooted<EqRef>) -> Rooted<AnyRef> {
+        r.cast()
+    }
+}
+
+impl From<Rooted<StructRef>> for Rooted<AnyRef> {
+    fn from(r: Rooted<StructRef>) -> Rooted<AnyRef> {
+        r.cast()
+    }
+}
+
+impl From<Rooted<ArrayRef>> for Rooted<AnyRef> {
+    fn from(r: Rooted<ArrayRef>) -> Rooted<AnyRef> {
+        r.cast()
     }
 }
 

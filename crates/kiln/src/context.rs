@@ -92,34 +92,22 @@ impl<C: AsContextMut + ?Sized> AsContextMut for &mut C {
     }
 }
 
-impl<'a, T> From<&'a Store<T>> for StoreContext<'a, T> {
-    fn from(s: &'a Store<T>) -> Self {
-        StoreContext(&s.body)
+// Any borrow of something that lends a context converts into one, so
+// `ExternRef::data(&store)`, `(&caller)` and `(&scope)` all work.
+impl<'a, C: AsContext + ?Sized> From<&'a C> for StoreContext<'a, C::Data> {
+    fn from(c: &'a C) -> Self {
+        c.as_context()
     }
 }
-impl<'a, T> From<&'a mut Store<T>> for StoreContext<'a, T> {
-    fn from(s: &'a mut Store<T>) -> Self {
-        StoreContext(&s.body)
+impl<'a, C: AsContext + ?Sized> From<&'a mut C> for StoreContext<'a, C::Data> {
+    fn from(c: &'a mut C) -> Self {
+        let c: &'a C = c;
+        c.as_context()
     }
 }
-impl<'a, T> From<&'a Caller<'_, T>> for StoreContext<'a, T> {
-    fn from(c: &'a Caller<'_, T>) -> Self {
-        StoreContext(c.store)
-    }
-}
-impl<'a, T> From<&'a mut Caller<'_, T>> for StoreContext<'a, T> {
-    fn from(c: &'a mut Caller<'_, T>) -> Self {
-        StoreContext(c.store)
-    }
-}
-impl<'a, T> From<&'a mut Store<T>> for StoreContextMut<'a, T> {
-    fn from(s: &'a mut Store<T>) -> Self {
-        StoreContextMut(&mut s.body)
-    }
-}
-impl<'a, T> From<&'a mut Caller<'_, T>> for StoreContextMut<'a, T> {
-    fn from(c: &'a mut Caller<'_, T>) -> Self {
-        StoreContextMut(c.store)
+impl<'a, C: AsContextMut + ?Sized> From<&'a mut C> for StoreContextMut<'a, C::Data> {
+    fn from(c: &'a mut C) -> Self {
+        c.as_context_mut()
     }
 }
 impl<'a, T> From<StoreContextMut<'a, T>> for StoreContext<'a, T> {
@@ -140,6 +128,10 @@ impl<T> StoreContext<'_, T> {
     /// The fuel left (needs [`crate::Config::consume_fuel`]).
     pub fn get_fuel(&self) -> anyhow::Result<u64> {
         self.0.get_fuel()
+    }
+    /// Bytes the store's GC heap takes, as [`crate::Store::gc_heap_bytes`].
+    pub fn gc_heap_bytes(&self) -> usize {
+        self.0.gc_heap_bytes()
     }
 }
 

@@ -1,123 +1,123 @@
 //! `EqRef`: a reference that `ref.eq` can compare — an `i31`, a struct or
 //! an array (wasmtime's shape).
 
-use crate::{AnyRef, ArrayRef, AsContextMut, I31, StructRef};
+use crate::rooting::sealed::GcRefImpl;
+use crate::rooting::{Rooted, gc_ref_type};
+use crate::{AnyRef, ArrayRef, AsContext, AsContextMut, HeapType, I31, StructRef};
+use anyhow::Result;
 
-/// A non-null `eqref`: an `i31`, a struct or an array (a rooted `anyref`
-/// known to be one of these, never a host value).
-#[derive(Clone, Debug)]
-pub struct EqRef {
-    any: AnyRef,
-}
+gc_ref_type!(
+    /// A non-null `eqref`: an `i31`, a struct or an array (never a host
+    /// value). Held through [`Rooted`].
+    EqRef
+);
 
 impl EqRef {
-    /// An `eqref` holding `value`.
-    pub fn from_i31(store: impl AsContextMut, value: I31) -> EqRef {
-        EqRef {
-            any: AnyRef::from_i31(store, value),
-        }
+    /// An `eqref` holding `value`, rooted in the store's innermost scope.
+    pub fn from_i31(mut store: impl AsContextMut, value: I31) -> Rooted<EqRef> {
+        Rooted::new(&mut store.as_context_mut().0.inner, value.to_raw())
     }
 
-    /// The reference as an `anyref`.
-    pub fn to_anyref(&self) -> AnyRef {
-        self.any.clone()
+    /// The same root seen as an `anyref`, whose accessors these forward to.
+    fn any(&self) -> AnyRef {
+        AnyRef::from_root(self.root)
+    }
+
+    /// The most precise heap type: `i31`, or the struct's or array's type.
+    pub fn ty(&self, store: impl AsContext) -> Result<HeapType> {
+        self.any().ty(store)
+    }
+
+    /// Whether the reference is a value of `ty`.
+    pub fn matches_ty(&self, store: impl AsContext, ty: &HeapType) -> Result<bool> {
+        self.any().matches_ty(store, ty)
     }
 
     /// Whether this is an `i31`.
-    pub fn is_i31(&self) -> bool {
-        self.any.is_i31()
+    pub fn is_i31(&self, store: impl AsContext) -> Result<bool> {
+        self.any().is_i31(store)
     }
 
     /// The `i31`, if this is one.
-    pub fn as_i31(&self) -> Option<I31> {
-        self.any.as_i31()
+    pub fn as_i31(&self, store: impl AsContext) -> Result<Option<I31>> {
+        self.any().as_i31(store)
     }
 
     /// The `i31`; panics if this is not one.
-    pub fn unwrap_i31(&self) -> I31 {
-        self.any.unwrap_i31()
+    pub fn unwrap_i31(&self, store: impl AsContext) -> Result<I31> {
+        self.any().unwrap_i31(store)
     }
 
     /// Whether this is a struct.
-    pub fn is_struct(&self) -> bool {
-        self.any.is_struct()
+    pub fn is_struct(&self, store: impl AsContext) -> Result<bool> {
+        self.any().is_struct(store)
     }
 
-    /// The struct, if this is one.
-    pub fn as_struct(&self) -> Option<StructRef> {
-        self.any.as_struct()
+    /// The same reference as a struct, if it is one (shares this root).
+    pub fn as_struct(&self, store: impl AsContext) -> Result<Option<Rooted<StructRef>>> {
+        self.any().as_struct(store)
     }
 
     /// The struct; panics if this is not one.
-    pub fn unwrap_struct(&self) -> StructRef {
-        self.as_struct().expect("expected a struct")
+    pub fn unwrap_struct(&self, store: impl AsContext) -> Result<Rooted<StructRef>> {
+        self.any().unwrap_struct(store)
     }
 
     /// Whether this is an array.
-    pub fn is_array(&self) -> bool {
-        self.any.is_array()
+    pub fn is_array(&self, store: impl AsContext) -> Result<bool> {
+        self.any().is_array(store)
     }
 
-    /// The array, if this is one.
-    pub fn as_array(&self) -> Option<ArrayRef> {
-        self.any.as_array()
+    /// The same reference as an array, if it is one (shares this root).
+    pub fn as_array(&self, store: impl AsContext) -> Result<Option<Rooted<ArrayRef>>> {
+        self.any().as_array(store)
     }
 
     /// The array; panics if this is not one.
-    pub fn unwrap_array(&self) -> ArrayRef {
-        self.as_array().expect("expected an array")
-    }
-
-    /// Whether two references are the same value, as `ref.eq` decides.
-    pub fn ptr_eq(a: &EqRef, b: &EqRef) -> bool {
-        AnyRef::ptr_eq(&a.any, &b.any)
+    pub fn unwrap_array(&self, store: impl AsContext) -> Result<Rooted<ArrayRef>> {
+        self.any().unwrap_array(store)
     }
 }
 
-impl AnyRef {
-    /// The reference as an `eqref`, if it is one (not a host value).
-    pub fn as_eqref(&self) -> Option<EqRef> {
-        self.is_eqref().then(|| EqRef { any: self.clone() })
-    }
-
-    /// The reference as an `eqref`; panics if it is a host value.
-    pub fn unwrap_eqref(&self) -> EqRef {
-        self.as_eqref().expect("expected an eqref")
+impl Rooted<EqRef> {
+    /// The reference as an `anyref` (the same root).
+    pub fn to_anyref(self) -> Rooted<AnyRef> {
+        self.cast()
     }
 }
 
-impl StructRef {
-    /// The struct as an `eqref`.
-    pub fn to_eqref(&self) -> EqRef {
-        EqRef {
-            any: self.to_anyref(),
-        }
+impl Rooted<StructRef> {
+    /// The struct as an `eqref` (the same root).
+    pub fn to_eqref(self) -> Rooted<EqRef> {
+        self.cast()
+    }
+
+    /// The struct as an `anyref` (the same root).
+    pub fn to_anyref(self) -> Rooted<AnyRef> {
+        self.cast()
     }
 }
 
-impl ArrayRef {
-    /// The array as an `eqref`.
-    pub fn to_eqref(&self) -> EqRef {
-        EqRef {
-            any: self.to_anyref(),
-        }
+impl Rooted<ArrayRef> {
+    /// The array as an `eqref` (the same root).
+    pub fn to_eqref(self) -> Rooted<EqRef> {
+        self.cast()
+    }
+
+    /// The array as an `anyref` (the same root).
+    pub fn to_anyref(self) -> Rooted<AnyRef> {
+        self.cast()
     }
 }
 
-impl From<EqRef> for AnyRef {
-    fn from(e: EqRef) -> AnyRef {
-        e.any
+impl From<Rooted<StructRef>> for Rooted<EqRef> {
+    fn from(s: Rooted<StructRef>) -> Rooted<EqRef> {
+        s.cast()
     }
 }
 
-impl From<StructRef> for EqRef {
-    fn from(s: StructRef) -> EqRef {
-        s.to_eqref()
-    }
-}
-
-impl From<ArrayRef> for EqRef {
-    fn from(a: ArrayRef) -> EqRef {
-        a.to_eqref()
+impl From<Rooted<ArrayRef>> for Rooted<EqRef> {
+    fn from(a: Rooted<ArrayRef>) -> Rooted<EqRef> {
+        a.cast()
     }
 }

@@ -231,11 +231,14 @@ impl StoreInner {
 
 /// "tag 3 of type (func (param i32)) carrying [I32(7)]".
 fn describe(store: &mut StoreInner, exn: ExnRef) -> Result<String> {
-    let (tag, fields) = exn.tag_and_fields(store)?;
-    Ok(format!(
-        "tag {tag} of type {} carrying {fields:?}",
-        store.tags[tag].ty
-    ))
+    // The fields' roots are only needed for the message.
+    crate::rooting::with_scope(store, |store| {
+        let (tag, fields) = exn.tag_and_fields(store)?;
+        Ok(format!(
+            "tag {tag} of type {} carrying {fields:?}",
+            store.tags[tag].ty
+        ))
+    })
 }
 
 impl<T> crate::Caller<'_, T> {

@@ -190,6 +190,9 @@ unsafe extern "C" fn host_entry<T: 'static>(
     let store_id = store.inner.id;
     // SAFETY: the adapter passes `len` slots.
     let values = unsafe { std::slice::from_raw_parts_mut(values, len) };
+    // The call is a root scope: what it roots goes when it returns (its
+    // results are raw words by then, and unrooting never collects).
+    let scope = store.inner.roots.enter();
     let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<()> {
         let state = &ctx.ctx;
         if let Some(raw) = &state.raw {
@@ -230,6 +233,7 @@ unsafe extern "C" fn host_entry<T: 'static>(
         }
         Ok(())
     }));
+    store.inner.roots.exit(scope);
     host_outcome(store_id, outcome)
 }
 
@@ -298,6 +302,8 @@ pub(crate) unsafe fn static_host_call<T: 'static, F, R: crate::WasmRet>(
     // SAFETY: the closure is an `F` (the caller's guarantee), kept alive by
     // the function's state.
     let f = unsafe { &*(ctx.ctx.closure as *const F) };
+    // A root scope, as in `host_entry`.
+    let scope = store.inner.roots.enter();
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let caller = Caller {
             store: &mut *store,
@@ -308,6 +314,7 @@ pub(crate) unsafe fn static_host_call<T: 'static, F, R: crate::WasmRet>(
         let out = unsafe { std::slice::from_raw_parts_mut(results, R::COUNT) };
         crate::typed::sealed::Ret::into_raw_results(values, &mut store.inner, out)
     }));
+    store.inner.roots.exit(scope);
     host_outcome(store_id, outcome)
 }
 
@@ -450,20 +457,33 @@ impl Func {
                 bail!("host function belongs to a store of another type")
             };
             let f = &state.0.ctx.func as *const Box<HostFn<T>>;
-            // SAFETY: the closure is owned by the store and is not removed
-            // while the store lives; the call only borrows the store mutably.
-            unsafe {
-                (*f)(
-                    Caller {
-                        store: &mut *store,
-                        instance: None,
-                    },
-                    params,
-                    results,
-                )?
-            };
-            for (i, (r, t)) in results.iter().zip(ty.result_types()).enumerate() {
-                r.check_ty(&store.inner, *t, &format!("the host function's result {i}"))?;
+            // The call is a root scope, as a call from wasm is: the results
+            // leave it as raw words and are rooted again in the caller's.
+            let scope = store.inner.roots.enter();
+            let raw = (|| -> Result<Vec<RawValue>> {
+                // SAFETY: the closure is owned by the store and is not
+                // removed while the store lives; the call only borrows the
+                // store mutably.
+                unsafe {
+                    (*f)(
+                        Caller {
+                            store: &mut *store,
+                            instance: None,
+                        },
+                        params,
+                        results,
+                    )?
+                };
+                let mut raw = Vec::with_capacity(results.len());
+                for (i, (r, t)) in results.iter().zip(ty.result_types()).enumerate() {
+                    r.check_ty(&store.inner, *t, &format!("the host function's result {i}"))?;
+                    raw.push(r.to_raw(&mut store.inner)?);
+                }
+                Ok(raw)
+            })();
+            store.inner.roots.exit(scope);
+            for ((r, raw), t) in results.iter_mut().zip(raw?).zip(ty.result_types()) {
+                *r = Val::from_raw(&mut store.inner, raw, *t);
             }
             return Ok(());
         }

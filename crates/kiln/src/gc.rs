@@ -11,11 +11,12 @@
 //! - globals and tables of the `any` and `extern` hierarchies;
 //! - the evaluated items of element segments not yet dropped;
 //! - every value held by an exception object;
-//! - the objects the host holds through [`crate::AnyRef`]s (each registers
-//!   a root with the store; dropping the last clone of it unroots it).
+//! - the references the host holds through [`crate::Rooted`] and
+//!   [`crate::OwnedRooted`] handles (the store's root set, see
+//!   `rooting.rs`).
 //!
-//! Host values passed to wasm are host objects in the same heap, released
-//! when a collection finds them dead (see `StoreInner::root_extern_data`).
+//! Host values ([`crate::ExternRef::new`]) are host objects in the same
+//! heap, whose values are dropped when a collection finds them dead.
 //!
 //! Exception objects are collected separately (see `exn.rs`); that
 //! collection counts every exnref field of the GC heap's objects as a root.
@@ -23,36 +24,6 @@
 use crate::store::{StoreBody, StoreInner};
 use kiln_types::{CompositeType, RefHierarchy, StorageType, StructLayout, SubType, ValType};
 use kiln_vm::{CollectionStats, ObjectShape, TypeRegistry, VMSharedSignatureIndex};
-use std::sync::{Arc, Weak};
-
-/// Handles on the objects the host holds: each `AnyRef` of a struct or
-/// array keeps an `Arc` whose `Weak` is here, next to the object's address.
-#[derive(Default)]
-pub(crate) struct HostRoots {
-    entries: Vec<(usize, Weak<()>)>,
-    /// Entries are pruned when they reach this many.
-    prune_at: usize,
-}
-
-impl HostRoots {
-    /// Roots `addr` while the returned token (or a clone) lives.
-    pub(crate) fn root(&mut self, addr: usize) -> Arc<()> {
-        let token = Arc::new(());
-        if self.entries.len() >= self.prune_at.max(64) {
-            self.entries.retain(|(_, w)| w.strong_count() > 0);
-            self.prune_at = self.entries.len() * 2;
-        }
-        self.entries.push((addr, Arc::downgrade(&token)));
-        token
-    }
-
-    fn live(&self) -> impl Iterator<Item = usize> + '_ {
-        self.entries
-            .iter()
-            .filter(|(_, w)| w.strong_count() > 0)
-            .map(|(a, _)| *a)
-    }
-}
 
 /// Whether a value of type `t` may be a GC object's address.
 fn may_be_object(t: ValType) -> bool {
@@ -198,7 +169,7 @@ impl StoreInner {
 
     /// Every precise root of the store (see the module docs).
     fn gc_roots(&self) -> Vec<usize> {
-        let mut roots: Vec<usize> = self.host_roots.live().collect();
+        let mut roots: Vec<usize> = self.roots.words().collect();
         for g in &self.globals {
             if may_be_object(g.ty.ty) {
                 // SAFETY: global storage lives as long as the store.
@@ -248,16 +219,12 @@ impl StoreInner {
                 return CollectionStats::default();
             }
         }
+        self.roots.trim();
         let roots = self.gc_roots();
         let types = &self.engine.inner.types;
-        let stats = self
-            .vm
+        self.vm
             .gc_heap
-            .collect(&roots, &[stack_roots], &mut |id| object_shape(types, id));
-        let mut cache = std::mem::take(&mut self.extern_objects);
-        cache.retain(|key, object| self.holds_extern_data(*object, *key));
-        self.extern_objects = cache;
-        stats
+            .collect(&roots, &[stack_roots], &mut |id| object_shape(types, id))
     }
 
     /// Calls `f` with every exnref field and element of the GC heap's

@@ -3,9 +3,10 @@
 //! `ArrayRef::new` and `ArrayRef::new_fixed` allocate objects of it in the
 //! store's GC heap (wasmtime's shapes).
 
+use crate::rooting::Rooted;
 use crate::store::StoreInner;
 use crate::{
-    AnyRef, ArrayRef, ArrayType, AsContextMut, CompositeType, FieldType, StorageType, StructRef,
+    ArrayRef, ArrayType, AsContextMut, CompositeType, FieldType, StorageType, StructRef,
     StructType, SubType, Val,
 };
 use anyhow::{Context as _, Result, bail};
@@ -110,7 +111,7 @@ impl StructRef {
         mut store: impl AsContextMut,
         allocator: &StructRefPre,
         fields: &[Val],
-    ) -> Result<StructRef> {
+    ) -> Result<Rooted<StructRef>> {
         let store = &mut store.as_context_mut().0.inner;
         store.check(allocator.store, "struct allocator")?;
         let types = &allocator.ty.fields;
@@ -134,9 +135,7 @@ impl StructRef {
             // SAFETY: the field lies inside the struct just allocated.
             unsafe { crate::gc_refs::write_checked(store, at, *f, v)? };
         }
-        Ok(AnyRef::from_raw(store, addr)
-            .as_struct()
-            .expect("a struct was allocated"))
+        Ok(Rooted::new(store, addr))
     }
 }
 
@@ -148,7 +147,7 @@ impl ArrayRef {
         allocator: &ArrayRefPre,
         elem: &Val,
         len: u32,
-    ) -> Result<ArrayRef> {
+    ) -> Result<Rooted<ArrayRef>> {
         Self::allocate(store, allocator, std::slice::from_ref(elem), len, |_| 0)
     }
 
@@ -158,7 +157,7 @@ impl ArrayRef {
         store: impl AsContextMut,
         allocator: &ArrayRefPre,
         elems: &[Val],
-    ) -> Result<ArrayRef> {
+    ) -> Result<Rooted<ArrayRef>> {
         let len = u32::try_from(elems.len()).context("too many elements for an array")?;
         Self::allocate(store, allocator, elems, len, |i| i as usize)
     }
@@ -170,7 +169,7 @@ impl ArrayRef {
         values: &[Val],
         len: u32,
         which: impl Fn(u32) -> usize,
-    ) -> Result<ArrayRef> {
+    ) -> Result<Rooted<ArrayRef>> {
         let store = &mut store.as_context_mut().0.inner;
         store.check(allocator.store, "array allocator")?;
         let field = allocator.ty.0;
@@ -194,8 +193,6 @@ impl ArrayRef {
                 kiln_vm::write_storage(at, field.storage, raws[which(i)].0)
             };
         }
-        Ok(AnyRef::from_raw(store, addr)
-            .as_array()
-            .expect("an array was allocated"))
+        Ok(Rooted::new(store, addr))
     }
 }

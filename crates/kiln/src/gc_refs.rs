@@ -2,29 +2,43 @@
 //! and the elements of arrays from the host, with the checks wasm's
 //! validator would make (index, mutability, value type) made at run time.
 
+use crate::any_ref::Word;
+use crate::rooting::{gc_ref_type, word_of};
 use crate::store::StoreInner;
-use crate::{AnyRef, AsContext, AsContextMut, SubType, Val, ValType};
+use crate::{AsContext, AsContextMut, SubType, Val, ValType};
 use anyhow::{Result, bail};
 use kiln_types::{FieldType, StructLayout, storage_size};
 use kiln_vm::{RawValue, VMSharedSignatureIndex};
 
-/// A struct (a rooted `anyref` known to be one).
-#[derive(Clone, Debug)]
-pub struct StructRef {
-    any: AnyRef,
-}
+/// What [`object_type`] expects.
+const STRUCT: bool = true;
+const ARRAY: bool = false;
 
-/// An array (a rooted `anyref` known to be one).
-#[derive(Clone, Debug)]
-pub struct ArrayRef {
-    any: AnyRef,
-}
+gc_ref_type!(
+    /// A struct, held through [`crate::Rooted`].
+    StructRef
+);
 
-/// The registered type of the object `any` points to, after checking it
-/// belongs to `store`.
-fn object_type(store: &StoreInner, any: &AnyRef) -> Result<(usize, SubType)> {
-    let addr = any.object_address(store)?;
-    // SAFETY: the object belongs to this store and is rooted by `any`.
+gc_ref_type!(
+    /// An array, held through [`crate::Rooted`].
+    ArrayRef
+);
+
+/// The address and registered type of the object a handle names, after
+/// resolving it in `store` and checking it is a struct (`want_struct`) or
+/// an array. The kind comes from the object's header, never from the
+/// handle's type.
+fn object_type(
+    store: &StoreInner,
+    handle: &impl crate::GcRef,
+    want_struct: bool,
+) -> Result<(usize, SubType)> {
+    let addr = match (Word::of(word_of(handle, store)?), want_struct) {
+        (Word::Struct(a), true) | (Word::Array(a), false) => a,
+        (_, true) => bail!("the reference is not a struct"),
+        (_, false) => bail!("the reference is not an array"),
+    };
+    // SAFETY: a rooted object of this store is live.
     let id = unsafe { kiln_vm::object_type_id(addr) };
     let ty = store
         .engine
@@ -78,28 +92,11 @@ pub(crate) unsafe fn write_checked(
     Ok(())
 }
 
-impl AnyRef {
-    /// The struct, if this is one.
-    pub fn as_struct(&self) -> Option<StructRef> {
-        self.is_struct().then(|| StructRef { any: self.clone() })
-    }
-
-    /// The array, if this is one.
-    pub fn as_array(&self) -> Option<ArrayRef> {
-        self.is_array().then(|| ArrayRef { any: self.clone() })
-    }
-}
-
 impl StructRef {
-    /// The struct as an `anyref`.
-    pub fn to_anyref(&self) -> AnyRef {
-        self.any.clone()
-    }
-
     /// The address of field `index`, and its type, after checking the
     /// store and the index.
     fn field_at(&self, store: &StoreInner, index: usize) -> Result<(*mut u8, FieldType)> {
-        let (addr, ty) = object_type(store, &self.any)?;
+        let (addr, ty) = object_type(store, self, STRUCT)?;
         let s = ty.as_struct().expect("a struct's type");
         let Some(field) = s.fields.get(index).copied() else {
             bail!(
@@ -124,14 +121,14 @@ impl StructRef {
 
     /// The struct's type.
     pub fn ty(&self, store: impl AsContext) -> Result<crate::StructType> {
-        let (_, ty) = object_type(&store.as_context().0.inner, &self.any)?;
+        let (_, ty) = object_type(&store.as_context().0.inner, self, STRUCT)?;
         Ok(ty.as_struct().expect("a struct's type").clone())
     }
 
     /// Every field, in order, read as [`StructRef::field`] reads one.
     pub fn fields(&self, mut store: impl AsContextMut) -> Result<Vec<Val>> {
         let store = &mut store.as_context_mut().0.inner;
-        let (addr, ty) = object_type(store, &self.any)?;
+        let (addr, ty) = object_type(store, self, STRUCT)?;
         let s = ty.as_struct().expect("a struct's type");
         let layout = StructLayout::new(s);
         Ok(s.fields
@@ -153,14 +150,9 @@ impl StructRef {
 }
 
 impl ArrayRef {
-    /// The array as an `anyref`.
-    pub fn to_anyref(&self) -> AnyRef {
-        self.any.clone()
-    }
-
     /// The number of elements.
     pub fn len(&self, store: impl AsContext) -> Result<u32> {
-        let addr = self.any.object_address(&store.as_context().0.inner)?;
+        let (addr, _) = object_type(&store.as_context().0.inner, self, ARRAY)?;
         // SAFETY: the array belongs to this store and is rooted by `self`.
         Ok(unsafe { kiln_vm::array_len(addr) })
     }
@@ -173,7 +165,7 @@ impl ArrayRef {
     /// The address of element `index`, and the element type, after the
     /// checks.
     fn element(&self, store: &StoreInner, index: u32) -> Result<(*mut u8, FieldType)> {
-        let (addr, ty) = object_type(store, &self.any)?;
+        let (addr, ty) = object_type(store, self, ARRAY)?;
         let field = ty.as_array().expect("an array's type").0;
         // SAFETY: the array is live and rooted.
         let len = unsafe { kiln_vm::array_len(addr) };
@@ -195,14 +187,14 @@ impl ArrayRef {
 
     /// The array's type.
     pub fn ty(&self, store: impl AsContext) -> Result<crate::ArrayType> {
-        let (_, ty) = object_type(&store.as_context().0.inner, &self.any)?;
+        let (_, ty) = object_type(&store.as_context().0.inner, self, ARRAY)?;
         Ok(*ty.as_array().expect("an array's type"))
     }
 
     /// Every element, in order, read as [`ArrayRef::get`] reads one.
     pub fn elems(&self, mut store: impl AsContextMut) -> Result<Vec<Val>> {
         let store = &mut store.as_context_mut().0.inner;
-        let (addr, ty) = object_type(store, &self.any)?;
+        let (addr, ty) = object_type(store, self, ARRAY)?;
         let field = ty.as_array().expect("an array's type").0;
         let size = storage_size(field.storage);
         // SAFETY: the array belongs to this store and is rooted by `self`.

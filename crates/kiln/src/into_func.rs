@@ -19,8 +19,10 @@ pub trait WasmRet: sealed::Ret {
     const COUNT: usize;
     /// The wasm result types.
     fn types() -> Vec<ValType>;
-    /// Writes the results, or passes on the closure's error.
-    fn into_results(self, out: &mut [Val]) -> Result<()>;
+    /// Writes the results as values of `store`, or passes on the
+    /// closure's error.
+    #[doc(hidden)]
+    fn into_results(self, store: &mut StoreInner, out: &mut [Val]) -> Result<()>;
 }
 
 impl sealed::Ret for () {
@@ -33,7 +35,7 @@ impl WasmRet for () {
     fn types() -> Vec<ValType> {
         Vec::new()
     }
-    fn into_results(self, _: &mut [Val]) -> Result<()> {
+    fn into_results(self, _: &mut StoreInner, _: &mut [Val]) -> Result<()> {
         Ok(())
     }
 }
@@ -49,8 +51,8 @@ impl<A: WasmTy> WasmRet for A {
     fn types() -> Vec<ValType> {
         vec![A::valtype()]
     }
-    fn into_results(self, out: &mut [Val]) -> Result<()> {
-        out[0] = self.into_val();
+    fn into_results(self, store: &mut StoreInner, out: &mut [Val]) -> Result<()> {
+        out[0] = self.into_val(store);
         Ok(())
     }
 }
@@ -66,8 +68,8 @@ impl<R: WasmRet> WasmRet for Result<R> {
     fn types() -> Vec<ValType> {
         R::types()
     }
-    fn into_results(self, out: &mut [Val]) -> Result<()> {
-        self?.into_results(out)
+    fn into_results(self, store: &mut StoreInner, out: &mut [Val]) -> Result<()> {
+        self?.into_results(store, out)
     }
 }
 
@@ -86,10 +88,10 @@ macro_rules! tuple_ret {
             fn types() -> Vec<ValType> {
                 vec![$($n::valtype()),+]
             }
-            fn into_results(self, out: &mut [Val]) -> Result<()> {
+            fn into_results(self, store: &mut StoreInner, out: &mut [Val]) -> Result<()> {
                 let ($($n,)+) = self;
                 let mut slots = out.iter_mut();
-                $(*slots.next().expect("one slot per result") = $n.into_val();)+
+                $(*slots.next().expect("one slot per result") = $n.into_val(store);)+
                 Ok(())
             }
         }
@@ -151,10 +153,11 @@ macro_rules! into_func {
                 let f = Arc::new(self);
                 let g = f.clone();
                 let closure = Arc::as_ptr(&f) as *const ();
-                let vals = Box::new(move |_caller: Caller<'_, T>, params: &[Val], results: &mut [Val]| {
+                let vals = Box::new(move |caller: Caller<'_, T>, params: &[Val], results: &mut [Val]| {
+                    let store = &mut caller.store.inner;
                     let mut args = params.iter();
-                    $(let $n = $n::from_val(args.next().expect("one value per parameter"));)*
-                    (f)($($n),*).into_results(results)
+                    $(let $n = $n::from_val(store, args.next().expect("one value per parameter"));)*
+                    (f)($($n),*).into_results(store, results)
                 });
                 let raw = Arc::new(move |caller: Caller<'_, T>, slots: &mut [RawValue]| {
                     let store = &mut caller.store.inner;
@@ -185,9 +188,11 @@ macro_rules! into_func {
                 let g = f.clone();
                 let closure = Arc::as_ptr(&f) as *const ();
                 let vals = Box::new(move |caller: Caller<'_, T>, params: &[Val], results: &mut [Val]| {
+                    let Caller { store, instance } = caller;
                     let mut args = params.iter();
-                    $(let $n = $n::from_val(args.next().expect("one value per parameter"));)*
-                    (f)(caller, $($n),*).into_results(results)
+                    $(let $n = $n::from_val(&store.inner, args.next().expect("one value per parameter"));)*
+                    let r = (f)(Caller { store: &mut *store, instance }, $($n),*);
+                    r.into_results(&mut store.inner, results)
                 });
                 let raw = Arc::new(move |caller: Caller<'_, T>, slots: &mut [RawValue]| {
                     let Caller { store, instance } = caller;

@@ -1,21 +1,21 @@
 //! `Ref`: a reference value, what tables hold (wasmtime's shape).
 
-use crate::{AnyRef, AsContext, ExnRef, ExternRef, Func, HeapType, RefType, Val, ValType};
+use crate::{AnyRef, AsContext, ExnRef, ExternRef, Func, HeapType, RefType, Rooted, Val, ValType};
 use anyhow::Result;
 use kiln_types::RefHierarchy;
 
 /// A reference: to a function, a host value (`externref`), an exception or
 /// a value of the `any` hierarchy, or null of one of those hierarchies.
-#[derive(Clone, Debug)]
+#[derive(Copy, Clone, Debug)]
 pub enum Ref {
     /// A `funcref` (or typed function reference); `None` is null.
     Func(Option<Func>),
     /// An `externref`; `None` is null.
-    Extern(Option<ExternRef>),
+    Extern(Option<Rooted<ExternRef>>),
     /// An `exnref`; `None` is null.
     Exn(Option<ExnRef>),
     /// An `anyref` (or narrower: `eqref`, `i31ref`, ...); `None` is null.
-    Any(Option<AnyRef>),
+    Any(Option<Rooted<AnyRef>>),
 }
 
 impl Ref {
@@ -66,7 +66,7 @@ impl Ref {
     }
 
     /// The `externref` (`Some(None)` for null), if this is one.
-    pub fn as_extern(&self) -> Option<Option<&ExternRef>> {
+    pub fn as_extern(&self) -> Option<Option<&Rooted<ExternRef>>> {
         match self {
             Ref::Extern(e) => Some(e.as_ref()),
             _ => None,
@@ -74,7 +74,7 @@ impl Ref {
     }
 
     /// The `externref`; panics if this is another kind.
-    pub fn unwrap_extern(&self) -> Option<&ExternRef> {
+    pub fn unwrap_extern(&self) -> Option<&Rooted<ExternRef>> {
         self.as_extern().expect("expected an externref")
     }
 
@@ -102,7 +102,7 @@ impl Ref {
     }
 
     /// The `anyref` (`Some(None)` for null), if this is one.
-    pub fn as_any(&self) -> Option<Option<&AnyRef>> {
+    pub fn as_any(&self) -> Option<Option<&Rooted<AnyRef>>> {
         match self {
             Ref::Any(a) => Some(a.as_ref()),
             _ => None,
@@ -110,7 +110,7 @@ impl Ref {
     }
 
     /// The `anyref`; panics if this is another kind.
-    pub fn unwrap_any(&self) -> Option<&AnyRef> {
+    pub fn unwrap_any(&self) -> Option<&Rooted<AnyRef>> {
         self.as_any().expect("expected an anyref")
     }
 
@@ -130,23 +130,22 @@ impl Ref {
                 )
             }
             Ref::Func(None) => RefType::NULLFUNCREF,
-            Ref::Extern(Some(_)) => RefType::new(false, HeapType::Extern),
+            Ref::Extern(Some(r)) => {
+                r.word(&store.0.inner)?;
+                RefType::new(false, HeapType::Extern)
+            }
             Ref::Extern(None) => RefType::NULLEXTERNREF,
             Ref::Exn(Some(_)) => RefType::new(false, HeapType::Exn),
             Ref::Exn(None) => RefType::NULLEXNREF,
-            Ref::Any(Some(a)) => RefType::new(false, a.heap_type(&store.0.inner)?),
+            Ref::Any(Some(a)) => RefType::new(false, a.ty(&store)?),
             Ref::Any(None) => RefType::NULLREF,
         })
     }
 
-    /// Whether the reference is a value of `ty` (an error if it is a
-    /// function of another store).
+    /// Whether the reference is a value of `ty` (an error if it belongs to
+    /// another store or was unrooted).
     pub fn matches_ty(&self, store: impl AsContext, ty: &RefType) -> Result<bool> {
-        let store = store.as_context();
-        if let Ref::Func(Some(f)) = self {
-            store.0.inner.check(f.store, "function")?;
-        }
-        Ok(Val::from(self.clone()).matches_ty(store, &ValType::Ref(*ty)))
+        Val::from(*self).matches_ty(store, &ValType::Ref(*ty))
     }
 }
 
@@ -173,17 +172,35 @@ impl From<Option<Func>> for Ref {
     }
 }
 
-impl From<ExternRef> for Ref {
-    fn from(e: ExternRef) -> Ref {
+impl From<Rooted<ExternRef>> for Ref {
+    fn from(e: Rooted<ExternRef>) -> Ref {
         Ref::Extern(Some(e))
     }
 }
 
-impl From<Option<ExternRef>> for Ref {
-    fn from(e: Option<ExternRef>) -> Ref {
+impl From<Option<Rooted<ExternRef>>> for Ref {
+    fn from(e: Option<Rooted<ExternRef>>) -> Ref {
         Ref::Extern(e)
     }
 }
+
+/// `From` a rooted `any`-hierarchy handle (and its `Option`) into [`Ref`].
+macro_rules! any_into_ref {
+    ($($t:ty),*) => {$(
+        impl From<Rooted<$t>> for Ref {
+            fn from(r: Rooted<$t>) -> Ref {
+                Ref::Any(Some(r.cast()))
+            }
+        }
+        impl From<Option<Rooted<$t>>> for Ref {
+            fn from(r: Option<Rooted<$t>>) -> Ref {
+                Ref::Any(r.map(Rooted::cast))
+            }
+        }
+    )*};
+}
+
+any_into_ref!(AnyRef, crate::EqRef, crate::StructRef, crate::ArrayRef);
 
 impl From<ExnRef> for Ref {
     fn from(e: ExnRef) -> Ref {
@@ -196,9 +213,9 @@ impl Val {
     pub fn ref_(&self) -> Option<Ref> {
         match self {
             Val::FuncRef(f) => Some(Ref::Func(*f)),
-            Val::ExternRef(e) => Some(Ref::Extern(e.clone())),
+            Val::ExternRef(e) => Some(Ref::Extern(*e)),
             Val::ExnRef(e) => Some(Ref::Exn(*e)),
-            Val::AnyRef(a) => Some(Ref::Any(a.clone())),
+            Val::AnyRef(a) => Some(Ref::Any(*a)),
             Val::I32(_) | Val::I64(_) | Val::F32(_) | Val::F64(_) | Val::V128(_) => None,
         }
     }

@@ -10,7 +10,6 @@ use kiln_vm::{
 use std::collections::HashMap;
 use std::ffi::c_void;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
@@ -70,28 +69,11 @@ pub struct StoreInner {
     pub(crate) host_globals: Vec<Box<VMGlobalDefinition>>,
     pub(crate) funcs: Vec<FuncData>,
     pub(crate) func_by_anyfunc: HashMap<usize, usize>,
-    /// GC objects the host holds.
-    pub(crate) host_roots: crate::gc::HostRoots,
-    /// The host object last made for each host value (by the address of
-    /// its `ExternData`), so passing the same value again reuses it.
-    /// Entries are checked before use and pruned after each collection.
-    pub(crate) extern_objects: HashMap<usize, usize>,
+    /// The host's handles on GC references (see `rooting.rs`).
+    pub(crate) roots: crate::rooting::RootSet,
     /// Types the host registered for allocating (`StructRefPre`,
     /// `ArrayRefPre`), released with the store.
     pub(crate) host_types: crate::gc::HostTypes,
-}
-
-/// Releases the strong count of an `ExternData` that a host object held.
-///
-/// # Safety
-/// `payload` must come from `Arc::into_raw` of an `Arc<ExternData>`, and be
-/// released once.
-unsafe fn release_extern_data(payload: usize) {
-    // A host value's `Drop` must not unwind into the collector.
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: the caller's promise.
-        drop(unsafe { Arc::from_raw(payload as *const crate::values::ExternData) })
-    });
 }
 
 // SAFETY: raw pointers in the store point at objects the store itself owns;
@@ -108,61 +90,6 @@ impl StoreInner {
             return Err(wrong_store(what));
         }
         Ok(())
-    }
-
-    /// The word that stands for host value `data` in compiled code: a host
-    /// object in the store's GC heap holding a strong count of `data`,
-    /// released when the collector finds the object dead (or the store is
-    /// dropped). The object made for `data` before is reused while it is
-    /// still there. Never collects.
-    pub(crate) fn root_extern_data(
-        &mut self,
-        data: &Arc<crate::values::ExternData>,
-    ) -> anyhow::Result<usize> {
-        let key = Arc::as_ptr(data) as usize;
-        if let Some(&object) = self.extern_objects.get(&key)
-            && self.holds_extern_data(object, key)
-        {
-            return Ok(object);
-        }
-        let payload = Arc::into_raw(data.clone()) as usize;
-        match self.vm.gc_heap.alloc_host(payload, release_extern_data) {
-            Ok(object) => {
-                self.extern_objects.insert(key, object);
-                Ok(object)
-            }
-            Err(code) => {
-                // SAFETY: the heap did not take the count made above.
-                unsafe { release_extern_data(payload) };
-                Err(code.into())
-            }
-        }
-    }
-
-    /// Whether `object` is a host object of the heap holding the
-    /// `ExternData` at `key`. (A strong count keeps that `ExternData` where
-    /// it is, so an object holding the address holds the same value.)
-    pub(crate) fn holds_extern_data(&self, object: usize, key: usize) -> bool {
-        let heap = &self.vm.gc_heap;
-        // SAFETY: `is_object` found an allocated object at `object`, whose
-        // header and (for a host object) payload can be read.
-        heap.is_object(object)
-            && unsafe {
-                kiln_vm::object_kind(object) == Some(kiln_types::GcKind::HostExtern)
-                    && heap.host_payload(object) == key
-            }
-    }
-
-    /// The host value behind a word of compiled code that is a host
-    /// object of this store (made by [`Self::root_extern_data`]).
-    pub(crate) fn extern_data(&self, raw: usize) -> Arc<crate::values::ExternData> {
-        // SAFETY: compiled code of this store produced `raw`, and it is
-        // live: wasm (or the store's roots) still hold it.
-        unsafe {
-            let payload = self.vm.gc_heap.host_payload(raw) as *const crate::values::ExternData;
-            Arc::increment_strong_count(payload);
-            Arc::from_raw(payload)
-        }
     }
 
     /// The function handle for an anyfunc, creating one if it is new to the store.
@@ -253,6 +180,13 @@ impl<T> Store<T> {
     /// Bytes the store's GC heap takes (the chunks its objects are in).
     pub fn gc_heap_bytes(&self) -> usize {
         self.body.gc_heap_bytes()
+    }
+
+    /// How many host handles on GC references the store roots now
+    /// ([`crate::Rooted`]s of open scopes, and live
+    /// [`crate::OwnedRooted`]s): a diagnostic for tests and leak hunting.
+    pub fn gc_root_count(&self) -> usize {
+        self.body.inner.roots.len()
     }
 
     /// Sets the fuel left for wasm to `fuel` (needs [`crate::Config::consume_fuel`]).
@@ -409,9 +343,10 @@ unsafe fn growth_hook<T>(
 impl<T> StoreBody<T> {
     /// A new store for `engine` holding `data`.
     fn new(engine: &Engine, data: T) -> StoreBody<T> {
+        let id = NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed);
         StoreBody {
             inner: StoreInner {
-                id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
+                id,
                 engine: engine.clone(),
                 max_wasm_stack: engine.config().max_wasm_stack,
                 vm: Box::new(VMStoreContext::new(
@@ -427,8 +362,7 @@ impl<T> StoreBody<T> {
                 host_globals: Vec::new(),
                 funcs: Vec::new(),
                 func_by_anyfunc: HashMap::new(),
-                host_roots: Default::default(),
-                extern_objects: HashMap::new(),
+                roots: crate::rooting::RootSet::new(id),
                 host_types: Default::default(),
             },
             limiter: None,

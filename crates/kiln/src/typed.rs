@@ -1,9 +1,12 @@
 //! Statically typed function calls.
 
+use crate::any_ref::Word;
 use crate::context::AsContextMut;
 use crate::func::invoke;
 use crate::store::{StoreBody, StoreInner};
-use crate::{AnyRef, ArrayRef, EqRef, ExnRef, ExternRef, Func, I31, StructRef, Val, ValType};
+use crate::{
+    AnyRef, ArrayRef, EqRef, ExnRef, ExternRef, Func, I31, Rooted, StructRef, Val, ValType,
+};
 use anyhow::{Result, bail};
 use kiln_types::{HeapType, RefType};
 use kiln_vm::RawValue;
@@ -25,12 +28,14 @@ pub(crate) mod sealed {
         /// checked to belong to `store` (an error if not) and stays rooted
         /// only while `self` lives, so callers keep it until wasm has it.
         fn to_raw(&self, store: &mut StoreInner) -> Result<RawValue>;
-        /// Decodes a value of this type that compiled code of `store` made.
+        /// Decodes a value of this type that compiled code of `store` made
+        /// (rooting a GC reference in the store's innermost scope).
         fn from_raw(store: &mut StoreInner, raw: RawValue) -> Self;
-        /// The value of a [`Val`] already checked to have this type.
-        fn from_val(v: &Val) -> Self;
-        /// The value as a [`Val`].
-        fn into_val(self) -> Val;
+        /// The value of a [`Val`] of `store` already checked to have this
+        /// type.
+        fn from_val(store: &StoreInner, v: &Val) -> Self;
+        /// The value as a [`Val`] of `store`.
+        fn into_val(self, store: &mut StoreInner) -> Val;
     }
     /// Implemented only for Kiln's own parameter and result lists.
     pub trait List: Sized {
@@ -39,10 +44,11 @@ pub(crate) mod sealed {
         fn store(&self, store: &mut StoreInner, out: &mut [RawValue]) -> Result<()>;
         /// Reads the values from `raw`, which compiled code of `store` wrote.
         fn load(store: &mut StoreInner, raw: &[RawValue]) -> Self;
-        /// The values as [`Val`]s.
-        fn into_vals(self) -> Vec<Val>;
-        /// The values of `vals`, already checked to have these types.
-        fn from_vals(vals: &[Val]) -> Self;
+        /// The values as [`Val`]s of `store`.
+        fn into_vals(self, store: &mut StoreInner) -> Vec<Val>;
+        /// The values of `vals`, of `store` and already checked to have
+        /// these types.
+        fn from_vals(store: &StoreInner, vals: &[Val]) -> Self;
     }
     /// Implemented only for Kiln's own host-function return types.
     pub trait Ret {
@@ -54,10 +60,11 @@ pub(crate) mod sealed {
 
 /// A Rust type that is a wasm value type: `i32`, `u32`, `i64`, `u64`,
 /// `f32`, `f64`, [`V128`](crate::V128) or `u128` for v128, and the
-/// references `Option<Func>` (`funcref`), `Option<ExternRef>`
-/// (`externref`), `Option<AnyRef>` (`anyref`), `Option<ExnRef>` (`exnref`),
-/// `Option<I31>` (`i31ref`), `Option<EqRef>` (`eqref`), `Option<StructRef>`
-/// (`structref`), `Option<ArrayRef>` (`arrayref`), and without the `Option`
+/// references `Option<Func>` (`funcref`), `Option<Rooted<ExternRef>>`
+/// (`externref`), `Option<Rooted<AnyRef>>` (`anyref`), `Option<ExnRef>`
+/// (`exnref`), `Option<I31>` (`i31ref`), `Option<Rooted<EqRef>>`
+/// (`eqref`), `Option<Rooted<StructRef>>` (`structref`),
+/// `Option<Rooted<ArrayRef>>` (`arrayref`), and without the `Option`
 /// their non-null forms (`(ref func)` and so on). Sealed: the typed-call path trusts its raw
 /// values, so no other crate can implement it.
 ///
@@ -104,8 +111,8 @@ macro_rules! wasm_ty {
             fn to_raw(&self, _: &mut StoreInner) -> Result<RawValue> { let $v = *self; Ok($to) }
             #[inline(always)]
             fn from_raw(_: &mut StoreInner, $r: RawValue) -> Self { $from }
-            fn from_val(v: &Val) -> Self { let $r = number_to_raw(v); $from }
-            fn into_val(self) -> Val { let $v = self; number_from_raw($to, ValType::$vt) }
+            fn from_val(_: &StoreInner, v: &Val) -> Self { let $r = number_to_raw(v); $from }
+            fn into_val(self, _: &mut StoreInner) -> Val { let $v = self; number_from_raw($to, ValType::$vt) }
         }
         impl WasmTy for $t {
             fn valtype() -> ValType { ValType::$vt }
@@ -130,18 +137,18 @@ macro_rules! non_null_ty {
     ($($t:ty => $heap:ident;)*) => {$(
         impl sealed::Ty for $t {
             fn to_raw(&self, store: &mut StoreInner) -> Result<RawValue> {
-                Some(self.clone()).to_raw(store)
+                Some(*self).to_raw(store)
             }
             fn from_raw(store: &mut StoreInner, raw: RawValue) -> Self {
                 <Option<$t> as sealed::Ty>::from_raw(store, raw)
                     .expect("validated: a value of a non-null type is not null")
             }
-            fn from_val(v: &Val) -> Self {
-                <Option<$t> as sealed::Ty>::from_val(v)
+            fn from_val(store: &StoreInner, v: &Val) -> Self {
+                <Option<$t> as sealed::Ty>::from_val(store, v)
                     .expect("checked: a value of a non-null type is not null")
             }
-            fn into_val(self) -> Val {
-                Some(self).into_val()
+            fn into_val(self, store: &mut StoreInner) -> Val {
+                Some(self).into_val(store)
             }
         }
         impl WasmTy for $t {
@@ -152,14 +159,14 @@ macro_rules! non_null_ty {
     )*};
 }
 
-/// Nullable reference types that are a [`Val`] variant: `Option<$t>` is
-/// `(ref null $heap)`. They encode through [`Val`], whose conversions check
-/// the store and root what they hand out.
-macro_rules! ref_ty {
+/// `Option<Func>` (`funcref`) and `Option<ExnRef>` (`exnref`): handles
+/// that are a [`Val`] variant's payload, and their non-null forms. They
+/// encode through [`Val`], whose conversions check the store.
+macro_rules! handle_ty {
     ($($t:ty => $variant:ident, $heap:ident;)*) => {$(
         impl sealed::Ty for Option<$t> {
             fn to_raw(&self, store: &mut StoreInner) -> Result<RawValue> {
-                Val::$variant(self.clone()).to_raw(store)
+                Val::$variant(*self).to_raw(store)
             }
             fn from_raw(store: &mut StoreInner, raw: RawValue) -> Self {
                 match Val::from_raw(store, raw, <Self as WasmTy>::valtype()) {
@@ -167,13 +174,13 @@ macro_rules! ref_ty {
                     _ => None,
                 }
             }
-            fn from_val(v: &Val) -> Self {
+            fn from_val(_: &StoreInner, v: &Val) -> Self {
                 match v {
-                    Val::$variant(r) => r.clone(),
+                    Val::$variant(r) => *r,
                     _ => None,
                 }
             }
-            fn into_val(self) -> Val {
+            fn into_val(self, _: &mut StoreInner) -> Val {
                 Val::$variant(self)
             }
         }
@@ -186,50 +193,88 @@ macro_rules! ref_ty {
     )*};
 }
 
-ref_ty! {
+handle_ty! {
     Func => FuncRef, Func;
-    ExternRef => ExternRef, Extern;
-    AnyRef => AnyRef, Any;
     ExnRef => ExnRef, Exn;
 }
 
-/// Views of the `any` hierarchy (`i31`, `eq`, `struct`, `array`):
-/// `Option<$t>` is `(ref null $heap)`, encoded as the `AnyRef` it is
-/// (`$to_any`) and read back with `$from_any`.
-macro_rules! any_view_ty {
-    ($($t:ty => $heap:ident, |$x:ident| $to_any:expr, $from_any:ident;)*) => {$(
-        impl sealed::Ty for Option<$t> {
+/// Rooted GC references: `Option<Rooted<$t>>` is `(ref null $heap)`, a
+/// [`Val::$variant`] payload seen as a `$t`. Encoding resolves the root
+/// and checks the object is a `$t` (`$is`), so a handle can never hand
+/// wasm a value of another type; decoding roots the word.
+macro_rules! rooted_ty {
+    ($($t:ty => $variant:ident, $heap:ident, $is:expr;)*) => {$(
+        impl sealed::Ty for Option<Rooted<$t>> {
             fn to_raw(&self, store: &mut StoreInner) -> Result<RawValue> {
-                self.clone().into_val().to_raw(store)
+                let Some(r) = self else { return Ok(RawValue(0)) };
+                let word = r.word(store)?;
+                let is: fn(Word) -> bool = $is;
+                if !is(Word::of(word)) {
+                    bail!("the reference is not a {}", HeapType::$heap);
+                }
+                Ok(RawValue::from_ptr(word as *mut std::ffi::c_void))
             }
             fn from_raw(store: &mut StoreInner, raw: RawValue) -> Self {
-                <Option<AnyRef> as sealed::Ty>::from_raw(store, raw).and_then(|a| a.$from_any())
+                let word = raw.ptr() as usize;
+                (word != 0).then(|| Rooted::new(store, word))
             }
-            fn from_val(v: &Val) -> Self {
+            fn from_val(_: &StoreInner, v: &Val) -> Self {
                 match v {
-                    Val::AnyRef(Some(a)) => a.$from_any(),
+                    Val::$variant(r) => r.map(Rooted::cast),
                     _ => None,
                 }
             }
-            fn into_val(self) -> Val {
-                Val::AnyRef(self.map(|$x| $to_any))
+            fn into_val(self, _: &mut StoreInner) -> Val {
+                Val::$variant(self.map(Rooted::cast))
             }
         }
-        impl WasmTy for Option<$t> {
+        impl WasmTy for Option<Rooted<$t>> {
             fn valtype() -> ValType {
                 ValType::Ref(RefType::new(true, HeapType::$heap))
             }
         }
-        non_null_ty!($t => $heap;);
+        non_null_ty!(Rooted<$t> => $heap;);
     )*};
 }
 
-any_view_ty! {
-    I31 => I31, |v| AnyRef::i31(v), as_i31;
-    EqRef => Eq, |e| e.to_anyref(), as_eqref;
-    StructRef => Struct, |s| s.to_anyref(), as_struct;
-    ArrayRef => Array, |a| a.to_anyref(), as_array;
+rooted_ty! {
+    ExternRef => ExternRef, Extern, |_| true;
+    AnyRef => AnyRef, Any, |_| true;
+    EqRef => AnyRef, Eq, Word::is_eq;
+    StructRef => AnyRef, Struct, |w| matches!(w, Word::Struct(_));
+    ArrayRef => AnyRef, Array, |w| matches!(w, Word::Array(_));
 }
+
+/// `Option<I31>` is `(ref null i31)`: the value itself, needing no root
+/// in compiled code.
+impl sealed::Ty for Option<I31> {
+    fn to_raw(&self, _: &mut StoreInner) -> Result<RawValue> {
+        let word = self.map_or(0, I31::to_raw);
+        Ok(RawValue::from_ptr(word as *mut std::ffi::c_void))
+    }
+    fn from_raw(_: &mut StoreInner, raw: RawValue) -> Self {
+        let word = raw.ptr() as usize;
+        (word != 0).then(|| I31::from_raw(word))
+    }
+    fn from_val(store: &StoreInner, v: &Val) -> Self {
+        match v {
+            Val::AnyRef(Some(a)) => match a.kind(store) {
+                Ok(Word::I31(i)) => Some(i),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    fn into_val(self, store: &mut StoreInner) -> Val {
+        Val::AnyRef(self.map(|i| Rooted::new(store, i.to_raw())))
+    }
+}
+impl WasmTy for Option<I31> {
+    fn valtype() -> ValType {
+        ValType::Ref(RefType::new(true, HeapType::I31))
+    }
+}
+non_null_ty!(I31 => I31;);
 
 /// Function parameters: `()`, a single [`WasmTy`], or a tuple of them.
 /// Sealed, like [`WasmTy`].
@@ -259,11 +304,11 @@ impl<A: WasmTy> sealed::List for A {
     fn load(store: &mut StoreInner, raw: &[RawValue]) -> Self {
         A::from_raw(store, raw[0])
     }
-    fn into_vals(self) -> Vec<Val> {
-        vec![self.into_val()]
+    fn into_vals(self, store: &mut StoreInner) -> Vec<Val> {
+        vec![self.into_val(store)]
     }
-    fn from_vals(vals: &[Val]) -> Self {
-        A::from_val(&vals[0])
+    fn from_vals(store: &StoreInner, vals: &[Val]) -> Self {
+        A::from_val(store, &vals[0])
     }
 }
 
@@ -297,13 +342,13 @@ macro_rules! tuples {
                 let mut i = 0;
                 ($({ let v = $n::from_raw(store, raw[i]); i += 1; v },)*)
             }
-            fn into_vals(self) -> Vec<Val> {
+            fn into_vals(self, store: &mut StoreInner) -> Vec<Val> {
                 let ($($n,)*) = self;
-                vec![$($n.into_val()),*]
+                vec![$($n.into_val(store)),*]
             }
-            fn from_vals(vals: &[Val]) -> Self {
+            fn from_vals(store: &StoreInner, vals: &[Val]) -> Self {
                 let mut i = 0;
-                ($({ let v = $n::from_val(&vals[i]); i += 1; v },)*)
+                ($({ let v = $n::from_val(store, &vals[i]); i += 1; v },)*)
             }
         }
         impl<$($n: WasmTy),*> WasmParams for ($($n,)*) {
@@ -413,17 +458,27 @@ impl<P: WasmParams, R: WasmResults> TypedFunc<P, R> {
 
     /// Calls a host function through its untyped form: the values go over
     /// as [`Val`]s, never through raw words (which would make the store
-    /// wrap host values for no compiled code).
+    /// wrap host values for no compiled code). The conversions' roots go
+    /// with a scope of their own; only the results are rooted in the
+    /// caller's.
     #[cold]
     fn call_host<T: 'static>(&self, store: &mut StoreBody<T>, params: P) -> Result<R> {
         let ty = self.func.ty(&mut *store);
-        let args = params.into_vals();
-        let mut results: Vec<_> = ty
-            .result_types()
-            .iter()
-            .map(|t| crate::Val::default_for(*t))
-            .collect();
-        self.func.call(&mut *store, &args, &mut results)?;
-        Ok(R::from_vals(&results))
+        let at = store.inner.roots.enter();
+        let raw = (|| {
+            let args = params.into_vals(&mut store.inner);
+            let mut results: Vec<_> = ty
+                .result_types()
+                .iter()
+                .map(|t| crate::Val::default_for(*t))
+                .collect();
+            self.func.call(&mut *store, &args, &mut results)?;
+            results
+                .iter()
+                .map(|v| v.to_raw(&mut store.inner))
+                .collect::<Result<Vec<_>>>()
+        })();
+        store.inner.roots.exit(at);
+        Ok(R::load(&mut store.inner, &raw?))
     }
 }

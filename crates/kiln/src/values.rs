@@ -1,116 +1,139 @@
 //! Wasm values as the host sees them.
 
-use crate::context::AsContext;
+use crate::any_ref::Word;
+use crate::context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
+use crate::rooting::{Rooted, gc_ref_type, word_of};
 use crate::store::StoreInner;
 use crate::{AnyRef, Func, ValType};
 use anyhow::{Result, bail};
 use kiln_types::{EngineTypeIndex, HeapType, RefHierarchy, RefType, TypeKind};
 use kiln_vm::RawValue;
 use std::any::Any;
-use std::sync::Arc;
 
-/// The host value behind an [`ExternRef`]. In compiled code it is a host
-/// object of the store's GC heap (kind `HostExtern`, so that compiled code
-/// and the runtime can tell it from a struct or array that
-/// `extern.convert_any` made external), which holds a strong count of it
-/// until the collector finds the object dead.
-pub(crate) struct ExternData {
-    value: Box<dyn Any + Send + Sync>,
+/// A host value as its heap object holds it (a thin pointer to this box is
+/// the object's payload).
+type HostValue = Box<dyn Any + Send + Sync>;
+
+/// Drops the host value a host object held, when the collector frees the
+/// object or the heap is dropped.
+///
+/// # Safety
+/// `payload` must come from `Box::into_raw` of a `Box<HostValue>`, and be
+/// released once.
+unsafe fn release_host_value(payload: usize) {
+    // A host value's `Drop` must not unwind into the collector.
+    let _ = std::panic::catch_unwind(|| {
+        // SAFETY: the caller's promise.
+        drop(unsafe { Box::from_raw(payload as *mut HostValue) })
+    });
 }
 
-impl ExternData {
-    /// The value, if it is a `V`.
-    pub(crate) fn downcast_ref<V: Any>(&self) -> Option<&V> {
-        self.value.downcast_ref()
-    }
-}
-
-/// An opaque host value that wasm can hold as an `externref`, or an
-/// `anyref` that wasm converted with `extern.convert_any`.
-#[derive(Clone)]
-pub struct ExternRef {
-    repr: ExternRepr,
-}
-
-#[derive(Clone)]
-enum ExternRepr {
-    Host(Arc<ExternData>),
-    Any(AnyRef),
-}
+gc_ref_type!(
+    /// A non-null `externref`: an opaque host value that wasm can hold, or
+    /// an `anyref` that wasm converted with `extern.convert_any`. Held
+    /// through [`Rooted`] or [`OwnedRooted`](crate::OwnedRooted).
+    ExternRef
+);
 
 impl ExternRef {
-    /// Wraps a host value for use by wasm in `store`. Each time it is
-    /// passed to wasm, the store's GC heap gets a small object for it; this
-    /// collects the heap first if enough was allocated since the last
-    /// collection, so a store that keeps receiving new host values also
-    /// releases the ones wasm no longer holds.
-    pub fn new<V: Any + Send + Sync>(mut store: impl crate::AsContextMut, value: V) -> ExternRef {
-        store.as_context_mut().0.inner.collect_if_due();
-        ExternRef {
-            repr: ExternRepr::Host(Arc::new(ExternData {
-                value: Box::new(value),
-            })),
+    /// Puts `value` in a new object of `store`'s GC heap, rooted in the
+    /// store's innermost scope. May collect the heap first; an error if the
+    /// heap is full even then.
+    pub fn new<T: 'static + Any + Send + Sync>(
+        mut store: impl AsContextMut,
+        value: T,
+    ) -> Result<Rooted<ExternRef>> {
+        let store = &mut store.as_context_mut().0.inner;
+        let boxed: HostValue = Box::new(value);
+        let payload = Box::into_raw(Box::new(boxed)) as usize;
+        let object = store.alloc_gc_object(|heap| heap.alloc_host(payload, release_host_value));
+        match object {
+            Ok(object) => Ok(Rooted::new(store, object)),
+            Err(e) => {
+                // SAFETY: no object took the payload.
+                unsafe { release_host_value(payload) };
+                Err(e)
+            }
         }
     }
 
     /// What `extern.convert_any` gives for `value`: the host value that
-    /// `any.convert_extern` made it from, or `value` wrapped.
-    pub fn convert_any(store: impl crate::AsContextMut, value: &AnyRef) -> Result<ExternRef> {
-        let _ = store;
-        let repr = match value.host_data() {
-            Some(data) => ExternRepr::Host(data.clone()),
-            None => ExternRepr::Any(value.clone()),
-        };
-        Ok(ExternRef { repr })
+    /// `any.convert_extern` made it from, or `value` made external.
+    pub fn convert_any(
+        store: impl AsContextMut,
+        value: Rooted<AnyRef>,
+    ) -> Result<Rooted<ExternRef>> {
+        value.word(&store.as_context().0.inner)?;
+        Ok(value.cast())
     }
 
-    /// The wrapped value, if it is a `V` (never for a converted `anyref`).
-    pub fn downcast_ref<V: Any>(&self) -> Option<&V> {
-        self.host_data().ok()?.downcast_ref()
+    /// The address of the host value's box, if this is a host value; an
+    /// error if the handle is unrooted.
+    fn host_value(&self, store: &StoreInner) -> Result<Option<*mut HostValue>> {
+        Ok(match Word::of(word_of(self, store)?) {
+            // SAFETY: a rooted host object of this store is live.
+            Word::Host(object) => {
+                Some(unsafe { store.vm.gc_heap.host_payload(object) } as *mut HostValue)
+            }
+            _ => None,
+        })
     }
 
-    /// Whether two references name the same value.
-    pub fn ptr_eq(a: &ExternRef, b: &ExternRef) -> bool {
-        match (&a.repr, &b.repr) {
-            (ExternRepr::Host(x), ExternRepr::Host(y)) => Arc::ptr_eq(x, y),
-            (ExternRepr::Any(x), ExternRepr::Any(y)) => AnyRef::ptr_eq(x, y),
-            _ => false,
-        }
+    /// The host value, or `None` for an `anyref` made external; an error
+    /// if the handle is unrooted or belongs to another store.
+    pub fn data<'a, T: 'static>(
+        &self,
+        store: impl Into<StoreContext<'a, T>>,
+    ) -> Result<Option<&'a (dyn Any + Send + Sync)>> {
+        let store: &'a StoreInner = &store.into().0.inner;
+        let value = self.host_value(store)?;
+        // SAFETY: the object holding the box is rooted, and nothing can
+        // collect or change it while the store is borrowed for `'a`.
+        Ok(value.map(|v| unsafe { &**v }))
     }
 
-    /// The host value, or the converted `anyref`.
-    pub(crate) fn host_data(&self) -> Result<&Arc<ExternData>, &AnyRef> {
-        match &self.repr {
-            ExternRepr::Host(d) => Ok(d),
-            ExternRepr::Any(a) => Err(a),
-        }
-    }
-
-    /// The word compiled code uses, keeping a host value alive in `store`
-    /// (an error if it holds an object of another store).
-    pub(crate) fn to_raw(&self, store: &mut StoreInner) -> Result<usize> {
-        match &self.repr {
-            ExternRepr::Host(d) => store.root_extern_data(d),
-            ExternRepr::Any(a) => a.to_raw(store),
-        }
-    }
-
-    /// The reference behind a non-null word of the extern hierarchy of
-    /// `store`: a host value, or an `anyref` made external.
-    pub(crate) fn from_raw(store: &mut StoreInner, raw: usize) -> ExternRef {
-        let repr = match AnyRef::from_raw(store, raw).into_host() {
-            Ok(host) => ExternRepr::Host(host),
-            Err(any) => ExternRepr::Any(any),
-        };
-        ExternRef { repr }
+    /// The host value, mutably (see [`ExternRef::data`]).
+    pub fn data_mut<'a, T: 'static>(
+        &self,
+        store: impl Into<StoreContextMut<'a, T>>,
+    ) -> Result<Option<&'a mut (dyn Any + Send + Sync)>> {
+        let store: &'a mut StoreInner = &mut store.into().0.inner;
+        let value = self.host_value(store)?;
+        // SAFETY: as for `data`; the store is borrowed exclusively for
+        // `'a`, so nothing else reaches the value meanwhile.
+        Ok(value.map(|v| unsafe { &mut **v }))
     }
 }
 
-impl std::fmt::Debug for ExternRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ExternRef(..)")
+impl From<Rooted<ExternRef>> for Val {
+    fn from(r: Rooted<ExternRef>) -> Val {
+        Val::ExternRef(Some(r))
     }
 }
+
+impl From<Option<Rooted<ExternRef>>> for Val {
+    fn from(r: Option<Rooted<ExternRef>>) -> Val {
+        Val::ExternRef(r)
+    }
+}
+
+/// `From` a rooted `any`-hierarchy handle (and its `Option`) into [`Val`].
+macro_rules! any_into_val {
+    ($($t:ty),*) => {$(
+        impl From<Rooted<$t>> for Val {
+            fn from(r: Rooted<$t>) -> Val {
+                Val::AnyRef(Some(r.cast()))
+            }
+        }
+        impl From<Option<Rooted<$t>>> for Val {
+            fn from(r: Option<Rooted<$t>>) -> Val {
+                Val::AnyRef(r.map(Rooted::cast))
+            }
+        }
+    )*};
+}
+
+any_into_val!(AnyRef, crate::EqRef, crate::StructRef, crate::ArrayRef);
 
 /// A `v128` value: 128 bits, lane 0 in the least significant bits.
 #[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -136,7 +159,7 @@ impl From<V128> for u128 {
 }
 
 /// A wasm value. Floats are kept as bits so NaN payloads survive.
-#[derive(Clone, Debug)]
+#[derive(Copy, Clone, Debug)]
 pub enum Val {
     /// An `i32`.
     I32(i32),
@@ -151,18 +174,18 @@ pub enum Val {
     /// A `funcref`.
     FuncRef(Option<Func>),
     /// An `externref`.
-    ExternRef(Option<ExternRef>),
+    ExternRef(Option<Rooted<ExternRef>>),
     /// An `exnref`.
     ExnRef(Option<crate::ExnRef>),
     /// An `anyref` (or any reference of the `any` hierarchy).
-    AnyRef(Option<AnyRef>),
+    AnyRef(Option<Rooted<AnyRef>>),
 }
 
 macro_rules! accessors {
     ($($get:ident $unwrap:ident $variant:ident $t:ty;)*) => {$(
         /// The value, if it has this type.
         pub fn $get(&self) -> Option<$t> {
-            match self { Val::$variant(v) => Some(v.clone()), _ => None }
+            match self { Val::$variant(v) => Some(*v), _ => None }
         }
         /// The value; panics if it has another type.
         pub fn $unwrap(&self) -> $t {
@@ -193,9 +216,9 @@ impl Val {
 
     ref_accessors! {
         funcref unwrap_funcref FuncRef Func;
-        externref unwrap_externref ExternRef ExternRef;
+        externref unwrap_externref ExternRef Rooted<ExternRef>;
         exnref unwrap_exnref ExnRef crate::ExnRef;
-        anyref unwrap_anyref AnyRef AnyRef;
+        anyref unwrap_anyref AnyRef Rooted<AnyRef>;
     }
 
     /// The `f32` value; panics if the value has another type.
@@ -243,11 +266,23 @@ impl Val {
 
     /// Whether the value is a value of `ty` (subtyping included: a function
     /// of type `$t` is a `(ref $t)`, a `(ref null $t)` and a `funcref`; null
-    /// is a value of every nullable reference type of its hierarchy).
-    /// Panics if a function reference belongs to another store.
-    pub fn matches_ty(&self, store: impl AsContext, ty: &ValType) -> bool {
+    /// is a value of every nullable reference type of its hierarchy). An
+    /// error if a reference belongs to another store or was unrooted.
+    pub fn matches_ty(&self, store: impl AsContext, ty: &ValType) -> Result<bool> {
         let store = &store.as_context().0.inner;
-        self.check_ty(store, *ty, "value").is_ok()
+        self.check_store(store)?;
+        Ok(self.check_ty(store, *ty, "value").is_ok())
+    }
+
+    /// Fails if the value is a reference of another store or unrooted.
+    pub(crate) fn check_store(&self, store: &StoreInner) -> Result<()> {
+        match self {
+            Val::FuncRef(Some(f)) => store.check(f.store, "function"),
+            Val::ExnRef(Some(e)) => store.check(e.store, "exception"),
+            Val::ExternRef(Some(r)) => r.word(store).map(drop),
+            Val::AnyRef(Some(r)) => r.word(store).map(drop),
+            _ => Ok(()),
+        }
     }
 
     /// Fails unless the value is a value of `ty` and belongs to `store`;
@@ -266,14 +301,17 @@ impl Val {
                 ))
             }
             Val::FuncRef(None) => ValType::Ref(RefType::NULLFUNCREF),
-            Val::ExternRef(Some(_)) => ValType::Ref(RefType::new(false, HeapType::Extern)),
+            Val::ExternRef(Some(r)) => {
+                r.word(store)?;
+                ValType::Ref(RefType::new(false, HeapType::Extern))
+            }
             Val::ExternRef(None) => ValType::Ref(RefType::NULLEXTERNREF),
             Val::ExnRef(Some(e)) => {
                 store.check(e.store, what)?;
                 ValType::Ref(RefType::new(false, HeapType::Exn))
             }
             Val::ExnRef(None) => ValType::Ref(RefType::NULLEXNREF),
-            Val::AnyRef(Some(a)) => ValType::Ref(RefType::new(false, a.heap_type(store)?)),
+            Val::AnyRef(Some(a)) => ValType::Ref(RefType::new(false, a.kind(store)?.heap_type())),
             Val::AnyRef(None) => ValType::Ref(RefType::NULLREF),
             other => other.ty(),
         };
@@ -313,13 +351,14 @@ impl Val {
         }
     }
 
-    /// Encodes the value for compiled code, checking it belongs to `store`.
-    pub(crate) fn to_raw(&self, store: &mut StoreInner) -> Result<RawValue> {
+    /// Encodes the value for compiled code, checking it belongs to `store`
+    /// (and, for a GC reference, is still rooted).
+    pub(crate) fn to_raw(self, store: &mut StoreInner) -> Result<RawValue> {
         Ok(match self {
-            Val::I32(v) => RawValue::from_u32(*v as u32),
-            Val::I64(v) => RawValue::from_u64(*v as u64),
-            Val::F32(v) => RawValue::from_u32(*v),
-            Val::F64(v) => RawValue::from_u64(*v),
+            Val::I32(v) => RawValue::from_u32(v as u32),
+            Val::I64(v) => RawValue::from_u64(v as u64),
+            Val::F32(v) => RawValue::from_u32(v),
+            Val::F64(v) => RawValue::from_u64(v),
             Val::V128(v) => RawValue(v.0),
             Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) | Val::AnyRef(None) => {
                 RawValue(0)
@@ -334,14 +373,13 @@ impl Val {
                 }
                 RawValue::from_ptr(store.funcs[f.index].anyfunc as *mut _)
             }
-            Val::ExternRef(Some(r)) => {
-                RawValue::from_ptr(r.to_raw(store)? as *mut std::ffi::c_void)
-            }
-            Val::AnyRef(Some(a)) => RawValue::from_ptr(a.to_raw(store)? as *mut std::ffi::c_void),
+            Val::ExternRef(Some(r)) => RawValue::from_ptr(r.word(store)? as *mut std::ffi::c_void),
+            Val::AnyRef(Some(a)) => RawValue::from_ptr(a.word(store)? as *mut std::ffi::c_void),
         })
     }
 
-    /// Decodes a value of type `ty` produced by compiled code.
+    /// Decodes a value of type `ty` produced by compiled code, rooting a GC
+    /// reference in the store's innermost scope.
     pub(crate) fn from_raw(store: &mut StoreInner, raw: RawValue, ty: ValType) -> Val {
         match ty {
             ValType::I32 => Val::I32(raw.u32() as i32),
@@ -359,11 +397,11 @@ impl Val {
             }
             ValType::Ref(r) if r.heap_type.hierarchy() == RefHierarchy::Any => {
                 let p = raw.ptr() as usize;
-                Val::AnyRef((p != 0).then(|| AnyRef::from_raw(store, p)))
+                Val::AnyRef((p != 0).then(|| Rooted::new(store, p)))
             }
             ValType::Ref(_) => {
                 let p = raw.ptr() as usize;
-                Val::ExternRef((p != 0).then(|| ExternRef::from_raw(store, p)))
+                Val::ExternRef((p != 0).then(|| Rooted::new(store, p)))
             }
         }
     }

@@ -72,7 +72,7 @@ fn call(
     let f = instance.get_func(&mut *store, name).unwrap();
     let mut results = [Val::I32(0)];
     f.call(&mut *store, args, &mut results)?;
-    Ok(results[0].clone())
+    Ok(results[0])
 }
 
 fn check_program(store: &mut Store<()>, instance: &Instance) {

@@ -25,6 +25,10 @@ impl ValType {
     pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
     /// `externref`.
     pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+    /// `anyref`.
+    pub const ANYREF: ValType = ValType::Ref(RefType::ANYREF);
+    /// `exnref`.
+    pub const EXNREF: ValType = ValType::Ref(RefType::EXNREF);
 
     /// Whether the type is a reference type.
     pub fn is_ref(self) -> bool {

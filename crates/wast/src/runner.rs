@@ -465,7 +465,7 @@ impl Runner {
                     let WastRet::Core(e) = e else {
                         bail!("component-model results are not supported")
                     };
-                    values::check(a, e).with_context(|| format!("result {i}"))?;
+                    values::check(&mut self.store, a, e).with_context(|| format!("result {i}"))?;
                 }
             }
             WastDirective::AssertTrap { exec, message, .. } => match self.execute(exec) {

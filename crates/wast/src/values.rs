@@ -62,27 +62,47 @@ pub(crate) fn arg(store: &mut Store<()>, a: &WastArg<'_>) -> Result<Val> {
             Hierarchy::Any => Val::AnyRef(None),
             h => bail!("Kiln has no values of the {h:?} reference hierarchy (argument {a:?})"),
         },
-        WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(store, *n))),
+        WastArgCore::RefExtern(n) => Val::ExternRef(Some(ExternRef::new(store, *n)?)),
         // A host value seen from the `any` hierarchy: what
         // `any.convert_extern` makes of `(ref.extern n)`.
         WastArgCore::RefHost(n) => {
-            let host = ExternRef::new(&mut *store, *n);
-            Val::AnyRef(Some(AnyRef::convert_extern(store, &host)?))
+            let host = ExternRef::new(&mut *store, *n)?;
+            Val::AnyRef(Some(AnyRef::convert_extern(store, host)?))
         }
     })
 }
 
-/// Whether `actual` is a value `expected` allows; `Err` says why not.
-pub(crate) fn check(actual: &Val, expected: &WastRetCore<'_>) -> Result<()> {
-    if matches(actual, expected) {
+/// Whether `actual`, a value of `store`, is a value `expected` allows;
+/// `Err` says why not.
+pub(crate) fn check(store: &mut Store<()>, actual: &Val, expected: &WastRetCore<'_>) -> Result<()> {
+    if matches(store, actual, expected)? {
         return Ok(());
     }
-    bail!("expected {}, got {}", describe(expected), show(actual))
+    bail!(
+        "expected {}, got {}",
+        describe(expected),
+        show(store, actual)
+    )
 }
 
-fn matches(actual: &Val, expected: &WastRetCore<'_>) -> bool {
-    match (actual, expected) {
-        (_, WastRetCore::Either(alternatives)) => alternatives.iter().any(|e| matches(actual, e)),
+/// The `u32` a host reference holds, if it is one (`(ref.extern n)` and
+/// `(ref.host n)` values).
+fn host_u32(store: &Store<()>, r: &ExternRef) -> Result<Option<u32>> {
+    Ok(r.data(store)?
+        .and_then(|d| d.downcast_ref::<u32>())
+        .copied())
+}
+
+fn matches(store: &mut Store<()>, actual: &Val, expected: &WastRetCore<'_>) -> Result<bool> {
+    Ok(match (actual, expected) {
+        (_, WastRetCore::Either(alternatives)) => {
+            for e in alternatives {
+                if matches(&mut *store, actual, e)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
         (Val::I32(a), WastRetCore::I32(e)) => a == e,
         (Val::I64(a), WastRetCore::I64(e)) => a == e,
         (Val::F32(a), WastRetCore::F32(e)) => f32_matches(*a, e),
@@ -103,11 +123,16 @@ fn matches(actual: &Val, expected: &WastRetCore<'_>) -> bool {
             ty.as_ref().is_none_or(|t| hierarchy(t) == Hierarchy::Any)
         }
         (Val::AnyRef(Some(_)), WastRetCore::RefAny) => true,
-        (Val::AnyRef(Some(a)), WastRetCore::RefEq) => a.is_eqref(),
-        (Val::AnyRef(Some(a)), WastRetCore::RefI31) => a.is_i31(),
-        (Val::AnyRef(Some(a)), WastRetCore::RefStruct) => a.is_struct(),
-        (Val::AnyRef(Some(a)), WastRetCore::RefArray) => a.is_array(),
-        (Val::AnyRef(Some(a)), WastRetCore::RefHost(n)) => a.host_downcast_ref::<u32>() == Some(n),
+        (Val::AnyRef(Some(a)), WastRetCore::RefEq) => a.is_eqref(store)?,
+        (Val::AnyRef(Some(a)), WastRetCore::RefI31) => a.is_i31(store)?,
+        (Val::AnyRef(Some(a)), WastRetCore::RefStruct) => a.is_struct(store)?,
+        (Val::AnyRef(Some(a)), WastRetCore::RefArray) => a.is_array(store)?,
+        (Val::AnyRef(Some(a)), WastRetCore::RefHost(n)) => {
+            // A host value seen as an `anyref` is the same object as the
+            // `externref` it came from.
+            let host = ExternRef::convert_any(&mut *store, *a)?;
+            host_u32(store, &host)? == Some(*n)
+        }
         // TODO: `(ref.func N)` names a function index, but a `kiln::Func`
         // does not expose which module function it is (there is no public
         // index or identity to compare with), so any non-null funcref
@@ -116,10 +141,10 @@ fn matches(actual: &Val, expected: &WastRetCore<'_>) -> bool {
         (Val::FuncRef(Some(_)), WastRetCore::RefFunc(_)) => true,
         (Val::ExternRef(Some(r)), WastRetCore::RefExtern(e)) => match e {
             None => true,
-            Some(n) => r.downcast_ref::<u32>() == Some(n),
+            Some(n) => host_u32(store, r)? == Some(*n),
         },
         _ => false,
-    }
+    })
 }
 
 fn describe(e: &WastRetCore<'_>) -> String {
@@ -173,7 +198,7 @@ fn heap_type(ty: &HeapType<'_>) -> String {
     }
 }
 
-fn show(v: &Val) -> String {
+fn show(store: &Store<()>, v: &Val) -> String {
     match v {
         Val::I32(x) => format!("i32 {x} ({:#x})", *x as u32),
         Val::I64(x) => format!("i64 {x} ({:#x})", *x as u64),
@@ -183,14 +208,17 @@ fn show(v: &Val) -> String {
         Val::FuncRef(None) => "(ref.null func)".into(),
         Val::FuncRef(Some(_)) => "a non-null funcref".into(),
         Val::ExternRef(None) => "(ref.null extern)".into(),
-        Val::ExternRef(Some(r)) => match r.downcast_ref::<u32>() {
-            Some(n) => format!("(ref.extern {n})"),
-            None => "a host externref".into(),
+        Val::ExternRef(Some(r)) => match host_u32(store, r) {
+            Ok(Some(n)) => format!("(ref.extern {n})"),
+            _ => "a host externref".into(),
         },
         Val::ExnRef(None) => "(ref.null exn)".into(),
         Val::ExnRef(Some(_)) => "a non-null exnref".into(),
         Val::AnyRef(None) => "(ref.null any)".into(),
-        Val::AnyRef(Some(a)) => format!("{a:?}"),
+        Val::AnyRef(Some(a)) => match a.ty(store) {
+            Ok(ty) => format!("a reference of type (ref {ty})"),
+            Err(e) => format!("an unusable anyref ({e})"),
+        },
     }
 }
 

@@ -1,5 +1,5 @@
 //! Host values passed to wasm as `externref`, kept in its tables and
-//! globals, and given back.
+//! globals, and given back; the handles are rooted in the store.
 use wasmtime::*;
 
 fn main() -> Result<()> {
@@ -16,36 +16,45 @@ fn main() -> Result<()> {
     )?;
     let instance = Instance::new(&mut store, &module, &[])?;
 
-    let externref = ExternRef::new(&mut store, "Hello, World!");
-    assert_eq!(externref.downcast_ref::<&str>(), Some(&"Hello, World!"));
+    let greeting = ExternRef::new(&mut store, "Hello, World!")?;
+    let data = greeting.data(&store)?.expect("a host value");
+    assert_eq!(data.downcast_ref::<&str>(), Some(&"Hello, World!"));
 
     let table = instance.get_table(&mut store, "table").unwrap();
-    table.set(&mut store, 3, Ref::Extern(Some(externref.clone())))?;
-    let elem = table.get(&mut store, 3).unwrap();
-    let elem = elem.unwrap_extern().expect("not null");
-    assert!(ExternRef::ptr_eq(elem, &externref));
+    table.set(&mut store, 3, greeting.into())?;
+    let slot = table.get(&mut store, 3).unwrap();
+    let slot = slot.unwrap_extern().copied().expect("not null");
+    assert!(Rooted::ref_eq(&store, &slot, &greeting)?);
     assert!(table.get(&mut store, 4).unwrap().is_null());
     assert_eq!(table.size(&store), 10);
 
     let global = instance.get_global(&mut store, "global").unwrap();
-    global.set(&mut store, Val::ExternRef(Some(externref.clone())))?;
-    let value = global.get(&mut store);
-    assert!(ExternRef::ptr_eq(
-        value.unwrap_externref().unwrap(),
-        &externref
-    ));
+    global.set(&mut store, Some(greeting).into())?;
+    let held = global.get(&mut store).unwrap_externref().copied().unwrap();
+    assert!(Rooted::ref_eq(&store, &held, &greeting)?);
 
+    // Through the typed and untyped call paths.
+    let echo = instance.get_typed_func::<Option<Rooted<ExternRef>>, Option<Rooted<ExternRef>>>(
+        &mut store, "func",
+    )?;
+    let back = echo.call(&mut store, Some(greeting))?.unwrap();
+    assert!(Rooted::ref_eq(&store, &back, &greeting)?);
     let func = instance.get_func(&mut store, "func").unwrap();
     let mut results = [Val::null_extern_ref()];
-    func.call(
-        &mut store,
-        &[Val::ExternRef(Some(externref.clone()))],
-        &mut results,
-    )?;
-    assert!(ExternRef::ptr_eq(
-        results[0].unwrap_externref().unwrap(),
-        &externref
-    ));
+    func.call(&mut store, &[greeting.into()], &mut results)?;
+    let back = results[0].unwrap_externref().copied().unwrap();
+    assert!(Rooted::ref_eq(&store, &back, &greeting)?);
+
+    // A value made inside a scope is unrooted when the scope ends.
+    let temporary = {
+        let mut scope = RootScope::new(&mut store);
+        ExternRef::new(&mut scope, 7u32)?
+    };
+    assert!(temporary.data(&store).is_err());
+
+    store.gc();
+    let data = greeting.data(&store)?.expect("still rooted");
+    assert_eq!(data.downcast_ref::<&str>(), Some(&"Hello, World!"));
     println!("Done.");
     Ok(())
 }
