@@ -885,8 +885,17 @@ WASM_API_EXTERN const wasm_trap_t* wasm_ref_as_trap_const(
  * Foreign objects: host data that wasm can hold as a reference
  * ====================================================================== */
 
-/// Creates a foreign object in `store`, owned by the caller. Attach the
-/// host's data to it with `wasm_foreign_set_host_info`.
+/// Creates a foreign object in `store`, owned by the caller (NULL if the
+/// store's GC heap has no room for it). Attach the host's data to it with
+/// `wasm_foreign_set_host_info`.
+///
+/// The object is destroyed once neither the host nor wasm refers to it and
+/// a collection of the store's GC heap (which may run in any call that
+/// uses the store) frees it, or else with the store. Its finalizer then
+/// runs once the store is no longer in use: after the call in which the
+/// collection ran has finished with the store (before that call returns),
+/// never in the middle of wasm code, so it may use the API on the same
+/// store.
 WASM_API_EXTERN own wasm_foreign_t* wasm_foreign_new(wasm_store_t* store);
 
 /// Foreign object handles (see "Reference objects" above).

@@ -3,13 +3,13 @@
 //! address, so the `_as_extern` conversions are casts).
 
 use crate::refs::{CRef, RefObj, ref_type, wasm_ref_t};
-use crate::store::{StoreRef, wasm_store_t};
+use crate::store::{StoreData, StoreRef, wasm_store_t};
 use crate::types::{
     wasm_externkind_t, wasm_externtype_t, wasm_globaltype_t, wasm_memorytype_t, wasm_tabletype_t,
 };
 use crate::val::wasm_val_t;
 use crate::{give, non_null};
-use kiln_api::{Extern, Global, Memory, Ref, Table};
+use kiln_api::{AsContextMut, Extern, Global, Memory, Ref, RootScope, Table};
 use std::sync::OnceLock;
 
 /// `wasm_extern_t`: a function, global, table or memory of a store.
@@ -282,9 +282,12 @@ pub extern "C" fn wasm_global_new(
 ) -> *mut wasm_global_t {
     let store = wasm_store_t::from_ptr(store);
     let ty = non_null(ty, "the global type").inner().ty;
-    let made = non_null(val, "the value")
-        .to_kiln()
-        .and_then(|val| store.with(|ctx| Global::new(ctx, ty, val)));
+    let val = non_null(val, "the value");
+    let made = store.with(|ctx| {
+        let mut scope = RootScope::new(ctx);
+        let val = val.to_kiln(store, &mut scope)?;
+        Global::new(&mut scope, ty, val)
+    });
     match made {
         Ok(g) => give(wasm_global_t::new(store.clone(), g)),
         Err(e) => {
@@ -304,8 +307,14 @@ pub extern "C" fn wasm_global_type(g: *const wasm_global_t) -> *mut wasm_globalt
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_global_get(g: *const wasm_global_t, out: *mut wasm_val_t) {
     let g = non_null(g, "the global");
-    let val = g.ext.store.with(|ctx| g.get().get(ctx));
-    let val = wasm_val_t::from_kiln(val, &g.ext.store);
+    let val = g.ext.store.with(|ctx| {
+        let mut scope = RootScope::new(ctx);
+        let val = g.get().get(&mut scope);
+        wasm_val_t::from_kiln(val, &g.ext.store, &mut scope).unwrap_or_else(|e| {
+            report("cannot read the global", &e);
+            wasm_val_t::zero_of(val.ty())
+        })
+    });
     // SAFETY: `out` is valid for writes; it is not read (it may be uninitialised).
     unsafe { std::ptr::write(crate::non_null_mut(out, "the output value"), val) };
 }
@@ -314,9 +323,12 @@ pub extern "C" fn wasm_global_get(g: *const wasm_global_t, out: *mut wasm_val_t)
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_global_set(g: *mut wasm_global_t, val: *const wasm_val_t) {
     let g = non_null(g, "the global");
-    let set = non_null(val, "the value")
-        .to_kiln()
-        .and_then(|val| g.ext.store.with(|ctx| g.get().set(ctx, val)));
+    let val = non_null(val, "the value");
+    let set = g.ext.store.with(|ctx| {
+        let mut scope = RootScope::new(ctx);
+        let val = val.to_kiln(&g.ext.store, &mut scope)?;
+        g.get().set(&mut scope, val)
+    });
     if let Err(e) = set {
         report("cannot set the global", &e);
     }
@@ -325,26 +337,32 @@ pub extern "C" fn wasm_global_set(g: *mut wasm_global_t, val: *const wasm_val_t)
 // ----- tables -----
 
 /// The Kiln reference for `r` (null for null) as an element of a table
-/// of `element` type.
-fn to_ref(r: *const wasm_ref_t, element: kiln_api::RefType) -> anyhow::Result<Ref> {
+/// of `element` type in `store` (whose context is `ctx`), rooted in `ctx`'s
+/// innermost scope.
+fn to_ref(
+    r: *const wasm_ref_t,
+    element: kiln_api::RefType,
+    store: &StoreRef,
+    ctx: impl AsContextMut,
+) -> anyhow::Result<Ref> {
     match crate::refs::unsafe_ref(r) {
         None => Ok(Ref::null(&element.heap_type)),
-        Some(r) => match &r.obj {
-            RefObj::Func(_, f) => Ok(Ref::Func(Some(*f))),
-            RefObj::Foreign(e) => Ok(Ref::Extern(Some(e.clone()))),
-            RefObj::Any(a) => Ok(Ref::Any(Some(a.clone()))),
-            other => Err(anyhow::anyhow!(
-                "a {} cannot be a table element",
-                other.describe()
-            )),
-        },
+        Some(r) => r
+            .obj
+            .to_kiln(store, ctx)?
+            .ok_or_else(|| anyhow::anyhow!("a {} cannot be a table element", r.obj.describe())),
     }
 }
 
-/// The reference for `r` as an element of `table`.
-fn element(table: &wasm_table_t, r: *const wasm_ref_t) -> anyhow::Result<Ref> {
-    let ty = table.ext.store.with(|ctx| table.get().ty(ctx)).element;
-    to_ref(r, ty)
+/// The reference for `r` as an element of `table`, rooted in the
+/// innermost scope of `ctx` (the context of the table's store).
+fn element(
+    table: &wasm_table_t,
+    r: *const wasm_ref_t,
+    ctx: impl AsContextMut<Data = StoreData>,
+) -> anyhow::Result<Ref> {
+    let ty = table.get().ty(&ctx).element;
+    to_ref(r, ty, &table.ext.store, ctx)
 }
 
 /// A table of type `ty` with every element `init` (null for null).
@@ -356,7 +374,12 @@ pub extern "C" fn wasm_table_new(
 ) -> *mut wasm_table_t {
     let store = wasm_store_t::from_ptr(store);
     let ty = non_null(ty, "the table type").inner().ty;
-    match to_ref(init, ty.element).and_then(|init| store.with(|ctx| Table::new(ctx, ty, init))) {
+    let made = store.with(|ctx| {
+        let mut scope = RootScope::new(ctx);
+        let init = to_ref(init, ty.element, store, &mut scope)?;
+        Table::new(&mut scope, ty, init)
+    });
+    match made {
         Ok(t) => give(wasm_table_t::new(store.clone(), t)),
         Err(e) => {
             report("cannot make the table", &e);
@@ -376,13 +399,21 @@ pub extern "C" fn wasm_table_type(t: *const wasm_table_t) -> *mut wasm_tabletype
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_table_get(t: *const wasm_table_t, index: u32) -> *mut wasm_ref_t {
     let t = non_null(t, "the table");
-    let obj = match t.ext.store.with(|ctx| t.get().get(ctx, index.into())) {
-        Some(Ref::Func(Some(f))) => RefObj::Func(t.ext.store.clone(), f),
-        Some(Ref::Extern(Some(e))) => RefObj::Foreign(e),
-        Some(Ref::Any(Some(a))) => RefObj::Any(a),
-        _ => return std::ptr::null_mut(),
-    };
-    give(wasm_ref_t::new(obj))
+    let obj = t.ext.store.with(|ctx| {
+        let mut scope = RootScope::new(ctx);
+        match t.get().get(&mut scope, index.into()) {
+            Some(r) => RefObj::from_kiln(r, &t.ext.store, &mut scope),
+            None => Ok(None),
+        }
+    });
+    match obj {
+        Ok(Some(obj)) => give(wasm_ref_t::new(obj)),
+        Ok(None) => std::ptr::null_mut(),
+        Err(e) => {
+            report("cannot read the table", &e);
+            std::ptr::null_mut()
+        }
+    }
 }
 
 /// Sets the element at `index` (borrowing `r`; null for null); false if
@@ -390,8 +421,13 @@ pub extern "C" fn wasm_table_get(t: *const wasm_table_t, index: u32) -> *mut was
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_table_set(t: *mut wasm_table_t, index: u32, r: *mut wasm_ref_t) -> bool {
     let t = non_null(t, "the table");
-    element(t, r)
-        .and_then(|val| t.ext.store.with(|ctx| t.get().set(ctx, index.into(), val)))
+    t.ext
+        .store
+        .with(|ctx| {
+            let mut scope = RootScope::new(ctx);
+            let val = element(t, r, &mut scope)?;
+            t.get().set(&mut scope, index.into(), val)
+        })
         .is_ok()
 }
 
@@ -408,8 +444,13 @@ pub extern "C" fn wasm_table_size(t: *const wasm_table_t) -> u32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_table_grow(t: *mut wasm_table_t, delta: u32, init: *mut wasm_ref_t) -> bool {
     let t = non_null(t, "the table");
-    element(t, init)
-        .and_then(|val| t.ext.store.with(|ctx| t.get().grow(ctx, delta.into(), val)))
+    t.ext
+        .store
+        .with(|ctx| {
+            let mut scope = RootScope::new(ctx);
+            let val = element(t, init, &mut scope)?;
+            t.get().grow(&mut scope, delta.into(), val)
+        })
         .is_ok()
 }
 

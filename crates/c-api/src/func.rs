@@ -8,7 +8,7 @@ use crate::val::wasm_val_t;
 use crate::vec::wasm_val_vec_t;
 use crate::{give, non_null, take_box};
 use anyhow::{Result, anyhow};
-use kiln_api::{Caller, Func, FuncType, Val, ValType};
+use kiln_api::{Caller, Func, FuncType, RootScope, Val, ValType};
 use std::ffi::c_void;
 
 /// `wasm_func_callback_t`: a host function without environment.
@@ -67,11 +67,13 @@ impl Callback {
             .me
             .upgrade()
             .ok_or_else(|| anyhow!("the store is being deleted"))?;
+        // The caller is a root scope: the parameters are rooted in it, and
+        // so are the results made below, until the host function returns.
         let args = wasm_val_vec_t::from_vec(
             params
                 .iter()
-                .map(|p| wasm_val_t::from_kiln(p.clone(), &store))
-                .collect(),
+                .map(|&p| wasm_val_t::from_kiln(p, &store, &mut caller))
+                .collect::<Result<_>>()?,
         );
         let mut out = wasm_val_vec_t::from_vec(
             result_types
@@ -98,7 +100,7 @@ impl Callback {
             ));
         }
         for (slot, val) in results.iter_mut().zip(out.as_slice()) {
-            *slot = val.to_kiln()?;
+            *slot = val.to_kiln(&store, &mut caller)?;
         }
         Ok(())
     }
@@ -205,10 +207,7 @@ pub extern "C" fn wasm_func_call(
 }
 
 fn call(f: &wasm_func_t, args: &[wasm_val_t], results: &mut wasm_val_vec_t) -> Result<()> {
-    let params = args
-        .iter()
-        .map(wasm_val_t::to_kiln)
-        .collect::<Result<Vec<_>>>()?;
+    let store = &f.ext.store;
     let ty = func_type(f);
     if results.size != ty.results().len() {
         anyhow::bail!(
@@ -217,18 +216,27 @@ fn call(f: &wasm_func_t, args: &[wasm_val_t], results: &mut wasm_val_vec_t) -> R
             ty.results().len()
         );
     }
-    let mut out: Vec<Val> = ty
-        .result_types()
-        .iter()
-        .map(|&t| Val::default_for(t))
-        .collect();
-    f.ext
-        .store
-        .with(|ctx| f.get().call(ctx, &params, &mut out))?;
+    let out = store.with(|ctx| -> Result<Vec<wasm_val_t>> {
+        // The references made for the call go when it is over.
+        let mut scope = RootScope::new(ctx);
+        let params = args
+            .iter()
+            .map(|a| a.to_kiln(store, &mut scope))
+            .collect::<Result<Vec<_>>>()?;
+        let mut out: Vec<Val> = ty
+            .result_types()
+            .iter()
+            .map(|&t| Val::default_for(t))
+            .collect();
+        f.get().call(&mut scope, &params, &mut out)?;
+        out.into_iter()
+            .map(|val| wasm_val_t::from_kiln(val, store, &mut scope))
+            .collect()
+    })?;
     for (slot, val) in results.as_mut_slice().iter_mut().zip(out) {
         // SAFETY: the caller's result slots are not initialised values we
         // own, so they are overwritten without being dropped.
-        unsafe { std::ptr::write(slot, wasm_val_t::from_kiln(val, &f.ext.store)) };
+        unsafe { std::ptr::write(slot, val) };
     }
     Ok(())
 }

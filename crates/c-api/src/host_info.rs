@@ -21,6 +21,11 @@ impl HostInfo {
     pub(crate) fn data(&self) -> *mut c_void {
         self.data
     }
+
+    /// Whether dropping the info runs a finalizer.
+    pub(crate) fn has_finalizer(&self) -> bool {
+        self.finalizer.is_some()
+    }
 }
 
 impl Drop for HostInfo {
@@ -51,12 +56,16 @@ impl HostInfoSlot {
         slot.as_ref().map_or(std::ptr::null_mut(), HostInfo::data)
     }
 
-    pub(crate) fn set(&self, info: HostInfo) {
-        let old = {
-            let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
-            slot.replace(info)
-        };
-        // The old finalizer runs outside the lock, in case it touches the object.
-        drop(old);
+    /// Puts `info` in the slot, giving back the info it replaces. The
+    /// caller drops that (running its finalizer) once it no longer holds
+    /// the lock or the store, in case the finalizer calls back into the API.
+    pub(crate) fn replace(&self, info: HostInfo) -> Option<HostInfo> {
+        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        slot.replace(info)
+    }
+
+    /// Takes the info out of the slot of an object that is going away.
+    pub(crate) fn take(&mut self) -> Option<HostInfo> {
+        self.0.get_mut().unwrap_or_else(|e| e.into_inner()).take()
     }
 }

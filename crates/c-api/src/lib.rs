@@ -7,9 +7,11 @@
 //! standard's `own` rules map onto Rust ownership: an `own` argument is a
 //! `Box` taken over, an `own` result a `Box` given away, and a borrowed
 //! pointer a `&`. Objects that live in a store (functions, globals,
-//! tables, memories, instances) hold a counted reference to it
+//! tables, memories, instances, and references to its GC values: foreign
+//! objects and anyrefs) hold a counted reference to it
 //! ([`store::StoreRef`]), so the store lives until its last object is
-//! deleted, as the standard allows.
+//! deleted, as the standard allows. A GC value C holds is rooted by an
+//! owned root ([`kiln_api::OwnedRooted`]), valid whatever scopes end.
 //!
 //! The headers are `include/wasm.h` and `include/kiln.h`.
 

@@ -11,9 +11,13 @@ use crate::give;
 use crate::host_info::{HostInfo, HostInfoSlot};
 use crate::instance::wasm_instance_t;
 use crate::module::{ModuleData, wasm_module_t};
-use crate::store::{HostKey, StoreRef, wasm_store_t};
+use crate::store::{HostKey, PendingFinalizers, StoreData, StoreRef, wasm_store_t};
 use crate::trap::{TrapData, wasm_trap_t};
-use kiln_api::{Extern, ExternRef, Func, Global, Instance, Memory, Table, Tag};
+use anyhow::{Result, bail};
+use kiln_api::{
+    AnyRef, AsContextMut, Extern, ExternRef, Func, GcRef, Global, Instance, Memory, OwnedRooted,
+    Ref, RootScope, Rooted, StoreContextMut, Table, Tag,
+};
 use std::ffi::c_void;
 use std::sync::{Arc, OnceLock};
 
@@ -29,19 +33,70 @@ pub(crate) enum RefObj {
     /// A memory declared `shared` (not in the standard: an extern of kind
     /// memory that is not a `wasm_memory_t`).
     SharedMemory(StoreRef, kiln_api::SharedMemory),
-    /// A foreign object, which is also what an `externref` holds.
-    Foreign(ExternRef),
+    /// A foreign object, which is also what an `externref` holds. The
+    /// reference is an owned root of the store's GC heap, so it stays
+    /// valid for as long as C holds it, and the store handle keeps the
+    /// store alive meanwhile.
+    Foreign(StoreRef, OwnedRooted<ExternRef>),
     /// A GC value of the `any` hierarchy (an `anyref`: an i31, a struct
-    /// or an array), which C can only hand back to wasm.
-    Any(kiln_api::AnyRef),
+    /// or an array), which C can only hand back to wasm; held as
+    /// `Foreign` is.
+    Any(StoreRef, OwnedRooted<AnyRef>),
     Module(Arc<ModuleData>),
     Trap(Arc<TrapData>),
 }
 
-/// What a foreign object holds: its host info.
-#[derive(Default)]
+/// What a foreign object holds: its host info. It is the host value of
+/// the object's `externref`, so it lives in the store's GC heap and is
+/// dropped when the collector frees the object or the store goes. That may
+/// be in the middle of a store access, so dropping it does not run the
+/// info's finalizer but leaves the info in the store's queue of
+/// [`PendingFinalizers`], which runs it once the store is out of use.
 pub(crate) struct ForeignData {
     host_info: HostInfoSlot,
+    finalizers: Arc<PendingFinalizers>,
+}
+
+impl ForeignData {
+    fn new(finalizers: Arc<PendingFinalizers>) -> ForeignData {
+        ForeignData {
+            host_info: HostInfoSlot::default(),
+            finalizers,
+        }
+    }
+}
+
+impl Drop for ForeignData {
+    fn drop(&mut self) {
+        if let Some(info) = self.host_info.take() {
+            self.finalizers.defer(info);
+        }
+    }
+}
+
+/// The host info slot of foreign object `e`, or `None` for an `externref`
+/// made outside this library (or an `anyref` made external), which has
+/// none.
+fn foreign_slot<'a>(
+    ctx: &'a StoreContextMut<'_, StoreData>,
+    e: &OwnedRooted<ExternRef>,
+) -> Option<&'a HostInfoSlot> {
+    let data = e.data(ctx).ok().flatten()?;
+    data.downcast_ref::<ForeignData>().map(|f| &f.host_info)
+}
+
+/// `r`, which C holds, rooted in the innermost scope of `ctx` (the context
+/// of `store`); an error if `r` belongs to `owner`, another store.
+fn root_in<T: GcRef>(
+    owner: &StoreRef,
+    r: &OwnedRooted<T>,
+    store: &StoreRef,
+    ctx: impl AsContextMut,
+) -> Result<Rooted<T>> {
+    if !Arc::ptr_eq(owner, store) {
+        bail!("the reference belongs to a different store");
+    }
+    Ok(r.to_rooted(ctx))
 }
 
 impl RefObj {
@@ -74,16 +129,6 @@ impl RefObj {
         })
     }
 
-    /// The slot of an object that keeps its host info itself.
-    fn own_slot(&self) -> Option<&HostInfoSlot> {
-        match self {
-            RefObj::Foreign(e) => e.downcast_ref::<ForeignData>().map(|f| &f.host_info),
-            RefObj::Module(m) => Some(&m.host_info),
-            RefObj::Trap(t) => Some(&t.host_info),
-            _ => None,
-        }
-    }
-
     pub(crate) fn host_info(&self) -> *mut c_void {
         if let Some((store, key)) = self.store_key() {
             return store.with(|ctx| {
@@ -93,27 +138,83 @@ impl RefObj {
                     .map_or(std::ptr::null_mut(), HostInfo::data)
             });
         }
-        self.own_slot()
-            .map_or(std::ptr::null_mut(), HostInfoSlot::get)
+        match self {
+            RefObj::Foreign(store, e) => store
+                .with(|ctx| foreign_slot(&ctx, e).map_or(std::ptr::null_mut(), HostInfoSlot::get)),
+            RefObj::Module(m) => m.host_info.get(),
+            RefObj::Trap(t) => t.host_info.get(),
+            _ => std::ptr::null_mut(),
+        }
     }
 
     pub(crate) fn set_host_info(&self, info: HostInfo) {
-        if let Some((store, key)) = self.store_key() {
-            let old = store.with(|mut ctx| ctx.data_mut().host_info.insert(key, info));
-            // The old finalizer runs after the store is released.
-            drop(old);
-        } else if let Some(slot) = self.own_slot() {
-            slot.set(info);
-        }
-        // An externref made outside this library has nowhere to keep host
-        // info; the info is dropped (its finalizer runs) at once.
+        let old = if let Some((store, key)) = self.store_key() {
+            store.with(|mut ctx| ctx.data_mut().host_info.insert(key, info))
+        } else {
+            match self {
+                RefObj::Foreign(store, e) => store.with(|ctx| match foreign_slot(&ctx, e) {
+                    Some(slot) => slot.replace(info),
+                    None => Some(info),
+                }),
+                RefObj::Module(m) => m.host_info.replace(info),
+                RefObj::Trap(t) => t.host_info.replace(info),
+                // An anyref, or an externref made outside this library,
+                // has nowhere to keep host info; the info is dropped (its
+                // finalizer runs) at once.
+                _ => Some(info),
+            }
+        };
+        // The old finalizer runs after the store (or slot) is released: it
+        // may call back into the API.
+        drop(old);
+    }
+
+    /// The reference as a Kiln reference rooted in `ctx`'s innermost scope
+    /// (`ctx` is the context of `store`): a function, an `externref` or an
+    /// `anyref`. `None` for objects that are not wasm references; an error
+    /// for a reference of another store.
+    pub(crate) fn to_kiln(&self, store: &StoreRef, ctx: impl AsContextMut) -> Result<Option<Ref>> {
+        Ok(Some(match self {
+            RefObj::Func(_, f) => Ref::Func(Some(*f)),
+            RefObj::Foreign(owner, e) => Ref::Extern(Some(root_in(owner, e, store, ctx)?)),
+            RefObj::Any(owner, a) => Ref::Any(Some(root_in(owner, a, store, ctx)?)),
+            _ => return Ok(None),
+        }))
+    }
+
+    /// What C holds for the Kiln reference `r` of `store` (whose context is
+    /// `ctx`): an owned root for a GC reference. `None` for null, and for
+    /// an `exnref`, which the standard cannot express.
+    pub(crate) fn from_kiln(
+        r: Ref,
+        store: &StoreRef,
+        mut ctx: impl AsContextMut,
+    ) -> Result<Option<RefObj>> {
+        Ok(match r {
+            Ref::Func(f) => f.map(|f| RefObj::Func(store.clone(), f)),
+            Ref::Extern(Some(e)) => {
+                Some(RefObj::Foreign(store.clone(), e.to_owned_rooted(&mut ctx)?))
+            }
+            Ref::Any(Some(a)) => Some(RefObj::Any(store.clone(), a.to_owned_rooted(&mut ctx)?)),
+            Ref::Extern(None) | Ref::Any(None) | Ref::Exn(_) => None,
+        })
     }
 
     /// Whether two references name the same object.
     pub(crate) fn same(&self, other: &RefObj) -> bool {
         match (self, other) {
-            (RefObj::Foreign(a), RefObj::Foreign(b)) => ExternRef::ptr_eq(a, b),
-            (RefObj::Any(a), RefObj::Any(b)) => kiln_api::AnyRef::ptr_eq(a, b),
+            (RefObj::Foreign(s1, a), RefObj::Foreign(s2, b)) => {
+                Arc::ptr_eq(s1, s2)
+                    && s1
+                        .with(|ctx| OwnedRooted::ref_eq(&ctx, a, b))
+                        .unwrap_or(false)
+            }
+            (RefObj::Any(s1, a), RefObj::Any(s2, b)) => {
+                Arc::ptr_eq(s1, s2)
+                    && s1
+                        .with(|ctx| OwnedRooted::ref_eq(&ctx, a, b))
+                        .unwrap_or(false)
+            }
             (RefObj::Module(a), RefObj::Module(b)) => Arc::ptr_eq(a, b),
             (RefObj::Trap(a), RefObj::Trap(b)) => Arc::ptr_eq(a, b),
             _ => match (self.store_key(), other.store_key()) {
@@ -173,7 +274,7 @@ impl wasm_ref_t {
                 }
                 RefObj::Module(m) => View::Module(Box::new(wasm_module_t::new(m.clone()))),
                 RefObj::Trap(t) => View::Trap(Box::new(wasm_trap_t::new(t.clone()))),
-                RefObj::Foreign(_) | RefObj::Any(_) => return None,
+                RefObj::Foreign(..) | RefObj::Any(..) => return None,
             };
             let _ = self.view.set(view);
         }
@@ -219,14 +320,26 @@ pub struct wasm_foreign_t {
     r: wasm_ref_t,
 }
 
-/// A new foreign object.
+/// A new foreign object, or null if the store's GC heap has no room for
+/// it (the error is reported on stderr).
 #[unsafe(no_mangle)]
 pub extern "C" fn wasm_foreign_new(store: *mut wasm_store_t) -> *mut wasm_foreign_t {
     let store = wasm_store_t::from_ptr(store);
-    let e = store.with(|ctx| ExternRef::new(ctx, ForeignData::default()));
-    give(wasm_foreign_t {
-        r: wasm_ref_t::new(RefObj::Foreign(e)),
-    })
+    let data = ForeignData::new(store.finalizers());
+    let made = store.with(|ctx| {
+        let mut scope = RootScope::new(ctx);
+        let e = ExternRef::new(&mut scope, data)?;
+        e.to_owned_rooted(&mut scope)
+    });
+    match made {
+        Ok(e) => give(wasm_foreign_t {
+            r: wasm_ref_t::new(RefObj::Foreign(store.clone(), e)),
+        }),
+        Err(e) => {
+            crate::externs::report("cannot make the foreign object", &e);
+            std::ptr::null_mut()
+        }
+    }
 }
 
 /// An object the reference functions work on.
@@ -261,7 +374,7 @@ impl CRef for wasm_foreign_t {
     fn from_ref(r: &wasm_ref_t) -> Option<&Self> {
         match r.obj {
             // SAFETY: `wasm_foreign_t` is a transparent wrapper of `wasm_ref_t`.
-            RefObj::Foreign(_) => {
+            RefObj::Foreign(..) => {
                 Some(unsafe { &*(r as *const wasm_ref_t as *const wasm_foreign_t) })
             }
             _ => None,

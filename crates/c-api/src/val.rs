@@ -10,7 +10,7 @@ use crate::types::{
 use crate::vec::Blank;
 use crate::{give, non_null, take_box};
 use anyhow::{Result, bail};
-use kiln_api::{Val, ValType};
+use kiln_api::{AsContextMut, Ref, Val, ValType};
 
 /// The payload of a `wasm_val_t`, by kind.
 #[repr(C)]
@@ -53,8 +53,11 @@ impl wasm_val_t {
         }
     }
 
-    /// The Kiln value this C value stands for.
-    pub(crate) fn to_kiln(&self) -> Result<Val> {
+    /// The Kiln value this C value stands for, as a value of `store`
+    /// (whose context is `ctx`): a reference is rooted in `ctx`'s innermost
+    /// scope, so the value is only good until that scope ends. An error for
+    /// a reference of another store.
+    pub(crate) fn to_kiln(&self, store: &StoreRef, ctx: impl AsContextMut) -> Result<Val> {
         // SAFETY: for each union read below, `kind` says which member is set.
         Ok(match self.kind {
             WASM_I32 => Val::I32(unsafe { self.of.i32 }),
@@ -64,28 +67,41 @@ impl wasm_val_t {
             WASM_FUNCREF | WASM_EXTERNREF => match self.reference().map(|r| &r.obj) {
                 None if self.kind == WASM_FUNCREF => Val::FuncRef(None),
                 None => Val::ExternRef(None),
-                Some(RefObj::Func(_, f)) => Val::FuncRef(Some(*f)),
-                Some(RefObj::Foreign(e)) => Val::ExternRef(Some(e.clone())),
-                Some(other) => bail!("a {} cannot be passed as a wasm value", other.describe()),
+                Some(obj) => match obj.to_kiln(store, ctx)? {
+                    Some(r @ (Ref::Func(_) | Ref::Extern(_))) => Val::from(r),
+                    _ => bail!("a {} cannot be passed as a wasm value", obj.describe()),
+                },
             },
             WASM_ANYREF => match self.reference().map(|r| &r.obj) {
                 None => Val::AnyRef(None),
-                Some(RefObj::Any(a)) => Val::AnyRef(Some(a.clone())),
-                Some(other) => bail!("a {} is not an anyref", other.describe()),
+                Some(obj) => match obj.to_kiln(store, ctx)? {
+                    Some(r @ Ref::Any(_)) => Val::from(r),
+                    _ => bail!("a {} is not an anyref", obj.describe()),
+                },
             },
             kind => bail!("a value of unknown kind {kind}"),
         })
     }
 
-    /// The C form of `val`; references are made in `store`.
-    pub(crate) fn from_kiln(val: Val, store: &StoreRef) -> wasm_val_t {
-        let reference = |kind, obj: Option<RefObj>| wasm_val_t {
-            kind,
-            of: wasm_val_union {
-                ref_: obj.map_or(std::ptr::null_mut(), |o| give(wasm_ref_t::new(o))),
-            },
+    /// The C form of `val`, a value of `store` (whose context is `ctx`): a
+    /// reference gets a `wasm_ref_t` of its own, which holds a GC
+    /// reference by an owned root. An error if a GC reference of `val` is
+    /// no longer rooted.
+    pub(crate) fn from_kiln(
+        val: Val,
+        store: &StoreRef,
+        mut ctx: impl AsContextMut,
+    ) -> Result<wasm_val_t> {
+        let mut reference = |kind, r: Ref| -> Result<wasm_val_t> {
+            let obj = RefObj::from_kiln(r, store, &mut ctx)?;
+            Ok(wasm_val_t {
+                kind,
+                of: wasm_val_union {
+                    ref_: obj.map_or(std::ptr::null_mut(), |o| give(wasm_ref_t::new(o))),
+                },
+            })
         };
-        match val {
+        Ok(match val {
             Val::I32(i32) => wasm_val_t {
                 kind: WASM_I32,
                 of: wasm_val_union { i32 },
@@ -113,11 +129,11 @@ impl wasm_val_t {
                     i64: v.as_u128() as i64,
                 },
             },
-            Val::FuncRef(f) => reference(WASM_FUNCREF, f.map(|f| RefObj::Func(store.clone(), f))),
-            Val::ExternRef(e) => reference(WASM_EXTERNREF, e.map(RefObj::Foreign)),
-            Val::ExnRef(_) => reference(WASM_EXNREF, None),
-            Val::AnyRef(a) => reference(WASM_ANYREF, a.map(RefObj::Any)),
-        }
+            Val::FuncRef(f) => reference(WASM_FUNCREF, Ref::Func(f))?,
+            Val::ExternRef(e) => reference(WASM_EXTERNREF, Ref::Extern(e))?,
+            Val::ExnRef(e) => reference(WASM_EXNREF, Ref::Exn(e))?,
+            Val::AnyRef(a) => reference(WASM_ANYREF, Ref::Any(a))?,
+        })
     }
 
     /// A zero (or null reference) of the kind of `ty`, to be overwritten.
