@@ -18,7 +18,7 @@ fn main() -> Result<()> {
             (global $global (export "global") (mut anyref) (ref.null any))
             (func (export "is_point") (param anyref) (result i32)
                 (ref.test (ref $point) (local.get 0)))
-            (func (export "make_point") (param i32 i32) (result anyref)
+            (func (export "make_point") (param i32 i32) (result (ref any))
                 (struct.new $point (local.get 0) (local.get 1)))
             (func (export "answer") (result anyref) (ref.i31 (i32.const 42))))"#,
     )?;
