@@ -63,6 +63,31 @@
 //! `Err` comes back unchanged, and a host function's panic is resumed in the
 //! caller after wasm has been left; the store stays usable either way.
 //!
+//! # GC references
+//!
+//! References to GC objects and host values ([`AnyRef`], [`EqRef`],
+//! [`StructRef`], [`ArrayRef`], [`ExternRef`]) are held through [`Rooted`]
+//! handles: `Copy` indices into the store's roots, valid until the
+//! innermost [`RootScope`] (or host call) that made them ends, and an
+//! `Err`, never a dangling pointer, after that. [`OwnedRooted`] lives
+//! until dropped.
+//!
+//! ```
+//! use kiln::{ExternRef, RootScope, Store};
+//! # fn main() -> kiln::Result<()> {
+//! let mut store = Store::<()>::default();
+//! let stale = {
+//!     let mut scope = RootScope::new(&mut store);
+//!     let name = ExternRef::new(&mut scope, String::from("config"))?;
+//!     let value = name.data(&scope)?.unwrap().downcast_ref::<String>().unwrap();
+//!     assert_eq!(value, "config");
+//!     name
+//! };
+//! assert!(stale.data(&store).is_err());
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Limits and interruption
 //!
 //! [`Config::consume_fuel`] with [`Store::set_fuel`], and
